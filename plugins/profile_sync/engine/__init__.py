@@ -1,0 +1,1 @@
+"""The sync engine: batching, staging, idempotent push, failed entries, watermarks."""

@@ -1,0 +1,102 @@
+"""Profile -> DAG: the only module that builds DAGs.
+
+Task graph: ``fetch -> transform (mapped) -> push (mapped) -> finish``. Task bodies import the engine lazily,
+so that parsing a DAG file costs only the profile validation and the DAG objects themselves.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pendulum
+from airflow.sdk import DAG, get_current_context, task
+
+from profile_sync.factory.docs import profile_doc
+from profile_sync.factory.params import run_params
+from profile_sync.profiles import Profile
+
+START_DATE = pendulum.datetime(2024, 1, 1, tz="UTC")
+TASK_IDS = ("fetch", "transform", "push", "finish")
+
+
+def build_dag(profile: Profile, source: Path | None = None) -> DAG:
+    """One DAG for one profile; registered with Airflow by the ``with`` block.
+
+    ``fetch`` returns the batch chunks (references to staged files, at most ``max_parallel_batches``), which
+    ``transform`` and ``push`` map over; ``finish`` reads the run's manifest from staging.
+    """
+    retries = profile.task_retries
+    default_args: dict[str, Any] = {
+        "owner": "profile_sync",
+        "retries": retries.retries,
+        "retry_delay": timedelta(seconds=retries.retry_delay_seconds),
+        "retry_exponential_backoff": retries.exponential_backoff,
+        "max_retry_delay": timedelta(seconds=retries.max_retry_delay_seconds),
+        "execution_timeout": timedelta(minutes=profile.run.execution_timeout_minutes),
+    }
+    with DAG(
+        dag_id=profile.id,
+        dag_display_name=profile.name,
+        description=profile.type.summary,
+        schedule=profile.schedule,
+        start_date=START_DATE,
+        catchup=False,
+        max_active_runs=1,
+        is_paused_upon_creation=not profile.enabled,
+        tags=sorted({profile.system, profile.entity, profile.direction, "profile_sync"}),
+        doc_md=profile_doc(profile, source),
+        default_args=default_args,
+        params=run_params(),
+        max_active_tasks=profile.run.max_parallel_batches + 1,
+    ) as dag:
+        chunks = _fetch(profile)()
+        transformed = _transform(profile).expand(chunk=chunks)
+        pushed = _push(profile).expand(chunk=transformed)
+        _finish(profile)(pushed=pushed)
+    return dag
+
+
+def _fetch(profile: Profile):
+    @task(task_id="fetch")
+    def fetch() -> list[dict[str, Any]]:
+        from profile_sync.engine.tasks import run_fetch
+
+        return run_fetch(profile, get_current_context())
+
+    return fetch
+
+
+def _transform(profile: Profile):
+    @task(task_id="transform", map_index_template="{{ batch_label }}")
+    def transform(chunk: dict[str, Any]) -> dict[str, Any]:
+        from profile_sync.engine.tasks import run_transform
+
+        context = get_current_context()
+        context["batch_label"] = chunk.get("label", "")  # type: ignore[typeddict-unknown-key]
+        return run_transform(profile, chunk, context)
+
+    return transform
+
+
+def _push(profile: Profile):
+    @task(task_id="push", map_index_template="{{ batch_label }}")
+    def push(chunk: dict[str, Any]) -> dict[str, Any]:
+        from profile_sync.engine.tasks import run_push
+
+        context = get_current_context()
+        context["batch_label"] = chunk.get("label", "")  # type: ignore[typeddict-unknown-key]
+        return run_push(profile, chunk, context)
+
+    return push
+
+
+def _finish(profile: Profile):
+    @task(task_id="finish")
+    def finish(pushed: list[dict[str, Any]]) -> dict[str, Any]:
+        from profile_sync.engine.tasks import run_finish
+
+        return run_finish(profile, list(pushed), get_current_context())
+
+    return finish

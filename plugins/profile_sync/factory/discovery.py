@@ -1,0 +1,60 @@
+"""Finding the profiles a DAG file builds, and the checks behind the validation DAG file."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from airflow.sdk import DAG, get_parsing_context
+
+from profile_sync.factory.dag_builder import build_dag
+from profile_sync.profiles import LoadResult, ProfileErrors, load_profiles
+from profile_sync.profiles.loader import KnownTypes
+
+log = logging.getLogger(__name__)
+CONFIG_DIR_ENV = "PROFILE_SYNC_CONFIG_DIR"
+
+
+def config_dir(dag_file: str | Path) -> Path:
+    """``$PROFILE_SYNC_CONFIG_DIR``, else ``profile_configs/`` beside the DAG folder."""
+    configured = os.environ.get(CONFIG_DIR_ENV)
+    return Path(configured) if configured else Path(dag_file).resolve().parent.parent / "profile_configs"
+
+
+def build_profile_dags(directory: Path) -> list[DAG]:
+    """Build the DAG of every valid profile; when a task runs, only that task's DAG.
+
+    Errors are not raised here: the validation DAG file reports them, so one bad file hides nothing.
+    """
+    only_id = get_parsing_context().dag_id
+    result = load_profiles(directory, only_id=only_id, known_types=known_profile_types())
+    for error in result.errors:
+        log.warning("profile skipped: %s", error.format(directory))
+    return [build_dag(item.profile, item.path) for item in result.profiles]
+
+
+def validate_profiles(directory: Path) -> LoadResult:
+    """Raise ProfileErrors (shown by Airflow as this file's import error) when any profile is broken."""
+    if get_parsing_context().dag_id is not None:
+        return LoadResult()  # a task is running: another DAG's parse, nothing to report here
+    result = load_profiles(directory, known_types=known_profile_types())
+    if result.errors:
+        raise ProfileErrors(result.errors, root=directory.parent)
+    return result
+
+
+def known_profile_types() -> KnownTypes:
+    """The (system, entity, direction) each profile id has synced as, from the state store.
+
+    Read-only and cheap (one small query); a store that does not exist yet knows no profile.
+    """
+    try:
+        from profile_sync.state.lock import synced_profile_types
+    except ImportError:  # the state package is optional at parse time
+        return {}
+    try:
+        return synced_profile_types()
+    except Exception as exc:  # never let the state store break DAG parsing; tasks re-check at run time
+        log.warning("could not read profile types from the sync state store: %s", exc)
+        return {}

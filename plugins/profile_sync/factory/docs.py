@@ -1,0 +1,48 @@
+"""The DAG's doc_md: the profile's settings as a table a data engineer reads on the DAG page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from profile_sync.profiles import Profile
+
+
+def profile_doc(profile: Profile, source: Path | None = None) -> str:
+    rows = [
+        ("Profile type", f"{profile.type.label} ({profile.type.summary})"),
+        ("Schedule", f"`{profile.schedule}`" if profile.schedule else "manual runs only"),
+        ("Enabled on creation", _yes(profile.enabled)),
+    ]
+    rows += [(f"{group}.{key}", _value(value)) for group, key, value in _settings(profile)]
+    table = "\n".join(f"| {name} | {value} |" for name, value in rows)
+    where = f"\n\nDefined in `{source.name}`." if source else ""
+    description = f"{profile.description}\n\n" if profile.description else ""
+    return (
+        f"### {profile.name}\n\n{description}| setting | value |\n| --- | --- |\n{table}{where}\n\n"
+        "Pause this DAG to disable the profile. Trigger it with config for a full resync (`behaviour: replace`), "
+        "a targeted sync (`ids`), a dry run, or a retry of the failed entries."
+    )
+
+
+def _settings(profile: Profile) -> list[tuple[str, str, Any]]:
+    groups = ("connections", "schedule_config", "api", "store", "events", "log", "task_retries", "run", "entity_config")
+    found: list[tuple[str, str, Any]] = []
+    for group in groups:
+        for key, value in getattr(profile, group).model_dump(mode="json").items():
+            found.append((group, key, value))
+    return found
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, bool):
+        return _yes(value)
+    if isinstance(value, list):
+        return "<br>".join(_value(item) for item in value) or "—"
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {v}" for k, v in value.items()) or "—"
+    return "—" if value is None else str(value).replace("|", "\\|")
+
+
+def _yes(flag: bool) -> str:
+    return "yes" if flag else "no"

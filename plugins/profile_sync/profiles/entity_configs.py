@@ -1,0 +1,161 @@
+"""The per-type ``entity_config`` models: each profile type's own options.
+
+Option names follow the seeds' settings screens where the seeds name them (FreeAgent contact options), and
+what a real integration of that type needs elsewhere (method and status mappings, warehouse -> source).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PositiveInt
+
+
+class EntityConfig(BaseModel):
+    """Base of every type's options: unknown keys are errors, values are immutable once loaded."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --- PlentyONE ---------------------------------------------------------------------------------------------
+
+
+class CustomerExportConfig(EntityConfig):
+    """Magento customers -> PlentyONE contacts."""
+
+    group_to_class: dict[int, PositiveInt] = Field(
+        default_factory=dict, description="Magento customer group id -> PlentyONE contact class id."
+    )
+    default_class_id: PositiveInt | None = Field(None, description="Contact class for unmapped groups.")
+    contact_type_id: PositiveInt = Field(1, description="PlentyONE contact type (1 = customer).")
+
+
+class CustomerImportConfig(EntityConfig):
+    """PlentyONE contacts -> Magento customers."""
+
+    default_group_id: PositiveInt = Field(1, description="Magento customer group for imported contacts.")
+    website_id: PositiveInt = 1
+    class_to_group: dict[int, PositiveInt] = Field(default_factory=dict)
+
+
+class ProductExportConfig(EntityConfig):
+    """Magento products -> PlentyONE items and variations."""
+
+    sales_price_id: PositiveInt = Field(1, description="PlentyONE sales price that carries the Magento price.")
+    vat_id: int = Field(0, ge=0, description="PlentyONE VAT rate slot for new variations.")
+    category_map: dict[int, PositiveInt] = Field(
+        default_factory=dict, description="Magento category id -> PlentyONE category id (when not synced)."
+    )
+
+
+class ProductImportConfig(EntityConfig):
+    """PlentyONE items/variations -> Magento simple and configurable products."""
+
+    attribute_set_id: PositiveInt = 4
+    sales_price_id: PositiveInt = 1
+    create_missing_options: bool = True
+    website_ids: list[PositiveInt] = Field(default_factory=lambda: [1])
+
+
+class CategoryExportConfig(EntityConfig):
+    """Magento category tree -> PlentyONE categories."""
+
+    root_category_id: PositiveInt = Field(2, description="Magento category whose subtree is exported.")
+    plenty_type: Literal["item", "container", "content", "blog"] = "item"
+
+
+class CategoryImportConfig(EntityConfig):
+    """PlentyONE categories -> Magento category tree."""
+
+    parent_category_id: PositiveInt = Field(2, description="Magento category the imported roots hang under.")
+
+
+class AttributeImportConfig(EntityConfig):
+    """PlentyONE attributes and values -> Magento product attributes and options."""
+
+    frontend_input: Literal["select", "multiselect"] = "select"
+    attribute_code_prefix: str = Field("plenty_", max_length=20, pattern=r"^[a-z][a-z0-9_]*$|^$")
+
+
+class OrderExportConfig(EntityConfig):
+    """Magento orders -> PlentyONE orders (with the order's customer as a contact)."""
+
+    payment_method_map: dict[str, PositiveInt] = Field(
+        default_factory=dict, description="Magento payment method code -> PlentyONE method of payment id."
+    )
+    shipping_method_map: dict[str, PositiveInt] = Field(
+        default_factory=dict, description="Magento shipping method code -> PlentyONE shipping profile id."
+    )
+    default_payment_method_id: PositiveInt = 1
+    default_shipping_profile_id: PositiveInt = 1
+    order_status_id: float = Field(3.0, ge=0, description="PlentyONE status of a newly created order.")
+    order_statuses: list[str] = Field(
+        default_factory=lambda: ["pending", "processing", "complete"],
+        description="Magento order statuses in scope.",
+    )
+
+
+class OrderImportConfig(EntityConfig):
+    """PlentyONE order status, shipping and payments -> the exported Magento orders."""
+
+    status_map: dict[str, str] = Field(
+        default_factory=lambda: {"5": "processing", "7": "complete", "8": "canceled"},
+        description="PlentyONE status id -> Magento order status.",
+    )
+    create_shipment: bool = True
+    create_invoice: bool = True
+    notify_customer: bool = False
+
+
+class StockImportConfig(EntityConfig):
+    """PlentyONE stock per warehouse -> Magento stock per source."""
+
+    warehouse_source_map: dict[int, str] = Field(
+        default_factory=lambda: {1: "default"},
+        min_length=1,
+        description="PlentyONE warehouse id -> Magento MSI source code.",
+    )
+    stock_field: Literal["netStock", "stockNet", "physicalStock"] = "netStock"
+
+
+# --- FreeAgent ---------------------------------------------------------------------------------------------
+
+
+class ContactOptions(EntityConfig):
+    """The seed's "Contact Configuration" section."""
+
+    default_status: Literal["Active", "Hidden"] = "Active"
+    use_contact_invoice_sequence: bool = False
+    display_contact_name: bool = True
+    default_payment_terms_in_days: int = Field(30, ge=0, le=365)
+
+
+class ContactExportConfig(ContactOptions):
+    """Magento customers -> FreeAgent contacts."""
+
+
+class ContactImportConfig(EntityConfig):
+    """FreeAgent contacts -> Magento customers."""
+
+    default_group_id: PositiveInt = 1
+    website_id: PositiveInt = 1
+    include_hidden: bool = False
+
+
+class InvoiceExportConfig(EntityConfig):
+    """Magento invoices -> FreeAgent invoices (the customer exported as a contact first)."""
+
+    contact: ContactOptions = Field(default_factory=ContactOptions)
+    payment_terms_in_days: int = Field(30, ge=0, le=365)
+    default_sales_tax_rate: Decimal = Field(Decimal("20"), ge=0, le=100)
+    mark_as_sent: bool = True
+    mark_as_paid_when_paid: bool = True
+
+
+class CreditmemoExportConfig(EntityConfig):
+    """Magento credit memos -> FreeAgent credit notes (linked to the customer's contact)."""
+
+    contact: ContactOptions = Field(default_factory=ContactOptions)
+    default_sales_tax_rate: Decimal = Field(Decimal("20"), ge=0, le=100)
+    mark_as_sent: bool = True

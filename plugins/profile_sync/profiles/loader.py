@@ -1,0 +1,267 @@
+"""Load -> validate: every profile file in a folder becomes a Profile or a list of errors, never both.
+
+A broken file never hides the others: each file is validated on its own and the result carries the good
+profiles and every error together.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, get_args, get_origin
+
+from pydantic import BaseModel, ValidationError
+
+from profile_sync.profiles.catalogue import DIRECTIONS, ENTITIES, SYSTEMS, directions_for, profile_type
+from profile_sync.profiles.errors import ProfileError, closest, excerpt
+from profile_sync.profiles.schema import Profile, profile_model
+from profile_sync.profiles.yaml_source import Location, YamlDocument, YamlSourceError, read_yaml
+
+DEFAULTS_FILE = "defaults.yaml"
+PROFILE_SUFFIXES = (".yaml", ".yml")
+KnownTypes = Mapping[str, tuple[str, str, str]]
+
+
+@dataclass(frozen=True)
+class LoadedProfile:
+    profile: Profile
+    path: Path
+
+
+@dataclass
+class LoadResult:
+    profiles: list[LoadedProfile] = field(default_factory=list)
+    errors: list[ProfileError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def profile_files(directory: Path, only_id: str | None = None) -> list[Path]:
+    """Profile files under ``directory``, sorted; ``only_id`` narrows to that profile's file(s)."""
+    pattern = f"{only_id}.y*ml" if only_id else "*.y*ml"
+    return sorted(
+        path
+        for path in directory.rglob(pattern)
+        if path.suffix in PROFILE_SUFFIXES
+        and path.name != DEFAULTS_FILE
+        and not any(part.startswith(".") for part in path.relative_to(directory).parts)
+    )
+
+
+def load_profiles(
+    directory: Path, *, only_id: str | None = None, known_types: KnownTypes | None = None
+) -> LoadResult:
+    """Load every profile in ``directory`` (or just ``only_id``) on top of its ``defaults.yaml``."""
+    result = LoadResult()
+    defaults: YamlDocument | None = None
+    defaults_path = directory / DEFAULTS_FILE
+    if defaults_path.exists():
+        try:
+            defaults = read_yaml(defaults_path)
+        except YamlSourceError as exc:
+            result.errors.append(_source_error(defaults_path, exc))
+            result.errors.append(
+                ProfileError(directory, "no profile loaded: the shared defaults file is broken", DEFAULTS_FILE)
+            )
+            return result
+    by_id: dict[str, list[LoadedProfile]] = defaultdict(list)
+    for path in profile_files(directory, only_id):
+        profile, errors = load_file(path, defaults, known_types or {})
+        result.errors.extend(errors)
+        if profile is not None:
+            by_id[profile.id].append(LoadedProfile(profile, path))
+    for profile_id, loaded in sorted(by_id.items()):
+        if len(loaded) == 1:
+            result.profiles.append(loaded[0])
+            continue
+        files = ", ".join(str(item.path) for item in loaded)
+        for item in loaded:
+            result.errors.append(
+                ProfileError(item.path, f"id {profile_id!r} is used by more than one file: {files}", "id")
+            )
+    return result
+
+
+def load_file(
+    path: Path, defaults: YamlDocument | None, known_types: KnownTypes
+) -> tuple[Profile | None, list[ProfileError]]:
+    """Validate one profile file: YAML -> defaults cascade -> type check -> schema -> state lock."""
+    try:
+        document = read_yaml(path)
+    except YamlSourceError as exc:
+        return None, [_source_error(path, exc)]
+    raw = dict(document.data)
+    raw.setdefault("id", path.stem)
+    if raw["id"] != path.stem:
+        return None, [
+            _error(document, ("id",), f"id must match the file name {path.name!r}", given=repr(raw["id"]),
+                   allowed=repr(path.stem), hint="rename the file or the id")
+        ]
+    type_errors = _type_errors(document, raw)
+    if type_errors:
+        return None, type_errors
+    merged = _deep_merge(defaults.data if defaults else {}, raw)
+    kind = profile_type(raw["system"], raw["entity"], raw["direction"])
+    assert kind is not None  # checked by _type_errors
+    model = profile_model(kind)
+    try:
+        profile = model.model_validate(merged)
+    except ValidationError as exc:
+        return None, [_validation_error(document, defaults, model, merged, item) for item in exc.errors()]
+    stored = known_types.get(profile.id)
+    given = (profile.system, profile.entity, profile.direction)
+    if stored is not None and tuple(stored) != given:
+        changed = "entity" if stored[1] != profile.entity else "direction" if stored[2] != profile.direction else "system"
+        return None, [
+            _error(
+                document,
+                (changed,),
+                f"profile {profile.id!r} has already synced as {' '.join(stored)}; entity and direction cannot "
+                "change once a profile has synced. Create a new profile (a new file and id) for "
+                f"{' '.join(given)} instead, and leave or delete this one",
+                given=" ".join(given),
+                allowed=" ".join(stored),
+            )
+        ]
+    return profile, []
+
+
+def _type_errors(document: YamlDocument, raw: dict[str, Any]) -> list[ProfileError]:
+    """The (system, entity, direction) triple must be one of the catalogue's, checked field by field."""
+    missing = [key for key in ("name", "system", "entity", "direction") if key not in raw]
+    if missing:
+        return [_error(document, (), f"required setting(s) missing: {', '.join(missing)}")]
+    system, entity, direction = raw["system"], raw["entity"], raw["direction"]
+    if system not in SYSTEMS:
+        return [_choice_error(document, "system", system, SYSTEMS)]
+    if entity not in ENTITIES[system]:
+        return [_choice_error(document, "entity", entity, ENTITIES[system], f"for system {system}")]
+    if direction not in directions_for(system, entity):
+        allowed = directions_for(system, entity)
+        context = f"for {system} {entity}" if direction in DIRECTIONS else ""
+        return [_choice_error(document, "direction", direction, allowed, context)]
+    return []
+
+
+def _choice_error(
+    document: YamlDocument, key: str, given: object, allowed: tuple[str, ...], context: str = ""
+) -> ProfileError:
+    message = f"{given!r} is not allowed" + (f" {context}" if context else "")
+    return _error(document, (key,), message, given=repr(given), allowed=", ".join(allowed),
+                  suggestion=closest(given, allowed))
+
+
+def _validation_error(
+    document: YamlDocument,
+    defaults: YamlDocument | None,
+    model: type[BaseModel],
+    merged: dict[str, Any],
+    item: Any,
+) -> ProfileError:
+    location: Location = tuple(part for part in item["loc"] if not isinstance(part, str) or part[:1] != "[")
+    source = document
+    if location and location not in document.positions and defaults and location in defaults.positions:
+        source = defaults  # the bad value came from defaults.yaml: point there
+    given = item.get("input")
+    allowed = suggestion = None
+    kind = item["type"]
+    if kind == "extra_forbidden":
+        names = _field_names(model, location[:-1])
+        allowed, suggestion = ", ".join(names), closest(location[-1], names)
+        message = f"unknown setting {location[-1]!r}"
+        given = None
+    elif kind in ("literal_error", "enum"):
+        expected = str(item.get("ctx", {}).get("expected", ""))
+        choices = [choice.strip(" '") for choice in expected.replace(" or ", ",").split(",") if choice.strip()]
+        allowed, suggestion = ", ".join(choices), closest(given, choices)
+        message = f"{given!r} is not allowed"
+    elif kind == "missing":
+        message, given = "required setting missing", None
+    else:
+        message = item["msg"].removeprefix("Value error, ")
+    field = ".".join(str(part) for part in location) or None
+    return _error(source, location, message, field=field, given=_short(given), allowed=allowed,
+                  suggestion=suggestion)
+
+
+def _error(
+    document: YamlDocument,
+    location: Location,
+    message: str,
+    *,
+    field: str | None = None,
+    given: str | None = None,
+    allowed: str | None = None,
+    suggestion: str | None = None,
+    hint: str | None = None,
+) -> ProfileError:
+    position = document.position(location) if location else None
+    line, column = position if position else (None, None)
+    return ProfileError(
+        file=document.path,
+        message=message + (f" ({hint})" if hint else ""),
+        field=field or (".".join(str(part) for part in location) or None),
+        line=line,
+        column=column,
+        given=given,
+        allowed=allowed,
+        suggestion=suggestion,
+        excerpt=excerpt(document.lines, line) if line else None,
+    )
+
+
+def _source_error(path: Path, exc: YamlSourceError) -> ProfileError:
+    lines: list[str] = []
+    if exc.line is not None:
+        try:
+            lines = path.read_text("utf-8", errors="replace").splitlines()
+        except OSError:
+            pass
+    shown = excerpt(lines, exc.line) if exc.line and exc.line <= len(lines) else None
+    return ProfileError(path, exc.message, line=exc.line, column=exc.column, excerpt=shown)
+
+
+def _field_names(model: type[BaseModel], location: Location) -> list[str]:
+    """The settings allowed at ``location`` inside ``model`` (for "unknown setting" suggestions)."""
+    current: Any = model
+    for part in location:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)) or part not in current.model_fields:
+            return []
+        current = _model_of(current.model_fields[part].annotation)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return sorted(current.model_fields)
+    return []
+
+
+def _model_of(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    if get_origin(annotation) is not None:
+        for arg in get_args(annotation):
+            found = _model_of(arg)
+            if found is not None:
+                return found
+    return None
+
+
+def _deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
+            merged[key] = _deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _short(value: object, limit: int = 120) -> str | None:
+    if value is None:
+        return None
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."

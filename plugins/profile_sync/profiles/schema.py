@@ -1,0 +1,195 @@
+"""The profile schema: one pydantic model per profile setting group, mirroring the seeds' settings screens.
+
+The schema knows nothing of Airflow. ``profile_model(type)`` gives the model of one profile type, whose
+``entity_config`` is that type's own options model; the loader picks it from the triple in the file.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+from functools import cache
+from typing import Literal
+
+from croniter import CroniterBadCronError, CroniterBadDateError, croniter
+from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator, model_validator
+
+from profile_sync.profiles.catalogue import CATALOGUE, ProfileType
+from profile_sync.profiles.entity_configs import EntityConfig
+
+PROFILE_ID_PATTERN = r"^[a-z][a-z0-9_]{0,99}$"
+CONN_ID_PATTERN = r"^[A-Za-z0-9_.-]{1,250}$"
+SCHEDULE_PRESETS = ("@hourly", "@daily", "@weekly", "@monthly", "@quarterly", "@yearly", "@annually")
+
+
+class StrictModel(BaseModel):
+    """Unknown keys are errors everywhere in a profile; loaded profiles are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ScheduleConfig(StrictModel):
+    """The seeds' "Schedule Configuration" (enable and schedule live at the top level)."""
+
+    process_batch_size: int = Field(100, ge=1, le=10_000)
+    retry_on_error: bool = True
+    max_failed_attempts: int = Field(5, ge=1, le=100, description="Attempts before a failed entry is parked.")
+    enable_history: bool = True
+
+
+class ApiConfig(StrictModel):
+    """The seeds' "Http API Configuration"."""
+
+    behaviour: Literal["append", "replace"] = "append"
+    collection_size: int = Field(100, ge=25, le=100)
+    overlap_seconds: int = Field(
+        300, ge=0, le=86_400, description="How far before the watermark an append run looks again."
+    )
+
+
+class StoreMapping(StrictModel):
+    """One Magento store, its locale, and the system's own store key where it has one."""
+
+    store: str = Field(pattern=r"^[a-z][a-z0-9_]{0,31}$", description="Magento store view code.")
+    locale: str = Field(pattern=r"^[a-z]{2}(_[A-Z]{2})?$", description="Language, e.g. en or de_AT.")
+    plenty_id: int | None = Field(None, ge=1, description="PlentyONE client (store) id: plentyId.")
+    referrer_id: float | None = Field(None, ge=0, description="PlentyONE order referrer.")
+
+
+class StoreConfig(StrictModel):
+    """The seeds' "Store Configuration"."""
+
+    restrict: bool = False
+    mapping: tuple[StoreMapping, ...] = ()
+
+    @model_validator(mode="after")
+    def _mapping_is_usable(self) -> StoreConfig:
+        codes = [m.store for m in self.mapping]
+        duplicates = sorted({c for c in codes if codes.count(c) > 1})
+        if duplicates:
+            raise ValueError(f"store mapped more than once: {', '.join(duplicates)}")
+        if self.restrict and not self.mapping:
+            raise ValueError("restrict is true but no store is mapped: map at least one store")
+        return self
+
+    def stores(self) -> tuple[str, ...] | None:
+        """The stores in scope, or None for all stores."""
+        return tuple(m.store for m in self.mapping) if self.restrict else None
+
+
+class EventConfig(StrictModel):
+    """The seeds' "Event Configuration"."""
+
+    add_new_to_export_queue: bool = True
+    delete_externally: bool = False
+
+
+class LogConfig(StrictModel):
+    """The seeds' "Log Configuration": request/response bodies in the task log (secrets are always masked)."""
+
+    request_data: bool = False
+    response_data: bool = False
+
+
+class Connections(StrictModel):
+    """Airflow connection ids; credentials live in the Connections, never in a profile."""
+
+    magento: str = Field("magento_default", pattern=CONN_ID_PATTERN)
+    plenty: str = Field("plenty_default", pattern=CONN_ID_PATTERN)
+    freeagent: str = Field("freeagent_default", pattern=CONN_ID_PATTERN)
+
+
+class TaskRetries(StrictModel):
+    """Airflow's task-level retries (the HTTP client retries single requests on its own)."""
+
+    retries: int = Field(3, ge=0, le=20)
+    retry_delay_seconds: int = Field(60, ge=1, le=86_400)
+    exponential_backoff: bool = True
+    max_retry_delay_seconds: int = Field(1800, ge=1, le=86_400)
+
+
+class RunConfig(StrictModel):
+    """How a run spreads: batches are grouped into at most ``max_parallel_batches`` mapped task instances."""
+
+    max_parallel_batches: int = Field(8, ge=1, le=64)
+    execution_timeout_minutes: int = Field(120, ge=1, le=24 * 60)
+
+
+class Profile(StrictModel):
+    """One sync job of one entity in one direction."""
+
+    id: str = Field(pattern=PROFILE_ID_PATTERN, description="The DAG id; stable; never reused for another type.")
+    name: str = Field(min_length=1, max_length=200)
+    description: str | None = Field(None, max_length=2000)
+    system: Literal["plenty", "freeagent"]
+    entity: str
+    direction: Literal["import", "export"]
+    enabled: bool = False
+    schedule: str | None = None
+    connections: Connections = Field(default_factory=Connections)
+    schedule_config: ScheduleConfig = Field(default_factory=ScheduleConfig)
+    api: ApiConfig = Field(default_factory=ApiConfig)
+    store: StoreConfig = Field(default_factory=StoreConfig)
+    events: EventConfig = Field(default_factory=EventConfig)
+    log: LogConfig = Field(default_factory=LogConfig)
+    task_retries: TaskRetries = Field(default_factory=TaskRetries)
+    run: RunConfig = Field(default_factory=RunConfig)
+    entity_config: EntityConfig = Field(default_factory=EntityConfig)
+
+    @field_validator("schedule")
+    @classmethod
+    def _schedule_fires(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        check_schedule(value)
+        return value.strip()
+
+    @model_validator(mode="after")
+    def _store_keys_fit_the_system(self) -> Profile:
+        if self.system != "plenty":
+            for index, mapping in enumerate(self.store.mapping):
+                if mapping.plenty_id is not None or mapping.referrer_id is not None:
+                    raise ValueError(
+                        f"store.mapping[{index}]: plenty_id/referrer_id are PlentyONE store keys; "
+                        f"a {self.system} profile has none"
+                    )
+        return self
+
+    @property
+    def type(self) -> ProfileType:
+        return CATALOGUE[(self.system, self.entity, self.direction)]
+
+    @property
+    def system_connection(self) -> str:
+        return getattr(self.connections, self.system)
+
+
+def check_schedule(value: str) -> None:
+    """Raise ValueError unless ``value`` is a preset or a 5-field cron expression that fires."""
+    text = value.strip()
+    if text.startswith("@"):
+        if text not in SCHEDULE_PRESETS:
+            raise ValueError(f"unknown preset {text!r}; allowed: {', '.join(SCHEDULE_PRESETS)}")
+        return
+    fields = re.split(r"\s+", text)
+    if len(fields) != 5:
+        raise ValueError(
+            f"{text!r} has {len(fields)} fields; a cron schedule has 5 (minute hour day month weekday)"
+        )
+    try:
+        croniter(text, datetime(2020, 1, 1, tzinfo=timezone.utc)).get_next(datetime)
+    except CroniterBadCronError as exc:
+        raise ValueError(f"{text!r} is not a valid cron expression: {exc}") from None
+    except CroniterBadDateError:
+        raise ValueError(f"{text!r} never fires (no matching date)") from None
+
+
+@cache
+def profile_model(profile_type: ProfileType) -> type[Profile]:
+    """The Profile model of one type: ``entity_config`` typed as that type's options."""
+    config = profile_type.config_model
+    return create_model(
+        f"Profile[{profile_type.key}]",
+        __base__=Profile,
+        entity_config=(config, Field(default_factory=config)),
+    )
