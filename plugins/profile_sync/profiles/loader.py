@@ -6,6 +6,7 @@ profiles and every error together.
 
 from __future__ import annotations
 
+import contextlib
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -52,9 +53,7 @@ def profile_files(directory: Path, only_id: str | None = None) -> list[Path]:
     )
 
 
-def load_profiles(
-    directory: Path, *, only_id: str | None = None, known_types: KnownTypes | None = None
-) -> LoadResult:
+def load_profiles(directory: Path, *, only_id: str | None = None, known_types: KnownTypes | None = None) -> LoadResult:
     """Load every profile in ``directory`` (or just ``only_id``) on top of its ``defaults.yaml``."""
     result = LoadResult()
     defaults: YamlDocument | None = None
@@ -98,8 +97,14 @@ def load_file(
     raw.setdefault("id", path.stem)
     if raw["id"] != path.stem:
         return None, [
-            _error(document, ("id",), f"id must match the file name {path.name!r}", given=repr(raw["id"]),
-                   allowed=repr(path.stem), hint="rename the file or the id")
+            _error(
+                document,
+                ("id",),
+                f"id must match the file name {path.name!r}",
+                given=repr(raw["id"]),
+                allowed=repr(path.stem),
+                hint="rename the file or the id",
+            )
         ]
     type_errors = _type_errors(document, raw)
     if type_errors:
@@ -115,7 +120,9 @@ def load_file(
     stored = known_types.get(profile.id)
     given = (profile.system, profile.entity, profile.direction)
     if stored is not None and tuple(stored) != given:
-        changed = "entity" if stored[1] != profile.entity else "direction" if stored[2] != profile.direction else "system"
+        changed = (
+            "entity" if stored[1] != profile.entity else "direction" if stored[2] != profile.direction else "system"
+        )
         return None, [
             _error(
                 document,
@@ -151,8 +158,9 @@ def _choice_error(
     document: YamlDocument, key: str, given: object, allowed: tuple[str, ...], context: str = ""
 ) -> ProfileError:
     message = f"{given!r} is not allowed" + (f" {context}" if context else "")
-    return _error(document, (key,), message, given=repr(given), allowed=", ".join(allowed),
-                  suggestion=closest(given, allowed))
+    return _error(
+        document, (key,), message, given=repr(given), allowed=", ".join(allowed), suggestion=closest(given, allowed)
+    )
 
 
 def _validation_error(
@@ -181,11 +189,14 @@ def _validation_error(
         message = f"{given!r} is not allowed"
     elif kind == "missing":
         message, given = "required setting missing", None
+    elif kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        message = item["msg"].removeprefix("Input should be ").replace("Input", "value")
+        message = f"value out of range: must be {message}"
+        allowed = _bounds(model, location)
     else:
         message = item["msg"].removeprefix("Value error, ")
     field = ".".join(str(part) for part in location) or None
-    return _error(source, location, message, field=field, given=_short(given), allowed=allowed,
-                  suggestion=suggestion)
+    return _error(source, location, message, field=field, given=_short(given), allowed=allowed, suggestion=suggestion)
 
 
 def _error(
@@ -217,10 +228,8 @@ def _error(
 def _source_error(path: Path, exc: YamlSourceError) -> ProfileError:
     lines: list[str] = []
     if exc.line is not None:
-        try:
+        with contextlib.suppress(OSError):
             lines = path.read_text("utf-8", errors="replace").splitlines()
-        except OSError:
-            pass
     shown = excerpt(lines, exc.line) if exc.line and exc.line <= len(lines) else None
     return ProfileError(path, exc.message, line=exc.line, column=exc.column, excerpt=shown)
 
@@ -237,6 +246,25 @@ def _field_names(model: type[BaseModel], location: Location) -> list[str]:
     if isinstance(current, type) and issubclass(current, BaseModel):
         return sorted(current.model_fields)
     return []
+
+
+def _bounds(model: type[BaseModel], location: Location) -> str | None:
+    """ "from 25 to 100" for a numeric setting with bounds (read from the schema, never repeated here)."""
+    current: Any = model
+    for part in location[:-1]:
+        if isinstance(part, int) or not (isinstance(current, type) and issubclass(current, BaseModel)):
+            continue
+        info = current.model_fields.get(part)
+        current = _model_of(info.annotation) if info else None
+    if not (isinstance(current, type) and issubclass(current, BaseModel)) or location[-1] not in current.model_fields:
+        return None
+    low = high = None
+    for meta in current.model_fields[location[-1]].metadata:
+        low = getattr(meta, "ge", None) if getattr(meta, "ge", None) is not None else low
+        high = getattr(meta, "le", None) if getattr(meta, "le", None) is not None else high
+    if low is not None and high is not None:
+        return f"from {low} to {high}"
+    return f"at least {low}" if low is not None else f"at most {high}" if high is not None else None
 
 
 def _model_of(annotation: Any) -> Any:

@@ -7,7 +7,7 @@ The schema knows nothing of Airflow. ``profile_model(type)`` gives the model of 
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import cache
 from typing import Literal
 
@@ -173,11 +173,9 @@ def check_schedule(value: str) -> None:
         return
     fields = re.split(r"\s+", text)
     if len(fields) != 5:
-        raise ValueError(
-            f"{text!r} has {len(fields)} fields; a cron schedule has 5 (minute hour day month weekday)"
-        )
+        raise ValueError(f"{text!r} has {len(fields)} fields; a cron schedule has 5 (minute hour day month weekday)")
     try:
-        croniter(text, datetime(2020, 1, 1, tzinfo=timezone.utc)).get_next(datetime)
+        croniter(text, datetime(2020, 1, 1, tzinfo=UTC)).get_next(datetime)
     except CroniterBadCronError as exc:
         raise ValueError(f"{text!r} is not a valid cron expression: {exc}") from None
     except CroniterBadDateError:

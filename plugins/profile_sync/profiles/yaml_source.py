@@ -67,6 +67,8 @@ def read_yaml(path: Path) -> YamlDocument:
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark is not None and mark is not None and mark.line >= len(text.splitlines()):
+            mark = exc.context_mark  # the problem is "end of file": point where the unclosed thing began
         problem = " ".join(p for p in (exc.context, exc.problem) if p) or "invalid YAML"
         raise YamlSourceError(
             f"not valid YAML: {problem}", mark.line + 1 if mark else None, mark.column + 1 if mark else None

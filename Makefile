@@ -1,0 +1,56 @@
+# Two commands matter: `make run` (try the product) and `make test` (pass the tests). Both install first.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+STAMP := $(VENV)/.installed
+ENV := source include/scripts/env.sh &&
+PYTEST := $(ENV) python -m pytest
+
+.PHONY: install run sandbox test test-all lint validate bench bench-quick test-reliability test-reliability-long \
+        test-ui distributed-demo lock clean
+
+$(STAMP): requirements.txt requirements-test.txt constraints.txt
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(VENV)/bin/python -m pip install --quiet -r requirements.txt -r requirements-test.txt -c constraints.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## run: the sandbox APIs + Airflow standalone + the sample profiles (Ctrl-C stops everything)
+run: install
+	$(ENV) bash include/scripts/run.sh
+
+## sandbox: only the three emulated APIs (Magento 8081, PlentyONE 8082, FreeAgent 8083)
+sandbox: install
+	$(ENV) python -m sandbox serve
+
+## test: lint + the test suite CI runs (unit, integration against the real sandbox and a real Airflow)
+test: install lint
+	$(PYTEST) -m "not slow and not bench and not browser and not distributed" tests
+
+lint: install
+	$(ENV) ruff check dags plugins include tests
+
+## validate: check every profile file, print every error, exit non-zero on any (for pre-merge checks)
+validate: install
+	$(ENV) python -m profile_sync validate profile_configs
+
+bench: install
+	$(ENV) python -m tests.benchmarks.run --full
+
+bench-quick: install
+	$(ENV) python -m tests.benchmarks.run --quick
+
+test-reliability: install
+	$(PYTEST) -m reliability tests/reliability
+
+test-reliability-long: install
+	PROFILE_SYNC_RELIABILITY_LONG=1 $(PYTEST) -m "reliability" tests/reliability
+
+## lock: refresh constraints.txt from the current virtualenv (after changing requirements*.txt)
+lock:
+	$(VENV)/bin/python -m pip freeze --exclude-editable | sort > constraints.txt
+
+clean:
+	rm -rf airflow_home var bench/results
