@@ -54,5 +54,5 @@ def main(argv: list[str] | None = None) -> int:
     return validate(args.paths)
 
 
-if __name__ == "__main__":
+if __name__ == "__main__" and __package__ == "profile_sync":  # not when a plugin loader imports the file
     sys.exit(main())

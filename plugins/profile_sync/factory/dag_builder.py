@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pendulum
-from airflow.sdk import DAG, get_current_context, task
+from airflow.sdk import DAG, TriggerRule, get_current_context, task
 
 from profile_sync.factory.docs import profile_doc
 from profile_sync.factory.params import run_params
@@ -93,7 +93,7 @@ def _push(profile: Profile):
 
 
 def _finish(profile: Profile):
-    @task(task_id="finish")
+    @task(task_id="finish", trigger_rule=TriggerRule.NONE_FAILED)  # also after a run with nothing to sync
     def finish(pushed: list[dict[str, Any]]) -> dict[str, Any]:
         from profile_sync.engine.tasks import run_finish
 

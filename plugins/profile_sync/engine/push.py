@@ -1,0 +1,145 @@
+"""Stage 3: idempotent upsert of each target record through the ID map, each outcome committed as it happens.
+
+unchanged -> skipped; mapped -> update; unmapped -> look up by natural key, then create. A create whose answer
+was lost (timeout, 5xx after the write) is looked up again before it is ever sent twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from profile_sync.connectors.errors import (
+    RateBudgetExhausted,
+    TerminalError,
+    TransientError,
+    UncertainWriteError,
+)
+from profile_sync.engine.payload_hash import payload_hash
+from profile_sync.engine.run_settings import RunSettings
+from profile_sync.engine.staging import RunStaging
+from profile_sync.engine.transform import TRANSFORMED
+from profile_sync.entities.base import EntitySync, RecordError, TargetRecord
+
+log = logging.getLogger(__name__)
+MAX_CONSECUTIVE_TRANSIENT = 5  # then the system is down, not the record: fail the task for Airflow to retry
+
+
+class SystemUnavailable(Exception):
+    """Several records in a row failed transiently: give the task back to Airflow's retries."""
+
+
+@dataclass
+class PushResult:
+    counts: Counter[str] = field(default_factory=Counter)
+    complete: bool = True
+    stopped_reason: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"counts": dict(self.counts), "complete": self.complete, "stopped_reason": self.stopped_reason}
+
+
+def push_stage(
+    entity: EntitySync, settings: RunSettings, state: Any, staging: RunStaging, chunk: dict[str, Any]
+) -> PushResult:
+    partition = int(chunk["partition"])
+    result = PushResult()
+    pusher = _Pusher(entity, settings, state, result)
+    for batch in range(1, int(chunk["batches"]) + 1):
+        targets = [TargetRecord.from_dict(item) for item in staging.read_batch(TRANSFORMED, partition, batch)]
+        print(f"::group::batch {batch} of {chunk.get('label', partition)} ({len(targets)} records)")
+        try:
+            pusher.push_batch(targets)
+        except RateBudgetExhausted as exc:
+            result.complete, result.stopped_reason = False, f"rate budget exhausted: {exc}"
+            log.warning("stopping cleanly, progress is committed: %s", result.stopped_reason)
+            return result
+        finally:
+            print("::endgroup::")
+    return result
+
+
+class _Pusher:
+    def __init__(self, entity: EntitySync, settings: RunSettings, state: Any, result: PushResult) -> None:
+        self.entity, self.settings, self.state, self.result = entity, settings, state, result
+        self.profile_id = entity.profile.id
+        self.history = entity.profile.schedule_config.enable_history
+        self.transient_in_a_row = 0
+
+    def push_batch(self, targets: list[TargetRecord]) -> None:
+        by_store: dict[str, list[str]] = {}
+        for target in targets:
+            by_store.setdefault(target.store, []).append(target.source_id)
+        mapped: dict[tuple[str, str], Any] = {}
+        for store, ids in by_store.items():
+            for source_id, entry in self.state.lookup(self.profile_id, store, ids).items():
+                mapped[(store, source_id)] = entry
+        for target in targets:
+            self._push_one(target, mapped.get((target.store, target.source_id)))
+
+    def _push_one(self, target: TargetRecord, entry: Any) -> None:
+        noun, name = self.entity.noun, target.label or target.source_id
+        digest = payload_hash(target.payload)
+        target_id = getattr(entry, "target_id", None)
+        status = getattr(entry, "status", None)
+        if target_id and status == "synced" and entry.payload_hash == digest:
+            self._outcome("skipped", f"{noun} {name} -> {target_id} skipped (unchanged)")
+            return
+        if self.settings.dry_run:
+            action = "update" if target_id else "create"
+            self._outcome("dry_run", f"{noun} {name}: would {action} (dry run)")
+            return
+        try:
+            prepared = self.entity.prepare(target)
+            if target_id and status != "pending":
+                self.entity.update(target_id, prepared)
+                action = "updated"
+            else:
+                target_id, action = self._create(prepared, digest, pending=status == "pending")
+            self.state.record_synced(
+                self.profile_id, target.store, target.source_id, str(target_id), digest, action,
+                self.settings.run_id, history=self.history,
+            )
+            self.transient_in_a_row = 0
+            self._outcome(action, f"{noun} {name} -> {target_id} {action}")
+        except (RecordError, TerminalError) as exc:
+            self.transient_in_a_row = 0
+            self._failed(target, str(exc) or type(exc).__name__)
+        except RateBudgetExhausted:
+            raise
+        except TransientError as exc:
+            self._failed(target, f"transient: {exc}")
+            self.transient_in_a_row += 1
+            if self.transient_in_a_row >= MAX_CONSECUTIVE_TRANSIENT:
+                raise SystemUnavailable(
+                    f"{self.transient_in_a_row} {noun}s in a row failed transiently (last: {exc}); "
+                    "the task fails so that Airflow retries it; committed records are not sent again"
+                ) from exc
+
+    def _create(self, target: TargetRecord, digest: str, *, pending: bool) -> tuple[str, str]:
+        """Create unless the target has it already; a lost answer is looked up before any second create."""
+        existing = self.entity.find_existing(target) if (pending or target.natural_key) else None
+        if existing:
+            self.entity.update(existing, target)
+            return existing, "matched"
+        self.state.mark_pending(self.profile_id, target.store, target.source_id, digest, self.settings.run_id)
+        try:
+            return self.entity.create(target), "created"
+        except UncertainWriteError:
+            existing = self.entity.find_existing(target)
+            if existing:
+                return existing, "created"
+            raise  # not applied after all: the record stays pending and is retried, looked up first
+
+    def _failed(self, target: TargetRecord, reason: str) -> None:
+        attempts = self.state.record_failed(
+            self.profile_id, target.store, target.source_id, reason[:2000], self.settings.run_id, history=self.history
+        )
+        self._outcome("failed", f"{self.entity.noun} {target.label or target.source_id} -> failed "
+                                f"(attempt {attempts}): {reason}")
+
+    def _outcome(self, action: str, line: str) -> None:
+        self.result.counts[action] += 1
+        log.info(line)

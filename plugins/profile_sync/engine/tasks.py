@@ -1,0 +1,76 @@
+"""The four task bodies the factory's DAGs call: Airflow context in, engine stages out.
+
+Each task opens its own state store and hooks (one pooled HTTP session per hook per task) and closes them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import pendulum
+
+from profile_sync.engine.fetch import fetch_stage
+from profile_sync.engine.finish import finish_stage
+from profile_sync.engine.push import push_stage
+from profile_sync.engine.run_settings import RunSettings
+from profile_sync.engine.staging import RunStaging, staging_root
+from profile_sync.engine.transform import transform_stage
+from profile_sync.entities.base import EntitySync, Systems
+from profile_sync.profiles import Profile
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class TaskScope:
+    settings: RunSettings
+    state: Any
+    staging: RunStaging
+    entity: EntitySync
+
+
+@contextmanager
+def task_scope(profile: Profile, context: Mapping[str, Any]) -> Iterator[TaskScope]:
+    from profile_sync.entities.registry import entity_for
+    from profile_sync.state import StateStore
+
+    settings = RunSettings.from_context(profile, context)
+    state = StateStore.from_airflow()
+    systems = Systems(profile)
+    try:
+        state.register_profile(profile.id, profile.system, profile.entity, profile.direction)
+        staging = RunStaging(staging_root(), settings.dag_id, settings.run_id)
+        yield TaskScope(settings, state, staging, entity_for(profile, systems))
+    finally:
+        systems.close()
+        state.close()
+
+
+def run_fetch(profile: Profile, context: Mapping[str, Any]) -> list[dict[str, Any]]:
+    with task_scope(profile, context) as scope:
+        chunks, _ = fetch_stage(scope.entity, scope.settings, scope.state, scope.staging)
+        return chunks
+
+
+def run_transform(profile: Profile, chunk: dict[str, Any], context: Mapping[str, Any]) -> dict[str, Any]:
+    with task_scope(profile, context) as scope:
+        return transform_stage(scope.entity, scope.settings, scope.state, scope.staging, chunk)
+
+
+def run_push(profile: Profile, chunk: dict[str, Any], context: Mapping[str, Any]) -> dict[str, Any]:
+    with task_scope(profile, context) as scope:
+        result = push_stage(scope.entity, scope.settings, scope.state, scope.staging, chunk)
+        return {**chunk, **result.as_dict()}
+
+
+def run_finish(profile: Profile, pushed: list[dict[str, Any]], context: Mapping[str, Any]) -> dict[str, Any]:
+    with task_scope(profile, context) as scope:
+        dag_run = context.get("dag_run")
+        started = getattr(dag_run, "start_date", None)
+        return finish_stage(
+            profile.id, scope.settings, scope.state, scope.staging, pushed, started, pendulum.now("UTC")
+        )

@@ -1,0 +1,52 @@
+"""Stage 2: map each staged record to the target's shape, per store; a record that cannot be is a failed entry."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from profile_sync.engine.fetch import FETCHED
+from profile_sync.engine.run_settings import RunSettings
+from profile_sync.engine.staging import RunStaging
+from profile_sync.entities.base import EntitySync, RecordError
+
+log = logging.getLogger(__name__)
+TRANSFORMED = "transformed"
+
+
+def transform_stage(
+    entity: EntitySync, settings: RunSettings, state: Any, staging: RunStaging, chunk: dict[str, Any]
+) -> dict[str, Any]:
+    partition = int(chunk["partition"])
+    history = entity.profile.schedule_config.enable_history
+    produced = failed = 0
+    for batch in range(1, int(chunk["batches"]) + 1):
+        out: list[dict[str, Any]] = []
+        for record in staging.read_batch(FETCHED, partition, batch):
+            source_id = _safe_id(entity, record)
+            try:
+                targets = entity.transform(record)
+            except (RecordError, KeyError, TypeError, ValueError) as exc:
+                failed += 1
+                reason = f"transform: {_reason(exc)}"
+                log.warning("%s %s -> failed: %s", entity.noun, source_id, reason)
+                if not settings.dry_run:
+                    state.record_failed(entity.profile.id, "*", source_id, reason, settings.run_id, history=history)
+                continue
+            out.extend(target.as_dict() for target in targets)
+        produced += staging.write_batch(TRANSFORMED, partition, batch, out)
+    log.info("transformed %s: %d target records, %d failed", chunk.get("label", partition), produced, failed)
+    return {**chunk, "targets": produced, "transform_failed": failed}
+
+
+def _safe_id(entity: EntitySync, record: dict[str, Any]) -> str:
+    try:
+        return entity.record_id(record)
+    except Exception:  # a record without a usable id is still reported, never dropped silently
+        return "<no id>"
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, KeyError):
+        return f"missing field {exc.args[0]!r}"
+    return str(exc) or type(exc).__name__

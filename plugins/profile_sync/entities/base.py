@@ -1,0 +1,129 @@
+"""The contract between the engine and a profile type: how to fetch, transform and push its records.
+
+Entity modules keep the mapping (``transform``) a pure function of the record and the profile, and put every
+call to a system behind the hooks of ``Systems``; the engine owns batching, state, retries and idempotence.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from profile_sync.profiles import Profile
+
+Record = dict[str, Any]
+ALL_STORES = "*"
+
+
+class RecordError(Exception):
+    """A record that cannot be synced as it is (bad data, unknown reference): a failed entry with this reason."""
+
+
+@dataclass(frozen=True)
+class TargetRecord:
+    """One record shaped for the target, for one store (``ALL_STORES`` where the target has no stores)."""
+
+    source_id: str
+    store: str
+    payload: dict[str, Any]
+    natural_key: str | None = None  # how the target can find it without the ID map (email, external id, sku)
+    label: str = ""  # how a person names the record in the log (order number, sku)
+    extra: dict[str, Any] = field(default_factory=dict)  # resolved at push time, never hashed
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"source_id": self.source_id, "store": self.store, "payload": self.payload,
+                "natural_key": self.natural_key, "label": self.label, "extra": self.extra}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TargetRecord:
+        return cls(**data)
+
+
+class Systems:
+    """The hooks a run uses, created on first use with the profile's connections and log switches."""
+
+    def __init__(self, profile: Profile) -> None:
+        self._profile = profile
+        self._hooks: dict[str, Any] = {}
+
+    def _hook(self, system: str) -> Any:
+        if system not in self._hooks:
+            from profile_sync.connectors import hook_class
+
+            self._hooks[system] = hook_class(system)(
+                getattr(self._profile.connections, system),
+                log_request_data=self._profile.log.request_data,
+                log_response_data=self._profile.log.response_data,
+            )
+        return self._hooks[system]
+
+    @property
+    def magento(self) -> Any:
+        return self._hook("magento")
+
+    @property
+    def plenty(self) -> Any:
+        return self._hook("plenty")
+
+    @property
+    def freeagent(self) -> Any:
+        return self._hook("freeagent")
+
+    def close(self) -> None:
+        for hook in self._hooks.values():
+            closer = getattr(hook, "close", None)
+            if closer:
+                closer()
+        self._hooks.clear()
+
+
+class EntitySync(ABC):
+    """One profile type. Subclasses set ``noun`` and implement fetch, transform, create and update."""
+
+    noun = "record"
+
+    def __init__(self, profile: Profile, systems: Systems) -> None:
+        self.profile = profile
+        self.systems = systems
+
+    # --- fetch ---------------------------------------------------------------------------------------------
+    @abstractmethod
+    def fetch(self, since: datetime | None, ids: Sequence[str] | None) -> Iterator[list[Record]]:
+        """Pages of source records: changed since ``since`` (None: all), or just ``ids`` when given."""
+
+    @abstractmethod
+    def record_id(self, record: Record) -> str:
+        """The record's stable source id."""
+
+    def updated_at(self, record: Record) -> datetime | None:
+        """When the source last changed the record (drives the watermark); None where the API has no such field."""
+        return None
+
+    def partition_key(self, record: Record) -> str:
+        """Records with the same key are pushed by the same task, in order (e.g. orders of one customer)."""
+        return self.record_id(record)
+
+    # --- transform (pure) -----------------------------------------------------------------------------------
+    @abstractmethod
+    def transform(self, record: Record) -> list[TargetRecord]:
+        """The record shaped for the target, one per store in scope; raise RecordError when it cannot be."""
+
+    # --- push ---------------------------------------------------------------------------------------------
+    def find_existing(self, target: TargetRecord) -> str | None:
+        """The target id of a record that exists in the target already (by natural key), or None."""
+        return None
+
+    @abstractmethod
+    def create(self, target: TargetRecord) -> str:
+        """Create the record in the target; return its target id."""
+
+    @abstractmethod
+    def update(self, target_id: str, target: TargetRecord) -> None:
+        """Update the target record ``target_id``."""
+
+    def prepare(self, target: TargetRecord) -> TargetRecord:
+        """Resolve references the payload needs at push time (contact, variation ids); may raise RecordError."""
+        return target
