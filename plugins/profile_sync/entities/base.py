@@ -34,8 +34,14 @@ class TargetRecord:
     extra: dict[str, Any] = field(default_factory=dict)  # resolved at push time, never hashed
 
     def as_dict(self) -> dict[str, Any]:
-        return {"source_id": self.source_id, "store": self.store, "payload": self.payload,
-                "natural_key": self.natural_key, "label": self.label, "extra": self.extra}
+        return {
+            "source_id": self.source_id,
+            "store": self.store,
+            "payload": self.payload,
+            "natural_key": self.natural_key,
+            "label": self.label,
+            "extra": self.extra,
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> TargetRecord:

@@ -116,7 +116,7 @@ class StockImportConfig(EntityConfig):
         min_length=1,
         description="PlentyONE warehouse id -> Magento MSI source code.",
     )
-    stock_field: Literal["netStock", "stockNet", "physicalStock"] = "netStock"
+    stock_field: Literal["stockNet", "stockPhysical"] = Field("stockNet", description="Which PlentyONE figure is sold.")
 
 
 # --- FreeAgent ---------------------------------------------------------------------------------------------

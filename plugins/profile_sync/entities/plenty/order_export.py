@@ -1,0 +1,315 @@
+"""Order Export [PlentyONE]: Magento orders -> PlentyONE sales orders, the customer as a PlentyONE contact.
+
+Mapping: store -> plentyId/referrer (store mapping), payment and shipping method -> PlentyONE ids
+(entity_config), order items -> variations by SKU (= variation number), billing/delivery addresses -> contact
+addresses. The Magento increment id is the PlentyONE external order id: the natural key that finds an order
+whose create answer was lost. Orders of one customer share a partition, so one task creates the contact.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from typing import Any
+
+from profile_sync.connectors.errors import UncertainWriteError
+from profile_sync.entities.base import EntitySync, Record, RecordError, TargetRecord
+from profile_sync.entities.magento.stores import StoreViews
+from profile_sync.entities.plenty.countries import ISO_TO_PLENTY
+from profile_sync.entities.timestamps import magento_timestamp, parse_timestamp
+from profile_sync.profiles.entity_configs import OrderExportConfig
+
+ID_SLICE = 100
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+PROPERTY_SHIPPING_PROFILE, PROPERTY_PAYMENT_METHOD, PROPERTY_LANGUAGE, PROPERTY_EXTERNAL_ID = 2, 3, 6, 7
+ADDRESS_BILLING, ADDRESS_DELIVERY = 1, 2
+ITEM_VARIATION, ITEM_SHIPPING = 1, 6
+
+
+class OrderExport(EntitySync):
+    noun = "order"
+
+    def __init__(self, profile, systems) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(profile, systems)
+        self.config: OrderExportConfig = profile.entity_config  # type: ignore[assignment]
+        self.stores = StoreViews(systems.magento) if systems else None
+        self.mappings = {mapping.store: mapping for mapping in profile.store.mapping}
+        self._variations: dict[str, int] = {}
+
+    # --- fetch ---------------------------------------------------------------------------------------------
+    def fetch(self, since: datetime | None, ids: Sequence[str] | None) -> Iterator[list[Record]]:
+        if ids:  # in slices, so that no URL grows past what servers accept
+            for start in range(0, len(ids), ID_SLICE):
+                yield from self._pages([("entity_id", ",".join(ids[start : start + ID_SLICE]), "in")])
+        else:
+            yield from self._pages([], since)
+
+    def _pages(self, filters: list[tuple[str, str, str]], since: datetime | None = None) -> Iterator[list[Record]]:
+        ids = bool(filters)
+        if since:
+            filters.append(("updated_at", magento_timestamp(since), "gteq"))
+        if self.config.order_statuses and not ids:
+            filters.append(("status", ",".join(self.config.order_statuses), "in"))
+        scope = self.profile.store.stores()
+        if scope is not None:
+            filters.append(("store_id", ",".join(str(i) for i in self.stores.ids(scope)) or "-1", "in"))
+        for page in self.systems.magento.paginate(
+            "/V1/orders",
+            filters=filters,
+            page_size=self.profile.api.collection_size,
+            sort=[("updated_at", "ASC"), ("entity_id", "ASC")],
+        ):
+            for order in page:
+                order["_store_code"] = self.stores.code(order.get("store_id"))
+            yield page
+
+    def record_id(self, record: Record) -> str:
+        return str(record["entity_id"])
+
+    def updated_at(self, record: Record) -> datetime | None:
+        return parse_timestamp(record.get("updated_at"))
+
+    def partition_key(self, record: Record) -> str:
+        return str(record.get("customer_email") or record["entity_id"]).lower()
+
+    # --- transform -----------------------------------------------------------------------------------------
+    def transform(self, record: Record) -> list[TargetRecord]:
+        store = record.get("_store_code") or "default"
+        mapping = self.mappings.get(store)
+        if mapping is None:
+            if self.profile.store.restrict:
+                return []  # out of scope: not this profile's store
+            raise RecordError(f"store {store!r} has no store mapping (plentyId) in the profile")
+        if mapping.plenty_id is None:
+            raise RecordError(f"store {store!r} is mapped without a plenty_id")
+        increment_id = str(record.get("increment_id") or "").strip()
+        if not increment_id:
+            raise RecordError("order has no increment_id")
+        email = str(record.get("customer_email") or "").strip().lower()
+        if not EMAIL.match(email):
+            raise RecordError(f"customer e-mail {email[:80]!r} is not a valid address")
+        currency = record.get("order_currency_code") or "EUR"
+        items = [item for item in record.get("items") or [] if not item.get("parent_item_id")]
+        if not items:
+            raise RecordError("order has no items")
+        order_items = [self._item(item, currency, mapping.referrer_id) for item in items]
+        shipping = float(record.get("shipping_incl_tax") or record.get("shipping_amount") or 0)
+        if shipping:
+            order_items.append(
+                {
+                    "typeId": ITEM_SHIPPING,
+                    "quantity": 1,
+                    "orderItemName": "Shipping costs",
+                    "amounts": [_amount(currency, shipping)],
+                }
+            )
+        payment = (record.get("payment") or {}).get("method")
+        billing = record.get("billing_address") or {}
+        delivery = _shipping_address(record) or billing
+        draft = {
+            "order": {
+                "typeId": 1,
+                "plentyId": mapping.plenty_id,
+                "referrerId": mapping.referrer_id if mapping.referrer_id is not None else 1,
+                "statusId": self.config.order_status_id,
+                "properties": [
+                    {"typeId": PROPERTY_EXTERNAL_ID, "value": increment_id},
+                    {
+                        "typeId": PROPERTY_PAYMENT_METHOD,
+                        "value": str(
+                            self.config.payment_method_map.get(payment or "", self.config.default_payment_method_id)
+                        ),
+                    },
+                    {
+                        "typeId": PROPERTY_SHIPPING_PROFILE,
+                        "value": str(
+                            self.config.shipping_method_map.get(
+                                _shipping_method(record) or "", self.config.default_shipping_profile_id
+                            )
+                        ),
+                    },
+                    {"typeId": PROPERTY_LANGUAGE, "value": mapping.locale[:2]},
+                ],
+                "orderItems": order_items,
+            },
+            "contact": {
+                "email": email,
+                "firstName": record.get("customer_firstname") or billing.get("firstname") or "",
+                "lastName": record.get("customer_lastname") or billing.get("lastname") or "",
+                "referrerId": mapping.referrer_id if mapping.referrer_id is not None else 1,
+                "plentyId": mapping.plenty_id,
+                "lang": mapping.locale[:2],
+            },
+            "billing": _address(billing, email),
+            "delivery": _address(delivery, email),
+            "source_updated_at": record.get("updated_at"),
+        }
+        return [TargetRecord(self.record_id(record), store, draft, natural_key=increment_id, label=f"#{increment_id}")]
+
+    def _item(self, item: Record, currency: str, referrer: float | None) -> dict[str, Any]:
+        sku = str(item.get("sku") or "").strip()
+        if not sku:
+            raise RecordError(f"order item {item.get('item_id')} has no SKU")
+        quantity = float(item.get("qty_ordered") or 0)
+        if quantity <= 0:
+            raise RecordError(f"order item {sku!r} has quantity {quantity}")
+        price = float(item.get("price_incl_tax") or item.get("price") or 0)
+        return {
+            "typeId": ITEM_VARIATION,
+            "sku": sku,
+            "quantity": quantity,
+            "orderItemName": str(item.get("name") or sku)[:255],
+            "referrerId": referrer if referrer is not None else 1,
+            "vatRate": float(item.get("tax_percent") or 0),
+            "amounts": [_amount(currency, price)],
+        }
+
+    # --- push ----------------------------------------------------------------------------------------------
+    def prepare(self, target: TargetRecord) -> TargetRecord:
+        draft = target.payload
+        contact_id = self._contact(draft["contact"])
+        billing_id = self._address_id(contact_id, draft["billing"], ADDRESS_BILLING)
+        delivery_id = (
+            billing_id
+            if draft["delivery"] == draft["billing"]
+            else self._address_id(contact_id, draft["delivery"], ADDRESS_DELIVERY)
+        )
+        variations = {
+            item["sku"]: self._variation_id(item["sku"])
+            for item in draft["order"]["orderItems"]
+            if item["typeId"] == ITEM_VARIATION
+        }
+        return TargetRecord(
+            target.source_id,
+            target.store,
+            target.payload,
+            target.natural_key,
+            target.label,
+            {"contact_id": contact_id, "billing_id": billing_id, "delivery_id": delivery_id, "variations": variations},
+        )
+
+    def find_existing(self, target: TargetRecord) -> str | None:
+        page = self.systems.plenty.get("/rest/orders", params={"externalOrderId": target.natural_key})
+        entries = (page or {}).get("entries") or []
+        return str(entries[0]["id"]) if entries else None
+
+    def create(self, target: TargetRecord) -> str:
+        created = self.systems.plenty.post("/rest/orders", json=self._body(target))
+        return str(created["id"])
+
+    def update(self, target_id: str, target: TargetRecord) -> None:
+        body = self._body(target)
+        self.systems.plenty.put(
+            f"/rest/orders/{int(target_id)}",
+            json={
+                "statusId": body["statusId"],
+                "properties": body["properties"],
+                "addressRelations": body["addressRelations"],
+                "relations": body["relations"],
+            },
+        )
+
+    def _body(self, target: TargetRecord) -> dict[str, Any]:
+        order, extra = dict(target.payload["order"]), target.extra
+        order["orderItems"] = [
+            {
+                **{k: v for k, v in item.items() if k != "sku"},
+                **({"itemVariationId": extra["variations"][item["sku"]]} if item["typeId"] == ITEM_VARIATION else {}),
+            }
+            for item in order["orderItems"]
+        ]
+        order["addressRelations"] = [
+            {"typeId": ADDRESS_BILLING, "addressId": extra["billing_id"]},
+            {"typeId": ADDRESS_DELIVERY, "addressId": extra["delivery_id"]},
+        ]
+        order["relations"] = [{"referenceType": "contact", "referenceId": extra["contact_id"], "relation": "receiver"}]
+        return order
+
+    def _contact(self, contact: dict[str, Any]) -> int:
+        found = self._find_contact(contact["email"])
+        if found:
+            return found
+        body = {
+            "typeId": 1,
+            "referrerId": contact["referrerId"],
+            "plentyId": contact["plentyId"],
+            "firstName": contact["firstName"],
+            "lastName": contact["lastName"],
+            "lang": contact["lang"],
+            "options": [{"typeId": 2, "subTypeId": 4, "value": contact["email"], "priority": 0}],
+        }
+        try:
+            return int(self.systems.plenty.post("/rest/accounts/contacts", json=body)["id"])
+        except UncertainWriteError:
+            found = self._find_contact(contact["email"])
+            if found:
+                return found
+            raise
+
+    def _find_contact(self, email: str) -> int | None:
+        page = self.systems.plenty.get("/rest/accounts/contacts", params={"contactEmail": email})
+        entries = (page or {}).get("entries") or []
+        return int(entries[0]["id"]) if entries else None
+
+    def _address_id(self, contact_id: int, address: dict[str, Any], type_id: int) -> int:
+        path = f"/rest/accounts/contacts/{int(contact_id)}/addresses"
+        existing = self.systems.plenty.get(f"{path}/{type_id}") or []
+        entries = existing.get("entries", []) if isinstance(existing, dict) else existing
+        for candidate in entries:
+            if all(str(candidate.get(key) or "") == str(address.get(key) or "") for key in _ADDRESS_MATCH):
+                return int(candidate["id"])
+        try:
+            return int(self.systems.plenty.post(path, params={"typeId": type_id}, json=address)["id"])
+        except UncertainWriteError:
+            return self._address_id(contact_id, address, type_id)  # looked up again before any second create
+
+    def _variation_id(self, sku: str) -> int:
+        if sku not in self._variations:
+            page = self.systems.plenty.get("/rest/items/variations", params={"numberExact": sku})
+            entries = (page or {}).get("entries") or []
+            if not entries:
+                raise RecordError(f"SKU {sku!r} is not a PlentyONE variation number")
+            self._variations[sku] = int(entries[0]["id"])
+        return self._variations[sku]
+
+
+_ADDRESS_MATCH = ("name2", "name3", "address1", "address2", "postalCode", "town", "countryId")
+
+
+def _amount(currency: str, gross: float) -> dict[str, Any]:
+    return {
+        "currency": currency,
+        "priceOriginalGross": round(gross, 4),
+        "isSystemCurrency": currency == "EUR",
+        "exchangeRate": 1,
+    }
+
+
+def _shipping_method(order: Record) -> str | None:
+    assignments = (order.get("extension_attributes") or {}).get("shipping_assignments") or []
+    return ((assignments[0].get("shipping") or {}).get("method")) if assignments else None
+
+
+def _shipping_address(order: Record) -> dict[str, Any] | None:
+    assignments = (order.get("extension_attributes") or {}).get("shipping_assignments") or []
+    return ((assignments[0].get("shipping") or {}).get("address")) if assignments else None
+
+
+def _address(address: dict[str, Any], email: str) -> dict[str, Any]:
+    country = str(address.get("country_id") or "").upper()
+    if country not in ISO_TO_PLENTY:
+        raise RecordError(f"country {country!r} has no PlentyONE country id")
+    street = address.get("street") or [""]
+    street = street if isinstance(street, list) else [str(street)]
+    return {
+        "name1": address.get("company") or "",
+        "name2": address.get("firstname") or "",
+        "name3": address.get("lastname") or "",
+        "address1": street[0],
+        "address2": street[1] if len(street) > 1 else "",
+        "postalCode": address.get("postcode") or "",
+        "town": address.get("city") or "",
+        "countryId": ISO_TO_PLENTY[country],
+        "options": [{"typeId": 5, "value": address.get("email") or email}],
+    }
