@@ -44,6 +44,7 @@ def finish_stage(
     staging.remove()
     log.info(
         "summary: fetched %(fetched)d, created %(created)d, updated %(updated)d, matched %(matched)d, "
-        "skipped %(skipped)d, failed %(failed)d", summary,
+        "skipped %(skipped)d, failed %(failed)d",
+        summary,
     )
     return summary

@@ -53,7 +53,9 @@ class PartitionWriter:
                         "partition": partition,
                         "batches": self._batches[partition],
                         "records": self._records[partition],
-                        "label": chunk_label(partition, self.partitions, self._records[partition], self._batches[partition]),
+                        "label": chunk_label(
+                            partition, self.partitions, self._records[partition], self._batches[partition]
+                        ),
                     }
                 )
         return chunks

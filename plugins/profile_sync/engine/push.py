@@ -99,8 +99,14 @@ class _Pusher:
             else:
                 target_id, action = self._create(prepared, digest, pending=status == "pending")
             self.state.record_synced(
-                self.profile_id, target.store, target.source_id, str(target_id), digest, action,
-                self.settings.run_id, history=self.history,
+                self.profile_id,
+                target.store,
+                target.source_id,
+                str(target_id),
+                digest,
+                action,
+                self.settings.run_id,
+                history=self.history,
             )
             self.transient_in_a_row = 0
             self._outcome(action, f"{noun} {name} -> {target_id} {action}")
@@ -137,8 +143,9 @@ class _Pusher:
         attempts = self.state.record_failed(
             self.profile_id, target.store, target.source_id, reason[:2000], self.settings.run_id, history=self.history
         )
-        self._outcome("failed", f"{self.entity.noun} {target.label or target.source_id} -> failed "
-                                f"(attempt {attempts}): {reason}")
+        self._outcome(
+            "failed", f"{self.entity.noun} {target.label or target.source_id} -> failed (attempt {attempts}): {reason}"
+        )
 
     def _outcome(self, action: str, line: str) -> None:
         self.result.counts[action] += 1
