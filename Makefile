@@ -19,7 +19,7 @@ install: $(STAMP)
 
 ## run: the sandbox APIs + Airflow standalone + the sample profiles (Ctrl-C stops everything)
 run: install
-	$(ENV) bash include/scripts/run.sh
+	$(ENV) python -m localrun
 
 ## sandbox: only the three emulated APIs (Magento 8081, PlentyONE 8082, FreeAgent 8083)
 sandbox: install

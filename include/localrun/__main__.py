@@ -1,0 +1,68 @@
+"""`make run`: the sandbox APIs, Airflow standalone and the sample profiles, until Ctrl-C."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+
+from localrun.stack import ROOT, LocalStack
+
+
+def main() -> int:
+    home = Path(os.environ.get("AIRFLOW_HOME", ROOT / "airflow_home"))
+    stack = LocalStack(airflow_home=home, airflow_port=int(os.environ.get("PROFILE_SYNC_AIRFLOW_PORT", "8080")))
+    stopping = False
+
+    def on_signal(signum: int, _frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    print(f"starting the sandbox APIs and Airflow (logs in {home / 'run-logs'}) ...", flush=True)
+    try:
+        stack.start()
+        from profile_sync.profiles import load_profiles
+
+        result = load_profiles(Path(os.environ.get("PROFILE_SYNC_CONFIG_DIR", ROOT / "profile_configs")))
+        for error in result.errors:
+            print(error.format(ROOT), file=sys.stderr)
+        profiles = {item.profile.id: item.profile for item in result.profiles}
+        stack.wait_for_dags(set(profiles))
+        api = stack.api
+        for profile_id, profile in sorted(profiles.items()):
+            if profile.enabled:
+                api.set_paused(profile_id, False)
+        enabled = sorted(pid for pid, p in profiles.items() if p.enabled)
+        magento, plenty, freeagent = stack.sandbox_ports
+        print(
+            "\n  Airflow UI:   http://127.0.0.1:%d   (login: admin / %s)\n"
+            "  Profiles:     %d DAGs; running on their schedules: %s\n"
+            "  Sandbox APIs: Magento http://127.0.0.1:%d  PlentyONE http://127.0.0.1:%d  FreeAgent http://127.0.0.1:%d\n"
+            "  Ctrl-C stops everything.\n"
+            % (
+                stack.airflow_port,
+                stack.users["admin"],
+                len(profiles),
+                ", ".join(enabled) or "none",
+                magento,
+                plenty,
+                freeagent,
+            ),
+            flush=True,
+        )
+        while not stopping:
+            stack._check_alive()
+            time.sleep(1)
+    finally:
+        print("stopping ...", flush=True)
+        stack.stop()
+        print("stopped: nothing left running.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
