@@ -39,19 +39,10 @@ def main() -> int:
         enabled = sorted(pid for pid, p in profiles.items() if p.enabled)
         magento, plenty, freeagent = stack.sandbox_ports
         print(
-            "\n  Airflow UI:   http://127.0.0.1:%d   (login: admin / %s)\n"
-            "  Profiles:     %d DAGs; running on their schedules: %s\n"
-            "  Sandbox APIs: Magento http://127.0.0.1:%d  PlentyONE http://127.0.0.1:%d  FreeAgent http://127.0.0.1:%d\n"
-            "  Ctrl-C stops everything.\n"
-            % (
-                stack.airflow_port,
-                stack.users["admin"],
-                len(profiles),
-                ", ".join(enabled) or "none",
-                magento,
-                plenty,
-                freeagent,
-            ),
+            f"\n  Airflow UI:   http://127.0.0.1:{stack.airflow_port}   (login: admin / {stack.users['admin']})\n"
+            f"  Profiles:     {len(profiles)} DAGs; running on their schedules: {', '.join(enabled) or 'none'}\n"
+            f"  Sandbox APIs: Magento http://127.0.0.1:{magento}  PlentyONE http://127.0.0.1:{plenty}"
+            f"  FreeAgent http://127.0.0.1:{freeagent}\n  Ctrl-C stops everything.\n",
             flush=True,
         )
         while not stopping:

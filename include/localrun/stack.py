@@ -5,6 +5,7 @@ Every process starts in its own session so that stopping it stops its children t
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shlex
@@ -133,19 +134,13 @@ class LocalStack:
     def stop(self, grace: float = 20) -> None:
         for process in self._processes.values():
             if process.poll() is None:
-                try:
+                with contextlib.suppress(ProcessLookupError):
                     os.killpg(process.pid, signal.SIGTERM)
-                except ProcessLookupError:
-                    pass
         deadline = time.monotonic() + grace
         for process in self._processes.values():
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 process.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                pass
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGKILL)  # the session's stragglers too
-            except ProcessLookupError:
-                pass
             process.wait()
         self._processes.clear()
