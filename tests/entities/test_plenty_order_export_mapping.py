@@ -1,0 +1,110 @@
+"""Order Export [PlentyONE]: the pure mapping of a Magento order to a PlentyONE order draft."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import pytest
+
+from profile_sync.entities.base import RecordError
+from profile_sync.entities.plenty.order_export import OrderExport
+from profile_sync.profiles import load_profiles
+
+ROOT = Path(__file__).resolve().parents[2]
+
+ORDER = {
+    "entity_id": 42,
+    "increment_id": "000000042",
+    "store_id": 2,
+    "_store_code": "de",
+    "status": "processing",
+    "customer_email": "Jürgen.Groß@Example.de",
+    "customer_firstname": "Jürgen",
+    "customer_lastname": "Groß",
+    "order_currency_code": "EUR",
+    "shipping_incl_tax": 4.9,
+    "updated_at": "2026-11-01 10:00:00",
+    "payment": {"method": "paypal_express"},
+    "billing_address": {
+        "firstname": "Jürgen",
+        "lastname": "Groß",
+        "street": ["Hauptstraße 5", "2. OG"],
+        "postcode": "10115",
+        "city": "Berlin",
+        "country_id": "DE",
+    },
+    "extension_attributes": {
+        "shipping_assignments": [
+            {
+                "shipping": {
+                    "method": "tablerate_bestway",
+                    "address": {
+                        "firstname": "Jürgen",
+                        "lastname": "Groß",
+                        "street": ["Lieferweg 1"],
+                        "postcode": "80331",
+                        "city": "München",
+                        "country_id": "DE",
+                    },
+                }
+            }
+        ]
+    },
+    "items": [
+        {"item_id": 1, "sku": "SKU-1", "name": "Shirt", "qty_ordered": 2, "price_incl_tax": 19.99, "tax_percent": 19},
+        {"item_id": 2, "sku": "SKU-1-RED", "name": "Shirt red", "qty_ordered": 2, "parent_item_id": 1},
+    ],
+}
+
+
+@pytest.fixture(scope="module")
+def entity() -> OrderExport:
+    profile = next(
+        i.profile for i in load_profiles(ROOT / "profile_configs").profiles if i.profile.id == "order_export_plenty"
+    )
+    return OrderExport(profile, None)
+
+
+def test_order_maps_store_methods_items_and_addresses(entity: OrderExport) -> None:
+    [target] = entity.transform(copy.deepcopy(ORDER))
+    order = target.payload["order"]
+    assert (target.source_id, target.store, target.natural_key) == ("42", "de", "000000042")
+    assert (order["plentyId"], order["referrerId"], order["typeId"]) == (1000, 1, 1)
+    properties = {p["typeId"]: p["value"] for p in order["properties"]}
+    assert properties == {7: "000000042", 3: "14", 2: "2", 6: "de"}  # payment and shipping via entity_config
+    items = order["orderItems"]
+    assert [(i["typeId"], i.get("sku"), i["quantity"]) for i in items] == [(1, "SKU-1", 2.0), (6, None, 1)]
+    assert items[0]["amounts"][0]["priceOriginalGross"] == 19.99
+    assert target.payload["contact"]["email"] == "jürgen.groß@example.de"
+    assert target.payload["billing"]["address1"] == "Hauptstraße 5" and target.payload["billing"]["countryId"] == 1
+    assert target.payload["delivery"]["town"] == "München"
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        (lambda o: o.update(customer_email="not-an-email"), "not a valid address"),
+        (lambda o: o.update(items=[]), "no items"),
+        (lambda o: o["items"][0].update(sku=""), "has no SKU"),
+        (lambda o: o["items"][0].update(qty_ordered=-1), "quantity"),
+        (lambda o: o["billing_address"].update(country_id="XX"), "country 'XX'"),
+        (lambda o: o.update(_store_code="nowhere"), "no store mapping"),
+        (lambda o: o.pop("increment_id"), "no increment_id"),
+    ],
+)
+def test_a_bad_order_is_a_record_error_with_its_reason(entity: OrderExport, change, reason) -> None:
+    order = copy.deepcopy(ORDER)
+    change(order)
+    with pytest.raises(RecordError, match=reason):
+        entity.transform(order)
+
+
+def test_same_order_gives_the_same_draft_and_a_touched_one_does_not(entity: OrderExport) -> None:
+    from profile_sync.engine.payload_hash import payload_hash
+
+    first = payload_hash(entity.transform(copy.deepcopy(ORDER))[0].payload)
+    assert first == payload_hash(entity.transform(copy.deepcopy(ORDER))[0].payload)
+    touched = copy.deepcopy(ORDER)
+    touched["updated_at"] = "2026-11-02 09:00:00"
+    assert payload_hash(entity.transform(touched)[0].payload) != first
