@@ -10,6 +10,7 @@ import yaml
 
 MAX_FILE_BYTES = 256 * 1024
 MAX_NODES = 20_000  # after alias expansion: stops "billion laughs" anchors before anything expands them
+MAX_DEPTH = 32  # a profile nests four levels; deeper is an error, not a stack overflow
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 Location = tuple[str | int, ...]
@@ -81,6 +82,8 @@ def read_yaml(path: Path) -> YamlDocument:
 
 
 def _walk(node: yaml.Node, location: Location, positions: dict, count: list[int]) -> None:
+    if len(location) > MAX_DEPTH:
+        raise YamlSourceError(f"settings nest deeper than {MAX_DEPTH} levels", node.start_mark.line + 1)
     count[0] += 1
     if count[0] > MAX_NODES:
         raise YamlSourceError(
