@@ -1,0 +1,547 @@
+"""The sync state store: ID map, failed entries, export queue, watermarks and history, per profile.
+
+Every write is its own short committed transaction, so each record's outcome survives a crash the moment it
+is recorded; every value reaches the database as a bound parameter.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import UTC, datetime
+from types import TracebackType
+from typing import Any, TypeVar
+
+from sqlalchemy import ColumnElement, Connection, Select, and_, delete, func, or_, select, update
+from sqlalchemy.engine import Engine
+
+from profile_sync.state.database import create_state_engine, insert_for, run_read, run_write
+from profile_sync.state.migrations import migrate
+from profile_sync.state.records import (
+    Counts,
+    FailedEntry,
+    HistoryEntry,
+    MapEntry,
+    Page,
+    QueueEntry,
+    from_row,
+)
+from profile_sync.state.schema import (
+    RECORD_STATUSES,
+    export_queue,
+    failed_entries,
+    history,
+    id_map,
+    profiles,
+    watermarks,
+)
+from profile_sync.state.url import DEFAULT_CONN_ID, redacted, resolve_url
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+ALL_STORES = "*"  # a failed or queued entry that is not tied to one store (e.g. the record failed to transform)
+IN_CHUNK = 500  # ids per IN (...) list: far below every database's bound-parameter limit
+STREAM_PAGE = 1000
+MAX_PAGE = 1000
+
+
+class ProfileTypeChanged(Exception):
+    """A profile id that has synced as one (system, entity, direction) is now configured as another."""
+
+    def __init__(self, profile_id: str, stored: tuple[str, str, str], given: tuple[str, str, str]) -> None:
+        self.profile_id, self.stored, self.given = profile_id, stored, given
+        super().__init__(
+            f"profile {profile_id!r} has already synced as {' '.join(stored)} and is now configured as "
+            f"{' '.join(given)}: the entity and direction of a profile cannot change once it has synced. "
+            "Create a new profile (a new file and id) for the new type instead, and leave or delete this one"
+        )
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _chunks(values: Sequence[str], size: int = IN_CHUNK) -> Iterator[list[str]]:
+    for start in range(0, len(values), size):
+        yield list(values[start : start + size])
+
+
+def _unique(values: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(str(value) for value in values))
+
+
+def _page_bounds(offset: int, limit: int) -> tuple[int, int]:
+    if offset < 0 or limit < 1:
+        raise ValueError(f"offset must be >= 0 and limit >= 1 (got offset={offset}, limit={limit})")
+    return offset, min(limit, MAX_PAGE)
+
+
+class StateStore:
+    """The package's own SQL store (SQLite or PostgreSQL). One per task: create, use, ``close()``.
+
+    The schema is created or migrated on construction; pass ``migrate=False`` to only read a store that
+    may not exist yet (as DAG parsing does).
+    """
+
+    def __init__(self, url: str, *, migrate_schema: bool = True) -> None:
+        """Open (and unless told otherwise, create or migrate) the store at SQLAlchemy ``url``."""
+        self.url = url
+        self._engine: Engine = create_state_engine(url)
+        if migrate_schema:
+            migrate(self._engine)
+
+    @classmethod
+    def from_airflow(cls, conn_id: str = DEFAULT_CONN_ID) -> StateStore:
+        """The store the Airflow connection ``conn_id`` names, else SQLite under ``AIRFLOW_HOME``."""
+        return cls(resolve_url(conn_id))
+
+    @property
+    def engine(self) -> Engine:
+        """The SQLAlchemy engine (for tests and maintenance; the methods below are the interface)."""
+        return self._engine
+
+    def close(self) -> None:
+        """Release every pooled connection."""
+        self._engine.dispose()
+
+    def __enter__(self) -> StateStore:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"StateStore({redacted(self.url)!r})"
+
+    def _write(self, work: Callable[[Connection], T]) -> T:
+        return run_write(self._engine, work)
+
+    def _read(self, work: Callable[[Connection], T]) -> T:
+        return run_read(self._engine, work)
+
+    # -- profiles -----------------------------------------------------------------------------------------
+
+    def register_profile(self, profile_id: str, system: str, entity: str, direction: str) -> None:
+        """Record the profile's type on first use; raise ProfileTypeChanged when it differs from the stored one."""
+        given = (system, entity, direction)
+
+        def work(conn: Connection) -> tuple[str, str, str]:
+            insert = insert_for(conn)
+            conn.execute(
+                insert(profiles)
+                .values(id=profile_id, system=system, entity=entity, direction=direction, created_at=_now())
+                .on_conflict_do_nothing(index_elements=[profiles.c.id])
+            )
+            row = conn.execute(
+                select(profiles.c.system, profiles.c.entity, profiles.c.direction).where(profiles.c.id == profile_id)
+            ).one()
+            return (row.system, row.entity, row.direction)
+
+        stored = self._write(work)
+        if stored != given:
+            raise ProfileTypeChanged(profile_id, stored, given)
+
+    def profile_types(self) -> dict[str, tuple[str, str, str]]:
+        """Every registered profile id and the (system, entity, direction) it synced as. One small query."""
+        rows = self._read(
+            lambda conn: conn.execute(
+                select(profiles.c.id, profiles.c.system, profiles.c.entity, profiles.c.direction)
+            ).all()
+        )
+        return {row.id: (row.system, row.entity, row.direction) for row in rows}
+
+    # -- the ID map ---------------------------------------------------------------------------------------
+
+    def lookup(self, profile_id: str, store: str, source_ids: Sequence[str]) -> dict[str, MapEntry]:
+        """The map entries of the given source ids in one store (ids never seen are absent). One query per batch."""
+        ids = _unique(source_ids)
+
+        def work(conn: Connection) -> dict[str, MapEntry]:
+            found: dict[str, MapEntry] = {}
+            for chunk in _chunks(ids):
+                query = select(id_map).where(
+                    id_map.c.profile_id == profile_id, id_map.c.store == store, id_map.c.source_id.in_(chunk)
+                )
+                for row in conn.execute(query).mappings():
+                    found[row["source_id"]] = from_row(MapEntry, row)
+            return found
+
+        return self._read(work) if ids else {}
+
+    def mark_pending(self, profile_id: str, store: str, source_id: str, payload_hash: str, run_id: str) -> None:
+        """Commit the intent to create before the create is sent: a lost answer is then looked up, not resent.
+
+        A target id already known is kept.
+        """
+        now = _now()
+        values = {"status": "pending", "payload_hash": payload_hash, "updated_at": now, "last_run_id": run_id}
+
+        def work(conn: Connection) -> None:
+            insert = insert_for(conn)
+            statement = insert(id_map).values(profile_id=profile_id, store=store, source_id=source_id, **values)
+            conn.execute(statement.on_conflict_do_update(index_elements=_MAP_KEY, set_=values))
+
+        self._write(work)
+
+    def record_synced(
+        self,
+        profile_id: str,
+        store: str,
+        source_id: str,
+        target_id: str,
+        payload_hash: str,
+        action: str,
+        run_id: str,
+        history: bool,
+        detail: str | None = None,
+    ) -> None:
+        """Commit a record's successful push (``action``: created, updated, matched ...).
+
+        Clears the record's failed entries (its store's and the store-less one) and, when ``history`` is on,
+        writes a history row.
+        """
+        now = _now()
+        values = {
+            "target_id": target_id,
+            "payload_hash": payload_hash,
+            "status": "synced",
+            "last_synced_at": now,
+            "last_error": None,
+            "updated_at": now,
+            "last_run_id": run_id,
+        }
+
+        def work(conn: Connection) -> None:
+            insert = insert_for(conn)
+            statement = insert(id_map).values(profile_id=profile_id, store=store, source_id=source_id, **values)
+            conn.execute(statement.on_conflict_do_update(index_elements=_MAP_KEY, set_=values))
+            _clear_failed(conn, profile_id, store, source_id)
+            if history:
+                _add_history(conn, profile_id, store, source_id, action, target_id, run_id, now, detail)
+
+        self._write(work)
+
+    def record_failed(
+        self,
+        profile_id: str,
+        store: str,
+        source_id: str,
+        reason: str,
+        run_id: str,
+        history: bool,
+        payload_ref: str | None = None,
+    ) -> int:
+        """Count a failure of one record (store ``*`` when it is not tied to a store); return its attempts so far.
+
+        The map entry, if any, gets the error; its status becomes ``failed`` unless a create is pending, which
+        must stay known so that the retry looks the record up before creating it again.
+        """
+        now = _now()
+
+        def work(conn: Connection) -> int:
+            insert = insert_for(conn)
+            statement = insert(failed_entries).values(
+                profile_id=profile_id,
+                store=store,
+                source_id=source_id,
+                reason=reason,
+                attempts=1,
+                first_seen=now,
+                last_seen=now,
+                run_id=run_id,
+                payload_ref=payload_ref,
+            )
+            statement = statement.on_conflict_do_update(
+                index_elements=_FAILED_KEY,
+                set_={
+                    "reason": reason,
+                    "attempts": failed_entries.c.attempts + 1,
+                    "last_seen": now,
+                    "run_id": run_id,
+                    "payload_ref": func.coalesce(statement.excluded.payload_ref, failed_entries.c.payload_ref),
+                },
+            ).returning(failed_entries.c.attempts)
+            attempts = int(conn.execute(statement).scalar_one())
+            key = _map_key(profile_id, store, source_id)
+            conn.execute(update(id_map).where(key).values(last_error=reason, updated_at=now, last_run_id=run_id))
+            conn.execute(update(id_map).where(key, id_map.c.status != "pending").values(status="failed"))
+            if history:
+                target_id = conn.execute(select(id_map.c.target_id).where(key)).scalar_one_or_none()
+                _add_history(conn, profile_id, store, source_id, "failed", target_id, run_id, now, reason)
+            return attempts
+
+        return self._write(work)
+
+    def mark_deleted(self, profile_id: str, store: str, source_id: str, run_id: str, history: bool) -> None:
+        """Record that the target's copy was deleted (delete reconciliation); its failed and queued entries go."""
+        now = _now()
+
+        def work(conn: Connection) -> None:
+            key = _map_key(profile_id, store, source_id)
+            target_id = conn.execute(select(id_map.c.target_id).where(key)).scalar_one_or_none()
+            conn.execute(update(id_map).where(key).values(status="deleted", updated_at=now, last_run_id=run_id))
+            _clear_failed(conn, profile_id, store, source_id)
+            conn.execute(delete(export_queue).where(_queue_key(profile_id, store, [source_id])))
+            if history:
+                _add_history(conn, profile_id, store, source_id, "deleted", target_id, run_id, now, None)
+
+        self._write(work)
+
+    def mapped_source_ids(self, profile_id: str, store: str) -> Iterator[str]:
+        """Every source id of the store that has a live target record, in id order, read page by page.
+
+        Each page is its own short read, so the caller may write (``mark_deleted``) while iterating.
+        """
+        after: str | None = None
+        while True:
+            query = (
+                select(id_map.c.source_id)
+                .where(
+                    id_map.c.profile_id == profile_id,
+                    id_map.c.store == store,
+                    id_map.c.target_id.is_not(None),
+                    id_map.c.status != "deleted",
+                )
+                .order_by(id_map.c.source_id)
+                .limit(STREAM_PAGE)
+            )
+            if after is not None:
+                query = query.where(id_map.c.source_id > after)
+            page = self._read(lambda conn, query=query: list(conn.execute(query).scalars()))
+            yield from page
+            if len(page) < STREAM_PAGE:
+                return
+            after = page[-1]
+
+    # -- failed entries -----------------------------------------------------------------------------------
+
+    def failed_entries(
+        self, profile_id: str, *, max_attempts: int | None = None, limit: int | None = None
+    ) -> list[FailedEntry]:
+        """The profile's failed entries, oldest first; with ``max_attempts``, only those tried fewer times."""
+        query = select(failed_entries).where(failed_entries.c.profile_id == profile_id)
+        if max_attempts is not None:
+            query = query.where(failed_entries.c.attempts < max_attempts)
+        query = query.order_by(failed_entries.c.first_seen, failed_entries.c.store, failed_entries.c.source_id)
+        if limit is not None:
+            query = query.limit(limit)
+        return self._read(lambda conn: [from_row(FailedEntry, row) for row in conn.execute(query).mappings()])
+
+    # -- export queue -------------------------------------------------------------------------------------
+
+    def enqueue(self, profile_id: str, store: str, source_ids: Iterable[str], reason: str | None) -> None:
+        """Queue source ids for export (``store`` ``*``: every store). An id already queued keeps its place."""
+        ids = _unique(source_ids)
+        if not ids:
+            return
+        now = _now()
+
+        def work(conn: Connection) -> None:
+            insert = insert_for(conn)
+            rows = [
+                {"profile_id": profile_id, "store": store, "source_id": source_id, "queued_at": now,
+                 "reason": reason, "status": "queued"}
+                for source_id in ids
+            ]  # fmt: skip
+            conn.execute(insert(export_queue).on_conflict_do_nothing(index_elements=_QUEUE_KEY), rows)
+
+        self._write(work)
+
+    def queued(self, profile_id: str, limit: int | None = None) -> list[QueueEntry]:
+        """The profile's queued entries, oldest first."""
+        query = (
+            select(export_queue)
+            .where(export_queue.c.profile_id == profile_id, export_queue.c.status == "queued")
+            .order_by(export_queue.c.queued_at, export_queue.c.store, export_queue.c.source_id)
+        )
+        if limit is not None:
+            query = query.limit(limit)
+        return self._read(lambda conn: [from_row(QueueEntry, row) for row in conn.execute(query).mappings()])
+
+    def dequeue(self, profile_id: str, store: str, source_ids: Iterable[str]) -> None:
+        """Remove source ids of one store (``*`` included when given) from the queue, once they are handled."""
+        ids = _unique(source_ids)
+
+        def work(conn: Connection) -> None:
+            for chunk in _chunks(ids):
+                conn.execute(delete(export_queue).where(_queue_key(profile_id, store, chunk)))
+
+        if ids:
+            self._write(work)
+
+    # -- watermarks ---------------------------------------------------------------------------------------
+
+    def get_watermark(self, profile_id: str) -> datetime | None:
+        """Up to when the profile's source changes are committed (UTC), or None before the first run."""
+        query = select(watermarks.c.cursor_value).where(watermarks.c.profile_id == profile_id)
+        return self._read(lambda conn: conn.execute(query).scalar_one_or_none())
+
+    def advance_watermark(self, profile_id: str, value: datetime, run_id: str) -> None:
+        """Move the watermark to ``value`` (timezone-aware) if that is later; it never moves backwards."""
+        now = _now()
+
+        def work(conn: Connection) -> None:
+            insert = insert_for(conn)
+            statement = insert(watermarks).values(
+                profile_id=profile_id, cursor_value=value, updated_at=now, run_id=run_id
+            )
+            conn.execute(
+                statement.on_conflict_do_update(
+                    index_elements=[watermarks.c.profile_id],
+                    set_={"cursor_value": value, "updated_at": now, "run_id": run_id},
+                    where=watermarks.c.cursor_value < statement.excluded.cursor_value,
+                )
+            )
+
+        self._write(work)
+
+    # -- the read side for the UI -------------------------------------------------------------------------
+
+    def profile_counts(self, profile_id: str) -> Counts:
+        """Mapped records (with a live target id), failed entries and queued entries of one profile."""
+
+        def work(conn: Connection) -> Counts:
+            mapped = conn.execute(
+                select(func.count())
+                .select_from(id_map)
+                .where(id_map.c.profile_id == profile_id, id_map.c.status.in_(("synced", "failed")))
+                .where(id_map.c.target_id.is_not(None))
+            ).scalar_one()
+            failed = conn.execute(
+                select(func.count()).select_from(failed_entries).where(failed_entries.c.profile_id == profile_id)
+            ).scalar_one()
+            queued = conn.execute(
+                select(func.count())
+                .select_from(export_queue)
+                .where(export_queue.c.profile_id == profile_id, export_queue.c.status == "queued")
+            ).scalar_one()
+            return Counts(mapped=int(mapped), failed=int(failed), queued=int(queued))
+
+        return self._read(work)
+
+    def list_records(
+        self,
+        profile_id: str,
+        *,
+        search: str | None = None,
+        status: str | None = None,
+        store: str | None = None,
+        offset: int = 0,
+        limit: int = 50,
+    ) -> Page[MapEntry]:
+        """One page of the ID map, most recently changed first.
+
+        ``search`` matches source or target ids containing it (case-insensitive); ``status`` is one of
+        synced, pending, failed, deleted.
+        """
+        if status is not None and status not in RECORD_STATUSES:
+            raise ValueError(f"status must be one of {', '.join(RECORD_STATUSES)}, not {status!r}")
+        conditions: list[ColumnElement[bool]] = [id_map.c.profile_id == profile_id]
+        if status is not None:
+            conditions.append(id_map.c.status == status)
+        if store is not None:
+            conditions.append(id_map.c.store == store)
+        if search:
+            conditions.append(_contains_id(id_map.c.source_id, id_map.c.target_id, search))
+        query = select(id_map).where(*conditions)
+        order = (id_map.c.updated_at.desc(), id_map.c.store, id_map.c.source_id)
+        return self._page(query, order, MapEntry, offset, limit)
+
+    def list_failed(
+        self, profile_id: str, *, search: str | None = None, offset: int = 0, limit: int = 50
+    ) -> Page[FailedEntry]:
+        """One page of the profile's failed entries, most recent failure first; ``search`` as in list_records."""
+        query = select(failed_entries).where(failed_entries.c.profile_id == profile_id)
+        if search:
+            query = query.where(_contains_id(failed_entries.c.source_id, None, search))
+        order = (failed_entries.c.last_seen.desc(), failed_entries.c.store, failed_entries.c.source_id)
+        return self._page(query, order, FailedEntry, offset, limit)
+
+    def list_queue(self, profile_id: str, *, offset: int = 0, limit: int = 50) -> Page[QueueEntry]:
+        """One page of the profile's export queue, oldest first."""
+        query = select(export_queue).where(export_queue.c.profile_id == profile_id)
+        order = (export_queue.c.queued_at, export_queue.c.store, export_queue.c.source_id)
+        return self._page(query, order, QueueEntry, offset, limit)
+
+    def list_history(
+        self, profile_id: str, source_id: str | None = None, *, offset: int = 0, limit: int = 50
+    ) -> Page[HistoryEntry]:
+        """One page of the profile's history (of one source id when given), newest first."""
+        query = select(history).where(history.c.profile_id == profile_id)
+        if source_id is not None:
+            query = query.where(history.c.source_id == source_id)
+        return self._page(query, (history.c.id.desc(),), HistoryEntry, offset, limit)
+
+    def _page(
+        self, query: Select[Any], order: tuple[Any, ...], kind: type[T], offset: int, limit: int
+    ) -> Page[T]:
+        offset, limit = _page_bounds(offset, limit)
+
+        def work(conn: Connection) -> Page[T]:
+            total = conn.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+            rows = conn.execute(query.order_by(*order).offset(offset).limit(limit)).mappings()
+            return Page(items=[from_row(kind, row) for row in rows], total=int(total), offset=offset, limit=limit)
+
+        return self._read(work)
+
+
+_MAP_KEY = [id_map.c.profile_id, id_map.c.store, id_map.c.source_id]
+_FAILED_KEY = [failed_entries.c.profile_id, failed_entries.c.store, failed_entries.c.source_id]
+_QUEUE_KEY = [export_queue.c.profile_id, export_queue.c.store, export_queue.c.source_id]
+
+
+def _map_key(profile_id: str, store: str, source_id: str) -> ColumnElement[bool]:
+    return and_(id_map.c.profile_id == profile_id, id_map.c.store == store, id_map.c.source_id == source_id)
+
+
+def _queue_key(profile_id: str, store: str, source_ids: list[str]) -> ColumnElement[bool]:
+    return and_(
+        export_queue.c.profile_id == profile_id,
+        export_queue.c.store == store,
+        export_queue.c.source_id.in_(source_ids),
+    )
+
+
+def _clear_failed(conn: Connection, profile_id: str, store: str, source_id: str) -> None:
+    conn.execute(
+        delete(failed_entries).where(
+            failed_entries.c.profile_id == profile_id,
+            failed_entries.c.store.in_((store, ALL_STORES)),
+            failed_entries.c.source_id == source_id,
+        )
+    )
+
+
+def _add_history(
+    conn: Connection,
+    profile_id: str,
+    store: str,
+    source_id: str,
+    action: str,
+    target_id: str | None,
+    run_id: str | None,
+    at: datetime,
+    detail: str | None,
+) -> None:
+    conn.execute(
+        history.insert().values(
+            profile_id=profile_id,
+            store=store,
+            source_id=source_id,
+            action=action,
+            target_id=target_id,
+            run_id=run_id,
+            at=at,
+            detail=detail,
+        )
+    )
+
+
+def _contains_id(source: Any, target: Any | None, search: str) -> ColumnElement[bool]:
+    """Ids containing ``search``, case-insensitive; ``%`` and ``_`` in it are matched literally."""
+    matches = [source.icontains(search, autoescape=True)]
+    if target is not None:
+        matches.append(target.icontains(search, autoescape=True))
+    return or_(*matches)
