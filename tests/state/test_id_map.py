@@ -16,7 +16,12 @@ def test_a_synced_record_is_found_again_with_its_target_id_and_hash(store: State
     found = store.lookup(P, "default", ["100", "never-seen"])
     assert list(found) == ["100"]
     entry = found["100"]
-    assert (entry.target_id, entry.payload_hash, entry.status, entry.last_run_id) == ("T-9", "hash-a", "synced", "run-1")
+    assert (entry.target_id, entry.payload_hash, entry.status, entry.last_run_id) == (
+        "T-9",
+        "hash-a",
+        "synced",
+        "run-1",
+    )
     assert entry.last_synced_at is not None and entry.last_synced_at >= before
     assert entry.updated_at.tzinfo is not None
     assert entry.last_error is None

@@ -474,9 +474,7 @@ class StateStore:
             query = query.where(history.c.source_id == source_id)
         return self._page(query, (history.c.id.desc(),), HistoryEntry, offset, limit)
 
-    def _page(
-        self, query: Select[Any], order: tuple[Any, ...], kind: type[T], offset: int, limit: int
-    ) -> Page[T]:
+    def _page(self, query: Select[Any], order: tuple[Any, ...], kind: type[T], offset: int, limit: int) -> Page[T]:
         offset, limit = _page_bounds(offset, limit)
 
         def work(conn: Connection) -> Page[T]:
