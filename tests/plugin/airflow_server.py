@@ -33,6 +33,7 @@ def free_port() -> int:
 class AirflowServer:
     home: Path
     port: int = field(default_factory=free_port)
+    extra_env: dict[str, str] = field(default_factory=dict)
     process: subprocess.Popen | None = None
     _tokens: dict[str, str] = field(default_factory=dict)
 
@@ -62,6 +63,7 @@ class AirflowServer:
                 "PROFILE_SYNC_CONFIG_DIR": str(ROOT / "profile_configs"),
             }
         )
+        env.update(self.extra_env)
         return env
 
     def start(self, timeout: float = 120) -> None:
@@ -74,7 +76,11 @@ class AirflowServer:
             subprocess.run([airflow, *step], env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, check=True)
         self.process = subprocess.Popen(
             [airflow, "api-server", "--host", "127.0.0.1", "--port", str(self.port)],
-            env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            env=env,
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         deadline = time.monotonic() + timeout
         while True:

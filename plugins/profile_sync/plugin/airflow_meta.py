@@ -47,8 +47,9 @@ def dag_summaries(session: Session, dag_ids: Iterable[str]) -> dict[str, DagSumm
     runs = {
         row.dag_id: row
         for row in session.execute(
-            select(DagRun.dag_id, DagRun.run_id, DagRun.state, DagRun.end_date, DagRun.start_date, DagRun.run_after)
-            .join(latest, DagRun.id == latest.c.id)
+            select(
+                DagRun.dag_id, DagRun.run_id, DagRun.state, DagRun.end_date, DagRun.start_date, DagRun.run_after
+            ).join(latest, DagRun.id == latest.c.id)
         ).all()
     }
     summaries: dict[str, DagSummary] = {}
@@ -71,8 +72,14 @@ def recent_runs(session: Session, dag_id: str, limit: int = 10) -> list[dict[str
     """The DAG's latest runs, newest first: what a person checks after pressing a button here."""
     rows = session.execute(
         select(
-            DagRun.run_id, DagRun.state, DagRun.run_type, DagRun.conf, DagRun.run_after, DagRun.start_date,
-            DagRun.end_date, DagRun.triggering_user_name,
+            DagRun.run_id,
+            DagRun.state,
+            DagRun.run_type,
+            DagRun.conf,
+            DagRun.run_after,
+            DagRun.start_date,
+            DagRun.end_date,
+            DagRun.triggering_user_name,
         )
         .where(DagRun.dag_id == dag_id)
         .order_by(DagRun.id.desc())

@@ -36,7 +36,7 @@ class ExportRequest(BaseModel):
     """Source ids to queue for export (export profiles) and/or to sync now with a targeted run."""
 
     ids: list[Annotated[str, Field(pattern=ID_PATTERN)]] = Field(min_length=1, max_length=MAX_IDS)
-    store: str = Field("default", pattern=r"^[a-z][a-z0-9_]{0,31}$")
+    store: str = Field("*", pattern=r"^(\*|[a-z][a-z0-9_]{0,31})$", description="A store view code; * for every store.")
     run_now: bool = True
 
     @field_validator("ids")
@@ -86,8 +86,11 @@ def build_router(catalogue: ProfileCatalogue, store: StoreProvider) -> APIRouter
 
     @router.get("/profiles/{dag_id}/records", dependencies=[CanRead])
     def list_records(
-        dag_id: str, search: Search = None, status_: Annotated[str | None, Query(alias="status")] = None,
-        offset: Offset = 0, limit: Limit = 50,
+        dag_id: str,
+        search: Search = None,
+        status_: Annotated[str | None, Query(alias="status")] = None,
+        offset: Offset = 0,
+        limit: Limit = 50,
     ) -> dict[str, Any]:
         """The ID map: source id, target id, status, last synced, last error; searchable by either id."""
         profile_or_404(dag_id)
@@ -103,15 +106,17 @@ def build_router(catalogue: ProfileCatalogue, store: StoreProvider) -> APIRouter
         return as_json(store().list_failed(dag_id, search=search or None, offset=offset, limit=limit))
 
     @router.get("/profiles/{dag_id}/queue", dependencies=[CanRead])
-    def list_queue(dag_id: str, search: Search = None, offset: Offset = 0, limit: Limit = 50) -> dict[str, Any]:
-        """The export queue: ids waiting for the next run."""
+    def list_queue(dag_id: str, offset: Offset = 0, limit: Limit = 50) -> dict[str, Any]:
+        """The export queue: ids waiting for the next run, oldest first."""
         profile_or_404(dag_id)
-        return as_json(store().list_queue(dag_id, search=search or None, offset=offset, limit=limit))
+        return as_json(store().list_queue(dag_id, offset=offset, limit=limit))
 
     @router.get("/profiles/{dag_id}/history", dependencies=[CanRead])
     def list_history(
-        dag_id: str, source_id: Annotated[str | None, Query(max_length=128)] = None,
-        offset: Offset = 0, limit: Limit = 50,
+        dag_id: str,
+        source_id: Annotated[str | None, Query(max_length=128)] = None,
+        offset: Offset = 0,
+        limit: Limit = 50,
     ) -> dict[str, Any]:
         """Per-record history (when the profile keeps it), newest first; one record's with ``source_id``."""
         profile_or_404(dag_id)
@@ -124,8 +129,13 @@ def build_router(catalogue: ProfileCatalogue, store: StoreProvider) -> APIRouter
         """Trigger a run that syncs only the failed entries (``retry_failed`` Param)."""
         profile_or_404(dag_id)
         return trigger_profile_run(
-            dag_id, {"retry_failed": True}, f"Retry of failed entries, from the Sync profiles page by {user.get_name()}",
-            request=request, user=user, session=session, dag_bag=dag_bag,
+            dag_id,
+            {"retry_failed": True},
+            f"Retry of failed entries, from the Sync profiles page by {user.get_name()}",
+            request=request,
+            user=user,
+            session=session,
+            dag_bag=dag_bag,
         )
 
     @router.post("/profiles/{dag_id}/resync", dependencies=[CanTrigger, Depends(action_logging())])
@@ -135,20 +145,30 @@ def build_router(catalogue: ProfileCatalogue, store: StoreProvider) -> APIRouter
         """Trigger a full resync (``behaviour: replace``)."""
         profile_or_404(dag_id)
         return trigger_profile_run(
-            dag_id, {"behaviour": "replace"}, f"Full resync, from the Sync profiles page by {user.get_name()}",
-            request=request, user=user, session=session, dag_bag=dag_bag,
+            dag_id,
+            {"behaviour": "replace"},
+            f"Full resync, from the Sync profiles page by {user.get_name()}",
+            request=request,
+            user=user,
+            session=session,
+            dag_bag=dag_bag,
         )
 
     @router.post("/profiles/{dag_id}/export", dependencies=[CanTrigger, Depends(action_logging())])
     def queue_for_export(
-        dag_id: str, body: ExportRequest, request: Request, user: GetUserDep, session: SessionDep,
+        dag_id: str,
+        body: ExportRequest,
+        request: Request,
+        user: GetUserDep,
+        session: SessionDep,
         dag_bag: DagBagDep,
     ) -> dict[str, Any]:
         """Queue ids for export (export profiles) and, with ``run_now``, trigger a targeted run of them."""
         profile = profile_or_404(dag_id)
         if not body.ids:
             raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "no ids given")
-        if profile.store.mapping and body.store not in {mapping.store for mapping in profile.store.mapping}:
+        mapped_stores = {mapping.store for mapping in profile.store.mapping}
+        if body.store != "*" and mapped_stores and body.store not in mapped_stores:
             raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, f"store {body.store!r} is not mapped")
         result: dict[str, Any] = {"queued": 0, "run": None}
         if profile.direction == "export":
@@ -156,8 +176,13 @@ def build_router(catalogue: ProfileCatalogue, store: StoreProvider) -> APIRouter
             result["queued"] = len(body.ids)
         if body.run_now or profile.direction != "export":
             result["run"] = trigger_profile_run(
-                dag_id, {"ids": body.ids}, f"Targeted sync of {len(body.ids)} id(s), by {user.get_name()}",
-                request=request, user=user, session=session, dag_bag=dag_bag,
+                dag_id,
+                {"ids": body.ids},
+                f"Targeted sync of {len(body.ids)} id(s), by {user.get_name()}",
+                request=request,
+                user=user,
+                session=session,
+                dag_bag=dag_bag,
             )
         return result
 

@@ -9,8 +9,12 @@ from fastapi import APIRouter, HTTPException, Request, status
 from fastapi.responses import HTMLResponse, Response
 
 STATIC = Path(__file__).parent / "static"
-ASSETS = {"app.css": "text/css", "common.js": "text/javascript", "list.js": "text/javascript",
-          "profile.js": "text/javascript"}
+ASSETS = {
+    "app.css": "text/css",
+    "common.js": "text/javascript",
+    "list.js": "text/javascript",
+    "profile.js": "text/javascript",
+}
 # No inline script, nothing from elsewhere; the page may be framed only by Airflow's UI (same origin).
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; frame-ancestors 'self'; base-uri 'none'",

@@ -152,8 +152,8 @@
     }
     document.getElementById("retry-failed").textContent = `Retry failed entries (${num(data.counts.failed)})`;
     document.getElementById("export-box").hidden = !data.can_trigger;
-    const stores = data.stores.length ? data.stores : ["default"];
-    document.getElementById("export-store").replaceChildren(...stores.map((s) => el("option", {}, s)));
+    document.getElementById("export-store").replaceChildren(el("option", { value: "*" }, "every store"),
+      ...data.stores.map((s) => el("option", { value: s }, s)));
     renderRuns(data.runs);
     return true;
   }
