@@ -141,7 +141,7 @@
       card("mapped records", num(data.counts.mapped), "count-mapped"),
       card("failed entries", num(data.counts.failed), "count-failed"),
       card("queued for export", num(data.counts.queued), "count-queued"),
-      card("next run", dag && dag.next_run && !dag.is_paused ? when(dag.next_run) : "—"),
+      card("next run", dag && dag.next_run && !dag.is_paused ? when(dag.next_run) : "—", "next-run"),
     );
     const actions = document.getElementById("actions");
     actions.hidden = false;

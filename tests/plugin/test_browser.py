@@ -1,0 +1,171 @@
+"""The "Sync profiles" view in a real browser, inside a real Airflow (`airflow standalone` via LocalStack).
+
+Headless Debian Chromium driven by Playwright's Python package (no browser download). Screenshots of every
+page go to tests/artifacts/screenshots/ (ignored by git).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from localrun.stack import LocalStack, free_port
+
+from profile_sync.state import StateStore
+from tests.plugin.seed import PROFILE, seed_after_sync
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+SHOTS = ROOT / "tests" / "artifacts" / "screenshots"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+DAG_ID = PROFILE[0]
+
+
+class UiStack(LocalStack):
+    """LocalStack, without the sandbox APIs while their package cannot be served (the UI does not need them)."""
+
+    def _start(self, name: str, argv: list[str], env: dict[str, str]) -> None:
+        if name == "sandbox" and importlib.util.find_spec("sandbox.__main__") is None:
+            return
+        super()._start(name, argv, env)
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LocalStack, StateStore]]:
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    pytest.importorskip("playwright.sync_api")
+    home = tmp_path_factory.mktemp("airflow-home")
+    state_url = f"sqlite:///{home / 'sync_state.db'}"
+    stack = UiStack(
+        airflow_home=home,
+        airflow_port=free_port(),
+        sandbox_ports=(free_port(), free_port(), free_port()),
+        extra_env={"AIRFLOW_CONN_SYNC_STATE": json.dumps({"conn_type": "sqlite", "extra": {"url": state_url}})},
+    )
+    store = StateStore(state_url)
+    try:
+        stack.start()
+        stack.wait_for_dags({DAG_ID})
+        yield stack, store
+    finally:
+        stack.stop()
+        store.close()
+
+
+def launch(playwright):  # type: ignore[no-untyped-def]
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+
+
+def log_in(page, base_url: str, user: str, password: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{base_url}/")
+    page.fill("input[name=username]", user)
+    page.fill("input[name=password]", password)
+    page.click("button:has-text('Sign in')")
+    page.wait_for_url(lambda url: "/auth/login" not in url, timeout=60_000)
+
+
+def test_admin_sees_records_and_failures_and_retries_them(stack: tuple[LocalStack, StateStore]) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    local, store = stack
+    ids = seed_after_sync(store)
+    shutil.rmtree(SHOTS, ignore_errors=True)
+    SHOTS.mkdir(parents=True)
+    base_url = f"http://127.0.0.1:{local.airflow_port}"
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        page = browser.new_page(viewport={"width": 1440, "height": 1000})
+        page.set_default_timeout(60_000)
+        log_in(page, base_url, "admin", local.users["admin"])
+
+        # the profile list, from Airflow's navigation
+        page.goto(f"{base_url}/plugin/sync-profiles")
+        frame = page.frame_locator("iframe[title='Sync profiles']")
+        row = frame.locator(f"tr[data-profile='{DAG_ID}']")
+        expect(row).to_contain_text("Order Export [PlentyONE]")
+        expect(row.locator("td").nth(5)).to_have_text(str(len(ids["synced"])))
+        expect(row.locator("td").nth(6)).to_have_text(str(len(ids["failed"])))
+        expect(frame.locator("#profiles tbody tr")).to_have_count(14)
+        page.screenshot(path=str(SHOTS / "01-profile-list.png"))
+
+        # the profile: records, then the failed entries
+        row.get_by_role("link", name="Order Export [PlentyONE]").click()
+        expect(frame.locator("#title")).to_have_text("Order Export [PlentyONE]")
+        expect(frame.locator("#records tbody tr")).to_have_count(50)
+        expect(frame.locator("#records-pager")).to_contain_text(f"of {len(ids['synced'])}")
+        frame.locator("#records-search").fill(ids["synced"][7])
+        frame.locator("#records-filter button").click()
+        expect(frame.locator("#records tbody tr")).to_have_count(1)
+        expect(frame.locator("#records tbody")).to_contain_text("5007")
+        page.screenshot(path=str(SHOTS / "02-profile-records.png"))
+
+        frame.get_by_role("tab", name="Failed entries").click()
+        failed_rows = frame.locator("#failed tbody tr")
+        expect(failed_rows).to_have_count(len(ids["failed"]))
+        expect(frame.locator("#failed tbody")).to_contain_text("has no PlentyONE variation")
+        page.screenshot(path=str(SHOTS / "03-failed-entries.png"))
+
+        frame.get_by_role("tab", name="History").click()
+        frame.locator("#history-source").fill(ids["synced"][3])
+        frame.locator("#history-filter button").click()
+        expect(frame.locator("#history tbody")).to_contain_text("created")
+        page.screenshot(path=str(SHOTS / "04-record-history.png"))
+
+        # retry: a new DAG run, queued, with the retry Param
+        api = local.api
+        api.login()
+        before = {run["dag_run_id"] for run in api.runs(DAG_ID)}
+        retry = frame.locator("#retry-failed")
+        expect(retry).to_be_enabled()
+        retry.click()
+        new_run = frame.locator("#new-run")
+        expect(new_run).to_be_visible()
+        expect(frame.locator("#action-result")).to_contain_text("queued")
+        run_id = new_run.inner_text()
+        page.screenshot(path=str(SHOTS / "05-retry-queued.png"))
+        runs = {run["dag_run_id"]: run for run in api.runs(DAG_ID)}
+        assert run_id in runs and run_id not in before
+        assert runs[run_id]["conf"] == {"retry_failed": True}
+        assert runs[run_id]["run_type"] == "manual" and runs[run_id]["triggering_user_name"] == "admin"
+
+        # the same view as a tab of the DAG's own page
+        page.goto(f"{base_url}/dags/{DAG_ID}/plugin/sync-records")
+        tab = page.frame_locator("iframe[title='Sync records']")
+        expect(tab.locator("#title")).to_have_text("Order Export [PlentyONE]")
+        expect(tab.locator("#runs tbody")).to_contain_text(run_id)
+        page.screenshot(path=str(SHOTS / "06-dag-tab.png"))
+        browser.close()
+
+
+def test_viewer_cannot_press_the_buttons(stack: tuple[LocalStack, StateStore]) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    local, _store = stack
+    base_url = f"http://127.0.0.1:{local.airflow_port}"
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        page = browser.new_page(viewport={"width": 1440, "height": 1000})
+        page.set_default_timeout(60_000)
+        log_in(page, base_url, "viewer", local.users["viewer"])
+        page.goto(f"{base_url}/dags/{DAG_ID}/plugin/sync-records")
+        frame = page.frame_locator("iframe[title='Sync records']")
+        expect(frame.locator("#title")).to_have_text("Order Export [PlentyONE]")
+        expect(frame.locator("#retry-failed")).to_be_disabled()
+        expect(frame.locator("#resync")).to_be_disabled()
+        page.screenshot(path=str(SHOTS / "07-viewer-read-only.png"))
+        browser.close()
