@@ -1,0 +1,617 @@
+"""One seed -> one consistent business that every emulated system serves its own view of.
+
+`build_world(seed, scale, counts)` returns a `World`: stores/locales, customers with addresses (non-ASCII
+names), a category tree, product attributes with options, products (simple and configurable with children),
+orders referencing product SKUs, invoices, credit memos, two warehouses and stock per sellable SKU. Times are
+epoch seconds spread over the 90 days before `anchor` (midnight UTC of the current day unless given), so the
+data is identical for a seed within a day and "recent" whenever it is generated.
+
+Magento serves every product; PlentyONE serves those with ``in_plenty`` (about 2 % of sellable SKUs are
+Magento-only, so that an order can be rejected for an unknown SKU). Worlds are cached: treat them as read-only.
+"""
+
+from __future__ import annotations
+
+import random
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import lru_cache
+
+DAY = 86400.0
+HISTORY_DAYS = 90
+
+SCALES: dict[str, dict[str, int]] = {
+    "tiny": {"customers": 20, "products": 30, "categories": 15, "attributes": 5, "orders": 50},
+    "small": {"customers": 200, "products": 150, "categories": 40, "attributes": 10, "orders": 500},
+    "default": {"customers": 2000, "products": 1000, "categories": 200, "attributes": 50, "orders": 10000},
+}
+COUNT_KEYS = ("customers", "products", "categories", "attributes", "orders")
+
+
+@dataclass(frozen=True)
+class Store:
+    id: int
+    code: str
+    name: str
+    locale: str  # "en", "de", "fr"
+    language: str  # ISO 639-1, e.g. for PlentyONE "lang"
+    countries: tuple[str, ...]
+    tax_percent: float
+
+
+STORES: tuple[Store, ...] = (
+    Store(1, "default", "Default Store View", "en", "en", ("GB", "IE"), 20.0),
+    Store(2, "de", "Deutsch", "de", "de", ("DE", "AT"), 19.0),
+    Store(3, "fr", "Français", "fr", "fr", ("FR", "BE"), 20.0),
+)
+CURRENCY = "EUR"
+
+
+@dataclass(frozen=True)
+class Warehouse:
+    id: int
+    code: str  # Magento MSI source code
+    name: str
+    country: str
+
+
+WAREHOUSES: tuple[Warehouse, ...] = (
+    Warehouse(1, "default", "Main Warehouse", "DE"),
+    Warehouse(2, "lager_nord", "Lager Nord (Hamburg)", "DE"),
+)
+
+
+@dataclass
+class Address:
+    id: int
+    firstname: str
+    lastname: str
+    street: list[str]
+    city: str
+    postcode: str
+    country_id: str
+    region: str
+    telephone: str
+    company: str | None = None
+    default_billing: bool = False
+    default_shipping: bool = False
+
+
+@dataclass
+class Customer:
+    id: int
+    email: str
+    firstname: str
+    lastname: str
+    store: Store
+    gender: int  # 0 unknown, 1 male, 2 female (Magento)
+    dob: str | None
+    group_id: int
+    addresses: list[Address]
+    created_at: float
+    updated_at: float
+
+
+@dataclass
+class Category:
+    id: int
+    parent_id: int  # 0 for the root
+    names: dict[str, str]  # locale -> name
+    level: int
+    position: int
+    is_active: bool
+    children: list[int]
+    created_at: float
+    updated_at: float
+
+    @property
+    def name(self) -> str:
+        return self.names["en"]
+
+
+@dataclass
+class AttributeOption:
+    id: int
+    labels: dict[str, str]
+    sort_order: int
+
+
+@dataclass
+class Attribute:
+    id: int
+    code: str
+    labels: dict[str, str]
+    frontend_input: str  # "select", "multiselect", "text"
+    options: list[AttributeOption]
+    is_required: bool
+    position: int
+    created_at: float
+    updated_at: float
+
+
+@dataclass
+class Product:
+    id: int
+    sku: str
+    type_id: str  # "simple" or "configurable"
+    names: dict[str, str]
+    descriptions: dict[str, str]
+    price: float
+    weight: float
+    status: int  # 1 enabled, 2 disabled
+    visibility: int  # 1 not visible individually (children), 4 catalog+search
+    category_ids: list[int]
+    attribute_values: dict[str, int]  # attribute code -> option id
+    parent_id: int | None
+    children_ids: list[int]
+    in_plenty: bool
+    ean: str
+    created_at: float
+    updated_at: float
+
+    @property
+    def name(self) -> str:
+        return self.names["en"]
+
+    @property
+    def sellable(self) -> bool:
+        """Stock and order lines exist for simples and children, not for configurable parents."""
+        return self.type_id == "simple"
+
+
+@dataclass
+class OrderItem:
+    id: int
+    product_id: int
+    sku: str
+    name: str
+    qty: int
+    price: float  # net unit price
+    tax_percent: float
+    parent_sku: str | None  # the configurable parent's SKU when the product is a child
+
+
+@dataclass
+class Order:
+    id: int
+    increment_id: str
+    store: Store
+    customer_id: int | None  # None for guest orders
+    email: str
+    firstname: str
+    lastname: str
+    billing: Address
+    shipping: Address
+    items: list[OrderItem]
+    status: str  # pending, processing, complete, canceled, closed
+    payment_method: str
+    shipping_method: str
+    shipping_amount: float
+    subtotal: float
+    tax_amount: float
+    grand_total: float
+    created_at: float
+    updated_at: float
+
+
+@dataclass
+class Invoice:
+    id: int
+    increment_id: str
+    order_id: int
+    items: list[OrderItem]
+    subtotal: float
+    tax_amount: float
+    shipping_amount: float
+    grand_total: float
+    state: int  # 2 paid
+    created_at: float
+    updated_at: float
+
+
+@dataclass
+class CreditMemo:
+    id: int
+    increment_id: str
+    order_id: int
+    invoice_id: int
+    items: list[OrderItem]
+    subtotal: float
+    tax_amount: float
+    shipping_amount: float
+    adjustment: float
+    grand_total: float
+    created_at: float
+    updated_at: float
+
+
+@dataclass
+class StockLevel:
+    sku: str
+    product_id: int
+    warehouse: Warehouse
+    quantity: int
+    updated_at: float
+
+
+@dataclass
+class World:
+    seed: int
+    counts: dict[str, int]
+    anchor: float
+    stores: tuple[Store, ...]
+    warehouses: tuple[Warehouse, ...]
+    customers: list[Customer]
+    categories: list[Category]
+    attributes: list[Attribute]
+    products: list[Product]
+    orders: list[Order]
+    invoices: list[Invoice]
+    creditmemos: list[CreditMemo]
+    stock: list[StockLevel]
+    products_by_sku: dict[str, Product] = field(default_factory=dict)
+
+    @property
+    def store_by_code(self) -> dict[str, Store]:
+        return {s.code: s for s in self.stores}
+
+
+# --- vocabularies (non-ASCII on purpose) ---------------------------------------------------------------------
+_FIRST = {
+    "en": ["Oliver", "Amelia", "Chloë", "Seán", "Zoë", "Harry", "Isla", "Noah", "Siobhán", "Emily", "Jack",
+           "Renée", "Aoife", "George", "Niamh"],
+    "de": ["Jürgen", "Jörg", "Günther", "Jens", "Björn", "Lena", "Mia", "Maximilian", "Sören", "Käthe",
+           "Uwe", "Anneliese", "Lukas", "Hannah", "Jürgen-Peter"],
+    "fr": ["François", "Hélène", "Zoé", "Émile", "Léa", "Théo", "Anaïs", "Jérôme", "Céline", "Gaël", "Noémie",
+           "Loïc", "Chloé", "Benoît", "Inès"],
+}
+_LAST = {
+    "en": ["Smith", "O'Brien", "Jones", "Taylor", "Brontë", "Williams", "McCarthy", "Davies", "Ní Bhriain",
+           "Evans", "Wilson", "Thomas", "Roberts", "Walsh", "Clarke"],
+    "de": ["Müller", "Schröder", "Groß", "Weiß", "Köhler", "Schäfer", "Becker", "Hoffmann", "Krüger",
+           "Böhm", "Fußmann", "Wagner", "Lößner", "Bär", "Schulz"],
+    "fr": ["Lefèvre", "Dupont", "Gérard", "Lemaître", "Bélanger", "Moreau", "Laurent", "Côté", "Fournier",
+           "Garçon", "Rousseau", "Lefébure", "Girard", "Mercier", "Dubois"],
+}
+_CITIES = {
+    "GB": [("London", "SW1A 1AA", "England"), ("Manchester", "M1 1AE", "England"), ("Cardiff", "CF10 1EP", "Wales")],
+    "IE": [("Dublin", "D02 X285", "Dublin"), ("Cork", "T12 RD6E", "Cork")],
+    "DE": [("München", "80331", "Bayern"), ("Köln", "50667", "Nordrhein-Westfalen"), ("Düsseldorf", "40213",
+           "Nordrhein-Westfalen"), ("Berlin", "10117", "Berlin"), ("Nürnberg", "90402", "Bayern")],
+    "AT": [("Wien", "1010", "Wien"), ("Graz", "8010", "Steiermark")],
+    "FR": [("Paris", "75001", "Île-de-France"), ("Orléans", "45000", "Centre-Val de Loire"),
+           ("Besançon", "25000", "Bourgogne-Franche-Comté"), ("Nîmes", "30000", "Occitanie")],
+    "BE": [("Liège", "4000", "Wallonie"), ("Bruxelles", "1000", "Bruxelles")],
+}
+_STREETS = {
+    "GB": ["High Street", "Church Lane", "Station Road", "Victoria Road"], "IE": ["Grafton Street", "Main Street"],
+    "DE": ["Hauptstraße", "Schloßallee", "Bahnhofstraße", "Königsweg", "Gartenstraße"],
+    "AT": ["Mariahilfer Straße", "Kärntner Straße"],
+    "FR": ["Rue de la Paix", "Avenue des Champs-Élysées", "Rue Sainte-Hélène", "Boulevard Saint-Michel"],
+    "BE": ["Rue Neuve", "Chaussée de Louvain"],
+}
+_PHONE_PREFIX = {"GB": "+44 20", "IE": "+353 1", "DE": "+49 89", "AT": "+43 1", "FR": "+33 1", "BE": "+32 2"}
+_TLD = {"en": "co.uk", "de": "de", "fr": "fr"}
+
+_ADJ = [("Classic", "Klassisch", "Classique"), ("Urban", "Urban", "Urbain"), ("Cosy", "Gemütlich", "Douillet"),
+        ("Light", "Leicht", "Léger"), ("Sturdy", "Robust", "Robuste"), ("Elegant", "Elegant", "Élégant"),
+        ("Alpine", "Alpin", "Alpin"), ("Coastal", "Küsten", "Côtier"), ("Vintage", "Vintage", "Rétro"),
+        ("Everyday", "Alltags", "Quotidien")]
+_MATERIAL = [("Cotton", "Baumwolle", "coton"), ("Wool", "Wolle", "laine"), ("Linen", "Leinen", "lin"),
+             ("Leather", "Leder", "cuir"), ("Bamboo", "Bambus", "bambou"), ("Cashmere", "Kaschmir", "cachemire")]
+_NOUN = [("Shirt", "Hemd", "Chemise"), ("Jacket", "Jacke", "Veste"), ("Scarf", "Schal", "Écharpe"),
+         ("Trousers", "Hose", "Pantalon"), ("Bag", "Tasche", "Sac"), ("Sweater", "Pullover", "Pull"),
+         ("Cap", "Mütze", "Casquette"), ("Dress", "Kleid", "Robe"), ("Belt", "Gürtel", "Ceinture"),
+         ("Gloves", "Handschuhe", "Gants"), ("Socks", "Socken", "Chaussettes"), ("Blanket", "Decke", "Couverture")]
+_CATEGORY_WORDS = [("Women", "Damen", "Femmes"), ("Men", "Herren", "Hommes"), ("Kids", "Kinder", "Enfants"),
+                   ("Home", "Wohnen", "Maison"), ("Outdoor", "Draußen", "Plein air"), ("Sale", "Sale", "Soldes"),
+                   ("Accessories", "Accessoires", "Accessoires"), ("Shoes", "Schuhe", "Chaussures"),
+                   ("Tops", "Oberteile", "Hauts"), ("Knitwear", "Strickwaren", "Tricots"),
+                   ("Bags", "Taschen", "Sacs"), ("Winter", "Winter", "Hiver"), ("Summer", "Sommer", "Été"),
+                   ("Basics", "Basics", "Essentiels"), ("Premium", "Premium", "Premium"),
+                   ("Eco", "Öko", "Écologique")]
+_COLORS = [("Red", "Rot", "Rouge"), ("Blue", "Blau", "Bleu"), ("Green", "Grün", "Vert"), ("Black", "Schwarz", "Noir"),
+           ("White", "Weiß", "Blanc"), ("Grey", "Grau", "Gris"), ("Beige", "Beige", "Beige"),
+           ("Navy", "Marineblau", "Bleu marine")]
+_SIZES = [("XS", "XS", "XS"), ("S", "S", "S"), ("M", "M", "M"), ("L", "L", "L"), ("XL", "XL", "XL"),
+          ("XXL", "XXL", "XXL")]
+_ATTRIBUTES = [("material", ("Material", "Material", "Matière"), _MATERIAL),
+               ("season", ("Season", "Saison", "Saison"),
+                [("Spring", "Frühling", "Printemps"), ("Summer", "Sommer", "Été"), ("Autumn", "Herbst", "Automne"),
+                 ("Winter", "Winter", "Hiver")]),
+               ("pattern", ("Pattern", "Muster", "Motif"),
+                [("Plain", "Uni", "Uni"), ("Striped", "Gestreift", "Rayé"), ("Checked", "Kariert", "À carreaux")]),
+               ("fit", ("Fit", "Passform", "Coupe"),
+                [("Slim", "Schmal", "Ajustée"), ("Regular", "Normal", "Normale"), ("Loose", "Weit", "Ample")]),
+               ("care", ("Care", "Pflege", "Entretien"),
+                [("Machine wash", "Maschinenwäsche", "Lavage en machine"),
+                 ("Hand wash", "Handwäsche", "Lavage à la main"), ("Dry clean", "Chemische Reinigung", "Nettoyage à sec")])]
+_LOCALES = ("en", "de", "fr")
+
+
+def _tr(words: tuple[str, str, str]) -> dict[str, str]:
+    return dict(zip(_LOCALES, words, strict=True))
+
+
+def ascii_fold(text: str) -> str:
+    """'Jürgen Groß' -> 'jurgen-gross' (for e-mail local parts)."""
+    text = text.replace("ß", "ss").replace("'", "").replace(" ", "-")
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+
+
+def default_anchor() -> float:
+    """Midnight UTC of today: seeded times lie in the 90 days before it."""
+    now = datetime.now(UTC)
+    return now.replace(hour=0, minute=0, second=0, microsecond=0).timestamp()
+
+
+def resolve_counts(scale: str | None, counts: dict[str, int] | None) -> dict[str, int]:
+    """Sizes for `scale` (default "small") overridden by `counts`; raises ValueError for unknown names."""
+    name = scale or "small"
+    if name not in SCALES:
+        raise ValueError(f"unknown scale {name!r}; known: {sorted(SCALES)}")
+    out = dict(SCALES[name])
+    for key, value in (counts or {}).items():
+        if key not in COUNT_KEYS:
+            raise ValueError(f"unknown count {key!r}; known: {list(COUNT_KEYS)}")
+        if value < 0:
+            raise ValueError(f"count {key!r} must be >= 0")
+        out[key] = int(value)
+    out["categories"] = max(out["categories"], 3)
+    return out
+
+
+def build_world(seed: int = 1, scale: str | None = "small", counts: dict[str, int] | None = None,
+                anchor: float | None = None) -> World:
+    """The world for (seed, sizes, anchor); cached, so three servers in one process share one copy."""
+    sizes = resolve_counts(scale, counts)
+    return _build(seed, tuple(sorted(sizes.items())), anchor if anchor is not None else default_anchor())
+
+
+@lru_cache(maxsize=4)
+def _build(seed: int, sizes: tuple[tuple[str, int], ...], anchor: float) -> World:
+    counts = dict(sizes)
+    gen = _Generator(seed, anchor)
+    categories = gen.categories(counts["categories"])
+    attributes = gen.attributes(counts["attributes"])
+    products = gen.products(counts["products"], categories, attributes)
+    customers = gen.customers(counts["customers"])
+    orders = gen.orders(counts["orders"], customers, products)
+    invoices, creditmemos = gen.invoices_and_creditmemos(orders)
+    stock = gen.stock(products)
+    world = World(seed, counts, anchor, STORES, WAREHOUSES, customers, categories, attributes, products, orders,
+                  invoices, creditmemos, stock)
+    world.products_by_sku = {p.sku: p for p in products}
+    return world
+
+
+class _Generator:
+    """One random stream per entity kind, so that changing one count leaves the other kinds unchanged."""
+
+    def __init__(self, seed: int, anchor: float) -> None:
+        self.seed = seed
+        self.anchor = anchor
+
+    def rnd(self, kind: str) -> random.Random:
+        return random.Random(f"{self.seed}:{kind}")
+
+    def _times(self, rnd: random.Random) -> tuple[float, float]:
+        created = self.anchor - rnd.uniform(1, HISTORY_DAYS) * DAY
+        updated = min(created + rnd.uniform(0, 30) * DAY, self.anchor - rnd.uniform(0, 1) * DAY)
+        return float(int(created)), float(int(max(updated, created)))
+
+    # --- catalogue -----------------------------------------------------------------------------------------
+    def categories(self, count: int) -> list[Category]:
+        rnd = self.rnd("categories")
+        created, updated = self._times(rnd)
+        root = Category(1, 0, {"en": "Root Catalog", "de": "Root Catalog", "fr": "Root Catalog"}, 0, 0, True, [],
+                        created, updated)
+        default = Category(2, 1, {"en": "Default Category", "de": "Standardkategorie", "fr": "Catégorie par défaut"},
+                           1, 1, True, [], created, updated)
+        root.children.append(2)
+        cats = [root, default]
+        for cid in range(3, count + 1):
+            # parents: default category or a category up to level 3, so the tree is 4 levels deep at most
+            candidates = [c for c in cats[1:] if c.level <= 3]
+            parent = default if rnd.random() < 0.3 or len(candidates) == 1 else rnd.choice(candidates[1:])
+            words = rnd.choice(_CATEGORY_WORDS)
+            suffix = f" {cid}" if cid > len(_CATEGORY_WORDS) + 2 else ""
+            names = {loc: w + suffix for loc, w in _tr(words).items()}
+            c_created, c_updated = self._times(rnd)
+            cat = Category(cid, parent.id, names, parent.level + 1, len(parent.children) + 1, rnd.random() > 0.05,
+                           [], c_created, c_updated)
+            parent.children.append(cid)
+            cats.append(cat)
+        return cats
+
+    def attributes(self, count: int) -> list[Attribute]:
+        rnd = self.rnd("attributes")
+        specs: list[tuple[str, tuple[str, str, str], list[tuple[str, str, str]], str]] = [
+            ("color", ("Colour", "Farbe", "Couleur"), _COLORS, "select"),
+            ("size", ("Size", "Größe", "Taille"), _SIZES, "select"),
+        ]
+        specs += [(code, labels, values, "select") for code, labels, values in _ATTRIBUTES]
+        attrs: list[Attribute] = []
+        option_id = 1
+        for i in range(count):
+            if i < len(specs):
+                code, labels, values, kind = specs[i]
+            else:
+                n = i + 1
+                kind = "text" if n % 5 == 0 else "select"
+                code = f"feature_{n}"
+                labels = (f"Feature {n}", f"Merkmal {n}", f"Caractéristique {n}")
+                values = [(f"Option {n}.{j}", f"Option {n}.{j} (de)", f"Option {n}.{j} (fr)") for j in range(1, 4)]
+            options = []
+            if kind != "text":
+                for pos, value in enumerate(values, start=1):
+                    options.append(AttributeOption(option_id, _tr(value), pos))
+                    option_id += 1
+            created, updated = self._times(rnd)
+            attrs.append(Attribute(100 + i + 1, code, _tr(labels), kind, options, i < 2, i + 1, created, updated))
+        return attrs
+
+    def products(self, count: int, categories: list[Category], attributes: list[Attribute]) -> list[Product]:
+        rnd = self.rnd("products")
+        leaves = [c.id for c in categories if not c.children and c.level >= 2] or [2]
+        by_code = {a.code: a for a in attributes}
+        color, size = by_code.get("color"), by_code.get("size")
+        extra = [a for a in attributes if a.code not in ("color", "size") and a.options]
+        products: list[Product] = []
+        pid = 1
+        style = 1
+        while len(products) < count:
+            remaining = count - len(products)
+            words = (rnd.choice(_ADJ), rnd.choice(_MATERIAL), rnd.choice(_NOUN))
+            names = {loc: f"{words[0][i]} {words[1][i]} {words[2][i]}" if loc == "en"
+                     else (f"{words[0][i]} {words[2][i]} aus {words[1][i]}" if loc == "de"
+                           else f"{words[2][i]} {words[0][i].lower()} en {words[1][i]}")
+                     for i, loc in enumerate(_LOCALES)}
+            descriptions = {loc: f"{name} — {('quality', 'Qualität', 'qualité')[i]} #{style}"
+                            for i, (loc, name) in enumerate(names.items())}
+            price = round(rnd.uniform(9, 249), 2)
+            cats = sorted(set(rnd.sample(leaves, k=min(len(leaves), rnd.choice((1, 1, 2))))))
+            base_values = {a.code: rnd.choice(a.options).id for a in rnd.sample(extra, k=min(len(extra), 2))}
+            created, updated = self._times(rnd)
+            base_sku = f"MS-{style:05d}"
+            make_configurable = color is not None and size is not None and remaining >= 3 and rnd.random() < 0.3
+            if make_configurable:
+                n_children = min(rnd.randint(2, 4), remaining - 1)
+                parent = Product(pid, base_sku, "configurable", names, descriptions, price, 0.0, 1, 4, cats,
+                                 dict(base_values), None, [], True, _ean(rnd), created, updated)
+                products.append(parent)
+                pid += 1
+                combos = [(c, s) for c in rnd.sample(color.options, k=min(2, len(color.options)))
+                          for s in size.options]
+                for c_opt, s_opt in rnd.sample(combos, k=n_children):
+                    child_names = {loc: f"{n} {c_opt.labels[loc]} {s_opt.labels[loc]}" for loc, n in names.items()}
+                    values = dict(base_values, color=c_opt.id, size=s_opt.id)
+                    child = Product(pid, f"{base_sku}-{c_opt.labels['en'][:3].upper()}-{s_opt.labels['en']}",
+                                    "simple", child_names, descriptions, price, round(rnd.uniform(0.1, 2.5), 3), 1, 1,
+                                    cats, values, parent.id, [], rnd.random() > 0.02, _ean(rnd), created, updated)
+                    parent.children_ids.append(pid)
+                    products.append(child)
+                    pid += 1
+            else:
+                values = dict(base_values)
+                if color is not None and rnd.random() < 0.5:
+                    values["color"] = rnd.choice(color.options).id
+                products.append(Product(pid, base_sku, "simple", names, descriptions, price,
+                                        round(rnd.uniform(0.1, 2.5), 3), 1 if rnd.random() > 0.03 else 2, 4, cats,
+                                        values, None, [], rnd.random() > 0.02, _ean(rnd), created, updated))
+                pid += 1
+            style += 1
+        return products
+
+    # --- people and sales ----------------------------------------------------------------------------------
+    def _address(self, rnd: random.Random, aid: int, store: Store, first: str, last: str) -> Address:
+        country = rnd.choice(store.countries)
+        city, postcode, region = rnd.choice(_CITIES[country])
+        street = f"{rnd.choice(_STREETS[country])} {rnd.randint(1, 180)}"
+        lines = [street] if rnd.random() < 0.8 else [street, rnd.choice(["2. OG", "Apt 4", "Bâtiment B", "Hinterhaus"])]
+        phone = f"{_PHONE_PREFIX[country]} {rnd.randint(1000000, 9999999)}"
+        company = rnd.choice([None, None, None, "Müller & Söhne GmbH", "Café Lumière SARL", "O'Neill Ltd"])
+        return Address(aid, first, last, lines, city, postcode, country, region, phone, company)
+
+    def customers(self, count: int) -> list[Customer]:
+        rnd = self.rnd("customers")
+        out: list[Customer] = []
+        address_id = 1
+        for cid in range(1, count + 1):
+            store = STORES[0] if (r := rnd.random()) < 0.5 else (STORES[1] if r < 0.8 else STORES[2])
+            first, last = rnd.choice(_FIRST[store.locale]), rnd.choice(_LAST[store.locale])
+            email = f"{ascii_fold(first)}.{ascii_fold(last)}.{cid}@example.{_TLD[store.locale]}"
+            addresses = []
+            for n in range(rnd.choice((1, 1, 1, 2))):
+                addr = self._address(rnd, address_id, store, first, last)
+                addr.default_billing = n == 0
+                addr.default_shipping = n == 0
+                addresses.append(addr)
+                address_id += 1
+            dob = None if rnd.random() < 0.4 else f"{rnd.randint(1950, 2004)}-{rnd.randint(1, 12):02d}-{rnd.randint(1, 28):02d}"
+            created, updated = self._times(rnd)
+            out.append(Customer(cid, email, first, last, store, rnd.choice((0, 1, 2)), dob,
+                                1 if rnd.random() < 0.9 else 2, addresses, created, updated))
+        return out
+
+    def orders(self, count: int, customers: list[Customer], products: list[Product]) -> list[Order]:
+        rnd = self.rnd("orders")
+        sellable = [p for p in products if p.sellable and p.status == 1] or [p for p in products if p.sellable]
+        by_id = {p.id: p for p in products}
+        out: list[Order] = []
+        item_id = 1
+        guest_address_id = 1_000_000
+        for oid in range(1, count + 1):
+            customer = rnd.choice(customers) if customers and rnd.random() < 0.9 else None
+            store = customer.store if customer else rnd.choice(STORES)
+            if customer:
+                first, last, email = customer.firstname, customer.lastname, customer.email
+                billing = customer.addresses[0]
+                shipping = customer.addresses[-1]
+            else:
+                first, last = rnd.choice(_FIRST[store.locale]), rnd.choice(_LAST[store.locale])
+                email = f"{ascii_fold(first)}.{ascii_fold(last)}.guest{oid}@example.{_TLD[store.locale]}"
+                billing = shipping = self._address(rnd, guest_address_id, store, first, last)
+                guest_address_id += 1
+            items = []
+            for product in rnd.sample(sellable, k=min(len(sellable), rnd.choice((1, 1, 2, 2, 3, 4)))) if sellable else []:
+                parent = by_id.get(product.parent_id) if product.parent_id else None
+                items.append(OrderItem(item_id, product.id, product.sku, product.names[store.locale],
+                                       rnd.choice((1, 1, 1, 2, 3)), product.price, store.tax_percent,
+                                       parent.sku if parent else None))
+                item_id += 1
+            subtotal = round(sum(i.price * i.qty for i in items), 2)
+            shipping_amount = 0.0 if subtotal >= 100 else 4.95
+            tax = round((subtotal + shipping_amount) * store.tax_percent / 100, 2)
+            created = float(int(self.anchor - rnd.uniform(0.01, HISTORY_DAYS) * DAY))
+            status = rnd.choices(["pending", "processing", "complete", "canceled", "closed"],
+                                 weights=[15, 30, 45, 5, 5])[0]
+            updated = float(int(min(created + rnd.uniform(0, 10) * DAY, self.anchor - 60)))
+            out.append(Order(oid, f"{store.id}{oid:08d}", store, customer.id if customer else None, email, first,
+                             last, billing, shipping, items, status,
+                             rnd.choice(["checkmo", "banktransfer", "cashondelivery", "free"]),
+                             rnd.choice(["flatrate_flatrate", "tablerate_bestway"]), shipping_amount, subtotal, tax,
+                             round(subtotal + shipping_amount + tax, 2), created, max(updated, created)))
+        return out
+
+    def invoices_and_creditmemos(self, orders: list[Order]) -> tuple[list[Invoice], list[CreditMemo]]:
+        rnd = self.rnd("invoices")
+        invoices: list[Invoice] = []
+        memos: list[CreditMemo] = []
+        for order in orders:
+            if order.status not in ("processing", "complete", "closed") or not order.items:
+                continue
+            created = min(order.created_at + rnd.uniform(0, 2) * DAY, order.updated_at)
+            invoice = Invoice(len(invoices) + 1, f"{order.store.id}{len(invoices) + 1:08d}", order.id, order.items,
+                              order.subtotal, order.tax_amount, order.shipping_amount, order.grand_total, 2,
+                              float(int(created)), order.updated_at)
+            invoices.append(invoice)
+            if order.status == "closed" or rnd.random() < 0.03:
+                refunded = order.items[: max(1, len(order.items) // 2)] if order.status != "closed" else order.items
+                subtotal = round(sum(i.price * i.qty for i in refunded), 2)
+                shipping = order.shipping_amount if order.status == "closed" else 0.0
+                tax = round((subtotal + shipping) * order.store.tax_percent / 100, 2)
+                memos.append(CreditMemo(len(memos) + 1, f"{order.store.id}{len(memos) + 1:08d}", order.id, invoice.id,
+                                        refunded, subtotal, tax, shipping, 0.0, round(subtotal + shipping + tax, 2),
+                                        order.updated_at, order.updated_at))
+        return invoices, memos
+
+    def stock(self, products: list[Product]) -> list[StockLevel]:
+        rnd = self.rnd("stock")
+        out = []
+        for product in products:
+            if not product.sellable:
+                continue
+            for warehouse in WAREHOUSES:
+                qty = 0 if rnd.random() < 0.08 else rnd.randint(1, 500)
+                out.append(StockLevel(product.sku, product.id, warehouse, qty,
+                                      float(int(self.anchor - rnd.uniform(0, HISTORY_DAYS) * DAY))))
+        return out
+
+
+def _ean(rnd: random.Random) -> str:
+    """A valid EAN-13 (check digit computed)."""
+    digits = [4, 0] + [rnd.randint(0, 9) for _ in range(10)]
+    check = (10 - sum(d * (3 if i % 2 else 1) for i, d in enumerate(digits)) % 10) % 10
+    return "".join(map(str, digits)) + str(check)
