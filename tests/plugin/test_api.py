@@ -176,6 +176,15 @@ def test_bad_input_is_refused_and_hostile_search_is_just_text(airflow_server: Ai
     assert get(airflow_server, "admin", f"/profiles/{PROFILE}/records").json()["total"] > 0
 
 
+def test_actions_only_take_json(airflow_server: AirflowServer) -> None:
+    before = len(runs(airflow_server, PROFILE))
+    form = airflow_server.session("admin").post(
+        url(airflow_server, f"/profiles/{PROFILE}/retry-failed"), data={"x": "1"}, timeout=30
+    )
+    assert form.status_code == 415
+    assert len(runs(airflow_server, PROFILE)) == before
+
+
 def test_no_connection_secret_reaches_any_answer(airflow_server: AirflowServer, seeded: Any) -> None:
     bodies = [get(airflow_server, "admin", "/profiles").text]
     for profile_id in (PROFILE, "contact_import_freeagent"):

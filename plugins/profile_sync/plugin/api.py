@@ -32,6 +32,15 @@ Limit = Annotated[int, Query(ge=1, le=MAX_PAGE)]
 Search = Annotated[str | None, Query(max_length=128)]
 
 
+def require_json(request: Request) -> None:
+    """Actions take JSON only: a form on another site can never post one (defence in depth over SameSite)."""
+    if request.headers.get("content-type", "").split(";")[0].strip().lower() != "application/json":
+        raise HTTPException(status.HTTP_415_UNSUPPORTED_MEDIA_TYPE, "send the action as application/json")
+
+
+JsonOnly = Depends(require_json)
+
+
 class ExportRequest(BaseModel):
     """Source ids to queue for export (export profiles) and/or to sync now with a targeted run."""
 
@@ -122,7 +131,7 @@ def build_router(catalogue: ProfileCatalogue, store: StoreProvider) -> APIRouter
         profile_or_404(dag_id)
         return as_json(store().list_history(dag_id, source_id or None, offset=offset, limit=limit))
 
-    @router.post("/profiles/{dag_id}/retry-failed", dependencies=[CanTrigger, Depends(action_logging())])
+    @router.post("/profiles/{dag_id}/retry-failed", dependencies=[CanTrigger, JsonOnly, Depends(action_logging())])
     def retry_failed(
         dag_id: str, request: Request, user: GetUserDep, session: SessionDep, dag_bag: DagBagDep
     ) -> dict[str, Any]:
@@ -138,7 +147,7 @@ def build_router(catalogue: ProfileCatalogue, store: StoreProvider) -> APIRouter
             dag_bag=dag_bag,
         )
 
-    @router.post("/profiles/{dag_id}/resync", dependencies=[CanTrigger, Depends(action_logging())])
+    @router.post("/profiles/{dag_id}/resync", dependencies=[CanTrigger, JsonOnly, Depends(action_logging())])
     def full_resync(
         dag_id: str, request: Request, user: GetUserDep, session: SessionDep, dag_bag: DagBagDep
     ) -> dict[str, Any]:
@@ -154,7 +163,7 @@ def build_router(catalogue: ProfileCatalogue, store: StoreProvider) -> APIRouter
             dag_bag=dag_bag,
         )
 
-    @router.post("/profiles/{dag_id}/export", dependencies=[CanTrigger, Depends(action_logging())])
+    @router.post("/profiles/{dag_id}/export", dependencies=[CanTrigger, JsonOnly, Depends(action_logging())])
     def queue_for_export(
         dag_id: str,
         body: ExportRequest,
