@@ -1,0 +1,1 @@
+"""Deployment helpers: the distributed (Celery) demo on loopback and what docker-compose mounts."""
