@@ -42,6 +42,11 @@ bench: install
 bench-quick: install
 	$(ENV) python -m tests.benchmarks.run --quick
 
+## test-ui: the browser tests of the "Sync profiles" view (Debian chromium + Playwright, headless)
+test-ui: install
+	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
+	$(PYTEST) -m browser tests/plugin
+
 test-reliability: install
 	$(PYTEST) -m reliability tests/reliability
 

@@ -20,6 +20,7 @@ def profile_doc(profile: Profile, source: Path | None = None) -> str:
     description = f"{profile.description}\n\n" if profile.description else ""
     return (
         f"### {profile.name}\n\n{description}| setting | value |\n| --- | --- |\n{table}{where}\n\n"
+        f"[Synchronised records, failed entries and export queue](/profile-sync/profiles/{profile.id})\n\n"
         "Pause this DAG to disable the profile. Trigger it with config for a full resync (`behaviour: replace`), "
         "a targeted sync (`ids`), a dry run, or a retry of the failed entries."
     )
