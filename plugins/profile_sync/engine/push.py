@@ -24,6 +24,7 @@ from profile_sync.engine.transform import TRANSFORMED
 from profile_sync.entities.base import EntitySync, RecordError, TargetRecord
 
 log = logging.getLogger(__name__)
+CREATE_ATTEMPTS = 3  # a create is re-sent only after a lookup by natural key proved it absent
 MAX_CONSECUTIVE_TRANSIENT = 5  # then the system is down, not the record: fail the task for Airflow to retry
 
 
@@ -131,13 +132,16 @@ class _Pusher:
             self.entity.update(existing, target)
             return existing, "matched"
         self.state.mark_pending(self.profile_id, target.store, target.source_id, digest, self.settings.run_id)
-        try:
-            return self.entity.create(target), "created"
-        except UncertainWriteError:
-            existing = self.entity.find_existing(target)
-            if existing:
-                return existing, "created"
-            raise  # not applied after all: the record stays pending and is retried, looked up first
+        for attempt in range(1, CREATE_ATTEMPTS + 1):
+            try:
+                return self.entity.create(target), "created"
+            except UncertainWriteError:
+                existing = self.entity.find_existing(target)
+                if existing:
+                    return existing, "created"  # the write went through; only its answer was lost
+                if not target.natural_key or attempt == CREATE_ATTEMPTS:
+                    raise  # stays pending: the next attempt looks it up first
+        raise AssertionError("unreachable")
 
     def _failed(self, target: TargetRecord, reason: str) -> None:
         attempts = self.state.record_failed(

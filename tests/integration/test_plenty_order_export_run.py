@@ -1,0 +1,100 @@
+"""Order Export [PlentyONE] as real DAG runs against the sandbox (issue 4's acceptance, order side)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.integration
+PROFILE = "order_export_plenty"
+
+
+def magento_orders(admin) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
+    return all_records(admin["magento"], "orders")
+
+
+def all_records(client, entity: str) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
+    items, offset = [], 0
+    while True:
+        page = client.records(entity, offset=offset, limit=500)
+        items += page["items"]
+        offset += len(page["items"])
+        if not page["items"] or offset >= page["total"]:
+            return items
+
+
+def plenty_external_ids(admin) -> Counter[str]:  # type: ignore[no-untyped-def]
+    """How many PlentyONE orders carry each external order id (the Magento increment id)."""
+    found: Counter[str] = Counter()
+    for order in all_records(admin["plenty"], "orders"):
+        for prop in order.get("properties") or []:
+            if prop.get("typeId") == 7:
+                found[str(prop.get("value"))] += 1
+    return found
+
+
+def in_scope(order: dict[str, Any]) -> bool:
+    return order.get("status") in ("pending", "processing", "complete")
+
+
+def test_first_run_exports_every_order_once_then_nothing_then_exactly_the_touched(world, admin) -> None:
+    world.write_profile(PROFILE)
+    first = world.run(PROFILE)
+    assert first.state == "success", first.task_states
+    orders = {str(o["increment_id"]): o for o in magento_orders(admin) if in_scope(o)}
+    exported = plenty_external_ids(admin)
+    with world.state() as state:
+        failed = {entry.source_id: entry.reason for entry in state.failed_entries(PROFILE)}
+    by_entity = {str(o["entity_id"]): inc for inc, o in orders.items()}
+    failed_increments = {by_entity[source_id] for source_id in failed}
+    assert set(exported) == set(orders) - failed_increments  # every order in scope, or a failed entry with why
+    assert all(count == 1 for count in exported.values())  # none twice
+    assert all("SKU" in reason or "not" in reason for reason in failed.values()), failed
+    assert first.summary["created"] == len(exported) and first.summary["failed"] == len(failed)
+
+    second = world.run(PROFILE)
+    assert second.state == "success"
+    assert (second.summary["created"], second.summary["updated"]) == (0, 0)
+
+    exportable = [int(o["entity_id"]) for o in orders.values() if str(o["entity_id"]) not in failed]
+    touched = admin["magento"].touch("orders", ids=exportable[:10])
+    third = world.run(PROFILE)
+    assert third.state == "success"
+    assert (third.summary["created"], third.summary["updated"]) == (0, len(touched))
+    assert plenty_external_ids(admin) == exported  # still exactly once each
+
+
+def test_faults_never_lose_or_duplicate_an_order(world, admin) -> None:
+    world.write_profile(PROFILE)
+    admin["plenty"].set_faults(seed=5, error_rate=0.10, rate_429=0.05, process_then_fail_rate=0.10)
+    admin["magento"].set_faults(seed=6, error_rate=0.10, rate_429=0.05)
+    run = world.run(PROFILE)
+    admin["plenty"].clear_faults()
+    admin["magento"].clear_faults()
+    assert run.state == "success", run.task_states
+    orders = {str(o["increment_id"]) for o in magento_orders(admin) if in_scope(o)}
+    with world.state() as state:
+        failed = state.failed_entries(PROFILE)
+    assert all("transient" not in entry.reason for entry in failed), [e.reason for e in failed]
+    exported = plenty_external_ids(admin)
+    assert all(count == 1 for count in exported.values()), exported
+    assert len(exported) + len(failed) == len(orders)
+    stats = admin["plenty"].stats()
+    assert sum(stats.get("faults_injected", {}).values()) > 0  # the faults really happened
+
+
+@pytest.mark.parametrize("retry_on_error", [True, False])
+def test_rejected_order_is_a_failed_entry_and_retried_only_when_configured(world, admin, retry_on_error) -> None:
+    world.write_profile(PROFILE, schedule_config={"retry_on_error": retry_on_error})
+    world.run(PROFILE)
+    with world.state() as state:
+        before = {e.source_id: e.attempts for e in state.failed_entries(PROFILE)}
+    assert before, "the sandbox world has orders with SKUs unknown to PlentyONE"
+    assert set(before.values()) == {1}
+    world.run(PROFILE)
+    with world.state() as state:
+        after = {e.source_id: e.attempts for e in state.failed_entries(PROFILE)}
+    assert set(after) == set(before)
+    assert set(after.values()) == ({2} if retry_on_error else {1})
