@@ -46,3 +46,23 @@ def test_parallel_writers_lose_nothing(store_url: str) -> None:
         assert contested.attempts == WRITERS * RECORDS  # every increment counted: no lost update
         assert store.profile_counts(SHARED).queued == WRITERS * RECORDS
         assert store.get_watermark(SHARED) == datetime(2025, 1, 1, tzinfo=UTC) + timedelta(seconds=RECORDS - 1)
+
+
+def test_a_write_waits_for_another_writers_lock_instead_of_failing(sqlite_url: str) -> None:
+    import sqlite3
+    import threading
+    import time
+
+    with StateStore(sqlite_url) as store:
+        store.register_profile("p", "plenty", "order", "export")
+        holder = sqlite3.connect(sqlite_url.removeprefix("sqlite:///"), isolation_level=None, check_same_thread=False)
+        holder.execute("BEGIN IMMEDIATE")  # another process's long write transaction
+        releaser = threading.Timer(0.5, holder.execute, ["COMMIT"])
+        releaser.start()
+        started = time.monotonic()
+        try:
+            assert store.record_failed("p", "default", "1", "boom", "r", history=False) == 1
+        finally:
+            releaser.join()
+            holder.close()
+        assert time.monotonic() - started >= 0.4  # it waited for the lock, then committed

@@ -8,6 +8,7 @@ serialization failure or deadlock) is retried with backoff: each write is one sh
 
 from __future__ import annotations
 
+import logging
 import random
 import time
 from collections.abc import Callable
@@ -20,6 +21,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.pool import ConnectionPoolEntry
 
+log = logging.getLogger(__name__)
 T = TypeVar("T")
 SUPPORTED_DIALECTS = ("sqlite", "postgresql")
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -95,6 +97,7 @@ def _with_retries(engine: Engine, work: Callable[[Connection], T], *, write: boo
         except OperationalError as exc:
             if not is_contention(exc) or time.monotonic() + delay > deadline:
                 raise
+            log.debug("state store busy (%s): the transaction is redone", exc.orig)
         time.sleep(delay * (0.5 + random.random()))
         delay = min(delay * 2, 1.0)
 

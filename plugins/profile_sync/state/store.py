@@ -361,7 +361,7 @@ class StateStore:
         return self._read(lambda conn: [from_row(QueueEntry, row) for row in conn.execute(query).mappings()])
 
     def dequeue(self, profile_id: str, store: str, source_ids: Iterable[str]) -> None:
-        """Remove source ids of one store (``*`` included when given) from the queue, once they are handled."""
+        """Remove source ids from the queue of exactly that store (pass ``*`` for the store-less entries)."""
         ids = _unique(source_ids)
 
         def work(conn: Connection) -> None:
