@@ -1,0 +1,42 @@
+"""What a connector raises: transient (try later) or terminal (this record is wrong), never a bare HTTP error.
+
+The engine decides per class: transient -> retry later, `UncertainWriteError` -> look the record up by its
+natural key before creating it again, terminal -> a failed entry for that record, `RateBudgetExhausted` -> stop
+the run cleanly and resume on the next one.
+"""
+
+from __future__ import annotations
+
+
+class ConnectorError(Exception):
+    """A call to an external system failed. ``detail`` is the vendor's answer, masked and truncated."""
+
+    def __init__(self, message: str, *, system: str, status: int | None = None, detail: str = "") -> None:
+        super().__init__(message)
+        self.system = system
+        self.status = status
+        self.detail = detail
+
+
+class TransientError(ConnectorError):
+    """5xx, timeouts, connection errors, 429 after the retries: the same call may work later."""
+
+
+class UncertainWriteError(TransientError):
+    """A non-idempotent write failed in a way that may have applied it: look it up before sending it again."""
+
+
+class TerminalError(ConnectorError):
+    """The system refused the call (4xx validation etc.): terminal for that record, not for the batch."""
+
+
+class NotFoundError(TerminalError):
+    """404: the resource does not exist."""
+
+
+class AuthenticationError(TerminalError):
+    """Bad credentials or a revoked refresh token: the message names the Airflow connection to fix."""
+
+
+class RateBudgetExhausted(ConnectorError):
+    """The long-period call budget is spent: stop cleanly and resume on the next run."""
