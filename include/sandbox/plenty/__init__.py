@@ -1,0 +1,1 @@
+"""PlentyONE (plentymarkets) REST API emulator: ``sandbox.plenty.app.build_app(settings)``."""

@@ -1,0 +1,22 @@
+"""The PlentyONE server: ``build_app(settings) -> FastAPI``."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from sandbox.core.app import make_app
+from sandbox.core.settings import SandboxSettings
+from sandbox.plenty import routes_auth, routes_catalog, routes_contacts, routes_items, routes_orders, routes_stock
+from sandbox.plenty.state import PlentyState
+
+
+def build_routes(app: FastAPI, state: PlentyState) -> None:
+    for module in (routes_auth, routes_items, routes_catalog, routes_contacts, routes_orders, routes_stock):
+        module.register(app, state)
+
+
+def build_app(settings: SandboxSettings) -> FastAPI:
+    """A PlentyONE server holding the world of `settings` (seed, scale)."""
+    state = PlentyState(settings)
+    state.reset()
+    return make_app("plenty", build_routes, state)

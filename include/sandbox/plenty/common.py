@@ -1,0 +1,91 @@
+"""Helpers every PlentyONE route module uses: auth check, query parsing, JSON body reading."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from fastapi import Request
+
+from sandbox.core.app import VendorError
+from sandbox.core.auth import bearer_token
+
+if TYPE_CHECKING:
+    from sandbox.plenty.state import PlentyState
+
+
+def require_auth(request: Request, state: PlentyState) -> str:
+    """The user behind the Bearer token, or a 401 as PlentyONE answers it."""
+    subject = state.auth.validate(bearer_token(request.headers))
+    if subject is None:
+        raise VendorError(401, "Unauthenticated.")
+    return subject
+
+
+def int_param(request: Request, name: str) -> int | None:
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise VendorError(422, "The given data was invalid.",
+                          body=validation_body({name: [f"The {name} must be an integer."]})) from None
+
+
+def int_list_param(request: Request, name: str) -> list[int] | None:
+    """Comma separated ids (also repeated params and PHP's ``name[]``)."""
+    values = request.query_params.getlist(name) + request.query_params.getlist(f"{name}[]")
+    if not values:
+        return None
+    out: list[int] = []
+    for value in values:
+        for part in value.split(","):
+            if part.strip():
+                try:
+                    out.append(int(part))
+                except ValueError:
+                    raise VendorError(422, "The given data was invalid.",
+                                      body=validation_body({name: [f"The {name} must be integers."]})) from None
+    return out
+
+
+def bool_param(request: Request, name: str) -> bool | None:
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return None
+    return raw.lower() in ("1", "true", "yes")
+
+
+def with_param(request: Request) -> set[str]:
+    """``with=a,b``, ``with[]=a&with[]=b`` or repeated ``with``."""
+    values = request.query_params.getlist("with") + request.query_params.getlist("with[]")
+    return {part.strip() for value in values for part in value.split(",") if part.strip()}
+
+
+async def json_body(request: Request) -> Any:
+    raw = await request.body()
+    if not raw.strip():
+        return {}
+    try:
+        import json
+
+        return json.loads(raw)
+    except ValueError:
+        raise VendorError(400, "The request body is not valid JSON.") from None
+
+
+def validation_body(errors: dict[str, list[str]]) -> dict[str, Any]:
+    """PlentyONE's validation failure: the error plus the failing fields."""
+    return {
+        "error": {"class": "Plenty\\Exceptions\\ValidationException", "code": 422,
+                  "message": "The given data was invalid."},
+        "validation_errors": errors,
+    }
+
+
+def invalid(errors: dict[str, list[str]]) -> VendorError:
+    return VendorError(422, "The given data was invalid.", body=validation_body(errors))
+
+
+def not_found(what: str, ident: Any) -> VendorError:
+    return VendorError(404, f"{what} with the ID {ident} could not be found.")

@@ -1,0 +1,473 @@
+"""Items, variations and what hangs off a variation: texts (descriptions), sales prices, categories."""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import Response
+
+from sandbox.core.app import json_response, vendor_route
+from sandbox.plenty import render
+from sandbox.plenty.common import bool_param, int_list_param, invalid, json_body, not_found, require_auth, with_param
+from sandbox.plenty.dates import DateFilterError, iso, parse_between
+from sandbox.plenty.paging import envelope, page_params
+
+if TYPE_CHECKING:
+    from sandbox.plenty.state import PlentyState
+
+ITEM_FIELDS = ("position", "stockType", "storeSpecial", "ownerId", "manufacturerId", "producingCountryId",
+               "customsTariffNumber", "revenueAccount", "couponRestriction", "condition", "conditionApi",
+               "isSubscribable", "isShippingPackage", "flagOne", "flagTwo", "ageRestriction", "feedback",
+               "itemType", "free1", "free2", "free3", "free4")
+VARIATION_FIELDS = ("isActive", "number", "model", "externalId", "availability", "purchasePrice", "name",
+                    "weightG", "weightNetG", "widthMM", "lengthMM", "heightMM", "mainWarehouseId", "vatId",
+                    "position", "unitsContained", "minimumOrderQuantity", "maximumOrderQuantity",
+                    "intervalOrderQuantity", "customsTariffNumber", "releasedAt", "availableUntil")
+TEXT_FIELDS = ("name1", "name2", "name3", "shortDescription", "metaDescription", "description", "technicalData",
+               "urlPath", "keywords")
+# the descriptions route names some text fields differently from the item's `texts`
+DESCRIPTION_NAMES = {"name": "name1", "previewDescription": "shortDescription", "metaKeywords": "keywords"}
+
+
+def _between(request: Request, name: str) -> tuple[float | None, float | None]:
+    raw = request.query_params.get(name)
+    if not raw:
+        return None, None
+    try:
+        return parse_between(raw)
+    except DateFilterError as exc:
+        raise invalid({name: [str(exc)]}) from None
+
+
+def _stamp(state: PlentyState, table: str, key: int, record: dict[str, Any], now: float) -> dict[str, Any]:
+    record["updatedAt"] = iso(now)
+    state.tables[table].put(key, record, now)
+    return record
+
+
+def description(item: dict[str, Any], text: dict[str, Any]) -> dict[str, Any]:
+    """An item text in the shape of the descriptions route."""
+    out = {"itemId": item["id"], "lang": text["lang"]}
+    for name in ("name2", "name3", "metaDescription", "description", "technicalData", "urlPath"):
+        out[name] = text.get(name, "")
+    for route_name, text_name in DESCRIPTION_NAMES.items():
+        out[route_name] = text.get(text_name, "")
+    return out
+
+
+def text_from_description(body: dict[str, Any], lang: str, old: dict[str, Any] | None) -> dict[str, Any]:
+    text = dict(old or {f: "" for f in TEXT_FIELDS})
+    text["lang"] = lang
+    for key, value in body.items():
+        name = DESCRIPTION_NAMES.get(key, key)
+        if name in TEXT_FIELDS and isinstance(value, str):
+            text[name] = value
+    return text
+
+
+class ItemWriter:
+    """Creates and updates items and variations, keeping the state's lookups in step."""
+
+    def __init__(self, state: PlentyState) -> None:
+        self.state = state
+
+    def check_number(self, number: Any, own_id: int | None, field: str, errors: dict[str, list[str]]) -> None:
+        if number in (None, ""):
+            return
+        holder = self.state.variation_by_number.get(str(number))
+        if holder is not None and holder != own_id:
+            errors.setdefault(field, []).append(f"The variation number {number} is already taken.")
+
+    def check_categories(self, links: Any, field: str, errors: dict[str, list[str]]) -> None:
+        categories = self.state.tables["categories"]
+        for j, link in enumerate(links or []):
+            if not isinstance(link, dict) or link.get("categoryId") not in categories:
+                errors.setdefault(f"{field}.{j}.categoryId", []).append("The selected category id is invalid.")
+
+    def new_variation(self, item_id: int, body: dict[str, Any], is_main: bool, main_id: int | None,
+                      now: float) -> dict[str, Any]:
+        variation_id = self.state.next_id("variations", 1000)
+        record: dict[str, Any] = {
+            "id": variation_id, "itemId": item_id, "isMain": is_main, "mainVariationId": main_id,
+            "position": 0, "isActive": True, "number": "", "model": "", "externalId": "", "availability": 1,
+            "purchasePrice": 0.0, "mainWarehouseId": 1, "name": "", "weightG": 0, "vatId": 0,
+            "unitsContained": 1, "createdAt": iso(now), "updatedAt": iso(now), "relatedUpdatedAt": iso(now),
+        }
+        record.update({k: body[k] for k in VARIATION_FIELDS if k in body})
+        stamp = iso(now)
+        record["variationSalesPrices"] = [
+            {"variationId": variation_id, "salesPriceId": int(p.get("salesPriceId", 1)),
+             "price": float(p.get("price", 0)), "createdAt": stamp, "updatedAt": stamp}
+            for p in body.get("variationSalesPrices") or [] if isinstance(p, dict)]
+        record["variationCategories"] = [
+            {"variationId": variation_id, "categoryId": int(c["categoryId"]), "position": int(c.get("position", 0)),
+             "isNeckermannPrimary": False}
+            for c in body.get("variationCategories") or [] if isinstance(c, dict)]
+        record["variationAttributeValues"] = [
+            {"variationId": variation_id, "attributeId": int(a.get("attributeId", 0)),
+             "valueId": int(a.get("valueId", 0))}
+            for a in body.get("variationAttributeValues") or [] if isinstance(a, dict)]
+        record["variationClients"] = [
+            {"variationId": variation_id, "plentyId": int(c.get("plentyId", 0)), "createdAt": stamp}
+            for c in body.get("variationClients") or [] if isinstance(c, dict)]
+        record["unit"] = body.get("unit") or {"unitId": 1, "content": 1}
+        self.state.tables["variations"].put(variation_id, record, now)
+        self.state.index_variation(record)
+        return record
+
+
+def register(app: FastAPI, state: PlentyState) -> None:  # noqa: C901 - one closure per route
+    writer = ItemWriter(state)
+    # `state.tables` is replaced on reset: always look tables up through `state`, never cache one
+
+    def route(method: str, path: str) -> Any:
+        # ":int" convertors keep /rest/items/variations and /rest/items/attributes from matching {itemId}
+        return vendor_route(app, method, path, path.replace(":int", ""))
+
+    # --- items -----------------------------------------------------------------------------------------
+    @route("GET", "/rest/items")
+    async def list_items(request: Request) -> Response:
+        require_auth(request, state)
+        table = state.tables["items"]
+        since, until = _between(request, "updatedBetween")
+        keys = table.select(since=since, until=until) if since is not None else table.keys()
+        wanted = int_list_param(request, "id")
+        if wanted is not None:
+            keys = [k for k in keys if k in set(wanted)]
+        name = request.query_params.get("name")
+        if name:
+            lowered = name.lower()
+            keys = [k for k in keys if any(lowered in t.get("name1", "").lower() for t in table.get(k)["texts"])]
+        page, size = page_params(_int(request, "page"), _int(request, "itemsPerPage"))
+        with_ = with_param(request)
+        return json_response(envelope(keys, page, size, lambda k: render.item(state, table.get(k), with_)))
+
+    @route("POST", "/rest/items")
+    async def create_item(request: Request) -> Response:
+        require_auth(request, state)
+        body = await json_body(request)
+        if not isinstance(body, dict):
+            raise invalid({"variations": ["The variations field is required."]})
+        variations = body.get("variations")
+        errors: dict[str, list[str]] = {}
+        if not isinstance(variations, list) or not variations or not all(isinstance(v, dict) for v in variations):
+            errors["variations"] = ["The variations field is required."]
+        else:
+            main = variations[0]
+            if not isinstance(main.get("unit"), dict):
+                errors["variations.0.unit"] = ["The variations.0.unit field is required."]
+            if not main.get("variationCategories"):
+                errors["variations.0.variationCategories"] = ["The variations.0.variationCategories field is required."]
+            numbers: set[str] = set()
+            for i, variation in enumerate(variations):
+                writer.check_number(variation.get("number"), None, f"variations.{i}.number", errors)
+                writer.check_categories(variation.get("variationCategories"), f"variations.{i}.variationCategories",
+                                        errors)
+                number = str(variation.get("number") or "")
+                if number and number in numbers:
+                    errors.setdefault(f"variations.{i}.number", []).append("The variation number is duplicated.")
+                numbers.add(number)
+        if errors:
+            raise invalid(errors)
+        now = time.time()
+        item_id = state.next_id("items", 100)
+        item = new_item(item_id, body, now)
+        main_variation = writer.new_variation(item_id, variations[0], True, None, now)
+        for extra in variations[1:]:
+            writer.new_variation(item_id, extra, False, main_variation["id"], now)
+        item["mainVariationId"] = main_variation["id"]
+        state.tables["items"].put(item_id, item, now)
+        return json_response(render.item(state, item, {"variations"}))
+
+    @route("GET", "/rest/items/{itemId:int}")
+    async def get_item(request: Request, itemId: int) -> Response:  # noqa: N803 - vendor's name
+        require_auth(request, state)
+        item = state.tables["items"].get(itemId)
+        if item is None:
+            raise not_found("Item", itemId)
+        return json_response(render.item(state, item, with_param(request)))
+
+    @route("PUT", "/rest/items/{itemId:int}")
+    async def update_item(request: Request, itemId: int) -> Response:  # noqa: N803
+        require_auth(request, state)
+        item = state.tables["items"].get(itemId)
+        if item is None:
+            raise not_found("Item", itemId)
+        body = await json_body(request)
+        updated = dict(item)
+        updated.update({k: body[k] for k in ITEM_FIELDS if isinstance(body, dict) and k in body})
+        if isinstance(body, dict) and isinstance(body.get("texts"), list):
+            updated["texts"] = _merge_texts(updated.get("texts", []), body["texts"])
+        return json_response(render.item(state, _stamp(state, "items", itemId, updated, time.time()), set()))
+
+    # --- variations ------------------------------------------------------------------------------------
+    def variation_keys(request: Request, item_id: int | None) -> list[Any]:
+        table = state.tables["variations"]
+        since, until = _between(request, "updatedBetween")
+        if item_id is not None:
+            keys = list(state.item_variations.get(item_id, []))
+            if since is not None:
+                keys = [k for k in keys if since <= table.updated_at(k) <= (until or float("inf"))]
+        elif since is not None:
+            keys = table.select(since=since, until=until)
+        else:
+            keys = table.keys()
+        number = request.query_params.get("numberExact")
+        if number is not None:
+            found = state.variation_by_number.get(number)
+            keys = [found] if found is not None and found in set(keys) else []
+        filters = []
+        ids = int_list_param(request, "id")
+        if ids is not None:
+            wanted = set(ids)
+            filters.append(lambda v: v["id"] in wanted)
+        item_ids = int_list_param(request, "itemId")
+        if item_ids is not None:
+            wanted_items = set(item_ids)
+            filters.append(lambda v: v["itemId"] in wanted_items)
+        fuzzy = request.query_params.get("numberFuzzy")
+        if fuzzy:
+            filters.append(lambda v: fuzzy.lower() in str(v.get("number", "")).lower())
+        is_main = bool_param(request, "isMain")
+        if is_main is not None:
+            filters.append(lambda v: v["isMain"] == is_main)
+        is_active = bool_param(request, "isActive")
+        if is_active is not None:
+            filters.append(lambda v: v["isActive"] == is_active)
+        category = _int(request, "categoryId")
+        if category is not None:
+            filters.append(lambda v: any(c["categoryId"] == category for c in v.get("variationCategories", [])))
+        created_from, created_to = _between(request, "createdBetween")
+        if created_from is not None:
+            from sandbox.plenty.dates import parse_point
+
+            filters.append(lambda v: created_from <= parse_point(v["createdAt"]) <= (created_to or float("inf")))
+        related_from, related_to = _between(request, "relatedUpdatedBetween")
+        if related_from is not None:
+            from sandbox.plenty.dates import parse_point
+
+            filters.append(lambda v: related_from <= parse_point(v["relatedUpdatedAt"])
+                           <= (related_to or float("inf")))
+        if filters:
+            keys = [k for k in keys if all(f(table.get(k)) for f in filters)]
+        return keys
+
+    def variation_page(request: Request, item_id: int | None) -> Response:
+        table = state.tables["variations"]
+        keys = variation_keys(request, item_id)
+        page, size = page_params(_int(request, "page"), _int(request, "itemsPerPage"))
+        with_ = with_param(request)
+        return json_response(envelope(keys, page, size, lambda k: render.variation(state, table.get(k), with_)))
+
+    @route("GET", "/rest/items/variations")
+    async def search_variations(request: Request) -> Response:
+        require_auth(request, state)
+        return variation_page(request, None)
+
+    @route("GET", "/rest/items/{itemId:int}/variations")
+    async def item_variations(request: Request, itemId: int) -> Response:  # noqa: N803
+        require_auth(request, state)
+        if itemId not in state.tables["items"]:
+            raise not_found("Item", itemId)
+        return variation_page(request, itemId)
+
+    @route("POST", "/rest/items/{itemId:int}/variations")
+    async def create_variation(request: Request, itemId: int) -> Response:  # noqa: N803
+        require_auth(request, state)
+        item = state.tables["items"].get(itemId)
+        if item is None:
+            raise not_found("Item", itemId)
+        body = await json_body(request)
+        if not isinstance(body, dict):
+            raise invalid({"unit": ["The unit field is required."]})
+        errors: dict[str, list[str]] = {}
+        writer.check_number(body.get("number"), None, "number", errors)
+        writer.check_categories(body.get("variationCategories"), "variationCategories", errors)
+        if errors:
+            raise invalid(errors)
+        now = time.time()
+        record = writer.new_variation(itemId, body, False, item["mainVariationId"], now)
+        _stamp(state, "items", itemId, dict(item), now)
+        return json_response(render.variation(state, record, set(render.VARIATION_RELATIONS)))
+
+    def find_variation(item_id: int, variation_id: int) -> dict[str, Any]:
+        variation = state.tables["variations"].get(variation_id)
+        if variation is None or variation["itemId"] != item_id:
+            raise not_found("Variation", variation_id)
+        return variation
+
+    @route("GET", "/rest/items/{itemId:int}/variations/{variationId:int}")
+    async def get_variation(request: Request, itemId: int, variationId: int) -> Response:  # noqa: N803
+        require_auth(request, state)
+        return json_response(render.variation(state, find_variation(itemId, variationId), with_param(request)))
+
+    @route("PUT", "/rest/items/{itemId:int}/variations/{variationId:int}")
+    async def update_variation(request: Request, itemId: int, variationId: int) -> Response:  # noqa: N803
+        require_auth(request, state)
+        variation = find_variation(itemId, variationId)
+        body = await json_body(request)
+        body = body if isinstance(body, dict) else {}
+        errors: dict[str, list[str]] = {}
+        writer.check_number(body.get("number"), variationId, "number", errors)
+        if errors:
+            raise invalid(errors)
+        updated = dict(variation)
+        updated.update({k: body[k] for k in VARIATION_FIELDS if k in body})
+        now = time.time()
+        updated["relatedUpdatedAt"] = iso(now)
+        if variation.get("number") != updated.get("number"):
+            state.variation_by_number.pop(str(variation.get("number")), None)
+        _stamp(state, "variations", variationId, updated, now)
+        state.index_variation(updated)
+        return json_response(render.variation(state, updated, set()))
+
+    # --- texts -----------------------------------------------------------------------------------------
+    base = "/rest/items/{id:int}/variations/{variationId:int}"
+
+    @route("GET", base + "/descriptions")
+    async def list_descriptions(request: Request, id: int, variationId: int) -> Response:  # noqa: A002,N803
+        require_auth(request, state)
+        find_variation(id, variationId)
+        item = state.tables["items"].get(id)
+        return json_response([description(item, text) for text in item.get("texts", [])])
+
+    async def write_description(request: Request, item_id: int, variation_id: int, lang: str | None) -> Response:
+        require_auth(request, state)
+        find_variation(item_id, variation_id)
+        item = dict(state.tables["items"].get(item_id))
+        body = await json_body(request)
+        body = body if isinstance(body, dict) else {}
+        lang = lang or body.get("lang")
+        if not lang or not isinstance(lang, str):
+            raise invalid({"lang": ["The lang field is required."]})
+        texts = list(item.get("texts", []))
+        old = next((t for t in texts if t["lang"] == lang), None)
+        text = text_from_description(body, lang, old)
+        texts = [t for t in texts if t["lang"] != lang] + [text]
+        item["texts"] = texts
+        _stamp(state, "items", item_id, item, time.time())
+        return json_response(description(item, text))
+
+    @route("POST", base + "/descriptions")
+    async def create_description(request: Request, id: int, variationId: int) -> Response:  # noqa: A002,N803
+        return await write_description(request, id, variationId, None)
+
+    @route("GET", base + "/descriptions/{lang}")
+    async def get_description(request: Request, id: int, variationId: int, lang: str) -> Response:  # noqa: A002,N803
+        require_auth(request, state)
+        find_variation(id, variationId)
+        item = state.tables["items"].get(id)
+        text = next((t for t in item.get("texts", []) if t["lang"] == lang), None)
+        if text is None:
+            raise not_found("Description", lang)
+        return json_response(description(item, text))
+
+    @route("PUT", base + "/descriptions/{lang}")
+    async def put_description(request: Request, id: int, variationId: int, lang: str) -> Response:  # noqa: A002,N803
+        return await write_description(request, id, variationId, lang)
+
+    # --- sales prices and categories of a variation ------------------------------------------------------
+    @route("GET", base + "/variation_sales_prices")
+    async def list_prices(request: Request, id: int, variationId: int) -> Response:  # noqa: A002,N803
+        require_auth(request, state)
+        return json_response(find_variation(id, variationId).get("variationSalesPrices", []))
+
+    @route("POST", base + "/variation_sales_prices")
+    async def create_price(request: Request, id: int, variationId: int) -> Response:  # noqa: A002,N803
+        require_auth(request, state)
+        variation = dict(find_variation(id, variationId))
+        body = await json_body(request)
+        body = body if isinstance(body, dict) else {}
+        errors: dict[str, list[str]] = {}
+        if not isinstance(body.get("salesPriceId"), int):
+            errors["salesPriceId"] = ["The sales price id field is required."]
+        if not isinstance(body.get("price"), int | float) or isinstance(body.get("price"), bool):
+            errors["price"] = ["The price field is required."]
+        prices = list(variation.get("variationSalesPrices", []))
+        if not errors and any(p["salesPriceId"] == body["salesPriceId"] for p in prices):
+            errors["salesPriceId"] = ["The sales price is already linked to this variation."]
+        if errors:
+            raise invalid(errors)
+        now = time.time()
+        price = {"variationId": variationId, "salesPriceId": body["salesPriceId"], "price": float(body["price"]),
+                 "createdAt": iso(now), "updatedAt": iso(now)}
+        variation["variationSalesPrices"] = [*prices, price]
+        variation["relatedUpdatedAt"] = iso(now)
+        _stamp(state, "variations", variationId, variation, now)
+        return json_response(price)
+
+    @route("PUT", base + "/variation_sales_prices/{priceId}")
+    async def update_price(request: Request, id: int, variationId: int, priceId: int) -> Response:  # noqa: A002,N803
+        require_auth(request, state)
+        variation = dict(find_variation(id, variationId))
+        body = await json_body(request)
+        body = body if isinstance(body, dict) else {}
+        price = body.get("price")
+        if not isinstance(price, int | float) or isinstance(price, bool):
+            raise invalid({"price": ["The price field is required."]})
+        prices = list(variation.get("variationSalesPrices", []))
+        found = next((p for p in prices if p["salesPriceId"] == priceId), None)
+        if found is None:
+            raise not_found("Sales price", priceId)
+        now = time.time()
+        updated = dict(found, price=float(price), updatedAt=iso(now))
+        variation["variationSalesPrices"] = [updated if p is found else p for p in prices]
+        variation["relatedUpdatedAt"] = iso(now)
+        _stamp(state, "variations", variationId, variation, now)
+        return json_response(updated)
+
+    @route("POST", base + "/variation_categories")
+    async def link_category(request: Request, id: int, variationId: int) -> Response:  # noqa: A002,N803
+        require_auth(request, state)
+        variation = dict(find_variation(id, variationId))
+        body = await json_body(request)
+        body = body if isinstance(body, dict) else {}
+        errors: dict[str, list[str]] = {}
+        writer.check_categories([body], "variationCategories", errors)
+        links = list(variation.get("variationCategories", []))
+        if not errors and any(c["categoryId"] == body["categoryId"] for c in links):
+            errors["categoryId"] = ["The category is already linked to this variation."]
+        if errors:
+            raise invalid({k.replace("variationCategories.0.", ""): v for k, v in errors.items()})
+        link = {"variationId": variationId, "categoryId": body["categoryId"], "position": int(body.get("position", 0)),
+                "isNeckermannPrimary": False}
+        variation["variationCategories"] = [*links, link]
+        now = time.time()
+        variation["relatedUpdatedAt"] = iso(now)
+        _stamp(state, "variations", variationId, variation, now)
+        return json_response(link)
+
+
+
+def new_item(item_id: int, body: dict[str, Any], now: float) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "id": item_id, "position": 0, "itemType": "default", "stockType": 0, "storeSpecial": 0, "ownerId": 0,
+        "manufacturerId": 0, "producingCountryId": 1, "mainVariationId": 0, "revenueAccount": 0,
+        "couponRestriction": 0, "condition": 0, "conditionApi": 0, "createdAt": iso(now), "updatedAt": iso(now),
+        "isSubscribable": False, "isSerialNumber": False, "isShippingPackage": False, "isShippableByAmazon": False,
+        "flagOne": 0, "flagTwo": 0, "ageRestriction": 0, "feedback": 0, "customsTariffNumber": "", "free1": "",
+        "texts": [],
+    }
+    item.update({k: body[k] for k in ITEM_FIELDS if k in body})
+    if isinstance(body.get("texts"), list):
+        item["texts"] = _merge_texts([], body["texts"])
+    return item
+
+
+def _merge_texts(old: list[dict[str, Any]], new: list[Any]) -> list[dict[str, Any]]:
+    by_lang = {t["lang"]: t for t in old}
+    for text in new:
+        if isinstance(text, dict) and isinstance(text.get("lang"), str):
+            merged = dict(by_lang.get(text["lang"], {f: "" for f in TEXT_FIELDS}))
+            merged.update({k: v for k, v in text.items() if k in TEXT_FIELDS and isinstance(v, str)})
+            merged["lang"] = text["lang"]
+            by_lang[text["lang"]] = merged
+    return list(by_lang.values())
+
+
+def _int(request: Request, name: str) -> int | None:
+    from sandbox.plenty.common import int_param
+
+    return int_param(request, name)

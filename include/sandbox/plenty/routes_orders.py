@@ -1,0 +1,242 @@
+"""Orders: list with change and external-id filters, create with validation, update."""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import Response
+
+from sandbox.core.app import json_response, vendor_route
+from sandbox.plenty import render
+from sandbox.plenty.common import bool_param, int_list_param, int_param, invalid, json_body, not_found, require_auth
+from sandbox.plenty.dates import DateFilterError, iso, parse_point
+from sandbox.plenty.paging import envelope, page_params
+from sandbox.plenty.seed import STATUS_NAMES
+
+if TYPE_CHECKING:
+    from sandbox.plenty.state import PlentyState
+
+ITEM_TYPE_VARIATION = 1
+ORDER_ITEM_FIELDS = ("typeId", "referrerId", "itemVariationId", "quantity", "orderItemName", "shippingProfileId",
+                     "countryVatId", "vatField", "vatRate", "position", "warehouseId", "attributeValues")
+
+
+def _date(request: Request, name: str) -> float | None:
+    raw = request.query_params.get(name)
+    if not raw:
+        return None
+    try:
+        return parse_point(raw)
+    except DateFilterError as exc:
+        raise invalid({name: [str(exc)]}) from None
+
+
+class OrderWriter:
+    def __init__(self, state: PlentyState) -> None:
+        self.state = state
+
+    def validate(self, body: Any, creating: bool) -> dict[str, Any]:
+        if not isinstance(body, dict):
+            raise invalid({"typeId": ["The type id field is required."]})
+        errors: dict[str, list[str]] = {}
+        if creating:
+            for field in ("typeId", "plentyId"):
+                if not isinstance(body.get(field), int) or isinstance(body.get(field), bool):
+                    errors[field] = [f"The {field} field is required."]
+        variations = self.state.tables["variations"]
+        for i, item in enumerate(body.get("orderItems") or []):
+            prefix = f"orderItems.{i}"
+            if not isinstance(item, dict):
+                errors[prefix] = ["An order item must be an object."]
+                continue
+            if "id" in item and not creating:
+                continue  # an update of an existing item: checked below
+            if not isinstance(item.get("typeId"), int):
+                errors[f"{prefix}.typeId"] = ["The order items typeId field is required."]
+            if not isinstance(item.get("quantity"), int | float):
+                errors[f"{prefix}.quantity"] = ["The order items quantity field is required."]
+            if item.get("typeId") == ITEM_TYPE_VARIATION and item.get("itemVariationId") not in variations:
+                errors[f"{prefix}.itemVariationId"] = [
+                    f"The selected orderItems.{i}.itemVariationId is invalid."]
+            for j, amount in enumerate(item.get("amounts") or []):
+                if not isinstance(amount, dict) or not amount.get("currency"):
+                    errors[f"{prefix}.amounts.{j}.currency"] = ["The currency field is required."]
+        addresses = self.state.tables["addresses"]
+        for i, relation in enumerate(body.get("addressRelations") or []):
+            if not isinstance(relation, dict) or relation.get("addressId") not in addresses:
+                errors[f"addressRelations.{i}.addressId"] = ["The selected address id is invalid."]
+        contacts = self.state.tables["contacts"]
+        for i, relation in enumerate(body.get("relations") or []):
+            if not isinstance(relation, dict):
+                errors[f"relations.{i}"] = ["A relation must be an object."]
+            elif relation.get("referenceType") == "contact" and relation.get("referenceId") not in contacts:
+                errors[f"relations.{i}.referenceId"] = ["The selected reference id is invalid."]
+        for i, prop in enumerate(body.get("properties") or []):
+            if not isinstance(prop, dict) or not isinstance(prop.get("typeId"), int):
+                errors[f"properties.{i}.typeId"] = ["The properties typeId field is required."]
+        if errors:
+            raise invalid(errors)
+        return body
+
+    def new_item(self, order_id: int, item_id: int, item: dict[str, Any], stamp: str) -> dict[str, Any]:
+        record: dict[str, Any] = {"id": item_id, "orderId": order_id, "referrerId": 1.0, "itemVariationId": 0,
+                                  "quantity": 0.0, "orderItemName": "", "vatRate": 0.0, "position": 0,
+                                  "createdAt": stamp, "updatedAt": stamp, "properties": [], "references": []}
+        record.update({k: item[k] for k in ORDER_ITEM_FIELDS if k in item and item[k] is not None})
+        record["amounts"] = [dict(a) for a in item.get("amounts") or [] if isinstance(a, dict)]
+        return record
+
+    def apply(self, record: dict[str, Any], body: dict[str, Any], stamp: str) -> dict[str, Any]:
+        order_id = record["id"]
+        for field in ("statusId", "ownerId", "referrerId", "lockStatus", "plentyId", "locationId"):
+            if field in body and body[field] is not None:
+                record[field] = body[field]
+        if "statusId" in body:
+            record["statusId"] = float(body["statusId"])
+            record["statusName"] = STATUS_NAMES.get(record["statusId"], "")
+        if isinstance(body.get("properties"), list):
+            props = {p["typeId"]: p for p in record.get("properties", [])}
+            for prop in body["properties"]:
+                props[prop["typeId"]] = {"orderId": order_id, "typeId": prop["typeId"], "value": str(prop.get("value"))}
+            record["properties"] = list(props.values())
+        if isinstance(body.get("addressRelations"), list):
+            rels = {r["typeId"]: r for r in record.get("addressRelations", [])}
+            for rel in body["addressRelations"]:
+                rels[rel.get("typeId", 1)] = {"orderId": order_id, "typeId": rel.get("typeId", 1),
+                                              "addressId": rel["addressId"]}
+            record["addressRelations"] = list(rels.values())
+        if isinstance(body.get("relations"), list):
+            rels = {(r["referenceType"], r["relation"]): r for r in record.get("relations", [])}
+            for rel in body["relations"]:
+                key = (rel.get("referenceType", "contact"), rel.get("relation", "receiver"))
+                rels[key] = {"orderId": order_id, "referenceType": key[0], "referenceId": rel.get("referenceId"),
+                             "relation": key[1]}
+            record["relations"] = list(rels.values())
+        if isinstance(body.get("orderItems"), list):
+            items = {i["id"]: i for i in record.get("orderItems", [])}
+            next_item = max(items, default=order_id * 100) + 1
+            for item in body["orderItems"]:
+                if "id" in item and item["id"] in items:
+                    updated = dict(items[item["id"]])
+                    updated.update({k: item[k] for k in ORDER_ITEM_FIELDS if k in item and item[k] is not None})
+                    updated["updatedAt"] = stamp
+                    items[item["id"]] = updated
+                else:
+                    items[next_item] = self.new_item(order_id, next_item, item, stamp)
+                    next_item += 1
+            record["orderItems"] = list(items.values())
+        record["updatedAt"] = stamp
+        return record
+
+
+def register(app: FastAPI, state: PlentyState) -> None:  # noqa: C901
+    writer = OrderWriter(state)
+
+    def order_keys(request: Request) -> list[Any]:
+        table = state.tables["orders"]
+        since, until = _date(request, "updatedAtFrom"), _date(request, "updatedAtTo")
+        keys = table.select(since=since, until=until) if since is not None or until is not None else table.keys()
+        external = request.query_params.get("externalOrderId")
+        if external is not None:
+            wanted = set(state.orders_by_external.get(external, []))
+            keys = [k for k in keys if k in wanted]
+        filters = []
+        ids = int_list_param(request, "orderIds")
+        if ids is not None:
+            wanted_ids = set(ids)
+            filters.append(lambda o: o["id"] in wanted_ids)
+        contact = int_param(request, "contactId")
+        if contact is not None:
+            filters.append(lambda o: any(r["referenceType"] == "contact" and r["referenceId"] == contact
+                                         for r in o.get("relations", [])))
+        types = int_list_param(request, "orderType")
+        if types is not None:
+            wanted_types = set(types)
+            filters.append(lambda o: o["typeId"] in wanted_types)
+        client = int_param(request, "clientId")
+        if client is not None:
+            filters.append(lambda o: o["plentyId"] == client)
+        created_from, created_to = _date(request, "createdAtFrom"), _date(request, "createdAtTo")
+        if created_from is not None or created_to is not None:
+            lo, hi = created_from or float("-inf"), created_to or float("inf")
+            filters.append(lambda o: lo <= parse_point(o["createdAt"]) <= hi)
+        status_from = request.query_params.get("statusFrom")
+        status_to = request.query_params.get("statusTo")
+        if status_from or status_to:
+            lo_s, hi_s = float(status_from or "-inf"), float(status_to or "inf")
+            filters.append(lambda o: lo_s <= o["statusId"] <= hi_s)
+        variation = int_param(request, "includedVariation")
+        if variation is not None:
+            filters.append(lambda o: any(i.get("itemVariationId") == variation for i in o.get("orderItems", [])))
+        if filters:
+            keys = [k for k in keys if all(f(table.get(k)) for f in filters)]
+        sort_by = request.query_params.get("sortBy", "id")
+        descending = request.query_params.get("sortOrder", "asc").lower() == "desc"
+        if sort_by in ("createdAt", "statusId"):
+            keys = sorted(keys, key=lambda k: (table.get(k)[sort_by], k), reverse=descending)
+        elif descending:
+            keys = keys[::-1]
+        return keys
+
+    def with_values(request: Request) -> set[str]:
+        values = request.query_params.getlist("with") + request.query_params.getlist("with[]")
+        return {part.strip() for value in values for part in value.split(",") if part.strip()}
+
+    @vendor_route(app, "GET", "/rest/orders")
+    async def list_orders(request: Request) -> Response:
+        require_auth(request, state)
+        table = state.tables["orders"]
+        keys = order_keys(request)
+        page, size = page_params(int_param(request, "page"), int_param(request, "itemsPerPage"))
+        with_ = with_values(request)
+        add_items = bool_param(request, "addOrderItems")
+        return json_response(envelope(keys, page, size, lambda k: render.order(
+            state, table.get(k), with_, add_items is not False)))
+
+    @vendor_route(app, "POST", "/rest/orders")
+    async def create_order(request: Request) -> Response:
+        require_auth(request, state)
+        body = writer.validate(await json_body(request), creating=True)
+        now = time.time()
+        stamp = iso(now)
+        order_id = state.next_id("orders")
+        record: dict[str, Any] = {
+            "id": order_id, "typeId": body["typeId"], "statusId": 3.0, "statusName": STATUS_NAMES[3.0],
+            "ownerId": 0, "referrerId": 1.0, "createdAt": stamp, "updatedAt": stamp, "plentyId": body["plentyId"],
+            "locationId": 1, "roundTotalsOnly": False, "numberOfDecimals": 2, "lockStatus": "unlocked",
+            "isLocked": False, "hasTaxRelevantDocuments": False, "hasDeliveryOrders": False, "orderItems": [],
+            "properties": [], "addressRelations": [], "relations": [], "amounts": [],
+            "dates": [{"orderId": order_id, "typeId": 2, "date": stamp}],
+        }
+        writer.apply(record, {k: v for k, v in body.items() if k != "plentyId"}, stamp)
+        state.tables["orders"].put(order_id, record, now)
+        state.index_order(record)
+        return json_response(render.order(state, record, set()))
+
+    @vendor_route(app, "GET", "/rest/orders/{orderId}")
+    async def get_order(request: Request, orderId: int) -> Response:  # noqa: N803
+        require_auth(request, state)
+        record = state.tables["orders"].get(orderId)
+        if record is None:
+            raise not_found("Order", orderId)
+        add_items = bool_param(request, "addOrderItems")
+        return json_response(render.order(state, record, with_values(request), add_items is not False))
+
+    @vendor_route(app, "PUT", "/rest/orders/{orderId}")
+    async def update_order(request: Request, orderId: int) -> Response:  # noqa: N803
+        require_auth(request, state)
+        old = state.tables["orders"].get(orderId)
+        if old is None:
+            raise not_found("Order", orderId)
+        body = writer.validate(await json_body(request), creating=False)
+        now = time.time()
+        record = writer.apply(_copy(old), body, iso(now))
+        state.tables["orders"].put(orderId, record, now)
+        state.index_order(record)
+        return json_response(render.order(state, record, set()))
+
+
+def _copy(order: dict[str, Any]) -> dict[str, Any]:
+    return {k: [dict(x) for x in v] if isinstance(v, list) else v for k, v in order.items()}

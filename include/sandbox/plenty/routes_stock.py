@@ -1,0 +1,109 @@
+"""Warehouses, stock per variation and warehouse (with the change filter), and stock correction."""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import Response
+
+from sandbox.core.app import json_response, vendor_route
+from sandbox.plenty.common import int_param, invalid, json_body, not_found, require_auth
+from sandbox.plenty.dates import DateFilterError, iso, parse_point
+from sandbox.plenty.paging import envelope, page_params
+from sandbox.plenty.state import stock_key
+
+if TYPE_CHECKING:
+    from sandbox.plenty.state import PlentyState
+
+CORRECTION_REASONS = range(300, 310)  # PlentyONE's "stock correction" reason ids
+
+
+def _date(request: Request, name: str) -> float | None:
+    raw = request.query_params.get(name)
+    if not raw:
+        return None
+    try:
+        return parse_point(raw)
+    except DateFilterError as exc:
+        raise invalid({name: [str(exc)]}) from None
+
+
+def register(app: FastAPI, state: PlentyState) -> None:
+    @vendor_route(app, "GET", "/rest/stockmanagement/warehouses")
+    async def warehouses(request: Request) -> Response:
+        require_auth(request, state)
+        return json_response(list(state.tables["warehouses"].records()))
+
+    def stock_page(request: Request, warehouse_id: int | None) -> Response:
+        table = state.tables["stock"]
+        since, until = _date(request, "updatedAtFrom"), _date(request, "updatedAtTo")
+        variation = int_param(request, "variationId")
+        if variation is not None:
+            warehouses = [warehouse_id] if warehouse_id is not None else list(state.tables["warehouses"].keys())
+            keys = [stock_key(variation, w) for w in warehouses if stock_key(variation, w) in table]
+            if since is not None or until is not None:
+                lo, hi = since or float("-inf"), until or float("inf")
+                keys = [k for k in keys if lo <= table.updated_at(k) <= hi]
+        else:
+            ranged = since is not None or until is not None
+            keys = table.select(since=since, until=until) if ranged else table.keys()
+            if warehouse_id is not None:
+                keys = [k for k in keys if k % 10 == warehouse_id]
+        page, size = page_params(int_param(request, "page"), int_param(request, "itemsPerPage"))
+        return json_response(envelope(keys, page, size, table.get))
+
+    @vendor_route(app, "GET", "/rest/stockmanagement/stock")
+    async def stock(request: Request) -> Response:
+        require_auth(request, state)
+        return stock_page(request, None)
+
+    @vendor_route(app, "GET", "/rest/stockmanagement/warehouses/{warehouseId}/stock")
+    async def warehouse_stock(request: Request, warehouseId: int) -> Response:  # noqa: N803
+        require_auth(request, state)
+        if warehouseId not in state.tables["warehouses"]:
+            raise not_found("Warehouse", warehouseId)
+        return stock_page(request, warehouseId)
+
+    @vendor_route(app, "PUT", "/rest/stockmanagement/warehouses/{warehouseId}/stock/correction")
+    async def correction(request: Request, warehouseId: int) -> Response:  # noqa: N803
+        require_auth(request, state)
+        if warehouseId not in state.tables["warehouses"]:
+            raise not_found("Warehouse", warehouseId)
+        body = await json_body(request)
+        corrections = body.get("corrections") if isinstance(body, dict) and "corrections" in body else [body]
+        errors: dict[str, list[str]] = {}
+        variations = state.tables["variations"]
+        if not isinstance(corrections, list) or not corrections:
+            raise invalid({"corrections": ["The corrections field is required."]})
+        for i, one in enumerate(corrections):
+            if not isinstance(one, dict):
+                errors[f"corrections.{i}"] = ["A correction must be an object."]
+                continue
+            if one.get("variationId") not in variations:
+                errors[f"corrections.{i}.variationId"] = ["The selected variation id is invalid."]
+            quantity = one.get("quantity")
+            if not isinstance(quantity, int | float) or isinstance(quantity, bool):
+                errors[f"corrections.{i}.quantity"] = ["The quantity field is required."]
+            if one.get("reasonId") is not None and one["reasonId"] not in CORRECTION_REASONS:
+                errors[f"corrections.{i}.reasonId"] = ["The selected reason id is invalid."]
+        if errors:
+            raise invalid(errors)
+        now = time.time()
+        table = state.tables["stock"]
+        changed: list[dict[str, Any]] = []
+        for one in corrections:
+            key = stock_key(one["variationId"], warehouseId)
+            old = table.get(key) or {
+                "itemId": variations.get(one["variationId"])["itemId"], "variationId": one["variationId"],
+                "warehouseId": warehouseId, "stockPhysical": 0.0, "reservedStock": 0.0, "reservedEbay": 0.0,
+                "reorderDelta": 0.0, "stockNet": 0.0, "reordered": 0, "warehousePriority": 0, "reservedBundle": 0.0,
+                "averagePurchasePrice": 0.0, "averageSale": 0.0}
+            physical = float(one["quantity"])  # a correction sets the physical stock to the counted quantity
+            record = dict(old, stockPhysical=physical, stockNet=physical - float(old.get("reservedStock", 0)),
+                          updatedAt=iso(now))
+            table.put(key, record, now)
+            changed.append(record)
+            state.stock_corrections += 1
+        return json_response(changed)
