@@ -1,0 +1,22 @@
+"""``build_app(settings)``: the Magento 2 admin REST API emulator (routes per area in `sandbox.magento.routes`)."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from sandbox.core.app import make_app
+from sandbox.core.settings import SandboxSettings
+from sandbox.magento.routes import auth, catalog, customers, inventory, sales
+from sandbox.magento.state import MagentoState
+
+
+def build_routes(app: FastAPI, state: MagentoState) -> None:
+    for area in (auth, customers, catalog, sales, inventory):
+        area.register(app, state)
+
+
+def build_app(settings: SandboxSettings) -> FastAPI:
+    """A Magento server with its data generated from (settings.seed, settings.scale, settings.counts)."""
+    state = MagentoState(settings)
+    state.reset(settings.seed, settings.scale, settings.counts)
+    return make_app("magento", build_routes, state)

@@ -1,0 +1,1 @@
+"""Magento vendor routes, one module per API area; each exposes ``register(app, state)``."""

@@ -1,0 +1,101 @@
+"""Customers: ``/V1/customers/search``, ``/V1/customers/{customerId}`` (GET, PUT, DELETE), ``POST /V1/customers``."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from fastapi import FastAPI, Request, Response
+
+from sandbox.core.app import VendorError, json_response
+from sandbox.magento.common import json_body, mroute, not_found, public, require, search_response
+from sandbox.magento.search import EntitySpec, magento_time
+from sandbox.magento.state import MagentoState
+
+RESOURCE = "Magento_Customer::manage"
+SPEC = EntitySpec(aliases={"entity_id": "id"})
+
+
+def _clean_customer(state: MagentoState, data: dict[str, Any], key: int, existing: dict[str, Any] | None,
+                    now: float) -> dict[str, Any]:
+    for name in ("email", "firstname", "lastname"):
+        if not data.get(name) and not (existing and existing.get(name)):
+            raise VendorError(400, f'"{name}" is required. Enter and try again.',
+                              body={"message": '"%fieldName" is required. Enter and try again.',
+                                    "parameters": {"fieldName": name}})
+    record = dict(existing or {"group_id": 1, "store_id": 1, "website_id": 1, "created_in": "Default Store View",
+                               "disable_auto_group_change": 0, "addresses": [],
+                               "created_at": magento_time(now)})
+    record.update({k: v for k, v in data.items() if k not in ("id", "created_at", "updated_at")})
+    record["id"] = key
+    record["updated_at"] = magento_time(now)
+    email = str(record["email"]).lower()
+    clash = next((c for c in state.tables["customers"].records()
+                  if c["id"] != key and str(c.get("email", "")).lower() == email
+                  and c.get("website_id") == record.get("website_id")), None)
+    if clash is not None:
+        raise VendorError(400, "A customer with the same email address already exists in an associated website.")
+    next_address = max((a.get("id", 0) for c in state.tables["customers"].records()
+                        for a in c.get("addresses") or ()), default=0) + 1
+    addresses = []
+    for address in record.get("addresses") or []:
+        address = dict(address, customer_id=key)
+        if not address.get("id"):
+            address["id"] = next_address
+            next_address += 1
+        addresses.append(address)
+    record["addresses"] = addresses
+    return record
+
+
+def register(app: FastAPI, state: MagentoState) -> None:
+    customers = state.tables
+
+    @mroute(app, "GET", "/V1/customers/search", resource=RESOURCE)
+    async def search(request: Request) -> Response:
+        return search_response(request, customers["customers"], SPEC)
+
+    @mroute(app, "GET", "/V1/customers/{customerId}", resource=RESOURCE)
+    async def get_customer(customerId: int) -> Response:  # noqa: N803 (the contract's name)
+        record = customers["customers"].get(customerId)
+        if record is None:
+            raise not_found('No such entity with %fieldName = %fieldValue', fieldName="customerId",
+                            fieldValue=customerId)
+        return json_response(public(record))
+
+    @mroute(app, "POST", "/V1/customers", resource=RESOURCE)
+    async def create_customer(request: Request) -> Response:
+        body = await json_body(request)
+        data = require(body, "customer")
+        if not isinstance(data, dict):
+            raise VendorError(400, "customer must be an object")
+        table = customers["customers"]
+        if data.get("id"):
+            raise VendorError(400, "A customer with the same email address already exists in an associated website."
+                              if data["id"] in table else f"No such entity with customerId = {data['id']}")
+        now = time.time()
+        key = table.next_key()
+        record = _clean_customer(state, data, key, None, now)
+        table.put(key, record, now)
+        return json_response(public(record))
+
+    @mroute(app, "PUT", "/V1/customers/{customerId}", resource=RESOURCE)
+    async def update_customer(customerId: int, request: Request) -> Response:  # noqa: N803
+        body = await json_body(request)
+        data = require(body, "customer")
+        table = customers["customers"]
+        existing = table.get(customerId)
+        if existing is None:
+            raise not_found('No such entity with %fieldName = %fieldValue', fieldName="customerId",
+                            fieldValue=customerId)
+        now = time.time()
+        record = _clean_customer(state, data, customerId, existing, now)
+        table.put(customerId, record, now)
+        return json_response(public(record))
+
+    @mroute(app, "DELETE", "/V1/customers/{customerId}", resource=RESOURCE)
+    async def delete_customer(customerId: int) -> Response:  # noqa: N803
+        if customers["customers"].delete(customerId) is None:
+            raise not_found('No such entity with %fieldName = %fieldValue', fieldName="customerId",
+                            fieldValue=customerId)
+        return json_response(True)
