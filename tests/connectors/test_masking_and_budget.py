@@ -1,0 +1,123 @@
+"""Secret scrubbing, vendor error messages and the client-side rate budget (fake clock)."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from profile_sync.connectors.base import vendor_message
+from profile_sync.connectors.errors import RateBudgetExhausted
+from profile_sync.connectors.ratebudget import RateBudget, RateLimits, SlidingWindow, TokenBucket
+from profile_sync.connectors.request_log import RequestLogger, SecretScrubber
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.slept: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+def test_scrubber_masks_known_values_sensitive_keys_and_query_parameters() -> None:
+    scrubber = SecretScrubber()
+    scrubber.add("s3cr3t-token-value")
+    text = scrubber.text(
+        '{"token":"abc","user":"bob","note":"has s3cr3t-token-value inside","password": "pw1"}'
+    )
+    assert "s3cr3t-token-value" not in text and '"abc"' not in text and "pw1" not in text and "bob" in text
+    data = scrubber.data({"refresh_token": "r", "nested": [{"client_secret": "c", "name": "ok"}]})
+    assert data == {"refresh_token": "***", "nested": [{"client_secret": "***", "name": "ok"}]}
+    url = scrubber.url("http://u:p@h/x?refresh_token=abc&page=2")
+    assert "abc" not in url and "u:p" not in url and "page=2" in url
+
+
+def test_logger_with_switches_off_logs_no_bodies(caplog: pytest.LogCaptureFixture) -> None:
+    logger = RequestLogger("plenty", SecretScrubber())
+    with caplog.at_level(logging.DEBUG, logger="profile_sync.connectors"):
+        logger.request("POST", "http://h/rest/orders", {"externalOrderId": "X-1"})
+        logger.response("POST", "http://h/rest/orders", 201, 0.01, '{"id": 5}')
+    assert "X-1" not in caplog.text and '"id": 5' not in caplog.text
+    assert "201" in caplog.text  # the summary line is there at DEBUG
+
+
+def test_logger_truncates_long_bodies_after_masking(caplog: pytest.LogCaptureFixture) -> None:
+    scrubber = SecretScrubber()
+    logger = RequestLogger("plenty", scrubber, log_response_data=True, max_body_chars=50)
+    body = '{"access_token": "' + "x" * 30 + '", "entries": [' + ", ".join(["1"] * 500) + "]}"
+    with caplog.at_level(logging.INFO, logger="profile_sync.connectors"):
+        logger.response("GET", "http://h/rest/x", 200, 0.01, body)
+    assert "x" * 30 not in caplog.text and f"({len(body)} chars)" in caplog.text
+
+
+def test_vendor_messages_of_the_three_systems() -> None:
+    assert vendor_message(
+        {
+            "message": "No such entity with %fieldName = %fieldValue",
+            "parameters": {"fieldName": "email", "fieldValue": "a@b"},
+        }
+    ) == ("No such entity with email = a@b")
+    assert vendor_message({"message": "%1 is bad, %2 too", "parameters": ["a", "b"]}) == "a is bad, b too"
+    plenty = {
+        "error": {"code": 422, "message": "The given data was invalid."},
+        "validation_errors": {"orderItems.0.itemVariationId": ["is required"]},
+    }
+    assert vendor_message(plenty) == "The given data was invalid. | orderItems.0.itemVariationId: is required"
+    assert vendor_message({"errors": {"error": {"message": "Resource not found"}}}) == "Resource not found"
+    assert vendor_message({"errors": [{"message": "a"}, {"message": "b"}]}) == "a | b"
+    assert vendor_message({"error": "invalid_grant"}) == "invalid_grant"
+
+
+def test_token_bucket_never_allows_more_than_the_limit_in_any_period() -> None:
+    clock = FakeClock()
+    bucket = TokenBucket(10, 60.0, clock=clock)
+    stamps = []
+    for _ in range(40):
+        clock.sleep(bucket.reserve())
+        stamps.append(clock.now)
+    for i, start in enumerate(stamps):
+        assert sum(1 for s in stamps[i:] if s < start + 60.0) <= 10
+
+
+def test_sliding_window_reports_the_wait_until_room() -> None:
+    clock = FakeClock()
+    window = SlidingWindow(3, 3600.0, clock=clock)
+    assert [window.reserve() for _ in range(3)] == [0, 0, 0]
+    clock.now += 100
+    assert window.reserve() == pytest.approx(3500)
+
+
+def test_budget_raises_when_the_hourly_budget_is_spent_instead_of_waiting() -> None:
+    clock = FakeClock()
+    budget = RateBudget("freeagent", RateLimits(per_minute=1000, per_hour=5), clock=clock, sleep=clock.sleep)
+    for _ in range(5):
+        budget.acquire("GET")
+    with pytest.raises(RateBudgetExhausted, match="5 calls an hour"):
+        budget.acquire("POST")
+
+
+def test_budget_keeps_reads_and_writes_apart_and_pauses_on_vendor_headers() -> None:
+    clock = FakeClock()
+    budget = RateBudget(
+        "plenty", RateLimits(read_per_minute=2, write_per_minute=1), clock=clock, sleep=clock.sleep
+    )
+    assert budget.acquire("GET") == 0
+    assert budget.acquire("POST") == 0  # the write bucket is its own
+    assert budget.acquire("GET") > 0  # the read bucket (burst 1) paces the second read
+    budget.observe(
+        {"X-Plenty-Global-Short-Period-Calls-Left": "1", "X-Plenty-Global-Short-Period-Decay": "20"}
+    )
+    before = clock.now
+    budget.acquire("GET")
+    assert clock.now - before >= 20
+    budget.observe(
+        {"X-Plenty-Global-Long-Period-Calls-Left": "0", "X-Plenty-Global-Long-Period-Decay": "3000"}
+    )
+    with pytest.raises(RateBudgetExhausted):
+        budget.acquire("GET")
