@@ -152,3 +152,14 @@ def test_mapped_ids_stream_page_by_page_and_allow_writes_in_between(store: State
         if len(seen) == STREAM_PAGE + 1:
             store.mark_deleted(P, "default", ids[-1], "r", history=False)  # a write while the walk goes on
     assert seen == ids[:-1]
+
+
+def test_failed_source_ids_name_each_record_once_whatever_its_stores(store: StateStore) -> None:
+    store.record_failed(P, ALL_STORES, "9", "transform: bad date", "r1", history=False)
+    store.record_failed(P, "default", "4", "boom", "r1", history=False)
+    store.record_failed(P, "german", "4", "boom", "r1", history=False)
+    for _ in range(2):
+        store.record_failed(P, "german", "2", "boom", "r1", history=False)
+    assert store.failed_source_ids(P) == ["9", "4", "2"]
+    assert store.failed_source_ids(P, max_attempts=2) == ["9", "4"]
+    assert store.failed_source_ids(P, limit=1) == ["9"]

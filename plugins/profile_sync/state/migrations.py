@@ -73,7 +73,8 @@ def migrate(engine: Engine, migrations: Sequence[Migration] = MIGRATIONS) -> int
                 [{"version": target, "description": "created at this version", "applied_at": now}],
             )
             return target
-        found = _checked(conn.execute(select(func.max(schema_version.c.version))).scalar_one_or_none() or 0, target)
+        found = conn.execute(select(func.max(schema_version.c.version))).scalar_one_or_none() or 0
+        _checked(found, target)
         for step in sorted(migrations, key=lambda step: step.version):
             if step.version > found:
                 step.apply(conn)

@@ -88,6 +88,6 @@ class Page(Generic[T]):
     limit: int
 
 
-def from_row(kind: type[T], row: Mapping[str, Any]) -> T:
+def from_row(kind: type[T], row: Mapping[Any, Any]) -> T:
     """Build ``kind`` from a result row whose column names are its fields."""
     return kind(**{name: row[name] for name in kind.__dataclass_fields__})  # type: ignore[attr-defined]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
+from functools import partial
 from types import TracebackType
 from typing import Any, TypeVar
 
@@ -309,7 +310,7 @@ class StateStore:
             )
             if after is not None:
                 query = query.where(id_map.c.source_id > after)
-            page = self._read(lambda conn, query=query: list(conn.execute(query).scalars()))
+            page: list[str] = self._read(partial(_scalars, query=query))
             yield from page
             if len(page) < STREAM_PAGE:
                 return
@@ -328,6 +329,19 @@ class StateStore:
         if limit is not None:
             query = query.limit(limit)
         return self._read(lambda conn: [from_row(FailedEntry, row) for row in conn.execute(query).mappings()])
+
+    def failed_source_ids(
+        self, profile_id: str, *, max_attempts: int | None = None, limit: int | None = None
+    ) -> list[str]:
+        """Each failed source id once (whatever the stores it failed in), earliest failure first: what to refetch."""
+        first = func.min(failed_entries.c.first_seen)
+        query = select(failed_entries.c.source_id).where(failed_entries.c.profile_id == profile_id)
+        if max_attempts is not None:
+            query = query.where(failed_entries.c.attempts < max_attempts)
+        query = query.group_by(failed_entries.c.source_id).order_by(first, failed_entries.c.source_id)
+        if limit is not None:
+            query = query.limit(limit)
+        return self._read(partial(_scalars, query=query))
 
     # -- export queue -------------------------------------------------------------------------------------
 
@@ -488,6 +502,10 @@ class StateStore:
 _MAP_KEY = [id_map.c.profile_id, id_map.c.store, id_map.c.source_id]
 _FAILED_KEY = [failed_entries.c.profile_id, failed_entries.c.store, failed_entries.c.source_id]
 _QUEUE_KEY = [export_queue.c.profile_id, export_queue.c.store, export_queue.c.source_id]
+
+
+def _scalars(conn: Connection, *, query: Select[Any]) -> list[str]:
+    return [str(value) for value in conn.execute(query).scalars()]
 
 
 def _map_key(profile_id: str, store: str, source_id: str) -> ColumnElement[bool]:
