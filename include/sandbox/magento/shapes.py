@@ -333,7 +333,8 @@ def render_world(world: World) -> dict[str, list[Row]]:
     qty_by_sku: dict[str, float] = {}
     source_items: list[Row] = []
     for level in world.stock:
-        qty_by_sku[level.sku] = qty_by_sku.get(level.sku, 0) + level.quantity
+        if level.warehouse.code == "default":  # the legacy stock item mirrors the default source
+            qty_by_sku[level.sku] = float(level.quantity)
         source_items.append((f"{level.sku}|{level.warehouse.code}",
                              {"sku": level.sku, "source_code": level.warehouse.code, "quantity": float(level.quantity),
                               "status": 1 if level.quantity > 0 else 0}, level.updated_at))

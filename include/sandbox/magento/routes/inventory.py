@@ -1,7 +1,107 @@
-"""placeholder"""
+"""Stock: MSI sources and source items (no updated_at), and the legacy stock items."""
 
-from fastapi import FastAPI
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from fastapi import FastAPI, Request, Response
+
+from sandbox.core.app import VendorError, json_response
+from sandbox.magento.common import json_body, mroute, require, search_response
+from sandbox.magento.search import EntitySpec
+from sandbox.magento.state import MagentoState
+
+SOURCES = "Magento_InventoryApi::source"
+SOURCE_ITEMS = "Magento_InventoryApi::source_item"
+STOCK = "Magento_CatalogInventory::cataloginventory"
+SOURCE_SPEC = EntitySpec(id_fields=frozenset({"source_code"}), updated_field=None, time_fields=frozenset())
+SOURCE_ITEM_SPEC = EntitySpec(id_fields=frozenset(), updated_field=None, time_fields=frozenset())
 
 
-def register(app: FastAPI, state: object) -> None:
-    return
+def _validation(message: str, **parameters: Any) -> VendorError:
+    text = message
+    for key, value in parameters.items():
+        text = text.replace(f"%{key}", str(value))
+    return VendorError(400, "Validation Failed", body={"message": "Validation Failed", "errors": [
+        {"message": message, "parameters": parameters}]})
+
+
+def register(app: FastAPI, state: MagentoState) -> None:
+    tables = state.tables
+
+    @mroute(app, "GET", "/V1/inventory/sources", resource=SOURCES)
+    async def search_sources(request: Request) -> Response:
+        return search_response(request, tables["sources"], SOURCE_SPEC)
+
+    @mroute(app, "POST", "/V1/inventory/sources", resource=SOURCES)
+    async def save_source(request: Request) -> Response:
+        source = require(await json_body(request), "source")
+        code = str(source.get("source_code") or "").strip()
+        if not code or not source.get("name"):
+            raise _validation('"%field" can not be empty.', field="source_code" if not code else "name")
+        tables["sources"].put(code, dict(tables["sources"].get(code) or {}, **source), time.time())
+        return json_response([])
+
+    @mroute(app, "GET", "/V1/inventory/source-items", resource=SOURCE_ITEMS)
+    async def search_source_items(request: Request) -> Response:
+        return search_response(request, tables["source_items"], SOURCE_ITEM_SPEC)
+
+    @mroute(app, "POST", "/V1/inventory/source-items", resource=SOURCE_ITEMS)
+    async def save_source_items(request: Request) -> Response:
+        items = require(await json_body(request), "sourceItems")
+        if not isinstance(items, list) or not items:
+            raise VendorError(400, "Input data is empty")
+        checked = []
+        for item in items:  # validate all first: Magento saves the batch or nothing
+            sku, code = str(item.get("sku") or ""), str(item.get("source_code") or "")
+            if not sku:
+                raise _validation('"%field" can not be empty.', field="sku")
+            if code not in tables["sources"]:
+                raise _validation('Source with source_code "%code" does not exist.', code=code)
+            if sku not in state.skus:
+                raise _validation('Product with SKU "%sku" does not exist.', sku=sku)
+            try:
+                quantity = float(item.get("quantity") or 0)
+            except (TypeError, ValueError):
+                raise _validation('"%field" should be numeric.', field="quantity") from None
+            status = int(item.get("status", 1 if quantity > 0 else 0))
+            checked.append((sku, code, quantity, status))
+        now = time.time()
+        for sku, code, quantity, status in checked:
+            tables["source_items"].put(f"{sku}|{code}", {"sku": sku, "source_code": code, "quantity": quantity,
+                                                         "status": status}, now)
+            if code == "default":
+                product_id = state.skus[sku]
+                stock = tables["stock_items"].get(product_id)
+                if stock is not None:
+                    tables["stock_items"].put(product_id, dict(stock, qty=quantity, is_in_stock=bool(status)), now)
+        return json_response([])
+
+    @mroute(app, "GET", "/V1/stockItems/{productSku}", resource=STOCK)
+    async def get_stock_item(productSku: str) -> Response:  # noqa: N803 (the contract's name)
+        product_id = state.skus.get(productSku)
+        stock = tables["stock_items"].get(product_id) if product_id is not None else None
+        if stock is None:
+            raise VendorError(404, "The Product with the \"%1\" SKU doesn't exist.".replace("%1", productSku))
+        return json_response(stock)
+
+    @mroute(app, "PUT", "/V1/products/{productSku}/stockItems/{itemId}", resource=STOCK)
+    async def update_stock_item(productSku: str, itemId: int, request: Request) -> Response:  # noqa: N803
+        data = require(await json_body(request), "stockItem")
+        product_id = state.skus.get(productSku)
+        stock = tables["stock_items"].get(product_id) if product_id is not None else None
+        if stock is None:
+            raise VendorError(404, "The Product with the \"%1\" SKU doesn't exist.".replace("%1", productSku))
+        record = dict(stock)
+        record.update({k: v for k, v in data.items() if k in record and k not in ("item_id", "product_id")})
+        if "qty" in data and "is_in_stock" not in data:
+            record["is_in_stock"] = float(record["qty"] or 0) > 0
+        now = time.time()
+        tables["stock_items"].put(product_id, record, now)
+        key = f"{productSku}|default"
+        if key in tables["source_items"]:
+            tables["source_items"].put(key, {"sku": productSku, "source_code": "default",
+                                             "quantity": float(record["qty"] or 0),
+                                             "status": 1 if record["is_in_stock"] else 0}, now)
+        return json_response(record["item_id"])

@@ -1,7 +1,246 @@
-"""placeholder"""
+"""Sales: orders (search, get, save, create, comments, ship, invoice), invoices and credit memos."""
 
-from fastapi import FastAPI
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from fastapi import FastAPI, Request, Response
+
+from sandbox.core.app import VendorError, json_response
+from sandbox.core.store import Record
+from sandbox.magento.common import json_body, mroute, not_found, public, require, search_response
+from sandbox.magento.search import EntitySpec, parse_search_criteria, run_search
+from sandbox.magento.search import magento_time as mtime
+from sandbox.magento.state import MagentoState
+from sandbox.world import CURRENCY
+
+ORDERS = "Magento_Sales::actions_view"
+INVOICES = "Magento_Sales::sales_invoice"
+CREDITMEMOS = "Magento_Sales::sales_creditmemo"
+SALES_SPEC = EntitySpec(id_fields=frozenset({"entity_id"}), aliases={"id": "entity_id"})
+COMMENT_SPEC = EntitySpec(id_fields=frozenset({"entity_id"}), updated_field=None, time_fields=frozenset({"created_at"}))
 
 
-def register(app: FastAPI, state: object) -> None:
-    return
+def _no_order(order_id: Any) -> VendorError:
+    return VendorError(404, "The entity that was requested doesn't exist. Verify the entity and try again.")
+
+
+def register(app: FastAPI, state: MagentoState) -> None:  # noqa: C901 (one closure per route)
+    tables = state.tables
+
+    def order(order_id: int) -> Record:
+        record = tables["orders"].get(order_id)
+        if record is None:
+            raise _no_order(order_id)
+        return record
+
+    def save(record: Record, now: float) -> Record:
+        record["updated_at"] = mtime(now)
+        tables["orders"].put(record["entity_id"], record, now)
+        return record
+
+    @mroute(app, "GET", "/V1/orders", resource=ORDERS)
+    async def search_orders(request: Request) -> Response:
+        return search_response(request, tables["orders"], SALES_SPEC)
+
+    @mroute(app, "GET", "/V1/orders/{id}", resource=ORDERS)
+    async def get_order(id: int) -> Response:  # noqa: A002 (the contract's name)
+        return json_response(public(order(id)))
+
+    async def save_order(request: Request) -> Response:
+        entity = require(await json_body(request), "entity")
+        if not isinstance(entity, dict):
+            raise VendorError(400, "entity must be an object")
+        now = time.time()
+        key = entity.get("entity_id")
+        if key:
+            record = dict(order(int(key)))
+            record.update({k: v for k, v in entity.items() if k not in ("entity_id", "created_at", "updated_at")})
+            return json_response(public(save(record, now)))
+        for name in ("customer_email", "grand_total", "base_grand_total", "items"):
+            require(entity, name)
+        unknown = [i.get("sku") for i in entity["items"] if i.get("sku") not in state.skus]
+        if unknown:
+            raise VendorError(400, "The product that was requested doesn't exist. Verify the product and try again.",
+                              body={"message": "Product with SKU \"%1\" does not exist.", "parameters": [unknown[0]]})
+        table = tables["orders"]
+        key = table.next_key()
+        items = []
+        next_item = max((i.get("item_id", 0) for o in table.records() for i in o.get("items") or ()), default=0) + 1
+        for item in entity["items"]:
+            items.append(dict(item, item_id=next_item, order_id=key, qty_invoiced=0, qty_shipped=0,
+                              qty_refunded=0, qty_canceled=0, product_id=state.skus[item["sku"]]))
+            next_item += 1
+        record = {
+            "entity_id": key, "increment_id": entity.get("increment_id") or f"{int(entity.get('store_id') or 1)}{key:08d}",
+            "state": "new", "status": "pending", "store_id": 1, "customer_is_guest": 1, "customer_group_id": 0,
+            "base_currency_code": CURRENCY, "order_currency_code": CURRENCY, "global_currency_code": CURRENCY,
+            "store_currency_code": CURRENCY, "created_at": mtime(now), "status_histories": [],
+            "total_item_count": len(items), "total_qty_ordered": sum(float(i.get("qty_ordered") or 0) for i in items),
+        }
+        record.update({k: v for k, v in entity.items() if k not in ("entity_id", "items", "created_at", "updated_at")})
+        record["items"] = items
+        if record.get("customer_id"):
+            record["customer_is_guest"] = 0
+        return json_response(public(save(record, now)))
+
+    @mroute(app, "POST", "/V1/orders", resource="Magento_Sales::create")
+    async def post_order(request: Request) -> Response:
+        return await save_order(request)
+
+    @mroute(app, "PUT", "/V1/orders/create", resource="Magento_Sales::create")
+    async def put_order_create(request: Request) -> Response:
+        return await save_order(request)
+
+    @mroute(app, "GET", "/V1/orders/{id}/comments", resource="Magento_Sales::comment")
+    async def get_comments(id: int, request: Request) -> Response:  # noqa: A002
+        record = order(id)
+        histories = [dict(h, parent_id=id) for h in record.get("status_histories") or []]
+        criteria = parse_search_criteria(request.query_params.multi_items())
+        from sandbox.core.store import Table
+
+        table = Table("comments")
+        table.load((h["entity_id"], h, 0.0) for h in histories)
+        result = run_search(table, criteria, COMMENT_SPEC)
+        return json_response({"items": result.items, "search_criteria": criteria.echo(),
+                              "total_count": result.total_count})
+
+    @mroute(app, "POST", "/V1/orders/{id}/comments", resource="Magento_Sales::comment")
+    async def add_comment(id: int, request: Request) -> Response:  # noqa: A002
+        history = require(await json_body(request), "statusHistory")
+        record = dict(order(id))
+        for name in ("comment", "is_customer_notified", "is_visible_on_front", "parent_id"):
+            require(history, name)
+        now = time.time()
+        comments = tables["order_comments"]
+        key = comments.next_key()
+        entry = {"comment": str(history["comment"]), "created_at": mtime(now), "entity_id": key,
+                 "entity_name": "order", "is_customer_notified": int(history["is_customer_notified"] or 0),
+                 "is_visible_on_front": int(history["is_visible_on_front"] or 0), "parent_id": id,
+                 "status": history.get("status") or record.get("status")}
+        comments.put(key, entry, now)
+        record["status_histories"] = [entry, *(record.get("status_histories") or [])]
+        if history.get("status"):
+            record["status"] = history["status"]
+        save(record, now)
+        return json_response(True)
+
+    @mroute(app, "POST", "/V1/order/{orderId}/ship", resource="Magento_Sales::ship")
+    async def ship(orderId: int, request: Request) -> Response:  # noqa: N803
+        body = await json_body(request)
+        record = dict(order(orderId))
+        wanted = _quantities(body.get("items"), record, "qty_shipped")
+        if record.get("state") in ("canceled", "closed", "holded") or not wanted:
+            raise VendorError(400, "Shipment Document Validation Error(s):\nThe order does not allow a shipment "
+                              "to be created.")
+        now = time.time()
+        record["items"] = [dict(i, qty_shipped=float(i.get("qty_shipped") or 0) + wanted.get(i["item_id"], 0))
+                           for i in record.get("items") or []]
+        shipments = tables["shipments"]
+        key = shipments.next_key()
+        shipments.put(key, {"entity_id": key, "order_id": orderId, "created_at": mtime(now),
+                            "items": [{"order_item_id": k, "qty": v} for k, v in wanted.items()],
+                            "tracks": body.get("tracks") or [], "comment": body.get("comment")}, now)
+        _advance(record)
+        save(record, now)
+        return json_response(key)
+
+    @mroute(app, "POST", "/V1/order/{orderId}/invoice", resource="Magento_Sales::sales_invoice")
+    async def invoice(orderId: int, request: Request) -> Response:  # noqa: N803
+        body = await json_body(request)
+        record = dict(order(orderId))
+        wanted = _quantities(body.get("items"), record, "qty_invoiced")
+        if record.get("state") in ("canceled", "closed", "holded") or not wanted:
+            raise VendorError(400, "Invoice Document Validation Error(s):\nThe order does not allow an invoice "
+                              "to be created.")
+        now = time.time()
+        invoices = tables["invoices"]
+        key = invoices.next_key()
+        lines = []
+        subtotal = tax = 0.0
+        for item in record.get("items") or []:
+            qty = wanted.get(item["item_id"], 0)
+            if not qty:
+                continue
+            price = float(item.get("price") or 0)
+            line_tax = round(price * qty * float(item.get("tax_percent") or 0) / 100, 2)
+            subtotal += price * qty
+            tax += line_tax
+            lines.append({"sku": item.get("sku"), "name": item.get("name"), "order_item_id": item["item_id"],
+                          "qty": qty, "price": price, "row_total": round(price * qty, 2), "tax_amount": line_tax,
+                          "product_id": item.get("product_id"), "parent_id": key, "entity_id": key * 100 + len(lines) + 1})
+        shipping = float(record.get("shipping_amount") or 0) if not (record.get("total_invoiced") or 0) else 0.0
+        grand = round(subtotal + tax + shipping, 2)
+        invoices.put(key, {
+            "entity_id": key, "increment_id": f"{record.get('store_id', 1)}{key:08d}", "order_id": orderId, "state": 2,
+            "store_id": record.get("store_id", 1), "created_at": mtime(now), "updated_at": mtime(now),
+            "base_currency_code": CURRENCY, "order_currency_code": CURRENCY, "global_currency_code": CURRENCY,
+            "store_currency_code": CURRENCY, "subtotal": round(subtotal, 2), "base_subtotal": round(subtotal, 2),
+            "tax_amount": round(tax, 2), "base_tax_amount": round(tax, 2), "shipping_amount": shipping,
+            "base_shipping_amount": shipping, "grand_total": grand, "base_grand_total": grand,
+            "total_qty": sum(wanted.values()), "items": lines, "comments": [],
+            "billing_address_id": record.get("billing_address_id")}, now)
+        record["items"] = [dict(i, qty_invoiced=float(i.get("qty_invoiced") or 0) + wanted.get(i["item_id"], 0))
+                           for i in record.get("items") or []]
+        record["total_invoiced"] = round(float(record.get("total_invoiced") or 0) + grand, 2)
+        record["total_paid"] = record["total_invoiced"] if body.get("capture") else record.get("total_paid", 0)
+        record["total_due"] = round(float(record.get("grand_total") or 0) - float(record.get("total_paid") or 0), 2)
+        _advance(record)
+        save(record, now)
+        return json_response(key)
+
+    @mroute(app, "GET", "/V1/invoices", resource=INVOICES)
+    async def search_invoices(request: Request) -> Response:
+        return search_response(request, tables["invoices"], SALES_SPEC)
+
+    @mroute(app, "GET", "/V1/invoices/{id}", resource=INVOICES)
+    async def get_invoice(id: int) -> Response:  # noqa: A002
+        record = tables["invoices"].get(id)
+        if record is None:
+            raise not_found('No such entity with %fieldName = %fieldValue', fieldName="id", fieldValue=id)
+        return json_response(public(record))
+
+    @mroute(app, "GET", "/V1/creditmemos", resource=CREDITMEMOS)
+    async def search_creditmemos(request: Request) -> Response:
+        return search_response(request, tables["creditmemos"], SALES_SPEC)
+
+    @mroute(app, "GET", "/V1/creditmemo/{id}", resource=CREDITMEMOS)
+    async def get_creditmemo(id: int) -> Response:  # noqa: A002
+        record = tables["creditmemos"].get(id)
+        if record is None:
+            raise not_found('No such entity with %fieldName = %fieldValue', fieldName="id", fieldValue=id)
+        return json_response(public(record))
+
+
+def _quantities(requested: Any, record: Record, done_field: str) -> dict[int, float]:
+    """order_item_id -> qty still open (all open quantities when no items are given)."""
+    open_qty = {}
+    for item in record.get("items") or []:
+        if item.get("parent_item_id"):
+            continue
+        left = float(item.get("qty_ordered") or 0) - float(item.get(done_field) or 0) - float(
+            item.get("qty_canceled") or 0)
+        if left > 0:
+            open_qty[item["item_id"]] = left
+    if not requested:
+        return open_qty
+    out = {}
+    for entry in requested:
+        item_id = int(entry.get("order_item_id") or 0)
+        qty = float(entry.get("qty") or 0)
+        if item_id not in open_qty or qty <= 0 or qty > open_qty[item_id]:
+            return {}
+        out[item_id] = qty
+    return out
+
+
+def _advance(record: Record) -> None:
+    """state/status after a shipment or invoice."""
+    items = [i for i in record.get("items") or [] if not i.get("parent_item_id")]
+    shipped = all(float(i.get("qty_shipped") or 0) >= float(i.get("qty_ordered") or 0) for i in items)
+    invoiced = all(float(i.get("qty_invoiced") or 0) >= float(i.get("qty_ordered") or 0) for i in items)
+    if shipped and invoiced:
+        record["state"] = record["status"] = "complete"
+    else:
+        record["state"] = record["status"] = "processing"
