@@ -28,8 +28,9 @@ def int_param(request: Request, name: str) -> int | None:
     try:
         return int(raw)
     except ValueError:
-        raise VendorError(422, "The given data was invalid.",
-                          body=validation_body({name: [f"The {name} must be an integer."]})) from None
+        raise VendorError(
+            422, "The given data was invalid.", body=validation_body({name: [f"The {name} must be an integer."]})
+        ) from None
 
 
 def int_list_param(request: Request, name: str) -> list[int] | None:
@@ -44,8 +45,11 @@ def int_list_param(request: Request, name: str) -> list[int] | None:
                 try:
                     out.append(int(part))
                 except ValueError:
-                    raise VendorError(422, "The given data was invalid.",
-                                      body=validation_body({name: [f"The {name} must be integers."]})) from None
+                    raise VendorError(
+                        422,
+                        "The given data was invalid.",
+                        body=validation_body({name: [f"The {name} must be integers."]}),
+                    ) from None
     return out
 
 
@@ -77,8 +81,11 @@ async def json_body(request: Request) -> Any:
 def validation_body(errors: dict[str, list[str]]) -> dict[str, Any]:
     """PlentyONE's validation failure: the error plus the failing fields."""
     return {
-        "error": {"class": "Plenty\\Exceptions\\ValidationException", "code": 422,
-                  "message": "The given data was invalid."},
+        "error": {
+            "class": "Plenty\\Exceptions\\ValidationException",
+            "code": 422,
+            "message": "The given data was invalid.",
+        },
         "validation_errors": errors,
     }
 

@@ -7,8 +7,14 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from sandbox.plenty.state import PlentyState
 
-VARIATION_RELATIONS = ("variationSalesPrices", "variationCategories", "variationAttributeValues",
-                       "variationClients", "variationBarcodes", "variationDefaultCategory")
+VARIATION_RELATIONS = (
+    "variationSalesPrices",
+    "variationCategories",
+    "variationAttributeValues",
+    "variationClients",
+    "variationBarcodes",
+    "variationDefaultCategory",
+)
 
 
 def variation(state: PlentyState, record: dict[str, Any], with_: set[str]) -> dict[str, Any]:
@@ -30,8 +36,11 @@ def item(state: PlentyState, record: dict[str, Any], with_: set[str]) -> dict[st
     out = dict(record)
     if "variations" in with_:
         variations = state.tables["variations"]
-        out["variations"] = [variation(state, variations.get(v), set()) for v in state.item_variations.get(
-            record["id"], []) if variations.get(v) is not None]
+        out["variations"] = [
+            variation(state, variations.get(v), set())
+            for v in state.item_variations.get(record["id"], [])
+            if variations.get(v) is not None
+        ]
     return out
 
 
@@ -50,8 +59,11 @@ def attribute(state: PlentyState, record: dict[str, Any], with_: set[str]) -> di
         out["attributeNames"] = record.get("attributeNames", [])
     if "values" in with_:
         values = state.tables["attribute_values"]
-        out["values"] = [attribute_value(values.get(v), {"names"}) for v in state.attribute_values.get(
-            record["id"], []) if values.get(v) is not None]
+        out["values"] = [
+            attribute_value(values.get(v), {"names"})
+            for v in state.attribute_values.get(record["id"], [])
+            if values.get(v) is not None
+        ]
     return out
 
 
@@ -91,6 +103,9 @@ def order(state: PlentyState, record: dict[str, Any], with_: set[str], add_items
         out.pop("orderItems", None)
     if "addresses" in with_:
         table = state.tables["addresses"]
-        out["addresses"] = [table.get(rel["addressId"]) for rel in record.get("addressRelations", [])
-                            if table.get(rel["addressId"]) is not None]
+        out["addresses"] = [
+            table.get(rel["addressId"])
+            for rel in record.get("addressRelations", [])
+            if table.get(rel["addressId"]) is not None
+        ]
     return out

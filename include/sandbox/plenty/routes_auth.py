@@ -35,8 +35,12 @@ async def _fields(request: Request) -> dict[str, Any]:
 
 
 def _token_body(token: IssuedToken) -> dict[str, Any]:
-    return {"token_type": "Bearer", "expires_in": token.expires_in, "access_token": token.access_token,
-            "refresh_token": token.refresh_token}
+    return {
+        "token_type": "Bearer",
+        "expires_in": token.expires_in,
+        "access_token": token.access_token,
+        "refresh_token": token.refresh_token,
+    }
 
 
 def register(app: FastAPI, state: PlentyState) -> None:

@@ -17,8 +17,21 @@ from sandbox.plenty.paging import envelope, page_params
 if TYPE_CHECKING:
     from sandbox.plenty.state import PlentyState
 
-DETAIL_FIELDS = ("name", "description", "description2", "shortDescription", "metaKeywords", "metaDescription",
-                 "nameUrl", "metaTitle", "position", "metaRobots", "canonicalLink", "image", "image2")
+DETAIL_FIELDS = (
+    "name",
+    "description",
+    "description2",
+    "shortDescription",
+    "metaKeywords",
+    "metaDescription",
+    "nameUrl",
+    "metaTitle",
+    "position",
+    "metaRobots",
+    "canonicalLink",
+    "image",
+    "image2",
+)
 MAX_LEVEL = 6
 
 
@@ -70,13 +83,23 @@ class CategoryWriter:
         category_id = categories.next_key()
         parent = body.get("parentCategoryId")
         stamp = iso(now)
-        record = {"id": category_id, "parentCategoryId": parent,
-                  "level": categories.get(parent)["level"] + 1 if parent is not None else 1,
-                  "type": body.get("type", "item"), "linklist": body.get("linklist", "Y"),
-                  "right": body.get("right", "all"), "sitemap": body.get("sitemap", "Y"), "hasChildren": False,
-                  "updatedAt": stamp, "details": [],
-                  "clients": [{"categoryId": category_id, "plentyId": c["plentyId"]}
-                              for c in body.get("clients") or [] if isinstance(c, dict) and "plentyId" in c]}
+        record = {
+            "id": category_id,
+            "parentCategoryId": parent,
+            "level": categories.get(parent)["level"] + 1 if parent is not None else 1,
+            "type": body.get("type", "item"),
+            "linklist": body.get("linklist", "Y"),
+            "right": body.get("right", "all"),
+            "sitemap": body.get("sitemap", "Y"),
+            "hasChildren": False,
+            "updatedAt": stamp,
+            "details": [],
+            "clients": [
+                {"categoryId": category_id, "plentyId": c["plentyId"]}
+                for c in body.get("clients") or []
+                if isinstance(c, dict) and "plentyId" in c
+            ],
+        }
         record["details"] = self._merge_details([], body.get("details") or [], category_id, stamp)
         categories.put(category_id, record, now)
         self._mark_parent(parent, now)
@@ -106,17 +129,30 @@ class CategoryWriter:
             categories.put(parent, dict(categories.get(parent), hasChildren=True), categories.updated_at(parent))
 
     @staticmethod
-    def _merge_details(old: list[dict[str, Any]], new: list[Any], category_id: int,
-                       stamp: str) -> list[dict[str, Any]]:
+    def _merge_details(old: list[dict[str, Any]], new: list[Any], category_id: int, stamp: str) -> list[dict[str, Any]]:
         by_key = {(d["lang"], d["plentyId"]): d for d in old}
         for detail in new:
             if not isinstance(detail, dict):
                 continue
             key = (detail.get("lang"), detail.get("plentyId"))
-            merged = dict(by_key.get(key, {"categoryId": category_id, "plentyId": key[1], "lang": key[0],
-                                           "name": "", "description": "", "shortDescription": "",
-                                           "metaKeywords": "", "metaDescription": "", "metaTitle": "",
-                                           "nameUrl": "", "position": 0}))
+            merged = dict(
+                by_key.get(
+                    key,
+                    {
+                        "categoryId": category_id,
+                        "plentyId": key[1],
+                        "lang": key[0],
+                        "name": "",
+                        "description": "",
+                        "shortDescription": "",
+                        "metaKeywords": "",
+                        "metaDescription": "",
+                        "metaTitle": "",
+                        "nameUrl": "",
+                        "position": 0,
+                    },
+                )
+            )
             merged.update({k: v for k, v in detail.items() if k in DETAIL_FIELDS})
             merged["updatedAt"] = stamp
             merged["updatedBy"] = "rest-user"

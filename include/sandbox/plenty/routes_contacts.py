@@ -17,13 +17,55 @@ from sandbox.plenty.paging import envelope, page_params
 if TYPE_CHECKING:
     from sandbox.plenty.state import PlentyState
 
-CONTACT_FIELDS = ("externalId", "number", "typeId", "firstName", "lastName", "gender", "title", "formOfAddress",
-                  "classId", "blocked", "rating", "bookAccount", "lang", "referrerId", "plentyId", "userId",
-                  "birthdayAt", "privatePhone", "privateFax", "privateMobile", "email", "secondaryEmail",
-                  "newsletterAllowanceAt", "valuta", "discountDays", "discountPercent")
-ADDRESS_FIELDS = ("gender", "name1", "name2", "name3", "name4", "address1", "address2", "address3", "address4",
-                  "postalCode", "town", "countryId", "stateId", "readOnly", "companyName", "taxIdNumber",
-                  "externalId", "title", "contactPerson")
+CONTACT_FIELDS = (
+    "externalId",
+    "number",
+    "typeId",
+    "firstName",
+    "lastName",
+    "gender",
+    "title",
+    "formOfAddress",
+    "classId",
+    "blocked",
+    "rating",
+    "bookAccount",
+    "lang",
+    "referrerId",
+    "plentyId",
+    "userId",
+    "birthdayAt",
+    "privatePhone",
+    "privateFax",
+    "privateMobile",
+    "email",
+    "secondaryEmail",
+    "newsletterAllowanceAt",
+    "valuta",
+    "discountDays",
+    "discountPercent",
+)
+ADDRESS_FIELDS = (
+    "gender",
+    "name1",
+    "name2",
+    "name3",
+    "name4",
+    "address1",
+    "address2",
+    "address3",
+    "address4",
+    "postalCode",
+    "town",
+    "countryId",
+    "stateId",
+    "readOnly",
+    "companyName",
+    "taxIdNumber",
+    "externalId",
+    "title",
+    "contactPerson",
+)
 OPTION_EMAIL, OPTION_PHONE = (2, 4), 4  # contact option (type, subtype) for e-mail; address option type phone
 ADDRESS_OPTION_EMAIL = 5
 
@@ -108,10 +150,30 @@ def register(app: FastAPI, state: PlentyState) -> None:  # noqa: C901
             raise invalid({"typeId": ["The type id field is required."]})
         now = time.time()
         contact_id = state.next_id("contacts")
-        record = {"id": contact_id, "externalId": "", "number": "", "typeId": 1, "firstName": "", "lastName": "",
-                  "email": "", "gender": "", "title": "", "formOfAddress": "", "classId": 1, "blocked": 0,
-                  "rating": 0, "bookAccount": "", "lang": "de", "referrerId": 1.0, "plentyId": 0, "userId": 0,
-                  "createdAt": iso(now), "updatedAt": iso(now), "privatePhone": "", "options": []}
+        record = {
+            "id": contact_id,
+            "externalId": "",
+            "number": "",
+            "typeId": 1,
+            "firstName": "",
+            "lastName": "",
+            "email": "",
+            "gender": "",
+            "title": "",
+            "formOfAddress": "",
+            "classId": 1,
+            "blocked": 0,
+            "rating": 0,
+            "bookAccount": "",
+            "lang": "de",
+            "referrerId": 1.0,
+            "plentyId": 0,
+            "userId": 0,
+            "createdAt": iso(now),
+            "updatedAt": iso(now),
+            "privatePhone": "",
+            "options": [],
+        }
         apply_contact(record, body)
         state.tables["contacts"].put(contact_id, record, now)
         state.index_contact(record)
@@ -159,7 +221,10 @@ def register(app: FastAPI, state: PlentyState) -> None:  # noqa: C901
     def apply_address(record: dict[str, Any], body: dict[str, Any]) -> dict[str, Any]:
         record.update({k: body[k] for k in ADDRESS_FIELDS if k in body and body[k] is not None})
         record["companyName"], record["firstName"], record["lastName"] = (
-            record.get("name1", ""), record.get("name2", ""), record.get("name3", ""))
+            record.get("name1", ""),
+            record.get("name2", ""),
+            record.get("name3", ""),
+        )
         record["street"], record["houseNumber"] = record.get("address1", ""), record.get("address2", "")
         if isinstance(body.get("options"), list):
             record["options"] = [o for o in body["options"] if isinstance(o, dict)]
@@ -179,12 +244,28 @@ def register(app: FastAPI, state: PlentyState) -> None:  # noqa: C901
         type_id = int_param(request, "typeId") or int(body.get("typeId") or 2)
         now = time.time()
         address_id = state.next_id("addresses")
-        record = {"id": address_id, "name1": "", "name2": "", "name3": "", "name4": "", "address1": "",
-                  "address2": "", "address3": "", "address4": "", "postalCode": "", "readOnly": False,
-                  "createdAt": iso(now), "updatedAt": iso(now), "email": "", "phone": "", "options": []}
+        record = {
+            "id": address_id,
+            "name1": "",
+            "name2": "",
+            "name3": "",
+            "name4": "",
+            "address1": "",
+            "address2": "",
+            "address3": "",
+            "address4": "",
+            "postalCode": "",
+            "readOnly": False,
+            "createdAt": iso(now),
+            "updatedAt": iso(now),
+            "email": "",
+            "phone": "",
+            "options": [],
+        }
         apply_address(record, body)
-        record["contactRelations"] = [{"contactId": contactId, "addressId": address_id, "typeId": type_id,
-                                       "isPrimary": True}]
+        record["contactRelations"] = [
+            {"contactId": contactId, "addressId": address_id, "typeId": type_id, "isPrimary": True}
+        ]
         state.tables["addresses"].put(address_id, record, now)
         state.contact_addresses.setdefault(contactId, []).append(address_id)
         contact = state.tables["contacts"].get(contactId)
@@ -197,13 +278,21 @@ def register(app: FastAPI, state: PlentyState) -> None:  # noqa: C901
             raise not_found("Contact", contact_id)
         return json_response(render.addresses_of(state, contact_id, type_id))
 
-    @vendor_route(app, "GET", "/rest/accounts/contacts/{contactId}/addresses",
-                  "/rest/accounts/contacts/{contactId}/addresses/{addressTypeId?}")
+    @vendor_route(
+        app,
+        "GET",
+        "/rest/accounts/contacts/{contactId}/addresses",
+        "/rest/accounts/contacts/{contactId}/addresses/{addressTypeId?}",
+    )
     async def addresses(request: Request, contactId: int) -> Response:  # noqa: N803
         return await list_addresses(request, contactId, None)
 
-    @vendor_route(app, "GET", "/rest/accounts/contacts/{contactId}/addresses/{addressTypeId}",
-                  "/rest/accounts/contacts/{contactId}/addresses/{addressTypeId?}")
+    @vendor_route(
+        app,
+        "GET",
+        "/rest/accounts/contacts/{contactId}/addresses/{addressTypeId}",
+        "/rest/accounts/contacts/{contactId}/addresses/{addressTypeId?}",
+    )
     async def addresses_of_type(request: Request, contactId: int, addressTypeId: int) -> Response:  # noqa: N803
         return await list_addresses(request, contactId, addressTypeId)
 

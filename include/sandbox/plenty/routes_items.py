@@ -17,16 +17,65 @@ from sandbox.plenty.paging import envelope, page_params
 if TYPE_CHECKING:
     from sandbox.plenty.state import PlentyState
 
-ITEM_FIELDS = ("position", "stockType", "storeSpecial", "ownerId", "manufacturerId", "producingCountryId",
-               "customsTariffNumber", "revenueAccount", "couponRestriction", "condition", "conditionApi",
-               "isSubscribable", "isShippingPackage", "flagOne", "flagTwo", "ageRestriction", "feedback",
-               "itemType", "free1", "free2", "free3", "free4")
-VARIATION_FIELDS = ("isActive", "number", "model", "externalId", "availability", "purchasePrice", "name",
-                    "weightG", "weightNetG", "widthMM", "lengthMM", "heightMM", "mainWarehouseId", "vatId",
-                    "position", "unitsContained", "minimumOrderQuantity", "maximumOrderQuantity",
-                    "intervalOrderQuantity", "customsTariffNumber", "releasedAt", "availableUntil")
-TEXT_FIELDS = ("name1", "name2", "name3", "shortDescription", "metaDescription", "description", "technicalData",
-               "urlPath", "keywords")
+ITEM_FIELDS = (
+    "position",
+    "stockType",
+    "storeSpecial",
+    "ownerId",
+    "manufacturerId",
+    "producingCountryId",
+    "customsTariffNumber",
+    "revenueAccount",
+    "couponRestriction",
+    "condition",
+    "conditionApi",
+    "isSubscribable",
+    "isShippingPackage",
+    "flagOne",
+    "flagTwo",
+    "ageRestriction",
+    "feedback",
+    "itemType",
+    "free1",
+    "free2",
+    "free3",
+    "free4",
+)
+VARIATION_FIELDS = (
+    "isActive",
+    "number",
+    "model",
+    "externalId",
+    "availability",
+    "purchasePrice",
+    "name",
+    "weightG",
+    "weightNetG",
+    "widthMM",
+    "lengthMM",
+    "heightMM",
+    "mainWarehouseId",
+    "vatId",
+    "position",
+    "unitsContained",
+    "minimumOrderQuantity",
+    "maximumOrderQuantity",
+    "intervalOrderQuantity",
+    "customsTariffNumber",
+    "releasedAt",
+    "availableUntil",
+)
+TEXT_FIELDS = (
+    "name1",
+    "name2",
+    "name3",
+    "shortDescription",
+    "metaDescription",
+    "description",
+    "technicalData",
+    "urlPath",
+    "keywords",
+)
 # the descriptions route names some text fields differently from the item's `texts`
 DESCRIPTION_NAMES = {"name": "name1", "previewDescription": "shortDescription", "metaKeywords": "keywords"}
 
@@ -86,32 +135,68 @@ class ItemWriter:
             if not isinstance(link, dict) or link.get("categoryId") not in categories:
                 errors.setdefault(f"{field}.{j}.categoryId", []).append("The selected category id is invalid.")
 
-    def new_variation(self, item_id: int, body: dict[str, Any], is_main: bool, main_id: int | None,
-                      now: float) -> dict[str, Any]:
+    def new_variation(
+        self, item_id: int, body: dict[str, Any], is_main: bool, main_id: int | None, now: float
+    ) -> dict[str, Any]:
         variation_id = self.state.next_id("variations", 1000)
         record: dict[str, Any] = {
-            "id": variation_id, "itemId": item_id, "isMain": is_main, "mainVariationId": main_id,
-            "position": 0, "isActive": True, "number": "", "model": "", "externalId": "", "availability": 1,
-            "purchasePrice": 0.0, "mainWarehouseId": 1, "name": "", "weightG": 0, "vatId": 0,
-            "unitsContained": 1, "createdAt": iso(now), "updatedAt": iso(now), "relatedUpdatedAt": iso(now),
+            "id": variation_id,
+            "itemId": item_id,
+            "isMain": is_main,
+            "mainVariationId": main_id,
+            "position": 0,
+            "isActive": True,
+            "number": "",
+            "model": "",
+            "externalId": "",
+            "availability": 1,
+            "purchasePrice": 0.0,
+            "mainWarehouseId": 1,
+            "name": "",
+            "weightG": 0,
+            "vatId": 0,
+            "unitsContained": 1,
+            "createdAt": iso(now),
+            "updatedAt": iso(now),
+            "relatedUpdatedAt": iso(now),
         }
         record.update({k: body[k] for k in VARIATION_FIELDS if k in body})
         stamp = iso(now)
         record["variationSalesPrices"] = [
-            {"variationId": variation_id, "salesPriceId": int(p.get("salesPriceId", 1)),
-             "price": float(p.get("price", 0)), "createdAt": stamp, "updatedAt": stamp}
-            for p in body.get("variationSalesPrices") or [] if isinstance(p, dict)]
+            {
+                "variationId": variation_id,
+                "salesPriceId": int(p.get("salesPriceId", 1)),
+                "price": float(p.get("price", 0)),
+                "createdAt": stamp,
+                "updatedAt": stamp,
+            }
+            for p in body.get("variationSalesPrices") or []
+            if isinstance(p, dict)
+        ]
         record["variationCategories"] = [
-            {"variationId": variation_id, "categoryId": int(c["categoryId"]), "position": int(c.get("position", 0)),
-             "isNeckermannPrimary": False}
-            for c in body.get("variationCategories") or [] if isinstance(c, dict)]
+            {
+                "variationId": variation_id,
+                "categoryId": int(c["categoryId"]),
+                "position": int(c.get("position", 0)),
+                "isNeckermannPrimary": False,
+            }
+            for c in body.get("variationCategories") or []
+            if isinstance(c, dict)
+        ]
         record["variationAttributeValues"] = [
-            {"variationId": variation_id, "attributeId": int(a.get("attributeId", 0)),
-             "valueId": int(a.get("valueId", 0))}
-            for a in body.get("variationAttributeValues") or [] if isinstance(a, dict)]
+            {
+                "variationId": variation_id,
+                "attributeId": int(a.get("attributeId", 0)),
+                "valueId": int(a.get("valueId", 0)),
+            }
+            for a in body.get("variationAttributeValues") or []
+            if isinstance(a, dict)
+        ]
         record["variationClients"] = [
             {"variationId": variation_id, "plentyId": int(c.get("plentyId", 0)), "createdAt": stamp}
-            for c in body.get("variationClients") or [] if isinstance(c, dict)]
+            for c in body.get("variationClients") or []
+            if isinstance(c, dict)
+        ]
         record["unit"] = body.get("unit") or {"unitId": 1, "content": 1}
         self.state.tables["variations"].put(variation_id, record, now)
         self.state.index_variation(record)
@@ -163,8 +248,9 @@ def register(app: FastAPI, state: PlentyState) -> None:  # noqa: C901 - one clos
             numbers: set[str] = set()
             for i, variation in enumerate(variations):
                 writer.check_number(variation.get("number"), None, f"variations.{i}.number", errors)
-                writer.check_categories(variation.get("variationCategories"), f"variations.{i}.variationCategories",
-                                        errors)
+                writer.check_categories(
+                    variation.get("variationCategories"), f"variations.{i}.variationCategories", errors
+                )
                 number = str(variation.get("number") or "")
                 if number and number in numbers:
                     errors.setdefault(f"variations.{i}.number", []).append("The variation number is duplicated.")
@@ -248,8 +334,7 @@ def register(app: FastAPI, state: PlentyState) -> None:  # noqa: C901 - one clos
         if related_from is not None:
             from sandbox.plenty.dates import parse_point
 
-            filters.append(lambda v: related_from <= parse_point(v["relatedUpdatedAt"])
-                           <= (related_to or float("inf")))
+            filters.append(lambda v: related_from <= parse_point(v["relatedUpdatedAt"]) <= (related_to or float("inf")))
         if filters:
             keys = [k for k in keys if all(f(table.get(k)) for f in filters)]
         return keys
@@ -391,8 +476,13 @@ def register(app: FastAPI, state: PlentyState) -> None:  # noqa: C901 - one clos
         if errors:
             raise invalid(errors)
         now = time.time()
-        price = {"variationId": variationId, "salesPriceId": body["salesPriceId"], "price": float(body["price"]),
-                 "createdAt": iso(now), "updatedAt": iso(now)}
+        price = {
+            "variationId": variationId,
+            "salesPriceId": body["salesPriceId"],
+            "price": float(body["price"]),
+            "createdAt": iso(now),
+            "updatedAt": iso(now),
+        }
         variation["variationSalesPrices"] = [*prices, price]
         variation["relatedUpdatedAt"] = iso(now)
         _stamp(state, "variations", variationId, variation, now)
@@ -431,8 +521,12 @@ def register(app: FastAPI, state: PlentyState) -> None:  # noqa: C901 - one clos
             errors["categoryId"] = ["The category is already linked to this variation."]
         if errors:
             raise invalid({k.replace("variationCategories.0.", ""): v for k, v in errors.items()})
-        link = {"variationId": variationId, "categoryId": body["categoryId"], "position": int(body.get("position", 0)),
-                "isNeckermannPrimary": False}
+        link = {
+            "variationId": variationId,
+            "categoryId": body["categoryId"],
+            "position": int(body.get("position", 0)),
+            "isNeckermannPrimary": False,
+        }
         variation["variationCategories"] = [*links, link]
         now = time.time()
         variation["relatedUpdatedAt"] = iso(now)
@@ -440,14 +534,33 @@ def register(app: FastAPI, state: PlentyState) -> None:  # noqa: C901 - one clos
         return json_response(link)
 
 
-
 def new_item(item_id: int, body: dict[str, Any], now: float) -> dict[str, Any]:
     item: dict[str, Any] = {
-        "id": item_id, "position": 0, "itemType": "default", "stockType": 0, "storeSpecial": 0, "ownerId": 0,
-        "manufacturerId": 0, "producingCountryId": 1, "mainVariationId": 0, "revenueAccount": 0,
-        "couponRestriction": 0, "condition": 0, "conditionApi": 0, "createdAt": iso(now), "updatedAt": iso(now),
-        "isSubscribable": False, "isSerialNumber": False, "isShippingPackage": False, "isShippableByAmazon": False,
-        "flagOne": 0, "flagTwo": 0, "ageRestriction": 0, "feedback": 0, "customsTariffNumber": "", "free1": "",
+        "id": item_id,
+        "position": 0,
+        "itemType": "default",
+        "stockType": 0,
+        "storeSpecial": 0,
+        "ownerId": 0,
+        "manufacturerId": 0,
+        "producingCountryId": 1,
+        "mainVariationId": 0,
+        "revenueAccount": 0,
+        "couponRestriction": 0,
+        "condition": 0,
+        "conditionApi": 0,
+        "createdAt": iso(now),
+        "updatedAt": iso(now),
+        "isSubscribable": False,
+        "isSerialNumber": False,
+        "isShippingPackage": False,
+        "isShippableByAmazon": False,
+        "flagOne": 0,
+        "flagTwo": 0,
+        "ageRestriction": 0,
+        "feedback": 0,
+        "customsTariffNumber": "",
+        "free1": "",
         "texts": [],
     }
     item.update({k: body[k] for k in ITEM_FIELDS if k in body})

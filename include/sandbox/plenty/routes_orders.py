@@ -19,8 +19,20 @@ if TYPE_CHECKING:
     from sandbox.plenty.state import PlentyState
 
 ITEM_TYPE_VARIATION = 1
-ORDER_ITEM_FIELDS = ("typeId", "referrerId", "itemVariationId", "quantity", "orderItemName", "shippingProfileId",
-                     "countryVatId", "vatField", "vatRate", "position", "warehouseId", "attributeValues")
+ORDER_ITEM_FIELDS = (
+    "typeId",
+    "referrerId",
+    "itemVariationId",
+    "quantity",
+    "orderItemName",
+    "shippingProfileId",
+    "countryVatId",
+    "vatField",
+    "vatRate",
+    "position",
+    "warehouseId",
+    "attributeValues",
+)
 
 
 def _date(request: Request, name: str) -> float | None:
@@ -58,8 +70,7 @@ class OrderWriter:
             if not isinstance(item.get("quantity"), int | float):
                 errors[f"{prefix}.quantity"] = ["The order items quantity field is required."]
             if item.get("typeId") == ITEM_TYPE_VARIATION and item.get("itemVariationId") not in variations:
-                errors[f"{prefix}.itemVariationId"] = [
-                    f"The selected orderItems.{i}.itemVariationId is invalid."]
+                errors[f"{prefix}.itemVariationId"] = [f"The selected orderItems.{i}.itemVariationId is invalid."]
             for j, amount in enumerate(item.get("amounts") or []):
                 if not isinstance(amount, dict) or not amount.get("currency"):
                     errors[f"{prefix}.amounts.{j}.currency"] = ["The currency field is required."]
@@ -81,9 +92,20 @@ class OrderWriter:
         return body
 
     def new_item(self, order_id: int, item_id: int, item: dict[str, Any], stamp: str) -> dict[str, Any]:
-        record: dict[str, Any] = {"id": item_id, "orderId": order_id, "referrerId": 1.0, "itemVariationId": 0,
-                                  "quantity": 0.0, "orderItemName": "", "vatRate": 0.0, "position": 0,
-                                  "createdAt": stamp, "updatedAt": stamp, "properties": [], "references": []}
+        record: dict[str, Any] = {
+            "id": item_id,
+            "orderId": order_id,
+            "referrerId": 1.0,
+            "itemVariationId": 0,
+            "quantity": 0.0,
+            "orderItemName": "",
+            "vatRate": 0.0,
+            "position": 0,
+            "createdAt": stamp,
+            "updatedAt": stamp,
+            "properties": [],
+            "references": [],
+        }
         record.update({k: item[k] for k in ORDER_ITEM_FIELDS if k in item and item[k] is not None})
         record["amounts"] = [dict(a) for a in item.get("amounts") or [] if isinstance(a, dict)]
         return record
@@ -104,15 +126,22 @@ class OrderWriter:
         if isinstance(body.get("addressRelations"), list):
             rels = {r["typeId"]: r for r in record.get("addressRelations", [])}
             for rel in body["addressRelations"]:
-                rels[rel.get("typeId", 1)] = {"orderId": order_id, "typeId": rel.get("typeId", 1),
-                                              "addressId": rel["addressId"]}
+                rels[rel.get("typeId", 1)] = {
+                    "orderId": order_id,
+                    "typeId": rel.get("typeId", 1),
+                    "addressId": rel["addressId"],
+                }
             record["addressRelations"] = list(rels.values())
         if isinstance(body.get("relations"), list):
             rels = {(r["referenceType"], r["relation"]): r for r in record.get("relations", [])}
             for rel in body["relations"]:
                 key = (rel.get("referenceType", "contact"), rel.get("relation", "receiver"))
-                rels[key] = {"orderId": order_id, "referenceType": key[0], "referenceId": rel.get("referenceId"),
-                             "relation": key[1]}
+                rels[key] = {
+                    "orderId": order_id,
+                    "referenceType": key[0],
+                    "referenceId": rel.get("referenceId"),
+                    "relation": key[1],
+                }
             record["relations"] = list(rels.values())
         if isinstance(body.get("orderItems"), list):
             items = {i["id"]: i for i in record.get("orderItems", [])}
@@ -149,8 +178,11 @@ def register(app: FastAPI, state: PlentyState) -> None:  # noqa: C901
             filters.append(lambda o: o["id"] in wanted_ids)
         contact = int_param(request, "contactId")
         if contact is not None:
-            filters.append(lambda o: any(r["referenceType"] == "contact" and r["referenceId"] == contact
-                                         for r in o.get("relations", [])))
+            filters.append(
+                lambda o: any(
+                    r["referenceType"] == "contact" and r["referenceId"] == contact for r in o.get("relations", [])
+                )
+            )
         types = int_list_param(request, "orderType")
         if types is not None:
             wanted_types = set(types)
@@ -192,8 +224,9 @@ def register(app: FastAPI, state: PlentyState) -> None:  # noqa: C901
         page, size = page_params(int_param(request, "page"), int_param(request, "itemsPerPage"))
         with_ = with_values(request)
         add_items = bool_param(request, "addOrderItems")
-        return json_response(envelope(keys, page, size, lambda k: render.order(
-            state, table.get(k), with_, add_items is not False)))
+        return json_response(
+            envelope(keys, page, size, lambda k: render.order(state, table.get(k), with_, add_items is not False))
+        )
 
     @vendor_route(app, "POST", "/rest/orders")
     async def create_order(request: Request) -> Response:
@@ -203,11 +236,27 @@ def register(app: FastAPI, state: PlentyState) -> None:  # noqa: C901
         stamp = iso(now)
         order_id = state.next_id("orders")
         record: dict[str, Any] = {
-            "id": order_id, "typeId": body["typeId"], "statusId": 3.0, "statusName": STATUS_NAMES[3.0],
-            "ownerId": 0, "referrerId": 1.0, "createdAt": stamp, "updatedAt": stamp, "plentyId": body["plentyId"],
-            "locationId": 1, "roundTotalsOnly": False, "numberOfDecimals": 2, "lockStatus": "unlocked",
-            "isLocked": False, "hasTaxRelevantDocuments": False, "hasDeliveryOrders": False, "orderItems": [],
-            "properties": [], "addressRelations": [], "relations": [], "amounts": [],
+            "id": order_id,
+            "typeId": body["typeId"],
+            "statusId": 3.0,
+            "statusName": STATUS_NAMES[3.0],
+            "ownerId": 0,
+            "referrerId": 1.0,
+            "createdAt": stamp,
+            "updatedAt": stamp,
+            "plentyId": body["plentyId"],
+            "locationId": 1,
+            "roundTotalsOnly": False,
+            "numberOfDecimals": 2,
+            "lockStatus": "unlocked",
+            "isLocked": False,
+            "hasTaxRelevantDocuments": False,
+            "hasDeliveryOrders": False,
+            "orderItems": [],
+            "properties": [],
+            "addressRelations": [],
+            "relations": [],
+            "amounts": [],
             "dates": [{"orderId": order_id, "typeId": 2, "date": stamp}],
         }
         writer.apply(record, {k: v for k, v in body.items() if k != "plentyId"}, stamp)

@@ -96,13 +96,24 @@ def register(app: FastAPI, state: PlentyState) -> None:
         for one in corrections:
             key = stock_key(one["variationId"], warehouseId)
             old = table.get(key) or {
-                "itemId": variations.get(one["variationId"])["itemId"], "variationId": one["variationId"],
-                "warehouseId": warehouseId, "stockPhysical": 0.0, "reservedStock": 0.0, "reservedEbay": 0.0,
-                "reorderDelta": 0.0, "stockNet": 0.0, "reordered": 0, "warehousePriority": 0, "reservedBundle": 0.0,
-                "averagePurchasePrice": 0.0, "averageSale": 0.0}
+                "itemId": variations.get(one["variationId"])["itemId"],
+                "variationId": one["variationId"],
+                "warehouseId": warehouseId,
+                "stockPhysical": 0.0,
+                "reservedStock": 0.0,
+                "reservedEbay": 0.0,
+                "reorderDelta": 0.0,
+                "stockNet": 0.0,
+                "reordered": 0,
+                "warehousePriority": 0,
+                "reservedBundle": 0.0,
+                "averagePurchasePrice": 0.0,
+                "averageSale": 0.0,
+            }
             physical = float(one["quantity"])  # a correction sets the physical stock to the counted quantity
-            record = dict(old, stockPhysical=physical, stockNet=physical - float(old.get("reservedStock", 0)),
-                          updatedAt=iso(now))
+            record = dict(
+                old, stockPhysical=physical, stockNet=physical - float(old.get("reservedStock", 0)), updatedAt=iso(now)
+            )
             table.put(key, record, now)
             changed.append(record)
             state.stock_corrections += 1

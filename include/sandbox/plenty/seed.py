@@ -24,8 +24,13 @@ if TYPE_CHECKING:
 PLENTY_IDS = {"default": 1000, "de": 1001, "fr": 1002}  # one PlentyONE client (plentyId) per store
 VARIATION_OFFSET = 1000
 ITEM_OFFSET = 100
-STATUS_NAMES = {3.0: "Waiting for payment", 5.0: "Cleared for shipping", 7.0: "Outgoing items booked",
-                8.0: "Cancelled", 9.0: "Return"}
+STATUS_NAMES = {
+    3.0: "Waiting for payment",
+    5.0: "Cleared for shipping",
+    7.0: "Outgoing items booked",
+    8.0: "Cancelled",
+    9.0: "Return",
+}
 ORDER_STATUS = {"pending": 3.0, "processing": 5.0, "complete": 7.0, "canceled": 8.0, "closed": 9.0}
 
 
@@ -48,25 +53,62 @@ def populate(state: PlentyState, world: World) -> None:
 
 def _warehouses(state: PlentyState, world: World) -> None:
     state.tables["warehouses"].load(
-        (w.id, {"id": w.id, "name": w.name, "typeId": 0, "allocationReferrerId": 0, "isInventoryModeActive": False,
-                "logisticsType": "own", "note": "", "repairWarehouseId": 0, "storageLocationType": "none",
-                "countryId": COUNTRY_IDS.get(w.country, 1), "sourceCode": w.code}, world.anchor)
-        for w in world.warehouses)
+        (
+            w.id,
+            {
+                "id": w.id,
+                "name": w.name,
+                "typeId": 0,
+                "allocationReferrerId": 0,
+                "isInventoryModeActive": False,
+                "logisticsType": "own",
+                "note": "",
+                "repairWarehouseId": 0,
+                "storageLocationType": "none",
+                "countryId": COUNTRY_IDS.get(w.country, 1),
+                "sourceCode": w.code,
+            },
+            world.anchor,
+        )
+        for w in world.warehouses
+    )
 
 
 def _categories(state: PlentyState, world: World) -> None:
     rows = []
     for category in world.categories:
         stamp = iso(category.updated_at)
-        details = [{"categoryId": category.id, "plentyId": PLENTY_IDS.get(store.code, 1000), "lang": store.language,
-                    "name": category.names.get(store.locale, ""), "description": "", "shortDescription": "",
-                    "metaKeywords": "", "metaDescription": "", "metaTitle": category.names.get(store.locale, ""),
-                    "nameUrl": _slug(category.names.get(store.locale, "")), "position": category.position,
-                    "updatedAt": stamp, "updatedBy": "sandbox"} for store in world.stores]
-        record = {"id": category.id, "parentCategoryId": category.parent_id or None, "level": category.level + 1,
-                  "type": "item", "linklist": "Y", "right": "all", "sitemap": "Y",
-                  "hasChildren": bool(category.children), "updatedAt": stamp, "details": details,
-                  "clients": [{"categoryId": category.id, "plentyId": p} for p in PLENTY_IDS.values()]}
+        details = [
+            {
+                "categoryId": category.id,
+                "plentyId": PLENTY_IDS.get(store.code, 1000),
+                "lang": store.language,
+                "name": category.names.get(store.locale, ""),
+                "description": "",
+                "shortDescription": "",
+                "metaKeywords": "",
+                "metaDescription": "",
+                "metaTitle": category.names.get(store.locale, ""),
+                "nameUrl": _slug(category.names.get(store.locale, "")),
+                "position": category.position,
+                "updatedAt": stamp,
+                "updatedBy": "sandbox",
+            }
+            for store in world.stores
+        ]
+        record = {
+            "id": category.id,
+            "parentCategoryId": category.parent_id or None,
+            "level": category.level + 1,
+            "type": "item",
+            "linklist": "Y",
+            "right": "all",
+            "sitemap": "Y",
+            "hasChildren": bool(category.children),
+            "updatedAt": stamp,
+            "details": details,
+            "clients": [{"categoryId": category.id, "plentyId": p} for p in PLENTY_IDS.values()],
+        }
         rows.append((category.id, record, category.updated_at))
     state.tables["categories"].load(rows)
 
@@ -77,24 +119,58 @@ def _attributes(state: PlentyState, world: World) -> None:
         if attribute.frontend_input not in ("select", "multiselect"):
             continue
         stamp = iso(attribute.updated_at)
-        attributes.append((attribute.id, {
-            "id": attribute.id, "backendName": attribute.code, "position": attribute.position,
-            "isSurchargePercental": False, "isLinkableToImage": False, "amazonAttribute": "", "fruugoAttribute": "",
-            "pixmaniaAttribute": 0, "ottoAttribute": "", "googleShoppingAttribute": "", "neckermannAtEpAttribute": 0,
-            "typeOfSelectionInOnlineStore": "dropdown", "laRedouteAttribute": 0, "isGroupable": False,
-            "updatedAt": stamp,
-            "attributeNames": [{"attributeId": attribute.id, "lang": lang, "name": label}
-                               for lang, label in attribute.labels.items()],
-        }, attribute.updated_at))
+        attributes.append(
+            (
+                attribute.id,
+                {
+                    "id": attribute.id,
+                    "backendName": attribute.code,
+                    "position": attribute.position,
+                    "isSurchargePercental": False,
+                    "isLinkableToImage": False,
+                    "amazonAttribute": "",
+                    "fruugoAttribute": "",
+                    "pixmaniaAttribute": 0,
+                    "ottoAttribute": "",
+                    "googleShoppingAttribute": "",
+                    "neckermannAtEpAttribute": 0,
+                    "typeOfSelectionInOnlineStore": "dropdown",
+                    "laRedouteAttribute": 0,
+                    "isGroupable": False,
+                    "updatedAt": stamp,
+                    "attributeNames": [
+                        {"attributeId": attribute.id, "lang": lang, "name": label}
+                        for lang, label in attribute.labels.items()
+                    ],
+                },
+                attribute.updated_at,
+            )
+        )
         for option in attribute.options:
-            values.append((option.id, {
-                "id": option.id, "attributeId": attribute.id, "backendName": option.labels.get("en", str(option.id)),
-                "position": option.sort_order, "image": "", "comment": "", "amazonValue": "", "ottoValue": "",
-                "neckermannAtEpValue": "", "laRedouteValue": "", "tracdelightValue": "", "percentageDistribution": 0,
-                "updatedAt": stamp,
-                "valueNames": [{"valueId": option.id, "lang": lang, "name": label}
-                               for lang, label in option.labels.items()],
-            }, attribute.updated_at))
+            values.append(
+                (
+                    option.id,
+                    {
+                        "id": option.id,
+                        "attributeId": attribute.id,
+                        "backendName": option.labels.get("en", str(option.id)),
+                        "position": option.sort_order,
+                        "image": "",
+                        "comment": "",
+                        "amazonValue": "",
+                        "ottoValue": "",
+                        "neckermannAtEpValue": "",
+                        "laRedouteValue": "",
+                        "tracdelightValue": "",
+                        "percentageDistribution": 0,
+                        "updatedAt": stamp,
+                        "valueNames": [
+                            {"valueId": option.id, "lang": lang, "name": label} for lang, label in option.labels.items()
+                        ],
+                    },
+                    attribute.updated_at,
+                )
+            )
     state.tables["attributes"].load(attributes)
     state.tables["attribute_values"].load(values)
 
@@ -110,8 +186,9 @@ def _catalog(state: PlentyState, world: World) -> None:
         updated = max(p.updated_at for p in members)
         items.append((item_id_for(product), _item(product, world, updated), updated))
         for member in members:
-            variations.append((variation_id_for(member), _variation(member, product, option_attribute),
-                               member.updated_at))
+            variations.append(
+                (variation_id_for(member), _variation(member, product, option_attribute), member.updated_at)
+            )
     for level in world.stock:
         product = world.products_by_sku.get(level.sku)
         if product is None or not product.in_plenty:
@@ -121,30 +198,77 @@ def _catalog(state: PlentyState, world: World) -> None:
             continue
         variation_id = variation_id_for(product)
         reserved = min(level.quantity, level.quantity // 20)
-        stock.append((stock_key(variation_id, level.warehouse.id), {
-            "itemId": item_id_for(root), "variationId": variation_id, "warehouseId": level.warehouse.id,
-            "stockPhysical": float(level.quantity), "reservedStock": float(reserved), "reservedEbay": 0.0,
-            "reorderDelta": 0.0, "stockNet": float(level.quantity - reserved), "reordered": 0,
-            "warehousePriority": 0, "reservedBundle": 0.0, "averagePurchasePrice": round(product.price * 0.55, 2),
-            "averageSale": 0.0, "updatedAt": iso(level.updated_at),
-        }, level.updated_at))
+        stock.append(
+            (
+                stock_key(variation_id, level.warehouse.id),
+                {
+                    "itemId": item_id_for(root),
+                    "variationId": variation_id,
+                    "warehouseId": level.warehouse.id,
+                    "stockPhysical": float(level.quantity),
+                    "reservedStock": float(reserved),
+                    "reservedEbay": 0.0,
+                    "reorderDelta": 0.0,
+                    "stockNet": float(level.quantity - reserved),
+                    "reordered": 0,
+                    "warehousePriority": 0,
+                    "reservedBundle": 0.0,
+                    "averagePurchasePrice": round(product.price * 0.55, 2),
+                    "averageSale": 0.0,
+                    "updatedAt": iso(level.updated_at),
+                },
+                level.updated_at,
+            )
+        )
     state.tables["items"].load(items)
     state.tables["variations"].load(variations)
     state.tables["stock"].load(stock)
 
 
 def _item(product: Product, world: World, updated: float) -> dict[str, Any]:
-    texts = [{"lang": store.language, "name1": product.names.get(store.locale, product.sku), "name2": "",
-              "name3": "", "shortDescription": "", "metaDescription": "",
-              "description": product.descriptions.get(store.locale, ""), "technicalData": "",
-              "urlPath": _slug(product.names.get(store.locale, product.sku)), "keywords": ""}
-             for store in world.stores]
-    return {"id": item_id_for(product), "position": 0, "itemType": "default", "stockType": 0, "storeSpecial": 0,
-            "ownerId": 0, "manufacturerId": 0, "producingCountryId": 1, "mainVariationId": variation_id_for(product),
-            "revenueAccount": 0, "couponRestriction": 0, "condition": 0, "conditionApi": 0,
-            "createdAt": iso(product.created_at), "updatedAt": iso(updated), "isSubscribable": False,
-            "isSerialNumber": False, "isShippingPackage": False, "isShippableByAmazon": False, "flagOne": 0,
-            "flagTwo": 0, "ageRestriction": 0, "feedback": 0, "customsTariffNumber": "", "free1": "", "texts": texts}
+    texts = [
+        {
+            "lang": store.language,
+            "name1": product.names.get(store.locale, product.sku),
+            "name2": "",
+            "name3": "",
+            "shortDescription": "",
+            "metaDescription": "",
+            "description": product.descriptions.get(store.locale, ""),
+            "technicalData": "",
+            "urlPath": _slug(product.names.get(store.locale, product.sku)),
+            "keywords": "",
+        }
+        for store in world.stores
+    ]
+    return {
+        "id": item_id_for(product),
+        "position": 0,
+        "itemType": "default",
+        "stockType": 0,
+        "storeSpecial": 0,
+        "ownerId": 0,
+        "manufacturerId": 0,
+        "producingCountryId": 1,
+        "mainVariationId": variation_id_for(product),
+        "revenueAccount": 0,
+        "couponRestriction": 0,
+        "condition": 0,
+        "conditionApi": 0,
+        "createdAt": iso(product.created_at),
+        "updatedAt": iso(updated),
+        "isSubscribable": False,
+        "isSerialNumber": False,
+        "isShippingPackage": False,
+        "isShippableByAmazon": False,
+        "flagOne": 0,
+        "flagTwo": 0,
+        "ageRestriction": 0,
+        "feedback": 0,
+        "customsTariffNumber": "",
+        "free1": "",
+        "texts": texts,
+    }
 
 
 def _variation(product: Product, root: Product, option_attribute: dict[int, int]) -> dict[str, Any]:
@@ -152,21 +276,48 @@ def _variation(product: Product, root: Product, option_attribute: dict[int, int]
     is_main = product.id == root.id
     stamp = iso(product.updated_at)
     return {
-        "id": variation_id, "itemId": item_id_for(root), "isMain": is_main,
-        "mainVariationId": None if is_main else variation_id_for(root), "position": 0,
-        "isActive": product.status == 1, "number": product.sku, "model": "", "externalId": str(product.id),
-        "availability": 1, "purchasePrice": round(product.price * 0.55, 2), "mainWarehouseId": 1,
-        "name": product.names.get("en", ""), "weightG": int(product.weight * 1000), "vatId": 0, "unitsContained": 1,
-        "createdAt": iso(product.created_at), "updatedAt": stamp, "relatedUpdatedAt": stamp,
+        "id": variation_id,
+        "itemId": item_id_for(root),
+        "isMain": is_main,
+        "mainVariationId": None if is_main else variation_id_for(root),
+        "position": 0,
+        "isActive": product.status == 1,
+        "number": product.sku,
+        "model": "",
+        "externalId": str(product.id),
+        "availability": 1,
+        "purchasePrice": round(product.price * 0.55, 2),
+        "mainWarehouseId": 1,
+        "name": product.names.get("en", ""),
+        "weightG": int(product.weight * 1000),
+        "vatId": 0,
+        "unitsContained": 1,
+        "createdAt": iso(product.created_at),
+        "updatedAt": stamp,
+        "relatedUpdatedAt": stamp,
         "unit": {"unitId": 1, "content": 1},
-        "variationSalesPrices": [{"variationId": variation_id, "salesPriceId": 1, "price": product.price,
-                                  "createdAt": iso(product.created_at), "updatedAt": stamp}],
-        "variationCategories": [{"variationId": variation_id, "categoryId": c, "position": i,
-                                 "isNeckermannPrimary": False} for i, c in enumerate(root.category_ids)],
-        "variationAttributeValues": [{"variationId": variation_id, "attributeId": option_attribute[o], "valueId": o}
-                                     for o in product.attribute_values.values() if o in option_attribute],
-        "variationClients": [{"variationId": variation_id, "plentyId": p, "createdAt": iso(product.created_at)}
-                             for p in PLENTY_IDS.values()],
+        "variationSalesPrices": [
+            {
+                "variationId": variation_id,
+                "salesPriceId": 1,
+                "price": product.price,
+                "createdAt": iso(product.created_at),
+                "updatedAt": stamp,
+            }
+        ],
+        "variationCategories": [
+            {"variationId": variation_id, "categoryId": c, "position": i, "isNeckermannPrimary": False}
+            for i, c in enumerate(root.category_ids)
+        ],
+        "variationAttributeValues": [
+            {"variationId": variation_id, "attributeId": option_attribute[o], "valueId": o}
+            for o in product.attribute_values.values()
+            if o in option_attribute
+        ],
+        "variationClients": [
+            {"variationId": variation_id, "plentyId": p, "createdAt": iso(product.created_at)}
+            for p in PLENTY_IDS.values()
+        ],
         "variationBarcodes": [{"variationId": variation_id, "barcodeId": 1, "code": product.ean}],
     }
 
@@ -180,23 +331,46 @@ def _contacts(state: PlentyState, world: World) -> None:
             continue
         contact_id = customer.id
         stamp = iso(customer.updated_at)
-        contacts.append((contact_id, {
-            "id": contact_id, "externalId": str(customer.id), "number": f"C{customer.id:06d}", "typeId": 1,
-            "firstName": customer.firstname, "lastName": customer.lastname,
-            "fullName": f"{customer.firstname} {customer.lastname}", "email": customer.email, "secondaryEmail": "",
-            "gender": {1: "male", 2: "female"}.get(customer.gender, ""), "title": "", "formOfAddress": "",
-            "classId": customer.group_id, "blocked": 0, "rating": 0, "bookAccount": "",
-            "lang": customer.store.language, "referrerId": 1.0, "plentyId": PLENTY_IDS[customer.store.code],
-            "userId": 0, "birthdayAt": customer.dob or "", "createdAt": iso(customer.created_at), "updatedAt": stamp,
-            "privatePhone": customer.addresses[0].telephone if customer.addresses else "",
-            "options": [{"typeId": 2, "subTypeId": 4, "value": customer.email, "priority": 0}],
-        }, customer.updated_at))
+        contacts.append(
+            (
+                contact_id,
+                {
+                    "id": contact_id,
+                    "externalId": str(customer.id),
+                    "number": f"C{customer.id:06d}",
+                    "typeId": 1,
+                    "firstName": customer.firstname,
+                    "lastName": customer.lastname,
+                    "fullName": f"{customer.firstname} {customer.lastname}",
+                    "email": customer.email,
+                    "secondaryEmail": "",
+                    "gender": {1: "male", 2: "female"}.get(customer.gender, ""),
+                    "title": "",
+                    "formOfAddress": "",
+                    "classId": customer.group_id,
+                    "blocked": 0,
+                    "rating": 0,
+                    "bookAccount": "",
+                    "lang": customer.store.language,
+                    "referrerId": 1.0,
+                    "plentyId": PLENTY_IDS[customer.store.code],
+                    "userId": 0,
+                    "birthdayAt": customer.dob or "",
+                    "createdAt": iso(customer.created_at),
+                    "updatedAt": stamp,
+                    "privatePhone": customer.addresses[0].telephone if customer.addresses else "",
+                    "options": [{"typeId": 2, "subTypeId": 4, "value": customer.email, "priority": 0}],
+                },
+                customer.updated_at,
+            )
+        )
         for address in customer.addresses:
             types = [t for t, flag in ((1, address.default_billing), (2, address.default_shipping)) if flag] or [2]
             address_ids[(contact_id, address.id)] = next_address
             record = _address(next_address, address, customer.email, customer.created_at, customer.updated_at)
-            record["contactRelations"] = [{"contactId": contact_id, "addressId": next_address, "typeId": t,
-                                           "isPrimary": True} for t in types]
+            record["contactRelations"] = [
+                {"contactId": contact_id, "addressId": next_address, "typeId": t, "isPrimary": True} for t in types
+            ]
             addresses.append((next_address, record, customer.updated_at))
             next_address += 1
     state.tables["contacts"].load(contacts)
@@ -210,13 +384,30 @@ def _address(address_id: int, address: Address, email: str, created: float, upda
     if not number.isdigit():
         name, number = street, ""
     return {
-        "id": address_id, "gender": "", "name1": address.company or "", "name2": address.firstname,
-        "name3": address.lastname, "name4": "", "address1": name, "address2": number,
-        "address3": address.street[1] if len(address.street) > 1 else "", "address4": "",
-        "postalCode": address.postcode, "town": address.city, "countryId": COUNTRY_IDS.get(address.country_id, 1),
-        "readOnly": False, "companyName": address.company or "", "firstName": address.firstname,
-        "lastName": address.lastname, "street": name, "houseNumber": number, "additional": "",
-        "createdAt": iso(created), "updatedAt": iso(updated), "email": email, "phone": address.telephone,
+        "id": address_id,
+        "gender": "",
+        "name1": address.company or "",
+        "name2": address.firstname,
+        "name3": address.lastname,
+        "name4": "",
+        "address1": name,
+        "address2": number,
+        "address3": address.street[1] if len(address.street) > 1 else "",
+        "address4": "",
+        "postalCode": address.postcode,
+        "town": address.city,
+        "countryId": COUNTRY_IDS.get(address.country_id, 1),
+        "readOnly": False,
+        "companyName": address.company or "",
+        "firstName": address.firstname,
+        "lastName": address.lastname,
+        "street": name,
+        "houseNumber": number,
+        "additional": "",
+        "createdAt": iso(created),
+        "updatedAt": iso(updated),
+        "email": email,
+        "phone": address.telephone,
         "options": [{"typeId": 5, "value": email}, {"typeId": 4, "value": address.telephone}],
     }
 
@@ -227,8 +418,9 @@ def _orders(state: PlentyState, world: World) -> None:
     for order in world.orders:
         if order.id % 4:
             continue
-        ids = [VARIATION_OFFSET + world.products_by_sku[i.sku].id for i in order.items
-               if i.sku in world.products_by_sku]
+        ids = [
+            VARIATION_OFFSET + world.products_by_sku[i.sku].id for i in order.items if i.sku in world.products_by_sku
+        ]
         if len(ids) != len(order.items) or any(v not in variations for v in ids):
             continue
         rows.append((order.id, _order(state, order, ids), order.updated_at))
@@ -241,39 +433,88 @@ def _order(state: PlentyState, order: Order, variation_ids: list[int]) -> dict[s
     items = []
     for position, (item, variation_id) in enumerate(zip(order.items, variation_ids, strict=True)):
         gross = round(item.price * (1 + item.tax_percent / 100), 2)
-        items.append({
-            "id": order.id * 100 + position + 1, "orderId": order.id, "typeId": 1, "referrerId": 1.0,
-            "itemVariationId": variation_id, "quantity": float(item.qty), "orderItemName": item.name,
-            "shippingProfileId": 6, "countryVatId": 1, "vatField": 0, "vatRate": item.tax_percent,
-            "position": position, "warehouseId": 1, "createdAt": created, "updatedAt": updated,
-            "amounts": [{"isSystemCurrency": True, "currency": "EUR", "exchangeRate": 1.0,
-                         "priceOriginalGross": gross, "priceGross": gross, "priceNet": item.price,
-                         "surcharge": 0.0, "discount": 0.0, "isPercentage": False}],
-            "properties": [], "references": [],
-        })
+        items.append(
+            {
+                "id": order.id * 100 + position + 1,
+                "orderId": order.id,
+                "typeId": 1,
+                "referrerId": 1.0,
+                "itemVariationId": variation_id,
+                "quantity": float(item.qty),
+                "orderItemName": item.name,
+                "shippingProfileId": 6,
+                "countryVatId": 1,
+                "vatField": 0,
+                "vatRate": item.tax_percent,
+                "position": position,
+                "warehouseId": 1,
+                "createdAt": created,
+                "updatedAt": updated,
+                "amounts": [
+                    {
+                        "isSystemCurrency": True,
+                        "currency": "EUR",
+                        "exchangeRate": 1.0,
+                        "priceOriginalGross": gross,
+                        "priceGross": gross,
+                        "priceNet": item.price,
+                        "surcharge": 0.0,
+                        "discount": 0.0,
+                        "isPercentage": False,
+                    }
+                ],
+                "properties": [],
+                "references": [],
+            }
+        )
     contact_id = order.customer_id if order.customer_id and order.customer_id in state.tables["contacts"] else 0
     relations = []
     address_relations = []
     if contact_id:
-        relations.append({"orderId": order.id, "referenceType": "contact", "referenceId": contact_id,
-                          "relation": "receiver"})
+        relations.append(
+            {"orderId": order.id, "referenceType": "contact", "referenceId": contact_id, "relation": "receiver"}
+        )
         for type_id, address in ((1, order.billing), (2, order.shipping)):
             address_id = state.seed_address_ids.get((contact_id, address.id))
             if address_id:
                 address_relations.append({"orderId": order.id, "typeId": type_id, "addressId": address_id})
     return {
-        "id": order.id, "typeId": 1, "statusId": status, "statusName": STATUS_NAMES.get(status, ""), "ownerId": 0,
-        "referrerId": 1.0, "createdAt": created, "updatedAt": updated, "plentyId": PLENTY_IDS[order.store.code],
-        "locationId": 1, "roundTotalsOnly": False, "numberOfDecimals": 2, "lockStatus": "unlocked",
-        "isLocked": False, "hasTaxRelevantDocuments": status >= 5.0, "hasDeliveryOrders": False,
+        "id": order.id,
+        "typeId": 1,
+        "statusId": status,
+        "statusName": STATUS_NAMES.get(status, ""),
+        "ownerId": 0,
+        "referrerId": 1.0,
+        "createdAt": created,
+        "updatedAt": updated,
+        "plentyId": PLENTY_IDS[order.store.code],
+        "locationId": 1,
+        "roundTotalsOnly": False,
+        "numberOfDecimals": 2,
+        "lockStatus": "unlocked",
+        "isLocked": False,
+        "hasTaxRelevantDocuments": status >= 5.0,
+        "hasDeliveryOrders": False,
         "orderItems": items,
-        "properties": [{"orderId": order.id, "typeId": EXTERNAL_ORDER_ID_PROPERTY, "value": order.increment_id},
-                       {"orderId": order.id, "typeId": 3, "value": "0"},
-                       {"orderId": order.id, "typeId": 6, "value": order.store.language}],
-        "addressRelations": address_relations, "relations": relations,
-        "amounts": [{"isSystemCurrency": True, "currency": "EUR", "exchangeRate": 1.0,
-                     "netTotal": round(order.subtotal + order.shipping_amount, 2), "grossTotal": order.grand_total,
-                     "vatTotal": order.tax_amount, "invoiceTotal": order.grand_total, "paidAmount": 0.0}],
+        "properties": [
+            {"orderId": order.id, "typeId": EXTERNAL_ORDER_ID_PROPERTY, "value": order.increment_id},
+            {"orderId": order.id, "typeId": 3, "value": "0"},
+            {"orderId": order.id, "typeId": 6, "value": order.store.language},
+        ],
+        "addressRelations": address_relations,
+        "relations": relations,
+        "amounts": [
+            {
+                "isSystemCurrency": True,
+                "currency": "EUR",
+                "exchangeRate": 1.0,
+                "netTotal": round(order.subtotal + order.shipping_amount, 2),
+                "grossTotal": order.grand_total,
+                "vatTotal": order.tax_amount,
+                "invoiceTotal": order.grand_total,
+                "paidAmount": 0.0,
+            }
+        ],
         "dates": [{"orderId": order.id, "typeId": 2, "date": created}],
     }
 

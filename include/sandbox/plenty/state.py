@@ -20,8 +20,18 @@ ACCESS_TTL_SECONDS = 86400  # PlentyONE access tokens live 24 h
 
 # Tables and what a key is. Stock rows are keyed variationId * 10 + warehouseId (2 warehouses), so that key
 # order is (variation, warehouse) order.
-TABLES = ("items", "variations", "categories", "attributes", "attribute_values", "contacts", "addresses",
-          "orders", "stock", "warehouses")
+TABLES = (
+    "items",
+    "variations",
+    "categories",
+    "attributes",
+    "attribute_values",
+    "contacts",
+    "addresses",
+    "orders",
+    "stock",
+    "warehouses",
+)
 
 
 def stock_key(variation_id: int, warehouse_id: int) -> int:
@@ -133,6 +143,7 @@ class PlentyState(SystemState):
         elif entity in ("attributes", "attribute_values"):
             changed["position"] = int(record.get("position", 0)) + 1
         elif entity == "categories":
-            changed["details"] = [dict(d, metaTitle=f"{d.get('name', '')} ({stamp})", updatedAt=stamp)
-                                  for d in record.get("details", [])]
+            changed["details"] = [
+                dict(d, metaTitle=f"{d.get('name', '')} ({stamp})", updatedAt=stamp) for d in record.get("details", [])
+            ]
         return changed

@@ -1,0 +1,324 @@
+"""Invoices and credit notes: the same document model with its items, totals and status transitions."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import Response
+
+from sandbox.core.app import json_response, vendor_route
+from sandbox.freeagent.common import invalid, json_body, list_response, not_found, parse_since, require_auth, sort_keys
+from sandbox.freeagent.state import stamp
+
+if TYPE_CHECKING:
+    from sandbox.freeagent.state import FreeAgentState
+
+CENT = Decimal("0.01")
+DOC_FIELDS = (
+    "dated_on",
+    "due_on",
+    "reference",
+    "currency",
+    "payment_terms_in_days",
+    "comments",
+    "ec_status",
+    "omit_header",
+    "always_show_bic_and_iban",
+    "exchange_rate",
+    "po_reference",
+)
+ITEM_TYPES = (
+    "Hours",
+    "Days",
+    "Weeks",
+    "Months",
+    "Years",
+    "Products",
+    "Services",
+    "Training",
+    "Expenses",
+    "Comment",
+    "Bills",
+    "Discount",
+    "Credit",
+    "VAT",
+    "Stock",
+    "-no unit-",
+)
+
+
+@dataclass(frozen=True)
+class Kind:
+    """What differs between invoices and credit notes."""
+
+    collection: str  # URL segment and table
+    singular: str  # JSON envelope key
+    items_key: str
+    reference_prefix: str
+    transitions: dict[str, tuple[tuple[str, ...], str]]  # name -> (allowed from statuses, new status)
+
+
+INVOICE = Kind(
+    "invoices",
+    "invoice",
+    "invoice_items",
+    "INV-",
+    {
+        "mark_as_sent": (("Draft", "Scheduled To Email"), "Open"),
+        "mark_as_scheduled": (("Draft",), "Scheduled To Email"),
+        "mark_as_draft": (("Open", "Overdue", "Scheduled To Email", "Cancelled"), "Draft"),
+        "mark_as_cancelled": (("Draft", "Open", "Overdue", "Scheduled To Email"), "Cancelled"),
+    },
+)
+CREDIT_NOTE = Kind(
+    "credit_notes",
+    "credit_note",
+    "credit_note_items",
+    "CN-",
+    {
+        "mark_as_sent": (("Draft",), "Open"),
+        "mark_as_draft": (("Open", "Cancelled"), "Draft"),
+        "mark_as_cancelled": (("Draft", "Open"), "Cancelled"),
+    },
+)
+
+
+def money(value: Decimal) -> str:
+    return str(value.quantize(CENT, rounding=ROUND_HALF_UP))
+
+
+def _decimal(value: Any, what: str) -> Decimal:
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        raise invalid(f"{what} is not a number") from None
+
+
+def _date(value: Any, what: str) -> date:
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise invalid(f"{what} is not a valid date") from None
+
+
+class Documents:
+    """Builds, validates and totals documents of one kind."""
+
+    def __init__(self, state: FreeAgentState, kind: Kind) -> None:
+        self.state = state
+        self.kind = kind
+
+    def items(self, doc_url: str, raw: Any) -> list[dict[str, Any]]:
+        if raw is None:
+            return []
+        if not isinstance(raw, list):
+            raise invalid(f"{self.kind.items_key} must be a list")
+        out = []
+        for position, item in enumerate(raw, start=1):
+            if not isinstance(item, dict):
+                raise invalid(f"{self.kind.items_key} must contain objects")
+            item_type = item.get("item_type", "Products")
+            if item_type not in ITEM_TYPES:
+                raise invalid(f"Item type '{item_type}' is not valid")
+            price = _decimal(item.get("price", 0), "Price")
+            quantity = _decimal(item.get("quantity", 1), "Quantity")
+            rate = _decimal(item.get("sales_tax_rate", 0), "Sales tax rate")
+            out.append(
+                {
+                    "url": f"{doc_url.replace(self.kind.collection, self.kind.items_key)}{position:03d}",
+                    "position": position,
+                    "description": str(item.get("description", "")),
+                    "item_type": item_type,
+                    "price": money(price),
+                    "quantity": str(quantity),
+                    "sales_tax_rate": str(rate),
+                    "category": item.get("category", ""),
+                }
+            )
+        return out
+
+    def totals(self, record: dict[str, Any]) -> None:
+        net = sum((Decimal(i["price"]) * Decimal(i["quantity"]) for i in record[self.kind.items_key]), Decimal(0))
+        tax = sum(
+            (
+                Decimal(i["price"]) * Decimal(i["quantity"]) * Decimal(i["sales_tax_rate"]) / 100
+                for i in record[self.kind.items_key]
+            ),
+            Decimal(0),
+        )
+        total = net + tax
+        paid = Decimal(record.get("paid_value", "0"))
+        record.update(
+            {
+                "net_value": money(net),
+                "sales_tax_value": money(tax),
+                "total_value": money(total),
+                "due_value": money(total - paid),
+            }
+        )
+
+    def check(self, record: dict[str, Any]) -> None:
+        problems = []
+        contact_key = self.state.key_of(record.get("contact"), "contacts")
+        if contact_key is None or contact_key not in self.state.tables["contacts"]:
+            problems.append("Contact does not exist")
+        if not record.get("dated_on"):
+            problems.append("Dated on can't be blank")
+        if problems:
+            raise invalid(*problems)
+
+    def build(self, key: int, body: dict[str, Any], now: float) -> dict[str, Any]:
+        url = self.state.url(self.kind.collection, key)
+        record: dict[str, Any] = {
+            "url": url,
+            "contact": body.get("contact"),
+            "status": "Draft",
+            "long_status": "Draft",
+            "currency": "GBP",
+            "exchange_rate": "1.0",
+            "payment_terms_in_days": 30,
+            "paid_value": "0.00",
+            "omit_header": False,
+            "comments": "",
+            "created_at": stamp(now),
+            "updated_at": stamp(now),
+        }
+        record.update({k: body[k] for k in DOC_FIELDS if k in body and body[k] is not None})
+        self.check(record)
+        dated = _date(record["dated_on"], "Dated on")
+        record["dated_on"] = dated.isoformat()
+        if "due_on" not in body:
+            record["due_on"] = (dated + timedelta(days=int(record["payment_terms_in_days"]))).isoformat()
+        record.setdefault("reference", f"{self.kind.reference_prefix}{key:04d}")
+        record[self.kind.items_key] = self.items(url, body.get(self.kind.items_key))
+        self.totals(record)
+        return record
+
+    def update(self, old: dict[str, Any], body: dict[str, Any], now: float) -> dict[str, Any]:
+        record = dict(old)
+        record.update({k: body[k] for k in DOC_FIELDS if k in body and body[k] is not None})
+        if "contact" in body:
+            record["contact"] = body["contact"]
+        self.check(record)
+        record["dated_on"] = _date(record["dated_on"], "Dated on").isoformat()
+        if self.kind.items_key in body:
+            record[self.kind.items_key] = self.items(record["url"], body[self.kind.items_key])
+        self.totals(record)
+        record["updated_at"] = stamp(now)
+        return record
+
+    def summary(self, record: dict[str, Any], nested: bool) -> dict[str, Any]:
+        if nested:
+            return record
+        return {k: v for k, v in record.items() if k != self.kind.items_key}
+
+
+def register_kind(app: FastAPI, state: FreeAgentState, kind: Kind) -> None:  # noqa: C901
+    docs = Documents(state, kind)
+    base = f"/v2/{kind.collection}"
+
+    def table() -> Any:
+        return state.tables[kind.collection]
+
+    @vendor_route(app, "GET", base)
+    async def list_docs(request: Request) -> Response:
+        require_auth(request, state)
+        records = table()
+        since = parse_since(request.query_params.get("updated_since"))
+        keys = records.select(since=since) if since is not None else list(records.keys())
+        view = request.query_params.get("view", "all")
+        statuses = {
+            "draft": {"Draft"},
+            "open": {"Open"},
+            "overdue": {"Overdue"},
+            "open_or_overdue": {"Open", "Overdue"},
+            "scheduled_to_email": {"Scheduled To Email"},
+        }
+        if view in statuses:
+            keys = [k for k in keys if records.get(k)["status"] in statuses[view]]
+        contact = request.query_params.get("contact")
+        if contact:
+            keys = [k for k in keys if records.get(k).get("contact") == contact]
+        keys = sort_keys(
+            keys,
+            request.query_params.get("sort"),
+            lambda k, f: records.get(k)[f],
+            ("created_at", "updated_at", "dated_on"),
+            None,
+        )
+        nested = request.query_params.get(f"nested_{kind.items_key}", "").lower() == "true"
+        return list_response(request, state, kind.collection, keys, lambda k: docs.summary(records.get(k), nested))
+
+    @vendor_route(app, "GET", base + "/{id}", base + "/:id")
+    async def show(request: Request, id: int) -> Response:  # noqa: A002
+        require_auth(request, state)
+        record = table().get(id)
+        if record is None:
+            raise not_found()
+        return json_response({kind.singular: record})
+
+    @vendor_route(app, "POST", base)
+    async def create(request: Request) -> Response:
+        require_auth(request, state)
+        body = (await json_body(request)).get(kind.singular)
+        if not isinstance(body, dict):
+            raise invalid(f"{kind.singular.replace('_', ' ').capitalize()} must be provided")
+        now = time.time()
+        key = table().next_key()
+        record = docs.build(key, body, now)
+        table().put(key, record, now)
+        return json_response({kind.singular: record}, 201, headers={"Location": record["url"]})
+
+    @vendor_route(app, "PUT", base + "/{id}", base + "/:id")
+    async def update(request: Request, id: int) -> Response:  # noqa: A002
+        require_auth(request, state)
+        old = table().get(id)
+        if old is None:
+            raise not_found()
+        body = (await json_body(request)).get(kind.singular)
+        if not isinstance(body, dict):
+            raise invalid(f"{kind.singular.replace('_', ' ').capitalize()} must be provided")
+        now = time.time()
+        record = docs.update(old, body, now)
+        table().put(id, record, now)
+        return json_response({kind.singular: record})
+
+    @vendor_route(app, "DELETE", base + "/{id}", base + "/:id")
+    async def delete(request: Request, id: int) -> Response:  # noqa: A002
+        require_auth(request, state)
+        if table().delete(id) is None:
+            raise not_found()
+        return Response(status_code=200)
+
+    for name, (allowed, target) in kind.transitions.items():
+
+        def make(name: str = name, allowed: tuple[str, ...] = allowed, target: str = target) -> None:
+            @vendor_route(app, "PUT", f"{base}/{{id}}/transitions/{name}", f"{base}/:id/transitions/{name}")
+            async def transition(request: Request, id: int) -> Response:  # noqa: A002
+                require_auth(request, state)
+                old = table().get(id)
+                if old is None:
+                    raise not_found()
+                if old["status"] not in allowed:
+                    raise invalid(
+                        f"{kind.singular.replace('_', ' ').capitalize()} cannot be {name.removeprefix('mark_as_').replace('_', ' ')}"
+                        f" from status {old['status']}"
+                    )
+                now = time.time()
+                record = dict(old, status=target, long_status=target, updated_at=stamp(now))
+                table().put(id, record, now)
+                return json_response({kind.singular: record})
+
+            transition.__name__ = f"{kind.collection}_{name}"
+
+        make()
+
+
+def register(app: FastAPI, state: FreeAgentState) -> None:
+    register_kind(app, state, INVOICE)
+    register_kind(app, state, CREDIT_NOTE)
