@@ -300,15 +300,21 @@ start_airflow() {
     done
 }
 
+# The profile DAGs need the sandbox; the Celery proof does not, so a sandbox that cannot start is only reported.
 start_sandbox() {
     if [[ ! -f "$ROOT/include/sandbox/__main__.py" ]]; then
-        log "no include/sandbox/__main__.py yet: the sandbox is not started (profile DAGs cannot run)"
+        log "no include/sandbox yet: the sandbox is not started (profile DAGs cannot run)"
         return
     fi
     pid_alive sandbox || require_free_port "${SANDBOX_PORTS[0]}" "the sandbox"
     start_daemon sandbox python -m sandbox serve --scale "${PROFILE_SYNC_DEMO_SANDBOX_SCALE:-small}"
-    wait_until 120 "the sandbox" sandbox_ready
+    if ! wait_until 120 "the sandbox" sandbox_ready_or_gone || ! pid_alive sandbox; then
+        log "the sandbox did not start (see $LOG_DIR/sandbox.log): profile DAGs cannot run"
+        stop_daemon sandbox 5
+    fi
 }
+
+sandbox_ready_or_gone() { sandbox_ready || ! pid_alive sandbox; }
 
 # ------------------------------------------------------------------------------------------------- commands
 start_all() {
