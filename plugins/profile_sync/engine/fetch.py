@@ -39,7 +39,7 @@ def fetch_stage(
                 writer.add(partition_of(entity.partition_key(record), partitions), record)
 
     if settings.mode == "retry_failed":
-        retried = [entry.source_id for entry in state.failed_entries(profile.id)]
+        retried = state.failed_source_ids(profile.id)
         log.info("retrying %d failed entries", len(retried))
         if retried:
             take(entity.fetch(None, retried))
@@ -53,7 +53,7 @@ def fetch_stage(
                 since = watermark - timedelta(seconds=profile.api.overlap_seconds)
         if profile.schedule_config.retry_on_error and not settings.dry_run:
             limit = profile.schedule_config.max_failed_attempts
-            retried = [entry.source_id for entry in state.failed_entries(profile.id, max_attempts=limit)]
+            retried = state.failed_source_ids(profile.id, max_attempts=limit)
             if retried:
                 log.info("retry on error: %d failed entries are tried again", len(retried))
                 take(entity.fetch(None, retried))

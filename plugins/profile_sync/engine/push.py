@@ -83,8 +83,8 @@ class _Pusher:
     def _push_one(self, target: TargetRecord, entry: Any) -> None:
         noun, name = self.entity.noun, target.label or target.source_id
         digest = payload_hash(target.payload)
-        target_id = getattr(entry, "target_id", None)
         status = getattr(entry, "status", None)
+        target_id = getattr(entry, "target_id", None) if status != "deleted" else None  # deleted: create anew
         if target_id and status == "synced" and entry.payload_hash == digest:
             self._outcome("skipped", f"{noun} {name} -> {target_id} skipped (unchanged)")
             return
