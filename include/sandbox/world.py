@@ -489,7 +489,7 @@ class _Generator:
                     values = dict(base_values, color=c_opt.id, size=s_opt.id)
                     child = Product(pid, f"{base_sku}-{c_opt.labels['en'][:3].upper()}-{s_opt.labels['en']}",
                                     "simple", child_names, descriptions, price, round(rnd.uniform(0.1, 2.5), 3), 1, 1,
-                                    cats, values, parent.id, [], rnd.random() > 0.02, _ean(rnd), created, updated)
+                                    cats, values, parent.id, [], True, _ean(rnd), created, updated)
                     parent.children_ids.append(pid)
                     products.append(child)
                     pid += 1
@@ -499,9 +499,13 @@ class _Generator:
                     values["color"] = rnd.choice(color.options).id
                 products.append(Product(pid, base_sku, "simple", names, descriptions, price,
                                         round(rnd.uniform(0.1, 2.5), 3), 1 if rnd.random() > 0.03 else 2, 4, cats,
-                                        values, None, [], rnd.random() > 0.02, _ean(rnd), created, updated))
+                                        values, None, [], True, _ean(rnd), created, updated))
                 pid += 1
             style += 1
+        # ~2 % of the sellable SKUs (at least one) exist only in Magento
+        sellable = [p for p in products if p.sellable]
+        for p in rnd.sample(sellable, k=max(1, round(len(sellable) * 0.02))) if sellable else []:
+            p.in_plenty = False
         return products
 
     # --- people and sales ----------------------------------------------------------------------------------

@@ -99,7 +99,7 @@ class SystemState:
         if counts is not None or scale is not None:
             self.counts_override = counts
         self.world = build_world(self.seed, self.scale, self.counts_override)
-        self.tables = {}
+        self.tables.clear()  # in place: routes may hold a reference to the dict
         self.populate(self.world)
         self.faults.clear()
         self.limiter = None
