@@ -1,0 +1,65 @@
+"""`make bench` / `make bench-quick`: run the registered benchmarks, print the table, write bench/results/.
+
+python -m tests.benchmarks.run [--quick|--full] [--only KEY ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+import traceback
+from pathlib import Path
+
+from tests.benchmarks.framework import BenchContext, BenchResult, Row
+from tests.benchmarks.registry import BENCHMARKS
+from tests.benchmarks.report import markdown
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    speed = parser.add_mutually_exclusive_group()
+    speed.add_argument("--quick", action="store_true", help="smaller sizes, fewer repetitions (< 3 minutes)")
+    speed.add_argument("--full", action="store_true", help="every size of issue 9 (the default)")
+    parser.add_argument("--only", nargs="+", choices=[b.key for b in BENCHMARKS], help="run only these")
+    parser.add_argument("--results", type=Path, default=ROOT / "bench" / "results")
+    args = parser.parse_args(argv)
+
+    args.results.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    sections: list[tuple[str, BenchResult]] = []
+    failed = False
+    with tempfile.TemporaryDirectory(prefix="profile-sync-bench-") as work:
+        for benchmark in BENCHMARKS:
+            if args.only and benchmark.key not in args.only:
+                continue
+            context = BenchContext(args.quick, ROOT, args.results, Path(work) / benchmark.key, _log)
+            context.work_dir.mkdir(parents=True)
+            _log(f"== {benchmark.title} ({context.mode})")
+            try:
+                result = benchmark.load()(context)
+            except Exception:  # one broken benchmark must not hide the others' figures
+                failed = True
+                _log(traceback.format_exc())
+                result = BenchResult(
+                    rows=[Row.not_measured(benchmark.title, "—", "benchmark failed: see the log")]
+                )
+            sections.append((benchmark.title, result))
+    table = markdown(sections, "quick" if args.quick else "full", time.perf_counter() - started)
+    (args.results / "results.md").write_text(table, "utf-8")
+    print(table)
+    print(f"written: {args.results / 'results.md'}")
+    return 1 if failed else 0
+
+
+def _log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
