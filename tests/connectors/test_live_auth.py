@@ -1,0 +1,86 @@
+"""Auth flows against the sandbox: login, token caching, renewal on expiry and on 401, refused credentials."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from profile_sync.connectors import FreeAgentHook, MagentoHook, PlentyHook
+from profile_sync.connectors.errors import AuthenticationError
+
+from .conftest import FAST_RETRIES
+
+
+def _paths(admin_client, method: str = "POST") -> list[str]:
+    return [r["path"] for r in admin_client.requests(limit=500) if r["method"] == method]
+
+
+def test_magento_logs_in_once_and_logs_in_again_when_the_token_is_revoked(admin, connect) -> None:
+    magento = admin("magento")
+    hook = MagentoHook(connect("magento"), retry_policy=FAST_RETRIES)
+    assert len(hook.get("/V1/store/storeViews")) >= 1
+    hook.get("/V1/customers/1")
+    assert _paths(magento).count("/rest/V1/integration/admin/token") == 1  # cached
+    magento.set_auth(revoke_access_tokens=True)
+    assert hook.get("/V1/customers/1")["id"] == 1  # 401 -> one new login -> the call succeeds
+    assert _paths(magento).count("/rest/V1/integration/admin/token") == 2
+
+
+def test_magento_wrong_password_names_the_connection_and_hides_the_password(admin, connect) -> None:
+    admin("magento")
+    conn_id = connect("magento", password="not-the-password-123")
+    hook = MagentoHook(conn_id, retry_policy=FAST_RETRIES)
+    with pytest.raises(AuthenticationError, match=conn_id) as caught:
+        hook.get("/V1/customers/1")
+    assert "not-the-password-123" not in str(caught.value) + caught.value.detail
+    ok, message = hook.test_connection()
+    assert not ok and conn_id in message and "not-the-password-123" not in message
+
+
+def test_plenty_refreshes_an_expired_token_with_the_refresh_token(admin, connect) -> None:
+    plenty = admin("plenty")
+    plenty.set_auth(access_token_ttl_seconds=1)
+    hook = PlentyHook(connect("plenty"), retry_policy=FAST_RETRIES)
+    hook.get("/rest/stockmanagement/warehouses")
+    time.sleep(1.1)
+    hook.get("/rest/stockmanagement/warehouses")
+    calls = _paths(plenty)
+    assert calls.count("/rest/login") == 1 and calls.count("/rest/login/refresh") == 1
+
+
+def test_plenty_renews_on_401_and_logs_in_again_when_the_refresh_token_is_revoked(admin, connect) -> None:
+    plenty = admin("plenty")
+    hook = PlentyHook(connect("plenty"), retry_policy=FAST_RETRIES)
+    hook.get("/rest/stockmanagement/warehouses")
+    plenty.set_auth(revoke_access_tokens=True, revoke_refresh_tokens=True)
+    assert hook.get("/rest/stockmanagement/warehouses")
+    calls = _paths(plenty)
+    assert calls.count("/rest/login") == 2 and calls.count("/rest/login/refresh") == 1
+
+
+def test_plenty_test_connection_reports_success_without_secrets(admin, connect) -> None:
+    admin("plenty")
+    hook = PlentyHook(connect("plenty"), retry_policy=FAST_RETRIES)
+    ok, message = hook.test_connection()
+    assert ok, message
+    assert hook.password not in message and hook.current_token().access not in message
+
+
+def test_freeagent_refreshes_on_expiry_and_a_revoked_refresh_token_names_the_connection(
+    admin, connect
+) -> None:
+    freeagent = admin("freeagent")
+    freeagent.set_auth(access_token_ttl_seconds=1)
+    conn_id = connect("freeagent")
+    hook = FreeAgentHook(conn_id, retry_policy=FAST_RETRIES)
+    hook.get("/v2/contacts", params={"per_page": 1})
+    time.sleep(1.1)
+    hook.get("/v2/contacts", params={"per_page": 1})
+    assert _paths(freeagent).count("/v2/token_endpoint") == 2
+    freeagent.set_auth(revoke_refresh_tokens=True, revoke_access_tokens=True)
+    with pytest.raises(AuthenticationError, match=conn_id) as caught:
+        hook.get("/v2/contacts", params={"per_page": 1})
+    assert "invalid_grant" in str(caught.value) and "refresh_token" in str(caught.value)
+    ok, message = FreeAgentHook(conn_id).test_connection()
+    assert not ok and conn_id in message and "sandbox-client-secret" not in message
