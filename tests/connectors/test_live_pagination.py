@@ -71,10 +71,8 @@ def test_plenty_pages_to_is_last_page_without_skip_or_repeat(admin, connect, pat
     hook = PlentyHook(connect("plenty"), max_workers=4, retry_policy=FAST_RETRIES)
     rows = [row for page in hook.paginate(path, page_size=7) for row in page]
     expected = plenty.records(entity, limit=1000)["total"]
-    if key is None:  # stock rows are keyed by variation and warehouse
-        keys = [(r["variationId"], r["warehouseId"]) for r in rows]
-    else:
-        keys = [r[key] for r in rows]
+    # Stock rows are keyed by variation and warehouse.
+    keys = [(r["variationId"], r["warehouseId"]) if key is None else r[key] for r in rows]
     assert len(keys) == len(set(keys)) == expected
 
 
