@@ -35,6 +35,23 @@ def _quantity_or_corrections(schema: Any) -> Any:
     return {**relaxed, "anyOf": [{"required": ["quantity"]}, {"required": ["corrections"]}]}
 
 
+def _laravel_collection(_: Any) -> Any:
+    return {"type": ["array", "object"]}
+
+
+# PlentyONE declares some `{lang}` path parameters as integers although they are language codes ("de"); the
+# same resources' GET routes declare them as strings.
+PLENTY_LANGUAGE_PARAMS = frozenset({"lang", "language"})
+
+
+def _one_or_many(schema: Any) -> Any:
+    return {"anyOf": [schema, schema.get("items", {})]}
+
+
+def _variation_unit(method: str, path: str) -> str:
+    return f"/paths/{pointer_escape(path)}/{method}/requestBody/content/application~1json/schema/properties/unit"
+
+
 _STOCK_CORRECTION = "/rest/stockmanagement/warehouses/{warehouseId}/stock/correction"
 
 ERRATA: tuple[Erratum, ...] = (
@@ -52,6 +69,26 @@ ERRATA: tuple[Erratum, ...] = (
         "error 'parameters' is declared as a list, but Magento sends named placeholders as an object, e.g. "
         "401 {'message': \"The consumer isn't authorized to access %resources.\", "
         "'parameters': {'resources': 'Magento_Customer::manage'}}.",
+    ),
+    Erratum(
+        "plenty",
+        "/components/schemas/Collection",
+        _laravel_collection,
+        "'Collection' (a Laravel collection) is declared as an object, but it serialises to a JSON array, e.g. "
+        "GET /rest/stockmanagement/warehouses answers a list of warehouses.",
+    ),
+    *(
+        Erratum(
+            "plenty",
+            _variation_unit(method, path),
+            _one_or_many,
+            "a variation's 'unit' is declared as a list of unit combinations, but PlentyONE takes one object "
+            "{'unitId': 1, 'content': 1} (as the Variation model inside POST /rest/items does).",
+        )
+        for method, path in (
+            ("post", "/rest/items/{itemId}/variations"),
+            ("put", "/rest/items/{itemId}/variations/{variationId}"),
+        )
     ),
     Erratum(
         "plenty",

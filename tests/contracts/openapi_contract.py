@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from jsonschema import Draft4Validator, validators
+from jsonschema import Draft4Validator, ValidationError, validators
 from jsonschema.protocols import Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
@@ -46,6 +46,12 @@ class Dialect:
     # comma-separated lists accepted where a simple type is declared (PlentyONE's id filters)
     comma_lists: bool = False
     nulls_in_responses: bool = False
+    # a body sent where the contract declares none is accepted (PlentyONE's spec omits many request bodies)
+    undeclared_body_ok: bool = False
+    # which "required" lists bind a request body: "all", "top" (only the body's own fields) or "none"
+    request_required: str = "all"
+    # path parameters whose declared type is wrong in the contract and which are strings in the real API
+    string_path_params: frozenset[str] = frozenset()
 
 
 class OpenApiContract:
@@ -62,6 +68,11 @@ class OpenApiContract:
     # --- matching ------------------------------------------------------------------------------------------
     def operations(self) -> list[tuple[str, str]]:
         return [(m.upper(), p) for p, item in self._doc["paths"].items() for m in item]
+
+    def query_names(self, method: str, contract_path: str) -> set[str]:
+        """Names of the query parameters the contract declares for one operation (empty when unknown)."""
+        definition = self._doc["paths"].get(contract_path, {}).get(method.lower(), {})
+        return {p["name"] for p in definition.get("parameters", []) if p.get("in") == "query"}
 
     def _candidates(self, path: str) -> tuple[str | None, list[tuple[Any, dict[str, str]]]]:
         contract_path = self._dialect.to_contract_path(path)
@@ -110,7 +121,7 @@ class OpenApiContract:
             if prm.get("in") != "path" or prm["name"] not in op.path_params:
                 continue
             value = op.path_params[prm["name"]]
-            kind = self._param_type(prm)
+            kind = "string" if prm["name"] in self._dialect.string_path_params else self._param_type(prm)
             if not value_fits(kind, value):
                 problems.append(f"path parameter {prm['name']}={value!r} is not {kind}")
         return problems
@@ -164,30 +175,51 @@ class OpenApiContract:
     def _check_request_body(self, op: Operation, body: Any) -> list[str]:
         pointer, required = self._request_schema(op)
         if pointer is None:
-            if body not in (None, "", b"", {}):
+            if body not in (None, "", b"", {}) and not self._dialect.undeclared_body_ok:
                 return ["request has a body but the contract declares none for this operation"]
             return []
         if body is None:
             return ["request body is missing"] if required else []
-        return self._schema_problems("request body", pointer, body, nulls_ok=False)
+        policy = self._dialect.request_required
+
+        def binding(error: ValidationError) -> bool:
+            if error.validator != "required":
+                return True
+            if policy == "top":
+                return len(error.absolute_path) == 0
+            return policy == "all"
+
+        return self._schema_problems("request body", pointer, body, nulls_ok=False, keep=binding)
 
     # --- responses -----------------------------------------------------------------------------------------
+    def _response_key(self, op: Operation, status: int) -> tuple[str | None, str | None]:
+        """(key of the contract response that applies, problem): key None means nothing to check."""
+        responses: dict[str, Any] = op.definition.get("responses", {})
+        key = str(status)
+        if key in responses:
+            return key, None
+        if status >= 400 and "default" in responses:
+            return "default", None
+        if status in GENERIC_ERROR_STATUSES:
+            return None, None
+        if 200 <= status < 300 and not any(s.startswith("2") for s in responses):
+            return None, None  # a void operation (Magento lists no success response for those)
+        return None, f"status {status} is not declared (declared: {', '.join(sorted(responses))})"
+
+    def validate_status(self, method: str, path: str, status: int) -> list[str]:
+        op, problem = self._resolve(method, path)
+        if op is None:
+            return [problem or "unknown route"]
+        _, problem = self._response_key(op, status)
+        return [problem] if problem else []
+
     def validate_response(self, method: str, path: str, status: int, body: Any) -> list[str]:
         op, problem = self._resolve(method, path)
         if op is None:
             return [problem or "unknown route"]
-        responses: dict[str, Any] = op.definition.get("responses", {})
-        key = str(status)
-        if key not in responses:
-            if status >= 400 and "default" in responses:
-                key = "default"
-            elif status in GENERIC_ERROR_STATUSES:
-                return []
-            elif 200 <= status < 300 and not any(s.startswith("2") for s in responses):
-                return []  # a void operation (Magento lists no success response for those)
-            else:
-                declared = ", ".join(sorted(responses))
-                return [f"status {status} is not declared (declared: {declared})"]
+        key, problem = self._response_key(op, status)
+        if key is None:
+            return [problem] if problem else []
         pointer = self._response_schema(op, key)
         if pointer is None:
             return []
@@ -217,8 +249,16 @@ class OpenApiContract:
             self._validators[cache_key] = found
         return found
 
-    def _schema_problems(self, what: str, pointer: str, instance: Any, nulls_ok: bool) -> list[str]:
-        errors = sorted(self._validator(pointer, nulls_ok).iter_errors(instance), key=lambda e: list(e.path))
+    def _schema_problems(
+        self,
+        what: str,
+        pointer: str,
+        instance: Any,
+        nulls_ok: bool,
+        keep: Callable[[ValidationError], bool] = lambda _: True,
+    ) -> list[str]:
+        found = [e for e in self._validator(pointer, nulls_ok).iter_errors(instance) if keep(e)]
+        errors = sorted(found, key=lambda e: [str(p) for p in e.path])
         problems = [
             f"{what} at {_json_path(e.absolute_path)}: {_short(e.message)}" for e in errors[:_MAX_SCHEMA_ERRORS]
         ]

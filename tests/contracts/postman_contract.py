@@ -86,14 +86,19 @@ class PostmanContract:
             problems.append("request body is missing (the collection's request has a JSON body)")
         return problems
 
-    def validate_response(self, method: str, path: str, status: int, body: Any) -> list[str]:
+    def validate_status(self, method: str, path: str, status: int) -> list[str]:
         op, problem = self._resolve(method, path)
         if op is None:
             return [problem or "unknown route"]
-        if status in GENERIC_ERROR_STATUSES:
+        if status in GENERIC_ERROR_STATUSES or 200 <= status < 300:
             return []
-        if not 200 <= status < 300:
-            return [f"status {status} is neither a success nor a generic error status"]
+        return [f"status {status} is neither a success nor a generic error status"]
+
+    def validate_response(self, method: str, path: str, status: int, body: Any) -> list[str]:
+        problems = self.validate_status(method, path, status)
+        op = self.match(method, path)
+        if problems or op is None or status in GENERIC_ERROR_STATUSES:
+            return problems
         if op.contract_path == _TOKEN_PATH:
             if not isinstance(body, dict) or "access_token" not in body:
                 return ["token response has no access_token"]

@@ -208,8 +208,8 @@ def test_plenty_request_bodies_are_checked(contracts: ContractSet) -> None:
     assert contracts.validate_request("plenty", "PUT", path, None, {"variationId": 1})
     assert contracts.validate_request("plenty", "POST", "/rest/login", None, {"username": "u", "password": "p"}) == []
     problems = contracts.validate_request("plenty", "POST", "/rest/orders", None, {"typeId": "sales"})
-    assert any("'plentyId' is a required property" in p for p in problems)
-    assert any("'sales' is not of type 'integer'" in p for p in problems)
+    # PlentyONE's required lists in request bodies are generator artefacts and bind nothing; types do
+    assert len(problems) == 1 and "'sales' is not of type 'integer'" in problems[0]
 
 
 def test_plenty_responses_are_checked_with_nulls_tolerated(contracts: ContractSet) -> None:
