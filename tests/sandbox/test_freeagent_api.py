@@ -170,6 +170,10 @@ def test_contacts_post_always_creates_and_writes_are_visible(
     assert blank.status_code == 422 and "errors" in blank.json()
     updated = session.put(first.json()["contact"]["url"], json={"contact": {"town": "Malmö"}}, timeout=10)
     assert updated.json()["contact"]["town"] == "Malmö"
+    made = admin.create("contacts", {"organisation_name": "Admin Made Ltd"})
+    assert made["status"] == "Active" and made["url"].startswith(f"{base_url}/v2/contacts/")
+    listed = session.get(f"{base_url}/v2/contacts", params={"per_page": 100}, timeout=10).json()["contacts"]
+    assert made["url"] in {c["url"] for c in listed}
 
 
 def test_invoice_and_credit_note_lifecycle(session: requests.Session, base_url: str, admin: SandboxAdmin) -> None:

@@ -79,12 +79,12 @@ def register(app: FastAPI, state: FreeAgentState) -> None:
         since = parse_since(request.query_params.get("updated_since"))
         keys = contacts.select(since=since) if since is not None else list(contacts.keys())
         if view in ("active", "clients", "suppliers", "open_clients", "open_suppliers"):
-            keys = [k for k in keys if contacts.get(k)["status"] == "Active"]
+            keys = [k for k in keys if contacts.get(k).get("status") == "Active"]
         elif view == "hidden":
-            keys = [k for k in keys if contacts.get(k)["status"] == "Hidden"]
+            keys = [k for k in keys if contacts.get(k).get("status") == "Hidden"]
 
         def field_of(key: Any, field: str) -> Any:
-            return display_name(contacts.get(key)) if field == "name" else contacts.get(key)[field]
+            return display_name(contacts.get(key)) if field == "name" else contacts.get(key).get(field, "")
 
         keys = sort_keys(keys, request.query_params.get("sort"), field_of, ("name", "created_at", "updated_at"), "name")
         return list_response(request, state, "contacts", keys, contacts.get)

@@ -240,14 +240,14 @@ def register_kind(app: FastAPI, state: FreeAgentState, kind: Kind) -> None:  # n
             "scheduled_to_email": {"Scheduled To Email"},
         }
         if view in statuses:
-            keys = [k for k in keys if records.get(k)["status"] in statuses[view]]
+            keys = [k for k in keys if records.get(k).get("status") in statuses[view]]
         contact = request.query_params.get("contact")
         if contact:
             keys = [k for k in keys if records.get(k).get("contact") == contact]
         keys = sort_keys(
             keys,
             request.query_params.get("sort"),
-            lambda k, f: records.get(k)[f],
+            lambda k, f: records.get(k).get(f, ""),
             ("created_at", "updated_at", "dated_on"),
             None,
         )

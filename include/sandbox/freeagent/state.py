@@ -67,12 +67,26 @@ class FreeAgentState(SystemState):
         return {"errors": {"error": {"message": message}}}
 
     def create_record(self, entity: str, body: dict[str, Any]) -> Record:
-        """Admin create: the record gets its id, url and timestamps like one created through the API."""
+        """Admin create: the record gets its id, url, timestamps and defaults like one created through the API."""
         table = self.table(entity)
         now = time.time()
-        key = body.get("id", table.next_key())
-        record = {"created_at": stamp(now), "updated_at": stamp(now), **body, "url": self.url(entity, key)}
-        record.pop("id", None)
+        key = int(body.get("id", table.next_key()))
+        fields = {k: v for k, v in body.items() if k not in ("id", "url")}
+        if entity == "contacts":
+            from sandbox.freeagent.seed import contact_record
+
+            record = contact_record(self, key, fields, now, now)
+        else:
+            record = {
+                "status": "Draft",
+                "long_status": "Draft",
+                "currency": "GBP",
+                "comments": "",
+                "created_at": stamp(now),
+                "updated_at": stamp(now),
+                **fields,
+                "url": self.url(entity, key),
+            }
         table.put(key, record, now)
         return record
 
