@@ -178,7 +178,7 @@ class ItemWriter:
                 "variationId": variation_id,
                 "categoryId": int(c["categoryId"]),
                 "position": int(c.get("position", 0)),
-                "isNeckermannPrimary": False,
+                "isNeckermannPrimary": "0",
             }
             for c in body.get("variationCategories") or []
             if isinstance(c, dict)
@@ -525,7 +525,7 @@ def register(app: FastAPI, state: PlentyState) -> None:  # noqa: C901 - one clos
             "variationId": variationId,
             "categoryId": body["categoryId"],
             "position": int(body.get("position", 0)),
-            "isNeckermannPrimary": False,
+            "isNeckermannPrimary": "0",
         }
         variation["variationCategories"] = [*links, link]
         now = time.time()

@@ -306,7 +306,7 @@ def _variation(product: Product, root: Product, option_attribute: dict[int, int]
             }
         ],
         "variationCategories": [
-            {"variationId": variation_id, "categoryId": c, "position": i, "isNeckermannPrimary": False}
+            {"variationId": variation_id, "categoryId": c, "position": i, "isNeckermannPrimary": "0"}
             for i, c in enumerate(root.category_ids)
         ],
         "variationAttributeValues": [
