@@ -19,4 +19,6 @@ def build_app(settings: SandboxSettings) -> FastAPI:
     """A Magento server with its data generated from (settings.seed, settings.scale, settings.counts)."""
     state = MagentoState(settings)
     state.reset(settings.seed, settings.scale, settings.counts)
-    return make_app("magento", build_routes, state)
+    app = make_app("magento", build_routes, state)
+    app.state.encoded_records = state.encoded_records
+    return app

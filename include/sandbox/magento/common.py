@@ -13,9 +13,13 @@ from fastapi import Depends, FastAPI, Request, Response
 from sandbox.core.app import VendorError, json_response, vendor_route
 from sandbox.core.auth import bearer_token
 from sandbox.core.store import Record, Table
+from sandbox.magento.encoding import EncodedRecords, public
 from sandbox.magento.search import EntitySpec, SearchCriteriaError, parse_search_criteria, run_search
 from sandbox.magento.state import MagentoState
 from sandbox.world import STORES
+
+_encoder = msgspec.json.Encoder()
+__all__ = ["EncodedRecords", "public"]
 
 STORE_CODES = {s.code: s for s in STORES}
 _PARAM = re.compile(r"\{(\w+)\}")
@@ -59,20 +63,6 @@ def store_locale(request: Request) -> str:
     return store.locale if store else "en"
 
 
-def public(record: Record, locale: str = "en") -> Record:
-    """The record as the API shows it in the store view of `locale` (internal "_" keys dropped)."""
-    out = {k: v for k, v in record.items() if not k.startswith("_")}
-    names = record.get("_names")
-    if names and locale in names and locale != "en":
-        out["name"] = names[locale]
-    descriptions = record.get("_descriptions")
-    if descriptions and locale != "en" and "custom_attributes" in out:
-        out["custom_attributes"] = [dict(a, value=descriptions.get(locale, a["value"]))
-                                    if a.get("attribute_code") == "description" else a
-                                    for a in out["custom_attributes"]]
-    return out
-
-
 async def json_body(request: Request) -> dict[str, Any]:
     """The JSON object body, or a Magento 400."""
     raw = await request.body()
@@ -102,10 +92,15 @@ def search_response(request: Request, table: Table, spec: EntitySpec,
     except SearchCriteriaError as exc:
         raise VendorError(400, str(exc)) from None
     locale = store_locale(request)
-    items = [public(r, locale) for r in result.items]
     if transform is not None:
-        items = [transform(i) for i in items]
-    return json_response({"items": items, "search_criteria": criteria.echo(), "total_count": result.total_count})
+        items = [transform(public(r, locale)) for r in result.items]
+        return json_response({"items": items, "search_criteria": criteria.echo(),
+                              "total_count": result.total_count})
+    cache: EncodedRecords = request.app.state.encoded_records
+    content = b"".join((b'{"items":[', b",".join([cache.encode(r, locale) for r in result.items]),
+                        b'],"search_criteria":', _encoder.encode(criteria.echo()),
+                        b',"total_count":', str(result.total_count).encode(), b"}"))
+    return Response(content, media_type="application/json")
 
 
 def not_found(message: str, **parameters: Any) -> VendorError:

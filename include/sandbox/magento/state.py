@@ -16,6 +16,7 @@ from sandbox.core.settings import SandboxSettings
 from sandbox.core.state import SystemState
 from sandbox.core.store import Record
 from sandbox.magento import shapes
+from sandbox.magento.encoding import EncodedRecords
 from sandbox.magento.search import magento_time
 from sandbox.world import World
 
@@ -31,9 +32,11 @@ class MagentoState(SystemState):
     def __init__(self, settings: SandboxSettings) -> None:
         super().__init__(settings, TokenAuthority(ADMIN_TOKEN_TTL, prefix=""))
         self.skus: dict[str, int] = {}
+        self.encoded_records = EncodedRecords()
         self.credentials = {ADMIN_USERNAME: ADMIN_PASSWORD}
 
     def populate(self, world: World) -> None:
+        self.encoded_records.clear()
         for name, rows in shapes.render_world(world).items():
             table = self.ensure_table(name)
             table.load(rows)
