@@ -15,7 +15,7 @@ def test_every_route_needs_a_token(magento_admin: SandboxAdmin, magento_url: str
     response = anonymous.get("/V1/customers/search")
     assert response.status_code == 401
     assert response.json() == {"message": "The consumer isn't authorized to access %resources.",
-                               "parameters": {"resources": "Magento_Customer::manage"}}
+                               "parameters": [{"resources": "Magento_Customer::manage"}]}  # as the contract has it
     anonymous.session.headers["Authorization"] = "Bearer not-a-token"
     assert anonymous.get("/V1/orders").status_code == 401
 

@@ -33,7 +33,7 @@ def admin_required(resource: str) -> Callable[[Request], None]:
         if state.auth.validate(bearer_token(request.headers)) is None:
             raise VendorError(401, "The consumer isn't authorized to access %resources.",
                               body={"message": "The consumer isn't authorized to access %resources.",
-                                    "parameters": {"resources": resource}})
+                                    "parameters": [{"resources": resource}]})
         store_code = request.path_params.get("store_code", "default")
         if store_code not in STORE_CODES and store_code != "all":
             raise VendorError(400, "The store that was requested wasn't found. Verify the store and try again.")
@@ -79,7 +79,7 @@ def require(body: dict[str, Any], name: str) -> Any:
     if name not in body or body[name] is None:
         raise VendorError(400, f'"{name}" is required. Enter and try again.',
                           body={"message": '"%fieldName" is required. Enter and try again.',
-                                "parameters": {"fieldName": name}})
+                                "parameters": [{"fieldName": name}]})
     return body[name]
 
 
@@ -108,4 +108,5 @@ def not_found(message: str, **parameters: Any) -> VendorError:
     text = message
     for key, value in parameters.items():
         text = text.replace(f"%{key}", str(value))
-    return VendorError(404, text, body={"message": message, "parameters": parameters})
+    return VendorError(404, text, body={"message": message,
+                                        "parameters": [{k: str(v) for k, v in parameters.items()}]})

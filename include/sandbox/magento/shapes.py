@@ -107,7 +107,6 @@ def product(p: Product, attrs_by_code: dict[str, Attribute], world_products: dic
     custom = [{"attribute_code": "description", "value": p.descriptions["en"]},
               {"attribute_code": "url_key", "value": p.sku.lower()},
               {"attribute_code": "ean", "value": p.ean},
-              {"attribute_code": "category_ids", "value": [str(c) for c in p.category_ids]},
               {"attribute_code": "tax_class_id", "value": "2"}]
     custom += [{"attribute_code": code, "value": str(value)} for code, value in sorted(p.attribute_values.items())]
     ext: dict[str, Any] = {

@@ -22,7 +22,7 @@ def register(app: FastAPI, state: MagentoState) -> None:
             raise VendorError(400, "One or more input exceptions have occurred.",
                               body={"message": "One or more input exceptions have occurred.",
                                     "errors": [{"message": '"%fieldName" is required. Enter and try again.',
-                                                "parameters": {"fieldName": "username" if not username else "password"}}]})
+                                                "parameters": [{"fieldName": "username" if not username else "password"}]}]})
         if state.credentials.get(username) != password:
             raise VendorError(401, SIGN_IN_FAILED)
         return json_response(state.auth.issue(username).access_token)

@@ -22,7 +22,7 @@ def _clean_customer(state: MagentoState, data: dict[str, Any], key: int, existin
         if not data.get(name) and not (existing and existing.get(name)):
             raise VendorError(400, f'"{name}" is required. Enter and try again.',
                               body={"message": '"%fieldName" is required. Enter and try again.',
-                                    "parameters": {"fieldName": name}})
+                                    "parameters": [{"fieldName": name}]})
     record = dict(existing or {"group_id": 1, "store_id": 1, "website_id": 1, "created_in": "Default Store View",
                                "disable_auto_group_change": 0, "addresses": [],
                                "created_at": magento_time(now)})

@@ -24,7 +24,7 @@ def _validation(message: str, **parameters: Any) -> VendorError:
     for key, value in parameters.items():
         text = text.replace(f"%{key}", str(value))
     return VendorError(400, "Validation Failed", body={"message": "Validation Failed", "errors": [
-        {"message": message, "parameters": parameters}]})
+        {"message": message, "parameters": [{k: str(v) for k, v in parameters.items()}]}]})
 
 
 def register(app: FastAPI, state: MagentoState) -> None:

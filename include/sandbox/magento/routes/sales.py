@@ -63,7 +63,8 @@ def register(app: FastAPI, state: MagentoState) -> None:  # noqa: C901 (one clos
         unknown = [i.get("sku") for i in entity["items"] if i.get("sku") not in state.skus]
         if unknown:
             raise VendorError(400, "The product that was requested doesn't exist. Verify the product and try again.",
-                              body={"message": "Product with SKU \"%1\" does not exist.", "parameters": [unknown[0]]})
+                              body={"message": "Product with SKU \"%fieldValue\" does not exist.",
+                                    "parameters": [{"fieldName": "sku", "fieldValue": str(unknown[0])}]})
         table = tables["orders"]
         key = table.next_key()
         items = []
