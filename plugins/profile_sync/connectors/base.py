@@ -379,7 +379,7 @@ class ApiHook(HttpHook):
         session = self.get_conn()
         method = method.upper()
         safe = idempotent if idempotent is not None else method not in UNSAFE_METHODS
-        what = f"{method} {self.scrubber.url(url)}"
+        what = f"{method} {url}"  # scrubbed where it goes into an error message
         attempt, waited, renewed = 0, 0.0, False
         while True:
             attempt += 1
@@ -405,10 +405,11 @@ class ApiHook(HttpHook):
                 self.request_log.failure(method, url, reason)
                 if not safe and not _never_sent(exc):
                     raise UncertainWriteError(
-                        f"{self.system}: {what} may have been applied ({reason})", system=self.system
+                        self.scrubber.text(f"{self.system}: {what} may have been applied ({reason})"),
+                        system=self.system,
                     ) from exc
                 failure: ConnectorError = TransientError(
-                    f"{self.system}: {what} failed: {reason}", system=self.system
+                    self.scrubber.text(f"{self.system}: {what} failed: {reason}"), system=self.system
                 )
             else:
                 status = response.status_code
@@ -421,7 +422,9 @@ class ApiHook(HttpHook):
                     try:
                         return Reply(self._parse(response), status, response.headers)
                     except ValueError as exc:
-                        message = f"{self.system}: {what} -> {status} with an unreadable body ({exc})"
+                        message = self.scrubber.text(
+                            f"{self.system}: {what} -> {status}, unreadable body ({exc})"
+                        )
                         if not safe:
                             raise UncertainWriteError(message, system=self.system, status=status) from exc
                         failure = TransientError(message, system=self.system, status=status)
@@ -450,9 +453,9 @@ class ApiHook(HttpHook):
             body: Any = self._parse(response)
         except ValueError:
             body = response.text
-        message = self.scrubber.text(vendor_message(body) or response.reason or "")
+        message = vendor_message(body) or response.reason or ""
         detail = self.scrubber.text(response.text[:DETAIL_CHARS])
-        text = f"{self.system}: {what} -> {status}: {message}"
+        text = self.scrubber.text(f"{self.system}: {what} -> {status}: {message}")
         if status == 429:
             return TransientError(text, system=self.system, status=status, detail=detail)
         if status >= 500 or status in TRANSIENT_4XX:

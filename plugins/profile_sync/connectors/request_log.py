@@ -122,6 +122,8 @@ class RequestLogger:
     def response(
         self, method: str, url: str, status: int, elapsed: float, text: str | None, *, sensitive: bool = False
     ) -> None:
+        if not self.log_response_data and not self.logger.isEnabledFor(logging.DEBUG):
+            return  # the common case: nothing to log, nothing to scrub
         safe_url = self.scrubber.url(url)
         self.logger.debug("%s %s %s -> %s in %.0f ms", self.system, method, safe_url, status, elapsed * 1000)
         if not self.log_response_data:
