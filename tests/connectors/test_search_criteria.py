@@ -44,3 +44,11 @@ def test_store_code_routes() -> None:
     assert hook.route("/V1/orders") == "/rest/V1/orders"
     assert hook.route("/V1/products/abc", "de") == "/rest/de/V1/products/abc"
     assert hook.route("/rest/all/V1/products") == "/rest/all/V1/products"
+
+
+def test_a_page_repeated_past_the_end_is_dropped() -> None:
+    from profile_sync.connectors.magento import skip_repeated_pages
+
+    pages = [[{"id": 1}, {"id": 2}], [{"id": 3}], [{"id": 3}], [{"entity_id": 4, "id": 9}]]
+    kept = list(skip_repeated_pages(iter(pages), "entity_id"))
+    assert kept == [[{"id": 1}, {"id": 2}], [{"id": 3}], [{"entity_id": 4, "id": 9}]]

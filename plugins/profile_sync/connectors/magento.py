@@ -125,4 +125,19 @@ class MagentoHook(ApiHook):
         has no such field; give a unique ``sort`` then).
         """
         query = {**(params or {}), **search_criteria(filters, sort, tiebreak)}
-        yield from self._pages(self.url(path, store_code), self.paging_for(path), query, page_size)
+        pages = self._pages(self.url(path, store_code), self.paging_for(path), query, page_size)
+        yield from skip_repeated_pages(pages, tiebreak)
+
+
+def skip_repeated_pages(
+    pages: Iterator[list[dict[str, Any]]], key: str | None
+) -> Iterator[list[dict[str, Any]]]:
+    """Drop a page that repeats the one before it: when records vanish during a read, the pages asked for past
+    the new end get the last page again (Magento's quirk) and would hand out its records twice."""
+    previous: set[Any] = set()
+    for page in pages:
+        keys = {record.get(key) if key and key in record else record.get("id") for record in page}
+        if None not in keys and keys <= previous:
+            continue
+        previous = keys
+        yield page
