@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from profile_sync.connectors import MagentoHook, PlentyHook
+from profile_sync.connectors import FreeAgentHook, MagentoHook, PlentyHook
 from profile_sync.connectors.errors import (
     NotFoundError,
     TerminalError,
@@ -165,3 +165,17 @@ def test_4xx_is_terminal_with_the_vendors_message_and_not_retried(admin, connect
     with pytest.raises(TerminalError) as rejected:
         plenty_hook.post("/rest/orders", json={"typeId": 1})
     assert rejected.value.status == 422 and "invalid" in str(rejected.value)
+
+
+def test_a_delete_applied_before_an_error_is_done_when_retried(admin, connect) -> None:
+    freeagent = admin("freeagent")
+    hook = FreeAgentHook(connect("freeagent"), retry_policy=FAST_RETRIES)
+    urls = [c["url"] for c in next(iter(hook.paginate("/v2/contacts", page_size=6)))]
+    freeagent.set_faults(process_then_fail_rate=0.5, seed=3, only_methods=["DELETE"])
+    for url in urls:
+        assert hook.delete(url) is None  # a 5xx after deleting, then 404 on the retry: deleted all the same
+    assert freeagent.stats()["faults_injected"].get("process_then_fail")
+    freeagent.clear_faults()
+    for url in urls:
+        with pytest.raises(NotFoundError):
+            hook.get(url)

@@ -33,11 +33,12 @@ from profile_sync.connectors.errors import (
 )
 from profile_sync.connectors.paging import PageReply, Paging, read_pages
 from profile_sync.connectors.ratebudget import RateBudget, RateLimits
-from profile_sync.connectors.request_log import RequestLogger, SecretScrubber
+from profile_sync.connectors.request_log import SENSITIVE_KEY, RequestLogger, SecretScrubber
 from profile_sync.connectors.retry import RetryPolicy, parse_retry_after
 
 DEFAULT_TIMEOUT = (5.0, 30.0)  # connect, read (seconds)
 DETAIL_CHARS = 500
+MESSAGE_CHARS = 300
 UNSAFE_METHODS = frozenset({"POST", "PATCH"})
 TRANSIENT_4XX = frozenset({408, 425})
 
@@ -202,6 +203,9 @@ class ApiHook(HttpHook):
             self.password = connection.password or ""
             self.extra = dict(connection.extra_dejson or {})
             self.scrubber.add(self.password)
+            for key, value in self.extra.items():  # refresh_token, api keys... whatever the extra holds
+                if isinstance(value, str) and SENSITIVE_KEY.search(key):
+                    self.scrubber.add(value)
             self._read_extra(self.extra)
             self._session = self._make_session(self.extra)
             self._ready = True
@@ -247,10 +251,10 @@ class ApiHook(HttpHook):
         proxies = extra.get("proxies", extra.get("proxy"))
         if isinstance(proxies, dict):
             session.proxies.update(proxies)
+        session.headers["Accept"] = "application/json"
         headers = extra.get("headers")
         if isinstance(headers, dict):
             session.headers.update({str(k): str(v) for k, v in headers.items()})
-        session.headers.setdefault("Accept", "application/json")
         return self._configure_session_from_mount_adapters(session)
 
     def get_conn(self, headers: dict[Any, Any] | None = None, extra_options: dict[str, Any] | None = None):
@@ -428,6 +432,8 @@ class ApiHook(HttpHook):
                         if not safe:
                             raise UncertainWriteError(message, system=self.system, status=status) from exc
                         failure = TransientError(message, system=self.system, status=status)
+                elif status == 404 and method == "DELETE" and attempt > 1:
+                    return Reply(None, status, response.headers)  # an earlier try deleted it already
                 elif status == 401 and authenticated and token is not None and not renewed:
                     renewed = True  # the token expired or was revoked early: renew once, then try again
                     self._invalidate(token)
@@ -453,7 +459,7 @@ class ApiHook(HttpHook):
             body: Any = self._parse(response)
         except ValueError:
             body = response.text
-        message = vendor_message(body) or response.reason or ""
+        message = (vendor_message(body) or response.reason or "")[:MESSAGE_CHARS]
         detail = self.scrubber.text(response.text[:DETAIL_CHARS])
         text = self.scrubber.text(f"{self.system}: {what} -> {status}: {message}")
         if status == 429:
