@@ -14,11 +14,15 @@ import sys
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from localrun.airflow_api import AirflowApi
 
+from deploy.stock_target import StockTargetCheck, check_stock_target, touch_stock
+
 SPREAD_DAG = "celery_spread_demo"
+PROFILE_DAG = "stock_import_plenty"  # batches are mapped `transform` and `push` tasks
 WORKERS = ("worker-a", "worker-b")
 
 
@@ -82,12 +86,28 @@ def api_from_env() -> AirflowApi:
     return api
 
 
-def wait_for_dag(api: AirflowApi, dag_id: str, timeout: float = 240) -> None:
+def wait_for_dags(api: AirflowApi, dag_ids: set[str], timeout: float = 240) -> None:
     deadline = time.monotonic() + timeout
-    while dag_id not in api.dags():
+    while not dag_ids <= set(api.dags()):
         if time.monotonic() > deadline:
-            raise TimeoutError(f"{dag_id} was not parsed within {timeout:.0f} s: {api.import_errors()}")
+            raise TimeoutError(
+                f"{sorted(dag_ids)} not all parsed within {timeout:.0f} s: {api.import_errors()}"
+            )
         time.sleep(2)
+
+
+def wait_until_idle(api: AirflowApi, dag_id: str, timeout: float = 600) -> None:
+    """No queued or running run of the DAG (an enabled profile may have started one on its schedule)."""
+    deadline = time.monotonic() + timeout
+    while any(run["state"] in ("queued", "running") for run in api.runs(dag_id)):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{dag_id} still has active runs after {timeout:.0f} s")
+        time.sleep(2)
+
+
+def return_value(api: AirflowApi, dag_id: str, run_id: str, task_id: str) -> Any:
+    path = f"/dags/{dag_id}/dagRuns/{run_id}/taskInstances/{task_id}/xcomEntries/return_value"
+    return api.call("GET", path)["value"]
 
 
 def pause_all_but(api: AirflowApi, keep: set[str]) -> list[str]:
@@ -135,9 +155,18 @@ def run_and_collect(
     return finish(api, dag_id, run_id, started, timeout)
 
 
-def kill_worker(name: str) -> None:
+def _script(*args: str) -> None:
     script = os.environ.get("PROFILE_SYNC_DEMO_SCRIPT", "include/deploy/distributed_demo.sh")
-    subprocess.run(["bash", script, "kill-worker", name], check=True)
+    subprocess.run(["bash", script, *args], check=True, timeout=300)
+
+
+def kill_worker(name: str) -> None:
+    _script("kill-worker", name)
+
+
+def start_worker(name: str) -> None:
+    """(Re)start a worker, e.g. the one a previous proof killed; returns once Celery says it is ready."""
+    _script("start-worker", name)
 
 
 def run_killing_a_worker(
@@ -147,7 +176,11 @@ def run_killing_a_worker(
     conf: dict[str, Any] | None = None,
     timeout: float = 900,
 ) -> RunEvidence:
-    """Trigger, wait until the mapped task runs on a worker, SIGKILL that worker, and follow the run to its end."""
+    """Trigger, wait until the mapped task runs on a worker, SIGKILL that worker, and follow the run to its end.
+
+    The killed try stops heartbeating; the scheduler fails it after [scheduler] task_instance_heartbeat_timeout
+    and Airflow retries it, on the surviving worker. Celery acks late, so the message is not lost meanwhile.
+    """
     started = time.monotonic()
     run_id = trigger(api, dag_id, conf)
     victim = None
@@ -172,31 +205,102 @@ def run_killing_a_worker(
     return evidence
 
 
+@dataclass
+class ProfileEvidence:
+    run: RunEvidence
+    summary: dict[str, Any]
+    target: StockTargetCheck
+    changed: int
+
+    def report(self) -> str:
+        return "\n".join(
+            [
+                f"changed {self.changed} PlentyONE stock rows before the run",
+                self.run.report("push"),
+                f"  run summary (finish): {self.summary}",
+                "  " + self.target.report(),
+            ]
+        )
+
+
+def sandbox_urls() -> tuple[str, str]:
+    magento = os.environ.get("SANDBOX_MAGENTO_PORT", "58081")
+    plenty = os.environ.get("SANDBOX_PLENTY_PORT", "58082")
+    return f"http://127.0.0.1:{plenty}", f"http://127.0.0.1:{magento}"
+
+
+def prove_profile_run(api: AirflowApi, kill: bool = False, changes: int = 400) -> ProfileEvidence:
+    """Change PlentyONE stock, run Stock Import [PlentyONE] (killing a worker mid-push if asked), check Magento."""
+    plenty, magento = sandbox_urls()
+    wait_until_idle(api, PROFILE_DAG)
+    changed = touch_stock(plenty, changes)
+    evidence = run_killing_a_worker(api, PROFILE_DAG, "push") if kill else run_and_collect(api, PROFILE_DAG)
+    summary = return_value(api, PROFILE_DAG, evidence.run_id, "finish") if evidence.state == "success" else {}
+    config_dir = Path(os.environ.get("PROFILE_SYNC_CONFIG_DIR", "profile_configs"))
+    target = check_stock_target(PROFILE_DAG, config_dir, plenty, magento)
+    return ProfileEvidence(evidence, summary, target, changed)
+
+
+def _section(title: str, body: str) -> None:
+    print(f"\n== {title} ==\n{body}", flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--items", type=int, default=8, help="mapped tasks per run of the spread DAG")
+    parser.add_argument(
+        "--no-profile", action="store_true", help="only the small demo DAG (no sandbox needed)"
+    )
     args = parser.parse_args(argv)
     api = api_from_env()
-    wait_for_dag(api, SPREAD_DAG)
-    paused = pause_all_but(api, {SPREAD_DAG})
+    dags = {SPREAD_DAG} if args.no_profile else {SPREAD_DAG, PROFILE_DAG}
+    wait_for_dags(api, dags)
+    paused = pause_all_but(api, dags)
     print(f"paused the other DAGs for the proof: {', '.join(paused) or 'none were unpaused'}", flush=True)
     failures: list[str] = []
 
     spread = run_and_collect(api, SPREAD_DAG, {"items": args.items, "seconds": 3})
-    print("\n== 1. mapped tasks spread over both Celery workers ==\n" + spread.report("work"), flush=True)
+    _section("1. mapped tasks spread over both Celery workers", spread.report("work"))
     if spread.state != "success" or set(spread.hosts("work")) != set(WORKERS):
         failures.append(f"spread: state {spread.state}, hosts {dict(spread.hosts('work'))}")
 
     loss = run_killing_a_worker(api, SPREAD_DAG, "work", {"items": args.items, "seconds": 8})
-    print(
-        "\n== 2. a worker SIGKILLed mid-run; the run still completes ==\n" + loss.report("work"), flush=True
-    )
-    survivor = next(w for w in WORKERS if w != loss.killed_worker)
-    retried = [t for t in loss.tries if t.try_number > 1]
-    if loss.state != "success" or not retried or any(t.hostname != survivor for t in retried):
-        failures.append(f"worker loss: state {loss.state}, retried tries {retried}")
+    _section("2. a worker SIGKILLed mid-run; the run still completes", loss.report("work"))
+    failures += worker_loss_failures(loss, "work")
+    start_worker(str(loss.killed_worker))
+
+    if not args.no_profile:
+        profile = prove_profile_run(api)
+        _section(f"3. {PROFILE_DAG}: batches over both workers, target exact", profile.report())
+        if profile.run.state != "success" or set(profile.run.hosts("push")) != set(WORKERS):
+            failures.append(
+                f"profile spread: state {profile.run.state}, hosts {dict(profile.run.hosts('push'))}"
+            )
+        if not profile.target.ok:
+            failures.append("profile spread: target not exact")
+
+        profile_loss = prove_profile_run(api, kill=True)
+        _section(
+            f"4. {PROFILE_DAG}: a worker SIGKILLed mid-push; nothing lost or duplicated",
+            profile_loss.report(),
+        )
+        failures += worker_loss_failures(profile_loss.run, "push")
+        if not profile_loss.target.ok:
+            failures.append("profile worker loss: target not exact")
+        start_worker(str(profile_loss.run.killed_worker))
     print("\nPASS" if not failures else "\nFAIL: " + "; ".join(failures), flush=True)
     return 0 if not failures else 1
+
+
+def worker_loss_failures(evidence: RunEvidence, task_id: str) -> list[str]:
+    survivor = next(w for w in WORKERS if w != evidence.killed_worker)
+    retried = [t for t in evidence.tries if t.try_number > 1]
+    killed = [t for t in evidence.tries if t.hostname == evidence.killed_worker and t.state != "success"]
+    if evidence.state == "success" and killed and retried and all(t.hostname == survivor for t in retried):
+        return []
+    return [
+        f"{evidence.dag_id} worker loss: state {evidence.state}, killed tries {killed}, retried {retried}"
+    ]
 
 
 if __name__ == "__main__":

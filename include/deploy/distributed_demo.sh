@@ -8,6 +8,7 @@
 #   distributed_demo.sh status          what is running
 #   distributed_demo.sh env             the environment the components run with (to `eval` in a shell)
 #   distributed_demo.sh kill-worker N   SIGKILL worker N (worker-a | worker-b) and every process it started
+#   distributed_demo.sh start-worker N  start worker N again (after kill-worker)
 #
 # Ports (override with the variables): PostgreSQL 58432, Redis 58379, Airflow api-server 58080, sandbox 58081-3.
 set -euo pipefail
@@ -289,15 +290,23 @@ start_airflow() {
     start_daemon dag-processor airflow dag-processor
     local worker
     for worker in "${WORKERS[@]}"; do
-        # Logs are on this shared disk, so the workers need no log server (which would want one port each).
-        PROFILE_SYNC_WORKER_HOSTNAME="$worker" start_daemon "$worker" airflow celery worker \
-            --celery-hostname "$worker@%h" --concurrency "$WORKER_CONCURRENCY" --skip-serve-logs \
-            --pid "$RUN_DIR/$worker.celery.pid"
+        start_worker "$worker"
     done
     wait_until 240 "the api-server, scheduler and dag-processor" api_healthy
     for worker in "${WORKERS[@]}"; do
         wait_until 120 "$worker" worker_ready "$worker"
     done
+}
+
+start_worker() {
+    local worker="$1"
+    pid_alive "$worker" && return
+    # A fresh log each start: "ready." in it means this start is ready.
+    [[ -f "$LOG_DIR/$worker.log" ]] && mv "$LOG_DIR/$worker.log" "$LOG_DIR/$worker.log.1"
+    # Logs are on this shared disk, so the workers need no log server (which would want one port each).
+    PROFILE_SYNC_WORKER_HOSTNAME="$worker" start_daemon "$worker" airflow celery worker \
+        --celery-hostname "$worker@%h" --concurrency "$WORKER_CONCURRENCY" --skip-serve-logs \
+        --pid "$RUN_DIR/$worker.celery.pid"
 }
 
 # The profile DAGs need the sandbox; the Celery proof does not, so a sandbox that cannot start is only reported.
@@ -377,7 +386,12 @@ main() {
     status) status ;;
     env) demo_env && export -p | grep -E ' (AIRFLOW|PROFILE_SYNC|SANDBOX|PYTHONPATH|PATH)' ;;
     kill-worker) kill_worker "$@" ;;
-    *) sed -n '4,11p' "${BASH_SOURCE[0]}" >&2 && exit 2 ;;
+    start-worker)
+        demo_env
+        [[ " ${WORKERS[*]} " == *" ${1:-} "* ]] || { log "no such worker: ${1:-}"; exit 2; }
+        start_worker "$1" && wait_until 120 "$1" worker_ready "$1" && log "$1 ready"
+        ;;
+    *) sed -n '4,12p' "${BASH_SOURCE[0]}" >&2 && exit 2 ;;
     esac
 }
 
