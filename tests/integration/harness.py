@@ -16,6 +16,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "profile_configs"
+UNLIMITED = {"rate_limit_per_minute": 0, "write_rate_limit_per_minute": 0, "rate_limit_per_hour": 0}
 
 
 def migrate_airflow_db() -> None:
@@ -42,6 +43,8 @@ def sandbox_connections(urls: Any) -> dict[str, str]:
         for system, url in ports.items():
             if name == f"AIRFLOW_CONN_{system}_DEFAULT":
                 conn["port"] = int(str(url).rstrip("/").rsplit(":", 1)[1])
+                # the sandbox's own limits are off unless a test turns them on: so is the client's budget
+                conn.setdefault("extra", {}).update(UNLIMITED)
         result[name] = json.dumps(conn)
     return result
 

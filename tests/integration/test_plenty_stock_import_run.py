@@ -29,7 +29,7 @@ def test_stock_matches_plenty_and_append_touches_only_changed_rows(world, admin)
     world.write_profile(PROFILE)
     first = world.run(PROFILE)
     assert first.state == "success", first.task_states
-    expected = expected_stock(admin, {1: "default", 2: "eu_warehouse"})
+    expected = expected_stock(admin, {1: "default", 2: "lager_nord"})
     actual = magento_stock(admin)
     assert expected and all(actual.get(key) == quantity for key, quantity in expected.items())
 
@@ -39,4 +39,4 @@ def test_stock_matches_plenty_and_append_touches_only_changed_rows(world, admin)
     touched = admin["plenty"].touch("stock", count=7)
     third = world.run(PROFILE)
     assert third.summary["created"] + third.summary["updated"] == len(touched)
-    assert magento_stock(admin) == {**actual, **expected_stock(admin, {1: "default", 2: "eu_warehouse"})}
+    assert magento_stock(admin) == {**actual, **expected_stock(admin, {1: "default", 2: "lager_nord"})}

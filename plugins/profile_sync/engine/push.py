@@ -15,16 +15,14 @@ from profile_sync.connectors.errors import (
     RateBudgetExhausted,
     TerminalError,
     TransientError,
-    UncertainWriteError,
 )
 from profile_sync.engine.payload_hash import payload_hash
 from profile_sync.engine.run_settings import RunSettings
 from profile_sync.engine.staging import RunStaging
 from profile_sync.engine.transform import TRANSFORMED
-from profile_sync.entities.base import EntitySync, RecordError, TargetRecord
+from profile_sync.entities.base import EntitySync, RecordError, TargetRecord, create_or_find
 
 log = logging.getLogger(__name__)
-CREATE_ATTEMPTS = 3  # a create is re-sent only after a lookup by natural key proved it absent
 MAX_CONSECUTIVE_TRANSIENT = 5  # then the system is down, not the record: fail the task for Airflow to retry
 
 
@@ -132,16 +130,10 @@ class _Pusher:
             self.entity.update(existing, target)
             return existing, "matched"
         self.state.mark_pending(self.profile_id, target.store, target.source_id, digest, self.settings.run_id)
-        for attempt in range(1, CREATE_ATTEMPTS + 1):
-            try:
-                return self.entity.create(target), "created"
-            except UncertainWriteError:
-                existing = self.entity.find_existing(target)
-                if existing:
-                    return existing, "created"  # the write went through; only its answer was lost
-                if not target.natural_key or attempt == CREATE_ATTEMPTS:
-                    raise  # stays pending: the next attempt looks it up first
-        raise AssertionError("unreachable")
+        if not target.natural_key:
+            return self.entity.create(target), "created"  # no way to look it up: never re-sent blindly
+        target_id, _ = create_or_find(lambda: self.entity.create(target), lambda: self.entity.find_existing(target))
+        return target_id, "created"
 
     def _failed(self, target: TargetRecord, reason: str) -> None:
         attempts = self.state.record_failed(

@@ -6,7 +6,7 @@ Each task opens its own state store and hooks (one pooled HTTP session per hook 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -74,3 +74,8 @@ def run_finish(profile: Profile, pushed: list[dict[str, Any]], context: Mapping[
         return finish_stage(
             profile.id, scope.settings, scope.state, scope.staging, pushed, started, pendulum.now("UTC")
         )
+
+
+def pushed_results(pushed: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The mapped push results, read by index: iterating Airflow's lazy sequence probes one past the end."""
+    return [pushed[index] for index in range(len(pushed))]

@@ -6,16 +6,20 @@ call to a system behind the hooks of ``Systems``; the engine owns batching, stat
 
 from __future__ import annotations
 
+import logging
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from profile_sync.profiles import Profile
 
+log = logging.getLogger(__name__)
+
 Record = dict[str, Any]
 ALL_STORES = "*"
+CREATE_ATTEMPTS = 5  # a create is re-sent only after a lookup proved the first did not go through
 
 
 class RecordError(Exception):
@@ -84,6 +88,27 @@ class Systems:
             if closer:
                 closer()
         self._hooks.clear()
+
+
+def create_or_find(create: Callable[[], str], find: Callable[[], str | None]) -> tuple[str, bool]:
+    """Create a record whose write may be applied even when its answer is lost, never twice.
+
+    After an uncertain answer (timeout, 5xx on a POST) the record is looked up by its natural key; only when it
+    is not there is the create sent again. Returns (target id, created by this call).
+    """
+    from profile_sync.connectors.errors import UncertainWriteError
+
+    for attempt in range(1, CREATE_ATTEMPTS + 1):
+        try:
+            return create(), True
+        except UncertainWriteError as exc:
+            found = find()
+            log.info("create answer lost (attempt %d: %s): %s", attempt, exc, f"found {found}" if found else "not there")
+            if found:
+                return found, True  # the write went through; only its answer was lost
+            if attempt == CREATE_ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")
 
 
 class EntitySync(ABC):

@@ -13,8 +13,7 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from profile_sync.connectors.errors import UncertainWriteError
-from profile_sync.entities.base import EntitySync, Record, RecordError, TargetRecord
+from profile_sync.entities.base import EntitySync, Record, RecordError, TargetRecord, create_or_find
 from profile_sync.entities.magento.stores import StoreViews
 from profile_sync.entities.plenty.countries import ISO_TO_PLENTY
 from profile_sync.entities.timestamps import magento_timestamp, parse_timestamp
@@ -239,30 +238,38 @@ class OrderExport(EntitySync):
             "lang": contact["lang"],
             "options": [{"typeId": 2, "subTypeId": 4, "value": contact["email"], "priority": 0}],
         }
-        try:
-            return int(self.systems.plenty.post("/rest/accounts/contacts", json=body)["id"])
-        except UncertainWriteError:
-            found = self._find_contact(contact["email"])
-            if found:
-                return found
-            raise
+        created, _ = create_or_find(
+            lambda: str(self.systems.plenty.post("/rest/accounts/contacts", json=body)["id"]),
+            lambda: _text(self._find_contact(contact["email"])),
+        )
+        return int(created)
 
     def _find_contact(self, email: str) -> int | None:
-        page = self.systems.plenty.get("/rest/accounts/contacts", params={"contactEmail": email})
-        entries = (page or {}).get("entries") or []
-        return int(entries[0]["id"]) if entries else None
+        # `email` is PlentyONE's exact match (`contactEmail` matches parts); compare anyway, defensively
+        page = self.systems.plenty.get("/rest/accounts/contacts", params={"email": email})
+        for entry in (page or {}).get("entries") or []:
+            if any(str(o.get("value", "")).lower() == email for o in entry.get("options") or []) or not entry.get("options"):
+                return int(entry["id"])
+        return None
 
     def _address_id(self, contact_id: int, address: dict[str, Any], type_id: int) -> int:
         path = f"/rest/accounts/contacts/{int(contact_id)}/addresses"
+        found = self._existing_address(path, address, type_id)
+        if found:
+            return found
+        created, _ = create_or_find(
+            lambda: str(self.systems.plenty.post(path, params={"typeId": type_id}, json=address)["id"]),
+            lambda: _text(self._existing_address(path, address, type_id)),
+        )
+        return int(created)
+
+    def _existing_address(self, path: str, address: dict[str, Any], type_id: int) -> int | None:
         existing = self.systems.plenty.get(f"{path}/{type_id}") or []
         entries = existing.get("entries", []) if isinstance(existing, dict) else existing
         for candidate in entries:
             if all(str(candidate.get(key) or "") == str(address.get(key) or "") for key in _ADDRESS_MATCH):
                 return int(candidate["id"])
-        try:
-            return int(self.systems.plenty.post(path, params={"typeId": type_id}, json=address)["id"])
-        except UncertainWriteError:
-            return self._address_id(contact_id, address, type_id)  # looked up again before any second create
+        return None
 
     def _variation_id(self, sku: str) -> int:
         if sku not in self._variations:
@@ -313,3 +320,7 @@ def _address(address: dict[str, Any], email: str) -> dict[str, Any]:
         "countryId": ISO_TO_PLENTY[country],
         "options": [{"typeId": 5, "value": address.get("email") or email}],
     }
+
+
+def _text(value: int | None) -> str | None:
+    return str(value) if value is not None else None
