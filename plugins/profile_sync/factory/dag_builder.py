@@ -95,8 +95,8 @@ def _push(profile: Profile):
 def _finish(profile: Profile):
     @task(task_id="finish", trigger_rule=TriggerRule.NONE_FAILED)  # also after a run with nothing to sync
     def finish(pushed: list[dict[str, Any]]) -> dict[str, Any]:
-        from profile_sync.engine.tasks import run_finish
+        from profile_sync.engine.tasks import pushed_results, run_finish
 
-        return run_finish(profile, list(pushed), get_current_context())
+        return run_finish(profile, pushed_results(pushed), get_current_context())
 
     return finish
