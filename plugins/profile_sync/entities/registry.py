@@ -1,4 +1,5 @@
-"""Profile type -> its EntitySync class. Imported only when a task runs."""
+"""Profile type -> its EntitySync class, by convention: ``profile_sync.entities.<system>.<entity>_<direction>``
+exports ``SYNC``. Imported only when a task runs, so a run imports only its own type's code."""
 
 from __future__ import annotations
 
@@ -7,23 +8,23 @@ from importlib import import_module
 from profile_sync.entities.base import EntitySync, Systems
 from profile_sync.profiles import Profile
 
-# "module:Class" per profile type key, so that a run imports only its own type's code.
-IMPLEMENTATIONS: dict[str, str] = {
-    "plenty.order.export": "profile_sync.entities.plenty.order_export:OrderExport",
-    "plenty.stock.import": "profile_sync.entities.plenty.stock_import:StockImport",
-}
-
 
 class NotImplementedProfileType(NotImplementedError):
     pass
 
 
+def module_name(profile: Profile) -> str:
+    return f"profile_sync.entities.{profile.system}.{profile.entity}_{profile.direction}"
+
+
 def entity_for(profile: Profile, systems: Systems) -> EntitySync:
-    target = IMPLEMENTATIONS.get(profile.type.key)
-    if target is None:
+    name = module_name(profile)
+    try:
+        module = import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name != name:
+            raise
         raise NotImplementedProfileType(
-            f"profile type {profile.type.label} ({profile.type.key}) has no sync implementation yet"
-        )
-    module_name, class_name = target.split(":")
-    cls = getattr(import_module(module_name), class_name)
-    return cls(profile, systems)
+            f"profile type {profile.type.label} ({profile.type.key}) has no sync implementation yet ({name})"
+        ) from None
+    return module.SYNC(profile, systems)

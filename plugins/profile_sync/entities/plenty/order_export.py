@@ -324,3 +324,6 @@ def _address(address: dict[str, Any], email: str) -> dict[str, Any]:
 
 def _text(value: int | None) -> str | None:
     return str(value) if value is not None else None
+
+
+SYNC = OrderExport

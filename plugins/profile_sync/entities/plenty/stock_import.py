@@ -89,3 +89,6 @@ class StockImport(EntitySync):
 
     def update(self, target_id: str, target: TargetRecord) -> None:
         self.create(target)
+
+
+SYNC = StockImport
