@@ -60,7 +60,11 @@ def fetch_stage(
         log.info(
             "%s: %s", settings.behaviour, f"records changed since {since.isoformat()}" if since else "every record"
         )
-        take(entity.fetch(since, None), skip=frozenset(retried))
+        queued = _queued_ids(entity, state, settings, set(retried))
+        if queued:
+            log.info("export queue: %d queued %ss", len(queued), entity.noun)
+            take(entity.fetch(None, queued))
+        take(entity.fetch(since, None), skip=frozenset(retried) | frozenset(queued))
     chunks = writer.close()
     manifest = {
         "mode": settings.mode,
@@ -75,3 +79,10 @@ def fetch_stage(
     staging.write_json("manifest", manifest)
     log.info("fetched %d %ss into %d part(s)", writer.total, entity.noun, len(chunks))
     return chunks, manifest
+
+
+def _queued_ids(entity: EntitySync, state: Any, settings: RunSettings, already: set[str]) -> list[str]:
+    """Ids waiting in the export queue (queued by hand or by an earlier run), not already in this run."""
+    if entity.profile.direction != "export" or settings.dry_run:
+        return []
+    return list(dict.fromkeys(e.source_id for e in state.queued(entity.profile.id) if e.source_id not in already))

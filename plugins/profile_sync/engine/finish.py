@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections import Counter
 from datetime import datetime
 from typing import Any
 
+from profile_sync.connectors.errors import ConnectorError, NotFoundError
 from profile_sync.engine.run_settings import RunSettings
 from profile_sync.engine.staging import RunStaging
+from profile_sync.entities.base import ALL_STORES, EntitySync, RecordError
 
 log = logging.getLogger(__name__)
-SUMMARY_KEYS = ("fetched", "created", "updated", "matched", "skipped", "failed", "dry_run")
+SUMMARY_KEYS = ("fetched", "created", "updated", "matched", "skipped", "failed", "not_queued", "dry_run")
 
 
 def finish_stage(
-    profile_id: str,
+    entity: EntitySync,
     settings: RunSettings,
     state: Any,
     staging: RunStaging,
@@ -23,6 +26,7 @@ def finish_stage(
     started: datetime | None,
     ended: datetime,
 ) -> dict[str, Any]:
+    profile_id = entity.profile.id
     manifest = staging.read_json("manifest") or {}
     counts: Counter[str] = Counter()
     complete = True
@@ -35,6 +39,8 @@ def finish_stage(
     summary["mode"] = manifest.get("mode", settings.mode)
     summary["complete"] = complete
     summary["duration_seconds"] = round((ended - started).total_seconds(), 3) if started else None
+    if entity.profile.events.delete_externally and complete and settings.mode in ("append", "replace"):
+        summary["deleted"] = reconcile_deletions(entity, settings, state) if not settings.dry_run else 0
     high_water = manifest.get("high_water")
     if settings.moves_watermark and complete and high_water:
         state.advance_watermark(profile_id, datetime.fromisoformat(high_water), settings.run_id)
@@ -48,3 +54,37 @@ def finish_stage(
         summary,
     )
     return summary
+
+
+def reconcile_deletions(entity: EntitySync, settings: RunSettings, state: Any) -> int:
+    """Delete in the target what the source no longer has: the ID map against the source's ids now."""
+    ids = entity.source_ids()
+    if ids is None:
+        log.warning("delete externally: %ss cannot be listed by id here; nothing deleted", entity.noun)
+        return 0
+    present = set(ids)
+    profile = entity.profile
+    stores = {ALL_STORES, "default", *(mapping.store for mapping in profile.store.mapping)}
+    deleted = 0
+    for store in sorted(stores):
+        for source_id in list(state.mapped_source_ids(profile.id, store)):
+            if source_id in present:
+                continue
+            entry = state.lookup(profile.id, store, [source_id]).get(source_id)
+            try:
+                if entry is not None and entry.target_id:
+                    with contextlib.suppress(NotFoundError):  # already gone in the target: the goal
+                        entity.delete(entry.target_id, store)
+                state.mark_deleted(
+                    profile.id, store, source_id, settings.run_id, history=profile.schedule_config.enable_history
+                )
+                deleted += 1
+                log.info(
+                    "%s %s -> %s deleted (gone from the source)",
+                    entity.noun,
+                    source_id,
+                    entry.target_id if entry else "?",
+                )
+            except (ConnectorError, RecordError, NotImplementedError) as exc:
+                log.warning("%s %s: could not delete in the target: %s", entity.noun, source_id, exc)
+    return deleted

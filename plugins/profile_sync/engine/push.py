@@ -66,8 +66,14 @@ class _Pusher:
         self.profile_id = entity.profile.id
         self.history = entity.profile.schedule_config.enable_history
         self.transient_in_a_row = 0
+        profile = entity.profile
+        # "add new entities to the export queue" off: only records already mapped or queued by hand are exported
+        self.queue_gate = profile.direction == "export" and not profile.events.add_new_to_export_queue
+        self.queued: set[tuple[str, str]] = set()
 
     def push_batch(self, targets: list[TargetRecord]) -> None:
+        if self.entity.profile.direction == "export":
+            self.queued = {(e.store, e.source_id) for e in self.state.queued(self.profile_id)}
         by_store: dict[str, list[str]] = {}
         for target in targets:
             by_store.setdefault(target.store, []).append(target.source_id)
@@ -85,6 +91,12 @@ class _Pusher:
         target_id = getattr(entry, "target_id", None) if status != "deleted" else None  # deleted: create anew
         if target_id and status == "synced" and entry.payload_hash == digest:
             self._outcome("skipped", f"{noun} {name} -> {target_id} skipped (unchanged)")
+            return
+        was_queued = bool(self.queued) and (
+            (target.store, target.source_id) in self.queued or ("*", target.source_id) in self.queued
+        )
+        if not target_id and self.queue_gate and not was_queued and self.settings.mode != "ids":
+            self._outcome("not_queued", f"{noun} {name}: new and not in the export queue (left out)")
             return
         if self.settings.dry_run:
             action = "update" if target_id else "create"
@@ -108,6 +120,9 @@ class _Pusher:
                 history=self.history,
             )
             self.transient_in_a_row = 0
+            if was_queued:
+                self.state.dequeue(self.profile_id, target.store, [target.source_id])
+                self.state.dequeue(self.profile_id, "*", [target.source_id])
             self._outcome(action, f"{noun} {name} -> {target_id} {action}")
         except (RecordError, TerminalError) as exc:
             self.transient_in_a_row = 0

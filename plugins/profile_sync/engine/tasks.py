@@ -72,7 +72,7 @@ def run_finish(profile: Profile, pushed: list[dict[str, Any]], context: Mapping[
         dag_run = context.get("dag_run")
         started = getattr(dag_run, "start_date", None)
         return finish_stage(
-            profile.id, scope.settings, scope.state, scope.staging, pushed, started, pendulum.now("UTC")
+            scope.entity, scope.settings, scope.state, scope.staging, pushed, started, pendulum.now("UTC")
         )
 
 

@@ -103,7 +103,9 @@ def create_or_find(create: Callable[[], str], find: Callable[[], str | None]) ->
             return create(), True
         except UncertainWriteError as exc:
             found = find()
-            log.info("create answer lost (attempt %d: %s): %s", attempt, exc, f"found {found}" if found else "not there")
+            log.info(
+                "create answer lost (attempt %d: %s): %s", attempt, exc, f"found {found}" if found else "not there"
+            )
             if found:
                 return found, True  # the write went through; only its answer was lost
             if attempt == CREATE_ATTEMPTS:
@@ -154,6 +156,15 @@ class EntitySync(ABC):
     @abstractmethod
     def update(self, target_id: str, target: TargetRecord) -> None:
         """Update the target record ``target_id``."""
+
+    # --- delete externally -----------------------------------------------------------------------------------
+    def source_ids(self) -> Iterator[str] | None:
+        """Every source id in scope now (ids only), for delete reconciliation; None where the type cannot tell."""
+        return None
+
+    def delete(self, target_id: str, store: str) -> None:
+        """Delete (or deactivate, where the API has no delete) the target record of a record gone from the source."""
+        raise NotImplementedError(f"{self.noun}s cannot be deleted in the target")
 
     def prepare(self, target: TargetRecord) -> TargetRecord:
         """Resolve references the payload needs at push time (contact, variation ids); may raise RecordError."""
