@@ -24,7 +24,7 @@ class Benchmark:
 
 
 BENCHMARKS: tuple[Benchmark, ...] = (
-    Benchmark("dag_parse", "1. DAG parse time", "tests.benchmarks.dag_parse"),
+    Benchmark("dag_parse", "1. DAG parse time", "tests.benchmarks.dag_parse.benchmark"),
     Benchmark("sync_throughput", "2. Sync throughput", "tests.benchmarks.sync_throughput"),
     Benchmark("fetch_vs_dlt", "3. Fetch against dlt", "tests.benchmarks.fetch_vs_dlt"),
     Benchmark("memory", "4. Memory", "tests.benchmarks.memory"),

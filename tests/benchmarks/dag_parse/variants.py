@@ -12,6 +12,8 @@ from tests.benchmarks.dag_parse.profiles_gen import generate_profiles
 from tests.benchmarks.dag_parse.specs import load_specs
 
 PROJECT, FLOOR, DAG_FACTORY = "project", "hand-written floor", "dag-factory 1.1.0"
+DAG_FILE_ONLY = "project, DAG file only"  # a diagnostic: what the validation file adds to the parse
+DAG_FILE = "profile_sync_dags.py"
 
 
 @dataclass(frozen=True)
@@ -27,12 +29,13 @@ class Setup:
     profile_dir: Path
     project: Variant
     baselines: tuple[Variant, ...]
+    diagnostics: tuple[Variant, ...]
     profile_ids: tuple[str, ...]
     fingerprints: dict[str, tuple[str, str]] = field(default_factory=dict)  # variant -> (probe key, value)
 
     @property
     def variants(self) -> tuple[Variant, ...]:
-        return (self.project, *self.baselines)
+        return (self.project, *self.baselines, *self.diagnostics)
 
 
 def dag_factory_installed() -> bool:
@@ -43,6 +46,10 @@ def project_variant(root: Path, work: Path, count: int, samples: Path) -> tuple[
     profile_dir = work / f"n{count}" / "profile_configs"
     ids = generate_profiles(samples, profile_dir, count)
     return Variant(PROJECT, root / "dags", {"PROFILE_SYNC_CONFIG_DIR": str(profile_dir)}), ids
+
+
+def dag_file_only(project: Variant) -> Variant:
+    return Variant(DAG_FILE_ONLY, project.dags / DAG_FILE, project.env)
 
 
 def baseline_variants(work: Path, count: int, specs_file: Path) -> tuple[Variant, ...]:
