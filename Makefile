@@ -27,7 +27,7 @@ sandbox: install
 
 ## test: lint + the test suite CI runs (unit, integration against the real sandbox and a real Airflow)
 test: install lint
-	$(PYTEST) -m "not slow and not bench and not browser and not distributed" tests
+	$(ENV) bash include/scripts/with_postgres.sh python -m pytest -m "not slow and not bench and not browser and not distributed" tests
 
 lint: install
 	$(ENV) ruff check dags plugins include tests
@@ -35,6 +35,13 @@ lint: install
 ## validate: check every profile file, print every error, exit non-zero on any (for pre-merge checks)
 validate: install
 	$(ENV) python -m profile_sync validate profile_configs
+
+## distributed-demo: PostgreSQL + Redis + Airflow on Celery with two workers, a profile's batches on both
+distributed-demo: install
+	$(ENV) bash include/deploy/distributed_demo.sh demo
+
+sandbox-bench: install
+	$(ENV) python -m sandbox bench
 
 bench: install
 	$(ENV) python -m tests.benchmarks.run --full

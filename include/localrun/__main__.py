@@ -32,11 +32,7 @@ def main() -> int:
             print(error.format(ROOT), file=sys.stderr)
         profiles = {item.profile.id: item.profile for item in result.profiles}
         stack.wait_for_dags(set(profiles))
-        api = stack.api
-        for profile_id, profile in sorted(profiles.items()):
-            if profile.enabled:
-                api.set_paused(profile_id, False)
-        enabled = sorted(pid for pid, p in profiles.items() if p.enabled)
+        enabled = stack.unpause_enabled({pid: p.enabled for pid, p in profiles.items()})
         magento, plenty, freeagent = stack.sandbox_ports
         print(
             f"\n  Airflow UI:   http://127.0.0.1:{stack.airflow_port}   (login: admin / {stack.users['admin']})\n"

@@ -131,6 +131,15 @@ class LocalStack:
                 raise TimeoutError(f"DAGs not parsed within {timeout:.0f} s: {sorted(dag_ids - set(dags))}")
             time.sleep(3)
 
+    def unpause_enabled(self, profiles: dict[str, bool]) -> list[str]:
+        """Unpause the DAGs of enabled profiles (a DAG paused in an earlier run stays paused otherwise)."""
+        api = self.api
+        api.login()
+        enabled = sorted(profile_id for profile_id, on in profiles.items() if on)
+        for profile_id in enabled:
+            api.set_paused(profile_id, False)
+        return enabled
+
     def stop(self, grace: float = 20) -> None:
         for process in self._processes.values():
             if process.poll() is None:
