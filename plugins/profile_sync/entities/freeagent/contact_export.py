@@ -1,0 +1,105 @@
+"""Contact Export [FreeAgent]: Magento customers -> FreeAgent contacts.
+
+One contact per customer (FreeAgent has no stores): the store mapping gives the contact's locale and, with
+restriction on, the customers in scope. FreeAgent identifies a contact by its ``url`` (the ID map keeps it) and
+POST always creates, so an unmapped customer is first looked for by e-mail (the natural key): contacts that
+exist already, made by hand or by an invoice export, are matched and updated, never created twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+
+from profile_sync.entities.base import ALL_STORES, EntitySync, Record, RecordError, TargetRecord
+from profile_sync.entities.freeagent.contact_fields import contact_payload, default_address, update_body, valid_email
+from profile_sync.entities.freeagent.directory import ContactDirectory
+from profile_sync.entities.magento.stores import StoreViews
+from profile_sync.entities.timestamps import magento_timestamp, parse_timestamp
+from profile_sync.profiles.entity_configs import ContactExportConfig
+
+ID_SLICE = 100
+
+
+class ContactExport(EntitySync):
+    noun = "customer"
+
+    def __init__(self, profile, systems) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(profile, systems)
+        self.config: ContactExportConfig = profile.entity_config  # type: ignore[assignment]
+        self.stores = StoreViews(systems.magento) if systems else None
+        self.locales = {mapping.store: mapping.locale for mapping in profile.store.mapping}
+        self._directory: ContactDirectory | None = None
+
+    @property
+    def directory(self) -> ContactDirectory:
+        if self._directory is None:
+            self._directory = ContactDirectory(self.systems.freeagent, self.profile.api.collection_size)
+        return self._directory
+
+    # --- fetch ---------------------------------------------------------------------------------------------
+    def fetch(self, since: datetime | None, ids: Sequence[str] | None) -> Iterator[list[Record]]:
+        if ids:
+            for start in range(0, len(ids), ID_SLICE):
+                yield from self._pages([("entity_id", ",".join(ids[start : start + ID_SLICE]), "in")])
+        else:
+            yield from self._pages([], since)
+
+    def _pages(self, filters: list[tuple[str, str, str]], since: datetime | None = None) -> Iterator[list[Record]]:
+        if since:
+            filters.append(("updated_at", magento_timestamp(since), "gteq"))
+        scope = self.profile.store.stores()
+        if scope is not None:
+            filters.append(("store_id", ",".join(str(i) for i in self.stores.ids(scope)) or "-1", "in"))
+        for page in self.systems.magento.paginate(
+            "/V1/customers/search",
+            filters=filters,
+            page_size=self.profile.api.collection_size,
+            sort=[("updated_at", "ASC"), ("entity_id", "ASC")],
+        ):
+            for customer in page:
+                customer["_store_code"] = self.stores.code(customer.get("store_id"))
+            yield page
+
+    def record_id(self, record: Record) -> str:
+        return str(record["id"])
+
+    def updated_at(self, record: Record) -> datetime | None:
+        return parse_timestamp(record.get("updated_at"))
+
+    def partition_key(self, record: Record) -> str:
+        return str(record.get("email") or record["id"]).strip().lower()
+
+    # --- transform -----------------------------------------------------------------------------------------
+    def transform(self, record: Record) -> list[TargetRecord]:
+        store = record.get("_store_code") or "default"
+        locale = self.locales.get(store)
+        if locale is None:
+            if self.profile.store.restrict:
+                return []
+            locale = "en"
+        email = valid_email(record.get("email"))
+        payload = contact_payload(
+            email=email,
+            first_name=" ".join(str(record.get(k) or "").strip() for k in ("firstname", "middlename")).strip(),
+            last_name=str(record.get("lastname") or ""),
+            address=default_address(record),
+            locale=locale,
+            options=self.config,
+        )
+        return [TargetRecord(self.record_id(record), ALL_STORES, payload, natural_key=email, label=email)]
+
+    # --- push ----------------------------------------------------------------------------------------------
+    def find_existing(self, target: TargetRecord) -> str | None:
+        return self.directory.find(target.natural_key or "")
+
+    def create(self, target: TargetRecord) -> str:
+        return self.directory.create(target.payload)
+
+    def update(self, target_id: str, target: TargetRecord) -> None:
+        if not target_id.startswith(("http://", "https://")):
+            raise RecordError(f"mapped target id {target_id!r} is not a FreeAgent contact url")
+        self.systems.freeagent.put(target_id, json={"contact": update_body(target.payload)})
+
+
+SYNC = ContactExport
