@@ -370,7 +370,9 @@ kill_worker() {
 }
 
 demo() {
-    trap stop_all EXIT INT TERM
+    # Whatever happens (failure, Ctrl-C), everything started is stopped.
+    trap stop_all EXIT
+    trap 'exit 130' INT TERM
     start_all
     python -m deploy.celery_proof "$@"
 }
