@@ -1,0 +1,198 @@
+"""Customer Export [PlentyONE]: Magento customers -> PlentyONE contacts, their addresses as contact addresses.
+
+The e-mail is the natural key (PlentyONE's exact ``email`` filter finds a contact whose create answer was
+lost, or one that exists already); the Magento customer id is the contact's ``externalId``, and each Magento
+address id the address's ``externalId``, so a re-sent address is updated, never added twice. The store view
+gives plentyId, referrer and language (store mapping); the customer group gives the contact class.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from typing import Any
+
+from profile_sync.entities.base import EntitySync, Record, RecordError, TargetRecord, create_or_find
+from profile_sync.entities.magento.stores import StoreViews
+from profile_sync.entities.plenty.countries import ISO_TO_PLENTY
+from profile_sync.entities.timestamps import magento_timestamp, parse_timestamp
+from profile_sync.profiles.entity_configs import CustomerExportConfig
+
+ID_SLICE = 100
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+OPTION_EMAIL = {"typeId": 2, "subTypeId": 4}
+ADDRESS_BILLING, ADDRESS_DELIVERY = 1, 2
+ADDRESS_OPTION_PHONE, ADDRESS_OPTION_EMAIL = 4, 5
+
+
+class CustomerExport(EntitySync):
+    noun = "customer"
+
+    def __init__(self, profile, systems) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(profile, systems)
+        self.config: CustomerExportConfig = profile.entity_config  # type: ignore[assignment]
+        self.stores = StoreViews(systems.magento) if systems else None
+        self.mappings = {mapping.store: mapping for mapping in profile.store.mapping}
+
+    # --- fetch ---------------------------------------------------------------------------------------------
+    def fetch(self, since: datetime | None, ids: Sequence[str] | None) -> Iterator[list[Record]]:
+        if ids:
+            for start in range(0, len(ids), ID_SLICE):
+                yield from self._pages([("entity_id", ",".join(ids[start : start + ID_SLICE]), "in")])
+        else:
+            yield from self._pages([], since)
+
+    def _pages(self, filters: list[tuple[str, str, str]], since: datetime | None = None) -> Iterator[list[Record]]:
+        if since:
+            filters.append(("updated_at", magento_timestamp(since), "gteq"))
+        scope = self.profile.store.stores()
+        if scope is not None:
+            filters.append(("store_id", ",".join(str(i) for i in self.stores.ids(scope)) or "-1", "in"))
+        for page in self.systems.magento.paginate(
+            "/V1/customers/search",
+            filters=filters,
+            page_size=self.profile.api.collection_size,
+            sort=[("updated_at", "ASC")],
+            tiebreak="id",
+        ):
+            for customer in page:
+                customer["_store_code"] = self.stores.code(customer.get("store_id"))
+            yield page
+
+    def record_id(self, record: Record) -> str:
+        return str(record["id"])
+
+    def updated_at(self, record: Record) -> datetime | None:
+        return parse_timestamp(record.get("updated_at"))
+
+    def source_ids(self) -> Iterator[str] | None:
+        for page in self.systems.magento.paginate("/V1/customers/search", page_size=500, sort=[], tiebreak="id"):
+            yield from (str(customer["id"]) for customer in page)
+
+    # --- transform -----------------------------------------------------------------------------------------
+    def transform(self, record: Record) -> list[TargetRecord]:
+        store = record.get("_store_code") or "default"
+        mapping = self.mappings.get(store)
+        if mapping is None:
+            if self.profile.store.restrict:
+                return []
+            raise RecordError(f"store {store!r} has no store mapping (plentyId) in the profile")
+        if mapping.plenty_id is None:
+            raise RecordError(f"store {store!r} is mapped without a plenty_id")
+        email = str(record.get("email") or "").strip().lower()
+        if not EMAIL.match(email):
+            raise RecordError(f"e-mail {email[:80]!r} is not a valid address")
+        group = int(record.get("group_id") or 0)
+        class_id = self.config.group_to_class.get(group, self.config.default_class_id)
+        if class_id is None:
+            raise RecordError(f"customer group {group} has no contact class (group_to_class, default_class_id)")
+        # PlentyONE has no middle name: it belongs with the first name
+        first = " ".join(str(part) for part in (record.get("firstname"), record.get("middlename")) if part)
+        contact = {
+            "typeId": self.config.contact_type_id,
+            "classId": class_id,
+            "externalId": self.record_id(record),
+            "firstName": first,
+            "lastName": str(record.get("lastname") or ""),
+            "gender": {1: "male", 2: "female"}.get(int(record.get("gender") or 0), ""),
+            "plentyId": mapping.plenty_id,
+            "referrerId": mapping.referrer_id if mapping.referrer_id is not None else 1,
+            "lang": mapping.locale[:2],
+            "options": [{**OPTION_EMAIL, "value": email, "priority": 0}],
+        }
+        if record.get("dob"):
+            contact["birthdayAt"] = str(record["dob"])[:10]
+        addresses = [_address(address, record) for address in record.get("addresses") or []]
+        label = f"{email} ({self.record_id(record)})"
+        payload = {"contact": contact, "addresses": addresses}
+        return [TargetRecord(self.record_id(record), store, payload, natural_key=email, label=label)]
+
+    # --- push ----------------------------------------------------------------------------------------------
+    def find_existing(self, target: TargetRecord) -> str | None:
+        page = self.systems.plenty.get("/rest/accounts/contacts", params={"email": target.natural_key})
+        for entry in (page or {}).get("entries") or []:
+            if str(entry.get("email") or "").lower() == target.natural_key:
+                return str(entry["id"])
+        return None
+
+    def create(self, target: TargetRecord) -> str:
+        created = self.systems.plenty.post("/rest/accounts/contacts", json=target.payload["contact"])
+        contact_id = str(created["id"])
+        self._sync_addresses(int(contact_id), target.payload["addresses"])
+        return contact_id
+
+    def update(self, target_id: str, target: TargetRecord) -> None:
+        self.systems.plenty.put(f"/rest/accounts/contacts/{int(target_id)}", json=target.payload["contact"])
+        self._sync_addresses(int(target_id), target.payload["addresses"])
+
+    def delete(self, target_id: str, store: str) -> None:
+        # the contacts API offers no delete here: a customer gone from Magento is blocked in PlentyONE
+        self.systems.plenty.put(f"/rest/accounts/contacts/{int(target_id)}", json={"blocked": 1})
+
+    def _sync_addresses(self, contact_id: int, addresses: list[dict[str, Any]]) -> None:
+        path = f"/rest/accounts/contacts/{contact_id}/addresses"
+        current = self.systems.plenty.get(path) or []
+        existing = {str(a.get("externalId") or ""): a for a in current}
+        for address in addresses:
+            body = {k: v for k, v in address.items() if k != "types"}
+            # an address PlentyONE had before it knew the Magento id (same name and place) is adopted, not doubled
+            found = existing.get(address["externalId"]) or next(
+                (a for a in current if not a.get("externalId") and _same_place(a, address)), None
+            )
+            if found:
+                self.systems.plenty.put(f"{path}/{int(found['id'])}", json=body)
+                continue
+            self._create_address(path, body, address["types"][0])
+
+    def _create_address(self, path: str, body: dict[str, Any], type_id: int) -> None:
+        # one address record, linked as billing address when it is the default one, else as delivery
+        create_or_find(
+            lambda: str(self.systems.plenty.post(path, params={"typeId": type_id}, json=body)["id"]),
+            lambda: self._address_by_external_id(path, body["externalId"]),
+        )
+
+    def _address_by_external_id(self, path: str, external_id: str) -> str | None:
+        for address in self.systems.plenty.get(path) or []:
+            if str(address.get("externalId") or "") == external_id:
+                return str(address["id"])
+        return None
+
+
+def _same_place(candidate: dict[str, Any], address: dict[str, Any]) -> bool:
+    return all(str(candidate.get(key) or "") == str(address.get(key) or "") for key in _PLACE)
+
+
+_PLACE = ("name2", "name3", "address1", "postalCode", "town", "countryId")
+
+
+def _address(address: Record, customer: Record) -> dict[str, Any]:
+    country = str(address.get("country_id") or "").upper()
+    if country not in ISO_TO_PLENTY:
+        raise RecordError(f"address {address.get('id')}: country {country!r} has no PlentyONE country id")
+    if not address.get("city"):
+        raise RecordError(f"address {address.get('id')} has no town")
+    street = address.get("street") or [""]
+    street = street if isinstance(street, list) else [str(street)]
+    options = [{"typeId": ADDRESS_OPTION_EMAIL, "value": str(customer.get("email") or "").lower()}]
+    if address.get("telephone"):
+        options.append({"typeId": ADDRESS_OPTION_PHONE, "value": str(address["telephone"])})
+    types = [ADDRESS_BILLING] if address.get("default_billing") else []
+    if address.get("default_shipping") or not types:
+        types.append(ADDRESS_DELIVERY)
+    return {
+        "externalId": str(address.get("id") or ""),
+        "types": types,
+        "name1": address.get("company") or "",
+        "name2": address.get("firstname") or "",
+        "name3": address.get("lastname") or "",
+        "address1": street[0],
+        "address2": street[1] if len(street) > 1 else "",
+        "postalCode": address.get("postcode") or "",
+        "town": address.get("city") or "",
+        "countryId": ISO_TO_PLENTY[country],
+        "options": options,
+    }
+
+
+SYNC = CustomerExport

@@ -1,0 +1,97 @@
+"""Customer Export [PlentyONE] as real DAG runs against the sandbox (issue 5's acceptance, customer export)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import pytest
+
+from tests.integration.test_plenty_order_export_run import all_records
+
+pytestmark = pytest.mark.integration
+PROFILE = "customer_export_plenty"
+GROUP_TO_CLASS = {1: 1, 2: 2, 3: 3}
+
+
+def contacts_by_email(admin) -> dict[str, list[dict[str, Any]]]:  # type: ignore[no-untyped-def]
+    found: dict[str, list[dict[str, Any]]] = {}
+    for contact in all_records(admin["plenty"], "contacts"):
+        found.setdefault(str(contact.get("email") or "").lower(), []).append(contact)
+    return found
+
+
+def addresses_of(admin, contact_id: int) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
+    return [
+        a
+        for a in all_records(admin["plenty"], "addresses")
+        if any(rel.get("contactId") == contact_id for rel in a.get("contactRelations") or [])
+    ]
+
+
+def test_customers_become_contacts_once_then_nothing_then_exactly_the_touched(world, admin, sandbox) -> None:
+    world.write_profile(PROFILE)
+    first = world.run(PROFILE)
+    assert first.state == "success", first.task_states
+    customers = all_records(admin["magento"], "customers")
+    contacts = contacts_by_email(admin)
+    assert first.summary["failed"] == 0
+    assert first.summary["created"] + first.summary["matched"] == len(customers)
+    assert first.summary["matched"] > 0  # the sandbox's PlentyONE knows every third customer already
+    assert all(len(contacts.get(c["email"].lower(), [])) == 1 for c in customers), "a customer twice or missing"
+    for customer in customers[:6]:
+        [contact] = contacts[customer["email"].lower()]
+        assert contact["externalId"] == str(customer["id"])
+        assert contact["lastName"] == customer["lastname"]
+        assert contact["firstName"].startswith(customer["firstname"])
+        assert contact["classId"] == GROUP_TO_CLASS.get(customer["group_id"], 1)
+        assert contact["plentyId"] == 1000
+        addresses = {a.get("externalId"): a for a in addresses_of(admin, contact["id"])}
+        for address in customer.get("addresses") or []:
+            mapped = addresses[str(address["id"])]
+            assert (mapped["town"], mapped["postalCode"], mapped["address1"]) == (
+                address["city"],
+                address["postcode"],
+                address["street"][0],
+            )
+
+    second = world.run(PROFILE)
+    assert (second.summary["created"], second.summary["updated"], second.summary["matched"]) == (0, 0, 0)
+
+    touched = admin["magento"].touch("customers", count=4)
+    addresses_before = len(all_records(admin["plenty"], "addresses"))
+    third = world.run(PROFILE)
+    assert (third.summary["created"], third.summary["updated"]) == (0, len(touched))
+    after = contacts_by_email(admin)
+    assert Counter(len(v) for k, v in after.items() if k) == Counter(len(v) for k, v in contacts.items() if k)
+    assert len(all_records(admin["plenty"], "addresses")) == addresses_before  # addresses updated, not added
+    for customer_id in touched:
+        customer = admin["magento"].record("customers", customer_id)
+        [contact] = after[customer["email"].lower()]
+        assert customer["middlename"] in contact["firstName"]
+    assert_requests_fit_the_contracts(sandbox)
+
+
+def assert_requests_fit_the_contracts(sandbox) -> None:  # type: ignore[no-untyped-def]
+    """Every request the run sent validates against the vendor contracts (skipped where they are absent)."""
+    from tests.contracts.recorded import validate_recorded_requests
+
+    try:
+        problems = validate_recorded_requests(str(sandbox.plenty)) + validate_recorded_requests(str(sandbox.magento))
+    except FileNotFoundError as exc:
+        pytest.skip(str(exc))
+    assert not problems, problems[:5]
+
+
+def test_restriction_exports_only_the_mapped_stores(world, admin) -> None:
+    world.write_profile(
+        PROFILE, store={"restrict": True, "mapping": [{"store": "de", "locale": "de", "plenty_id": 1001}]}
+    )
+    run = world.run(PROFILE)
+    assert run.state == "success"
+    customers = all_records(admin["magento"], "customers")
+    german = [c for c in customers if c["store_id"] == 2]
+    assert german and run.summary["fetched"] == len(german)
+    contacts = contacts_by_email(admin)
+    created = [contacts[c["email"].lower()][0] for c in german]
+    assert all((c["lang"], c["plentyId"]) == ("de", 1001) for c in created)  # the store mapping's locale and client
