@@ -40,6 +40,8 @@ def in_scope(order: dict[str, Any]) -> bool:
 
 
 def test_first_run_exports_every_order_once_then_nothing_then_exactly_the_touched(world, admin) -> None:
+    for client in admin.values():  # enough orders that 50 of them can be touched (issue 4's figure)
+        client.reset(seed=11, scale="tiny", counts={"orders": 150})
     world.write_profile(PROFILE)
     first = world.run(PROFILE)
     assert first.state == "success", first.task_states
@@ -64,7 +66,8 @@ def test_first_run_exports_every_order_once_then_nothing_then_exactly_the_touche
     assert (second.summary["created"], second.summary["updated"]) == (0, 0)
 
     exportable = [int(o["entity_id"]) for o in orders.values() if str(o["entity_id"]) not in failed]
-    touched = admin["magento"].touch("orders", ids=exportable[:10])
+    touched = admin["magento"].touch("orders", ids=exportable[:50])
+    assert len(touched) == 50
     third = world.run(PROFILE)
     assert third.state == "success"
     assert (third.summary["created"], third.summary["updated"]) == (0, len(touched))
