@@ -1,0 +1,211 @@
+"""Customer Import [PlentyONE]: PlentyONE contacts -> Magento customers, addresses included.
+
+The e-mail is the natural key (a Magento customer with that e-mail in the website is updated, never created
+twice). The contact's plentyId and language pick the store view (store mapping); its class picks the customer
+group (``class_to_group``, else ``default_group_id``). Magento replaces a customer's address list on update,
+so the addresses it has are read first: one at the same place keeps its id, one PlentyONE does not know stays.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from typing import Any
+
+from profile_sync.entities.base import EntitySync, Record, RecordError, TargetRecord
+from profile_sync.entities.magento.stores import StoreViews
+from profile_sync.entities.plenty.countries import PLENTY_TO_ISO
+from profile_sync.entities.timestamps import iso_timestamp, parse_timestamp
+from profile_sync.profiles.entity_configs import CustomerImportConfig
+from profile_sync.profiles.schema import StoreMapping
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+ADDRESS_BILLING, ADDRESS_DELIVERY = 1, 2
+ADDRESS_OPTION_PHONE = 4
+NO_PHONE = "-"  # Magento requires a telephone on an address; PlentyONE often has none
+PLACE = ("firstname", "lastname", "postcode", "city", "country_id")
+
+
+class CustomerImport(EntitySync):
+    noun = "contact"
+
+    def __init__(self, profile, systems) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(profile, systems)
+        self.config: CustomerImportConfig = profile.entity_config  # type: ignore[assignment]
+        self.stores = StoreViews(systems.magento) if systems else None
+
+    # --- fetch ---------------------------------------------------------------------------------------------
+    def fetch(self, since: datetime | None, ids: Sequence[str] | None) -> Iterator[list[Record]]:
+        if ids:
+            for contact_id in ids:
+                if contact_id.isdigit():
+                    page = self.systems.plenty.get(
+                        "/rest/accounts/contacts", params={"contactId": int(contact_id), "with": "addresses"}
+                    )
+                    yield self._annotate((page or {}).get("entries") or [])
+            return
+        params: dict[str, Any] = {"with": "addresses"}
+        if since:
+            params["updatedAtAfter"] = iso_timestamp(since)
+        for page in self.systems.plenty.paginate(
+            "/rest/accounts/contacts", params=params, page_size=self.profile.api.collection_size
+        ):
+            yield self._annotate(page)
+
+    def _annotate(self, contacts: list[Record]) -> list[Record]:
+        for contact in contacts:
+            mapping = store_for(self.profile.store.mapping, contact)
+            contact["_store_code"] = mapping.store if mapping else None
+            contact["_store_id"] = (self.stores.ids((mapping.store,)) or [None])[0] if mapping else None
+        return contacts
+
+    def record_id(self, record: Record) -> str:
+        return str(record["id"])
+
+    def updated_at(self, record: Record) -> datetime | None:
+        return parse_timestamp(record.get("updatedAt"))
+
+    def source_ids(self) -> Iterator[str] | None:
+        for page in self.systems.plenty.paginate("/rest/accounts/contacts", page_size=250):
+            yield from (str(contact["id"]) for contact in page)
+
+    # --- transform -----------------------------------------------------------------------------------------
+    def transform(self, record: Record) -> list[TargetRecord]:
+        store = record.get("_store_code")
+        if store is None:
+            if self.profile.store.restrict:
+                return []  # a PlentyONE client (or language) this profile does not import
+            store = "default"
+        email = _email(record)
+        if not EMAIL.match(email):
+            raise RecordError(f"contact e-mail {email[:80]!r} is not a valid address")
+        if not record.get("lastName") and not record.get("firstName"):
+            raise RecordError("contact has no name")
+        addresses = [_address(a, record) for a in record.get("addresses") or [] if _is_postal(a)]
+        customer: dict[str, Any] = {
+            "email": email,
+            "firstname": str(record.get("firstName") or record.get("lastName")),
+            "lastname": str(record.get("lastName") or record.get("firstName")),
+            "group_id": self.config.class_to_group.get(int(record.get("classId") or 0), self.config.default_group_id),
+            "website_id": self.config.website_id,
+            "gender": {"male": 1, "female": 2}.get(str(record.get("gender") or ""), 0),
+            "addresses": addresses,
+        }
+        if record.get("_store_id") is not None:
+            customer["store_id"] = int(record["_store_id"])
+        if record.get("birthdayAt"):
+            customer["dob"] = str(record["birthdayAt"])[:10]
+        label = f"{email} ({record['id']})"
+        return [TargetRecord(self.record_id(record), store, customer, natural_key=email, label=label)]
+
+    # --- push ----------------------------------------------------------------------------------------------
+    def find_existing(self, target: TargetRecord) -> str | None:
+        found = self.systems.magento.get(
+            "/V1/customers/search",
+            params={
+                "searchCriteria[filter_groups][0][filters][0][field]": "email",
+                "searchCriteria[filter_groups][0][filters][0][value]": target.natural_key,
+                "searchCriteria[filter_groups][0][filters][0][condition_type]": "eq",
+                "searchCriteria[filter_groups][1][filters][0][field]": "website_id",
+                "searchCriteria[filter_groups][1][filters][0][value]": str(self.config.website_id),
+                "searchCriteria[filter_groups][1][filters][0][condition_type]": "eq",
+            },
+        )
+        items = (found or {}).get("items") or []
+        return str(items[0]["id"]) if items else None
+
+    def create(self, target: TargetRecord) -> str:
+        created = self.systems.magento.post("/V1/customers", json={"customer": target.payload})
+        return str(created["id"])
+
+    def update(self, target_id: str, target: TargetRecord) -> None:
+        current = self.systems.magento.get(f"/V1/customers/{int(target_id)}") or {}
+        customer = {**target.payload, "id": int(target_id)}
+        customer["addresses"] = merge_addresses(current.get("addresses") or [], target.payload["addresses"])
+        self.systems.magento.put(f"/V1/customers/{int(target_id)}", json={"customer": customer})
+
+    def delete(self, target_id: str, store: str) -> None:
+        self.systems.magento.delete(f"/V1/customers/{int(target_id)}")
+
+
+def store_for(mappings: Sequence[StoreMapping], contact: Record) -> StoreMapping | None:
+    """The store view of a contact: its plentyId and language, else its plentyId alone."""
+    plenty_id, lang = contact.get("plentyId"), str(contact.get("lang") or "")[:2]
+    same_client = [m for m in mappings if m.plenty_id is not None and m.plenty_id == plenty_id]
+    for mapping in same_client:
+        if mapping.locale[:2] == lang:
+            return mapping
+    return same_client[0] if same_client else None
+
+
+def merge_addresses(current: list[dict[str, Any]], wanted: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The wanted addresses, each keeping the id of the Magento address at the same place; Magento-only stay."""
+    used: set[Any] = set()
+    merged = []
+    for address in wanted:
+        match = next(
+            (a for a in current if a.get("id") not in used and all(_text(a, k) == _text(address, k) for k in PLACE)),
+            None,
+        )
+        if match is not None:
+            used.add(match.get("id"))
+            address = {**address, "id": match["id"]}
+        merged.append(address)
+    merged += [a for a in current if a.get("id") not in used]
+    return merged
+
+
+def _text(address: dict[str, Any], key: str) -> str:
+    return str(address.get(key) or "").strip().lower()
+
+
+def _email(contact: Record) -> str:
+    email = contact.get("email")
+    if not email:
+        for option in contact.get("options") or []:
+            if (option.get("typeId"), option.get("subTypeId")) == (2, 4):
+                email = option.get("value")
+    return str(email or "").strip().lower()
+
+
+def _is_postal(address: Record) -> bool:
+    return bool(address.get("town")) and address.get("countryId") is not None
+
+
+def _types(address: Record) -> set[int]:
+    return {int(rel.get("typeId") or 0) for rel in address.get("contactRelations") or []}
+
+
+def _address(address: Record, contact: Record) -> dict[str, Any]:
+    country = PLENTY_TO_ISO.get(int(address.get("countryId") or 0))
+    if country is None:
+        raise RecordError(f"address {address.get('id')}: PlentyONE country {address.get('countryId')} is unknown")
+    phone = address.get("phone") or next(
+        (o.get("value") for o in address.get("options") or [] if o.get("typeId") == ADDRESS_OPTION_PHONE), None
+    )
+    types = _types(address)
+    # the contact's own phone is its main number: the billing address carries it, others their own
+    phones = (contact.get("privatePhone"), phone) if ADDRESS_BILLING in types else (phone, contact.get("privatePhone"))
+    street = [str(address.get("address1") or "")]
+    if address.get("address2"):
+        street.append(str(address["address2"]))
+    out: dict[str, Any] = {
+        "firstname": str(address.get("name2") or contact.get("firstName") or contact.get("lastName") or ""),
+        "lastname": str(address.get("name3") or contact.get("lastName") or contact.get("firstName") or ""),
+        "street": street,
+        "postcode": str(address.get("postalCode") or ""),
+        "city": str(address.get("town")),
+        "country_id": country,
+        "telephone": str(next((p for p in phones if p), NO_PHONE)),
+    }
+    if address.get("name1"):
+        out["company"] = str(address["name1"])
+    if ADDRESS_BILLING in types:
+        out["default_billing"] = True
+    if ADDRESS_DELIVERY in types:
+        out["default_shipping"] = True
+    return out
+
+
+SYNC = CustomerImport
