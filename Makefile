@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 ENV := source include/scripts/env.sh &&
 PYTEST := $(ENV) python -m pytest
 
-.PHONY: install run sandbox test test-all lint validate bench bench-quick test-reliability test-reliability-long \
+.PHONY: install browser-deps sandbox-bench run sandbox test test-all lint validate bench bench-quick test-reliability test-reliability-long \
         test-ui distributed-demo lock clean
 
 $(STAMP): requirements.txt requirements-test.txt constraints.txt
@@ -26,8 +26,13 @@ sandbox: install
 	$(ENV) python -m sandbox serve
 
 ## test: lint + the test suite CI runs (unit, integration against the real sandbox and a real Airflow)
-test: install lint
-	$(ENV) bash include/scripts/with_postgres.sh python -m pytest -m "not slow and not bench and not browser and not distributed" tests
+test: install lint browser-deps
+	$(ENV) bash include/scripts/with_postgres.sh python -m pytest -m "not slow and not bench and not distributed" tests
+
+## browser-deps: Debian's chromium for the UI tests (Playwright drives it; it never downloads a browser)
+browser-deps:
+	@command -v chromium >/dev/null || [ "$$(id -u)" != 0 ] || \
+	  (apt-get install -y -qq chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null))
 
 lint: install
 	$(ENV) ruff check dags plugins include tests
@@ -50,8 +55,7 @@ bench-quick: install
 	$(ENV) python -m tests.benchmarks.run --quick
 
 ## test-ui: the browser tests of the "Sync profiles" view (Debian chromium + Playwright, headless)
-test-ui: install
-	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
+test-ui: install browser-deps
 	$(PYTEST) -m browser tests/plugin
 
 test-reliability: install
