@@ -9,6 +9,7 @@ interleaved round by round, and check that all built the same DAGs. Then the one
 from __future__ import annotations
 
 import json
+import os
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -46,6 +47,7 @@ class Samples:
     count: int
     seconds: dict[str, list[float]] = field(default_factory=dict)
     wall: dict[str, list[float]] = field(default_factory=dict)
+    load: list[float] = field(default_factory=list)  # 1-minute load average after each round
     last: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def figure(self, variant: str) -> Figure | None:
@@ -138,6 +140,7 @@ def _measure(context: BenchContext, setup: Setup, repetitions: int) -> Samples:
             samples.seconds.setdefault(variant.name, []).append(found["parse_cpu_s"])
             samples.wall.setdefault(variant.name, []).append(found["parse_s"])
             samples.last[variant.name] = found
+        samples.load.append(os.getloadavg()[0])
         context.log(
             f"dag_parse: {setup.count} profiles, round {round_number + 1}/{repetitions} (CPU s): "
             + ", ".join(f"{name} {values[-1]:.2f}" for name, values in samples.seconds.items())
@@ -227,6 +230,12 @@ def _notes(measured: Sequence[Samples], single: dict[str, Any]) -> list[str]:
             notes.append(
                 f"{samples.count:,} profiles: dag-factory / floor = {factory.value / floor.value:.2f}x, the most "
                 'that "dag-factory / project" can reach without building DAGs faster than hand-written code.'
+            )
+        busiest, cpus = max(samples.load, default=0.0), os.cpu_count() or 1
+        if busiest > cpus:
+            notes.append(
+                f"{samples.count:,} profiles: NOISY: the machine was busy with other work during these parses "
+                f"(1-minute load up to {busiest:.1f} on {cpus} CPUs); trust the ratios less, rerun when idle."
             )
         only = samples.figure(DAG_FILE_ONLY)
         if floor and only:

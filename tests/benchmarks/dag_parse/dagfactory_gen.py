@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from tests.benchmarks.dag_parse.specs import TIMEDELTA_ARGS
+from tests.benchmarks.dag_parse.specs import TIMEDELTA_ARGS, multiple_outputs
 
 CALLABLES = "tests.benchmarks.dag_parse.callables"
 _DAG_FILE = '''"""dag-factory baseline (an Airflow DAG file): {count} DAGs from the YAML files in {yaml_dir}."""
@@ -45,6 +45,7 @@ def write_dagfactory(specs: list[dict[str, Any]], root: Path, dag_file: Path) ->
 
 
 def _dag(spec: dict[str, Any]) -> dict[str, Any]:
+    flags = multiple_outputs(spec)
     return {
         "dag_display_name": spec["display_name"],
         "description": spec["description"],
@@ -58,24 +59,28 @@ def _dag(spec: dict[str, Any]) -> dict[str, Any]:
             for key, value in spec["default_args"].items()
         },
         "tasks": {
-            "fetch": _task("fetch"),
+            "fetch": _task("fetch", flags),
             "transform": {
-                **_task("transform"),
+                **_task("transform", flags),
                 "map_index_template": "{{ batch_label }}",
                 "expand": {"chunk": "+fetch"},
             },
             "push": {
-                **_task("push"),
+                **_task("push", flags),
                 "map_index_template": "{{ batch_label }}",
                 "expand": {"chunk": "+transform"},
             },
-            "finish": {**_task("finish"), "trigger_rule": "none_failed", "pushed": "+push"},
+            "finish": {**_task("finish", flags), "trigger_rule": "none_failed", "pushed": "+push"},
         },
     }
 
 
-def _task(name: str) -> dict[str, Any]:
-    return {"decorator": "airflow.sdk.task", "python_callable": f"{CALLABLES}.{name}"}
+def _task(name: str, flags: dict[str, bool]) -> dict[str, Any]:
+    return {
+        "decorator": "airflow.sdk.task",
+        "python_callable": f"{CALLABLES}.{name}",
+        "multiple_outputs": flags[name],
+    }
 
 
 def _param(param: dict[str, Any]) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from tests.benchmarks.dag_parse.specs import TIMEDELTA_ARGS
+from tests.benchmarks.dag_parse.specs import TIMEDELTA_ARGS, multiple_outputs
 
 _HEADER = '''"""Hand-written Airflow floor for the DAG-parse benchmark: {count} DAGs (generated; no YAML, no validation)."""
 
@@ -44,19 +44,19 @@ def build(dag_id, display_name, description, schedule, paused, tags, max_active_
         max_active_tasks=max_active_tasks,
     ) as dag:
 
-        @task(task_id="fetch")
+        @task(task_id="fetch", multiple_outputs={mo_fetch!r})
         def fetch():
             return [{{"label": dag_id}}]
 
-        @task(task_id="transform", map_index_template="{{{{ batch_label }}}}")
+        @task(task_id="transform", map_index_template="{{{{ batch_label }}}}", multiple_outputs={mo_transform!r})
         def transform(chunk):
             return chunk
 
-        @task(task_id="push", map_index_template="{{{{ batch_label }}}}")
+        @task(task_id="push", map_index_template="{{{{ batch_label }}}}", multiple_outputs={mo_push!r})
         def push(chunk):
             return chunk
 
-        @task(task_id="finish", trigger_rule=TriggerRule.NONE_FAILED)
+        @task(task_id="finish", trigger_rule=TriggerRule.NONE_FAILED, multiple_outputs={mo_finish!r})
         def finish(pushed):
             return {{"batches": len(list(pushed))}}
 
@@ -83,6 +83,7 @@ def write_floor(specs: list[dict[str, Any]], path: Path) -> Path:
             params=params,
             catchup=first["catchup"],
             max_active_runs=first["max_active_runs"],
+            **{f"mo_{task_id}": flag for task_id, flag in multiple_outputs(first).items()},
         )
     ]
     for spec in specs:

@@ -82,6 +82,7 @@ def dag_spec(dag: Any) -> dict[str, Any]:
             "mapped": bool(getattr(task, "is_mapped", False)),
             "trigger_rule": str(getattr(task.trigger_rule, "value", task.trigger_rule)),
             "map_index_template": getattr(task, "map_index_template", None),
+            "multiple_outputs": bool(getattr(task, "multiple_outputs", False)),
             "upstream": sorted(task.upstream_task_ids),
         }
         for task in sorted(dag.tasks, key=lambda t: t.task_id)

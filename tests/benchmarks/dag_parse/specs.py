@@ -35,4 +35,12 @@ def load_specs(path: Path) -> list[dict[str, Any]]:
         values = {json.dumps(spec[key], sort_keys=True) for spec in specs}
         if len(values) != 1:
             raise SpecMismatch(f"{key} differs between DAGs; the baselines assume it is shared")
+    if len({json.dumps(multiple_outputs(spec), sort_keys=True) for spec in specs}) != 1:
+        raise SpecMismatch("multiple_outputs differs between DAGs; the baselines assume it is shared")
     return specs
+
+
+def multiple_outputs(spec: dict[str, Any]) -> dict[str, bool]:
+    """Task id -> multiple_outputs: the baselines set it explicitly to whatever the project's tasks have
+    (TaskFlow infers it from a ``-> dict`` return annotation; a dict result is then also pushed key by key)."""
+    return {task["task_id"]: bool(task.get("multiple_outputs")) for task in spec["tasks"]}
