@@ -248,7 +248,9 @@ class OrderExport(EntitySync):
         # `email` is PlentyONE's exact match (`contactEmail` matches parts); compare anyway, defensively
         page = self.systems.plenty.get("/rest/accounts/contacts", params={"email": email})
         for entry in (page or {}).get("entries") or []:
-            if any(str(o.get("value", "")).lower() == email for o in entry.get("options") or []) or not entry.get("options"):
+            if any(str(o.get("value", "")).lower() == email for o in entry.get("options") or []) or not entry.get(
+                "options"
+            ):
                 return int(entry["id"])
         return None
 
