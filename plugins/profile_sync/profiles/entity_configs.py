@@ -62,6 +62,9 @@ class CategoryExportConfig(EntityConfig):
     """Magento category tree -> PlentyONE categories."""
 
     root_category_id: PositiveInt = Field(2, description="Magento category whose subtree is exported.")
+    plenty_parent_category_id: PositiveInt | None = Field(
+        None, description="PlentyONE category the exported root hangs under (None: a top-level category)."
+    )
     plenty_type: Literal["item", "container", "content", "blog"] = "item"
 
 

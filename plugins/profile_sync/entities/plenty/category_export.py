@@ -1,0 +1,204 @@
+"""Category Export [PlentyONE]: the Magento category tree under ``root_category_id`` -> PlentyONE categories.
+
+The whole tree is one partition, read parents first (level, then id), so one task pushes a parent before its
+children and knows the parent's PlentyONE id when a child needs it (from this task, else from the ID map).
+A category's names come from each mapped store view (one PlentyONE detail per language and plentyId). The
+natural key is (PlentyONE parent, name): a category already under that parent with that name is the same
+category, so a re-sent tree or a lost create never doubles one. A move is a new ``parentCategoryId``, a rename
+new details: both are updates of the same PlentyONE category.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from typing import Any
+
+from profile_sync.entities.base import ALL_STORES, EntitySync, Record, RecordError, TargetRecord
+from profile_sync.entities.timestamps import magento_timestamp, parse_timestamp
+from profile_sync.profiles.entity_configs import CategoryExportConfig
+
+ID_SLICE = 100
+TREE = "tree"
+
+
+class CategoryExport(EntitySync):
+    noun = "category"
+
+    def __init__(self, profile, systems) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(profile, systems)
+        self.config: CategoryExportConfig = profile.entity_config  # type: ignore[assignment]
+        self._names: dict[str, dict[int, str]] | None = None
+        self._pushed: dict[str, int] = {}  # Magento id -> PlentyONE id, as this task pushed them
+
+    # --- fetch ---------------------------------------------------------------------------------------------
+    def stores(self) -> list[Any]:
+        scope = self.profile.store.stores()
+        return [m for m in self.profile.store.mapping if scope is None or m.store in scope]
+
+    def _store_names(self) -> dict[str, dict[int, str]]:
+        """Store code -> category id -> name in that store view, one tree read per store."""
+        if self._names is None:
+            self._names = {}
+            for mapping in self.stores():
+                tree = self.systems.magento.get(
+                    "/V1/categories", params={"rootCategoryId": self.config.root_category_id}, store_code=mapping.store
+                )
+                names: dict[int, str] = {}
+                _walk(tree or {}, names)
+                self._names[mapping.store] = names
+        return self._names
+
+    def fetch(self, since: datetime | None, ids: Sequence[str] | None) -> Iterator[list[Record]]:
+        if ids:
+            for start in range(0, len(ids), ID_SLICE):
+                yield from self._pages([("entity_id", ",".join(ids[start : start + ID_SLICE]), "in")])
+        else:
+            filters = [("updated_at", magento_timestamp(since), "gteq")] if since else []
+            yield from self._pages(filters)
+
+    def _pages(self, filters: list[tuple[str, str, str]]) -> Iterator[list[Record]]:
+        names = self._store_names()
+        for page in self.systems.magento.paginate(
+            "/V1/categories/list",
+            filters=filters,
+            page_size=self.profile.api.collection_size,
+            sort=[("level", "ASC")],  # parents before children
+            tiebreak="entity_id",
+        ):
+            in_tree = [c for c in page if self._in_tree(c)]
+            for category in in_tree:
+                category["_store_names"] = {store: by_id.get(int(category["id"])) for store, by_id in names.items()}
+            yield in_tree
+
+    def _in_tree(self, category: Record) -> bool:
+        root = str(self.config.root_category_id)
+        path = str(category.get("path") or "").split("/")
+        return str(category.get("id")) == root or root in path[:-1]
+
+    def record_id(self, record: Record) -> str:
+        return str(record["id"])
+
+    def updated_at(self, record: Record) -> datetime | None:
+        return parse_timestamp(record.get("updated_at"))
+
+    def partition_key(self, record: Record) -> str:
+        return TREE  # one task walks the tree, parents first
+
+    def source_ids(self) -> Iterator[str] | None:
+        for page in self.systems.magento.paginate("/V1/categories/list", page_size=500, sort=[], tiebreak="entity_id"):
+            yield from (str(c["id"]) for c in page if self._in_tree(c))
+
+    # --- transform -----------------------------------------------------------------------------------------
+    def transform(self, record: Record) -> list[TargetRecord]:
+        is_root = int(record["id"]) == self.config.root_category_id
+        names: dict[str, str | None] = record.get("_store_names") or {}
+        details = []
+        for mapping in self.stores():
+            if mapping.plenty_id is None:
+                raise RecordError(f"store {mapping.store!r} is mapped without a plenty_id")
+            name = str(names.get(mapping.store) or record.get("name") or "").strip()
+            if not name:
+                raise RecordError(f"category has no name in store {mapping.store!r}")
+            details.append(
+                {
+                    "lang": mapping.locale[:2],
+                    "plentyId": mapping.plenty_id,
+                    "name": name,
+                    "nameUrl": _url_key(record),
+                    "position": int(record.get("position") or 0),
+                }
+            )
+        if not details:
+            raise RecordError("no store is mapped: a PlentyONE category needs a name per language and plentyId")
+        payload = {
+            "parent": None if is_root else str(record.get("parent_id")),
+            "type": self.config.plenty_type,
+            "details": details,
+        }
+        label = f"{details[0]['name']} ({record['id']})"
+        return [TargetRecord(self.record_id(record), ALL_STORES, payload, natural_key=details[0]["name"], label=label)]
+
+    # --- push ----------------------------------------------------------------------------------------------
+    def prepare(self, target: TargetRecord) -> TargetRecord:
+        parent = target.payload["parent"]
+        parent_id = self._target_of(parent) if parent is not None else self.config.plenty_parent_category_id
+        if parent is not None and parent_id is None:
+            raise RecordError(f"parent category {parent} is not in PlentyONE yet (it failed or is out of the tree)")
+        extra = {"source_id": target.source_id, "parent_id": parent_id}
+        return TargetRecord(target.source_id, target.store, target.payload, target.natural_key, target.label, extra)
+
+    def find_existing(self, target: TargetRecord) -> str | None:
+        parent_id = target.extra.get("parent_id")
+        params: dict[str, Any] = {"name": target.natural_key, "type": target.payload["type"]}
+        params.update({"parentId": parent_id} if parent_id is not None else {"level": 1})
+        first = target.payload["details"][0]
+        claimed = set(self._pushed.values())  # sibling names repeat ("Men" twice): one PlentyONE category each
+        by_url, by_name = None, None
+        for page in self.systems.plenty.paginate("/rest/categories", params=params, page_size=50):
+            for category in page:
+                if category.get("parentCategoryId") != parent_id or int(category["id"]) in claimed:
+                    continue
+                for detail in category.get("details") or []:
+                    if (detail.get("lang"), detail.get("plentyId")) != (first["lang"], first["plentyId"]):
+                        continue
+                    if first["nameUrl"] and detail.get("nameUrl") == first["nameUrl"]:
+                        by_url = by_url or category["id"]
+                    elif detail.get("name") == first["name"]:
+                        by_name = by_name or category["id"]
+        found = by_url or by_name
+        return self._remember(target, found) if found is not None else None
+
+    def create(self, target: TargetRecord) -> str:
+        created = self.systems.plenty.post("/rest/categories", json=self._body(target))
+        category = created[0] if isinstance(created, list) else created
+        return self._remember(target, category["id"])
+
+    def update(self, target_id: str, target: TargetRecord) -> None:
+        self.systems.plenty.put(f"/rest/categories/{int(target_id)}", json=self._body(target))
+        self._remember(target, target_id)
+
+    def _body(self, target: TargetRecord) -> dict[str, Any]:
+        clients = sorted({d["plentyId"] for d in target.payload["details"]})
+        body: dict[str, Any] = {
+            "type": target.payload["type"],
+            "details": target.payload["details"],
+            "clients": [{"plentyId": plenty_id} for plenty_id in clients],
+        }
+        if target.extra.get("parent_id") is not None:  # a top-level category has none (the contract: an integer)
+            body["parentCategoryId"] = target.extra["parent_id"]
+        return body
+
+    def _remember(self, target: TargetRecord, target_id: Any) -> str:
+        self._pushed[target.source_id] = int(target_id)
+        return str(target_id)
+
+    def _target_of(self, source_id: str) -> int | None:
+        if source_id in self._pushed:
+            return self._pushed[source_id]
+        from profile_sync.state import StateStore
+
+        # a parent pushed by an earlier run: its PlentyONE id is in the ID map
+        with StateStore.from_airflow() as state:
+            entry = state.lookup(self.profile.id, ALL_STORES, [source_id]).get(source_id)
+        if entry is None or not entry.target_id or getattr(entry, "status", None) == "deleted":
+            return None
+        self._pushed[source_id] = int(entry.target_id)
+        return self._pushed[source_id]
+
+
+def _url_key(category: Record) -> str:
+    for attribute in category.get("custom_attributes") or []:
+        if attribute.get("attribute_code") == "url_key":
+            return str(attribute.get("value") or "")
+    return ""
+
+
+def _walk(node: dict[str, Any], names: dict[int, str]) -> None:
+    if "id" in node:
+        names[int(node["id"])] = str(node.get("name") or "")
+    for child in node.get("children_data") or []:
+        _walk(child, names)
+
+
+SYNC = CategoryExport
