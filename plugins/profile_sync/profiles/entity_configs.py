@@ -72,6 +72,9 @@ class CategoryImportConfig(EntityConfig):
     """PlentyONE categories -> Magento category tree."""
 
     parent_category_id: PositiveInt = Field(2, description="Magento category the imported roots hang under.")
+    plenty_root_category_id: PositiveInt | None = Field(
+        None, description="PlentyONE category whose subtree is imported (None: every top-level category's)."
+    )
 
 
 class AttributeImportConfig(EntityConfig):

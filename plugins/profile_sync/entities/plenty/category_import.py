@@ -1,0 +1,203 @@
+"""Category Import [PlentyONE]: PlentyONE categories -> the Magento category tree.
+
+The categories under ``plenty_root_category_id`` (all top-level ones when unset) hang under the Magento
+``parent_category_id``. The tree is one partition, read parents first (level, then id), so a parent is in
+Magento before its children. Each mapped store view gets the name of its language (store-scoped writes
+through ``/rest/<store>/V1``), the admin scope the default store's. The natural key is (Magento parent, name):
+a category already there under that parent with that name is the same one, so a re-sent tree or a lost create
+never doubles one. A PlentyONE move is a Magento move, a rename a new name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from typing import Any
+
+from profile_sync.entities.base import ALL_STORES, EntitySync, Record, RecordError, TargetRecord
+from profile_sync.entities.timestamps import iso_timestamp, parse_timestamp
+from profile_sync.profiles.entity_configs import CategoryImportConfig
+from profile_sync.profiles.schema import StoreMapping
+
+TREE = "tree"
+ADMIN_SCOPE = "all"
+
+
+class CategoryImport(EntitySync):
+    noun = "category"
+
+    def __init__(self, profile, systems) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(profile, systems)
+        self.config: CategoryImportConfig = profile.entity_config  # type: ignore[assignment]
+        self._pushed: dict[str, int] = {}  # PlentyONE id -> Magento id, as this task pushed them
+        self._levels: dict[int, tuple[int | None, int]] | None = None
+
+    def stores(self) -> list[StoreMapping]:
+        scope = self.profile.store.stores()
+        return [m for m in self.profile.store.mapping if scope is None or m.store in scope]
+
+    # --- fetch ---------------------------------------------------------------------------------------------
+    def _parents(self) -> dict[int, tuple[int | None, int]]:
+        """Every PlentyONE category: id -> (parent id, level), to tell which are in the imported subtree."""
+        if self._levels is None:
+            self._levels = {}
+            for page in self.systems.plenty.paginate("/rest/categories", page_size=250):
+                for category in page:
+                    self._levels[int(category["id"])] = (category.get("parentCategoryId"), int(category["level"]))
+        return self._levels
+
+    def fetch(self, since: datetime | None, ids: Sequence[str] | None) -> Iterator[list[Record]]:
+        wanted = {int(i) for i in ids or () if str(i).isdigit()}
+        params = {"updatedAt": iso_timestamp(since)} if since and not ids else {}
+        found: list[Record] = []
+        for page in self.systems.plenty.paginate("/rest/categories", params=params, page_size=250):
+            found += [c for c in page if (not ids or int(c["id"]) in wanted) and self._in_tree(c)]
+        found.sort(key=lambda c: (int(c["level"]), int(c["id"])))  # parents before children
+        yield found
+
+    def _in_tree(self, category: Record) -> bool:
+        root = self.config.plenty_root_category_id
+        if category.get("type", "item") != "item":
+            return False
+        if root is None:
+            return True
+        parents, parent = self._parents(), category.get("parentCategoryId")
+        while parent is not None:
+            if parent == root:
+                return True
+            parent = parents.get(int(parent), (None, 0))[0]
+        return False
+
+    def record_id(self, record: Record) -> str:
+        return str(record["id"])
+
+    def updated_at(self, record: Record) -> datetime | None:
+        return parse_timestamp(record.get("updatedAt"))
+
+    def partition_key(self, record: Record) -> str:
+        return TREE
+
+    def source_ids(self) -> Iterator[str] | None:
+        for page in self.systems.plenty.paginate("/rest/categories", page_size=250):
+            yield from (str(c["id"]) for c in page if self._in_tree(c))
+
+    # --- transform -----------------------------------------------------------------------------------------
+    def transform(self, record: Record) -> list[TargetRecord]:
+        details = record.get("details") or []
+        names: dict[str, str] = {}
+        meta_title = ""
+        for mapping in self.stores():
+            detail = _detail_for(details, mapping)
+            if detail is None or not str(detail.get("name") or "").strip():
+                raise RecordError(f"no {mapping.locale[:2]!r} name for store {mapping.store!r}")
+            names[mapping.store] = str(detail["name"]).strip()
+            meta_title = meta_title or str(detail.get("metaTitle") or "")
+        if not names:
+            raise RecordError("no store is mapped: the category's names come from the store mapping")
+        admin_name = names.get("default") or next(iter(names.values()))
+        parent = record.get("parentCategoryId")
+        top = parent is None or parent == self.config.plenty_root_category_id
+        payload = {
+            "parent": None if top else str(parent),
+            "name": admin_name,
+            "store_names": {store: name for store, name in names.items() if name != admin_name},
+            "position": int((details[0] if details else {}).get("position") or 0),
+            "meta_title": meta_title,
+        }
+        label = f"{admin_name} ({record['id']})"
+        return [TargetRecord(self.record_id(record), ALL_STORES, payload, natural_key=admin_name, label=label)]
+
+    # --- push ----------------------------------------------------------------------------------------------
+    def prepare(self, target: TargetRecord) -> TargetRecord:
+        parent = target.payload["parent"]
+        parent_id = self._target_of(parent) if parent is not None else self.config.parent_category_id
+        if parent_id is None:
+            raise RecordError(f"parent category {parent} is not in Magento yet (it failed or is out of the tree)")
+        return TargetRecord(
+            target.source_id, target.store, target.payload, target.natural_key, target.label, {"parent_id": parent_id}
+        )
+
+    def find_existing(self, target: TargetRecord) -> str | None:
+        claimed = set(self._pushed.values())  # sibling names repeat: one Magento category each
+        for page in self.systems.magento.paginate(
+            "/V1/categories/list",
+            filters=[("parent_id", str(target.extra["parent_id"]), "eq"), ("name", target.natural_key, "eq")],
+            page_size=50,
+            sort=[],
+            tiebreak="entity_id",
+        ):
+            for category in page:
+                if int(category["id"]) not in claimed and category.get("name") == target.natural_key:
+                    return self._remember(target, category["id"])
+        return None
+
+    def create(self, target: TargetRecord) -> str:
+        body = {**self._body(target), "parent_id": target.extra["parent_id"], "is_active": True}
+        created = self.systems.magento.post("/V1/categories", json={"category": body}, store_code=ADMIN_SCOPE)
+        category_id = self._remember(target, created["id"])
+        if target.payload["store_names"]:
+            self._store_names(int(category_id), target)
+            # the admin value once more, last: a store-scoped write must never stand in for it
+            self.systems.magento.put(
+                f"/V1/categories/{category_id}", json={"category": self._body(target)}, store_code=ADMIN_SCOPE
+            )
+        return category_id
+
+    def update(self, target_id: str, target: TargetRecord) -> None:
+        category_id = int(target_id)
+        current = self.systems.magento.get(f"/V1/categories/{category_id}", store_code=ADMIN_SCOPE) or {}
+        if int(current.get("parent_id") or 0) != int(target.extra["parent_id"]):
+            self.systems.magento.put(f"/V1/categories/{category_id}/move", json={"parentId": target.extra["parent_id"]})
+        self._store_names(category_id, target)
+        self.systems.magento.put(
+            f"/V1/categories/{category_id}", json={"category": self._body(target)}, store_code=ADMIN_SCOPE
+        )
+        self._remember(target, category_id)
+
+    def delete(self, target_id: str, store: str) -> None:
+        # deactivated rather than deleted: Magento deletes a category's whole subtree and its product links
+        self.systems.magento.put(
+            f"/V1/categories/{int(target_id)}", json={"category": {"is_active": False}}, store_code=ADMIN_SCOPE
+        )
+
+    def _store_names(self, category_id: int, target: TargetRecord) -> None:
+        # store-view values first, the admin value after: a store's own name overrides the admin one
+        for store, name in sorted(target.payload["store_names"].items()):
+            self.systems.magento.put(
+                f"/V1/categories/{category_id}", json={"category": {"name": name}}, store_code=store
+            )
+
+    @staticmethod
+    def _body(target: TargetRecord) -> dict[str, Any]:
+        body: dict[str, Any] = {"name": target.payload["name"], "position": target.payload["position"]}
+        if target.payload["meta_title"]:
+            body["custom_attributes"] = [{"attribute_code": "meta_title", "value": target.payload["meta_title"]}]
+        return body
+
+    def _remember(self, target: TargetRecord, target_id: Any) -> str:
+        self._pushed[target.source_id] = int(target_id)
+        return str(target_id)
+
+    def _target_of(self, source_id: str) -> int | None:
+        if source_id in self._pushed:
+            return self._pushed[source_id]
+        from profile_sync.state import StateStore
+
+        # a parent pushed by an earlier run: its Magento id is in the ID map
+        with StateStore.from_airflow() as state:
+            entry = state.lookup(self.profile.id, ALL_STORES, [source_id]).get(source_id)
+        if entry is None or not entry.target_id or entry.status == "deleted":
+            return None
+        self._pushed[source_id] = int(entry.target_id)
+        return self._pushed[source_id]
+
+
+def _detail_for(details: list[dict[str, Any]], mapping: StoreMapping) -> dict[str, Any] | None:
+    """The detail of the store's language and client, else of its language in any client."""
+    lang = mapping.locale[:2]
+    same_lang = [d for d in details if d.get("lang") == lang]
+    exact = [d for d in same_lang if d.get("plentyId") == mapping.plenty_id]
+    return (exact or same_lang or [None])[0]
+
+
+SYNC = CategoryImport
