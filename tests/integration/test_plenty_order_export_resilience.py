@@ -32,6 +32,13 @@ def test_log_switches_show_bodies_and_never_a_secret(world, admin, capfd, switch
     assert not BEARER.search(logged), BEARER.search(logged)
     assert ('"orderItems"' in logged) is switches  # a request body
     assert ('"statusName"' in logged or '"totalsCount"' in logged) is switches  # a response body
+    # nor in the state store, the run's XCom (its summary) or anything left in staging
+    stored = Path(world.state_url.removeprefix("sqlite:///")).read_bytes()
+    staged = b"".join(
+        p.read_bytes() for p in Path(os.environ["PROFILE_SYNC_STAGING_URL"][7:]).rglob("*") if p.is_file()
+    )
+    for secret in SECRETS:
+        assert secret.encode() not in stored and secret.encode() not in staged and secret not in str(run.summary)
 
 
 def test_task_killed_mid_push_then_run_again_leaves_no_duplicate_and_nothing_missing(world, admin) -> None:
