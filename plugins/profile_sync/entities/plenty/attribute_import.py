@@ -1,0 +1,160 @@
+"""Attribute Import [PlentyONE]: PlentyONE attributes and their values -> Magento product attributes and options.
+
+One record per attribute, its values included (attributes are few; a value's change re-sends its attribute).
+The Magento attribute code is ``attribute_code_prefix`` + the PlentyONE backend name (the natural key: an
+attribute with that code is the same one). Labels come per store view from the store mapping's language. An
+option is identified by its admin label (the value's name in the default store's language); one Magento does
+not have is added with its store labels, so a re-sent attribute never doubles an option.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from typing import Any
+
+from profile_sync.connectors.errors import NotFoundError
+from profile_sync.entities.base import ALL_STORES, EntitySync, Record, RecordError, TargetRecord
+from profile_sync.entities.magento.stores import StoreViews
+from profile_sync.entities.timestamps import parse_timestamp
+from profile_sync.profiles.entity_configs import AttributeImportConfig
+
+CODE_CHARS = re.compile(r"[^a-z0-9_]+")
+MAX_CODE = 60  # Magento attribute codes are at most 60 characters
+
+
+class AttributeImport(EntitySync):
+    noun = "attribute"
+
+    def __init__(self, profile, systems) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(profile, systems)
+        self.config: AttributeImportConfig = profile.entity_config  # type: ignore[assignment]
+        self.stores = StoreViews(systems.magento) if systems else None
+
+    def mappings(self) -> list[Any]:
+        scope = self.profile.store.stores()
+        return [m for m in self.profile.store.mapping if scope is None or m.store in scope]
+
+    # --- fetch ---------------------------------------------------------------------------------------------
+    def fetch(self, since: datetime | None, ids: Sequence[str] | None) -> Iterator[list[Record]]:
+        wanted = set(ids or ())
+        store_ids = {m.store: (self.stores.ids((m.store,)) or [None])[0] for m in self.mappings()}
+        for page in self._attribute_pages():
+            chosen = []
+            for attribute in page:
+                if wanted and str(attribute["id"]) not in wanted:
+                    continue
+                changed = self.updated_at(attribute)
+                # a value's change does not move its attribute's updatedAt: the newest of both counts
+                if since and not ids and (changed is None or changed < since):
+                    continue
+                attribute["_store_ids"] = store_ids
+                chosen.append(attribute)
+            yield chosen
+
+    def _attribute_pages(self) -> Iterator[list[Record]]:
+        # the contract declares no paging here: the first page is asked for plainly, later ones only if any
+        params: dict[str, Any] = {"with": "names,values"}
+        page_number = 1
+        while True:
+            answer = self.systems.plenty.get("/rest/items/attributes", params=params) or {}
+            entries = answer.get("entries") if isinstance(answer, dict) else answer
+            yield list(entries or [])
+            if not isinstance(answer, dict) or answer.get("isLastPage", True) or not entries:
+                return
+            page_number += 1
+            params = {**params, "page": page_number}
+
+    def record_id(self, record: Record) -> str:
+        return str(record["id"])
+
+    def updated_at(self, record: Record) -> datetime | None:
+        stamps = [parse_timestamp(record.get("updatedAt"))]
+        stamps += [parse_timestamp(v.get("updatedAt")) for v in record.get("values") or []]
+        present = [s for s in stamps if s is not None]
+        return max(present) if present else None
+
+    # --- transform -----------------------------------------------------------------------------------------
+    def transform(self, record: Record) -> list[TargetRecord]:
+        backend = str(record.get("backendName") or "").strip()
+        code = (self.config.attribute_code_prefix + CODE_CHARS.sub("_", backend.lower()).strip("_"))[:MAX_CODE]
+        if not backend or code == self.config.attribute_code_prefix:
+            raise RecordError("attribute has no backend name to derive a Magento attribute code from")
+        mappings = self.mappings()
+        if not mappings:
+            raise RecordError("no store is mapped: attribute labels come from the store mapping's languages")
+        admin = next((m for m in mappings if m.store == "default"), mappings[0])
+        store_ids: dict[str, int | None] = record.get("_store_ids") or {}
+        names = _by_lang(record.get("attributeNames") or [], "name")
+        admin_label = names.get(admin.locale[:2]) or backend
+        options = []
+        for value in sorted(record.get("values") or [], key=lambda v: (int(v.get("position") or 0), int(v["id"]))):
+            labels = _by_lang(value.get("valueNames") or [], "name")
+            label = labels.get(admin.locale[:2]) or str(value.get("backendName") or "").strip()
+            if not label:
+                raise RecordError(f"value {value.get('id')} has no name")
+            options.append(
+                {
+                    "label": label,
+                    "sort_order": int(value.get("position") or 0),
+                    "store_labels": _store_labels(labels, mappings, store_ids, label),
+                }
+            )
+        payload = {
+            "attribute_code": code,
+            "frontend_input": self.config.frontend_input,
+            "default_frontend_label": admin_label,
+            "frontend_labels": _store_labels(names, mappings, store_ids, admin_label),
+            "options": options,
+        }
+        return [TargetRecord(self.record_id(record), ALL_STORES, payload, natural_key=code, label=code)]
+
+    # --- push ----------------------------------------------------------------------------------------------
+    def find_existing(self, target: TargetRecord) -> str | None:
+        try:
+            found = self.systems.magento.get(f"/V1/products/attributes/{target.natural_key}")
+        except NotFoundError:
+            return None
+        return str(found["attribute_code"]) if found else None
+
+    def create(self, target: TargetRecord) -> str:
+        attribute = {
+            **{k: v for k, v in target.payload.items() if k != "options"},
+            "options": [{k: v for k, v in o.items()} for o in target.payload["options"]],
+            "entity_type_id": "4",
+            "is_user_defined": True,
+            "is_required": False,
+            "scope": "global",
+            "is_filterable": True,
+            "is_visible_on_front": "1",
+        }
+        created = self.systems.magento.post("/V1/products/attributes", json={"attribute": attribute})
+        return str(created.get("attribute_code") or target.natural_key)
+
+    def update(self, target_id: str, target: TargetRecord) -> None:
+        path = f"/V1/products/attributes/{target_id}/options"
+        present = {str(o.get("label") or "").strip() for o in self.systems.magento.get(path) or []}
+        for option in target.payload["options"]:
+            if option["label"] not in present:  # a value Magento has no option for: created
+                self.systems.magento.post(path, json={"option": option})
+                present.add(option["label"])
+
+
+def _by_lang(names: list[dict[str, Any]], field: str) -> dict[str, str]:
+    return {str(n.get("lang")): str(n.get(field) or "").strip() for n in names if n.get(field)}
+
+
+def _store_labels(
+    labels: dict[str, str], mappings: list[Any], store_ids: dict[str, int | None], admin_label: str
+) -> list[dict[str, Any]]:
+    out = []
+    for mapping in mappings:
+        store_id = store_ids.get(mapping.store)
+        label = labels.get(mapping.locale[:2])
+        if store_id is not None and label and label != admin_label:
+            out.append({"store_id": store_id, "label": label})
+    return out
+
+
+SYNC = AttributeImport
