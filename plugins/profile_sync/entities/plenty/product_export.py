@@ -1,0 +1,229 @@
+"""Product Export [PlentyONE]: Magento products -> PlentyONE items and variations.
+
+Each Magento product is one PlentyONE variation whose ``number`` is the SKU (the natural key). A simple product
+without a parent, or a configurable product, is an item of its own (its main variation); a configurable's
+children are further variations of the parent's item. Configurables and their children share a partition and
+configurables are read first (``type_id`` order), so the parent item exists when a child is created. Names and
+descriptions per language come from each mapped store view (item texts), the price is the profile's sales
+price, categories go through ``category_map`` (Magento id -> PlentyONE id).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from typing import Any
+
+from profile_sync.entities.base import ALL_STORES, EntitySync, Record, RecordError, TargetRecord
+from profile_sync.entities.timestamps import magento_timestamp, parse_timestamp
+from profile_sync.profiles.entity_configs import ProductExportConfig
+
+ID_SLICE = 100
+UNIT_PIECE = {"unitId": 1, "content": 1}
+ENABLED = 1
+
+
+class ProductExport(EntitySync):
+    noun = "product"
+
+    def __init__(self, profile, systems) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(profile, systems)
+        self.config: ProductExportConfig = profile.entity_config  # type: ignore[assignment]
+        self._parents: dict[int, str] | None = None
+        self._items: dict[str, int] = {}  # parent SKU -> PlentyONE item id
+
+    def stores(self) -> list[Any]:
+        scope = self.profile.store.stores()
+        return [m for m in self.profile.store.mapping if scope is None or m.store in scope]
+
+    # --- fetch ---------------------------------------------------------------------------------------------
+    def _parent_skus(self) -> dict[int, str]:
+        """Child product id -> its configurable's SKU, one read of the configurables per task."""
+        if self._parents is None:
+            self._parents = {}
+            for page in self.systems.magento.paginate(
+                "/V1/products", filters=[("type_id", "configurable", "eq")], page_size=100, sort=[], tiebreak="id"
+            ):
+                for parent in page:
+                    for child in (parent.get("extension_attributes") or {}).get("configurable_product_links") or []:
+                        self._parents[int(child)] = str(parent["sku"])
+        return self._parents
+
+    def fetch(self, since: datetime | None, ids: Sequence[str] | None) -> Iterator[list[Record]]:
+        if ids:
+            for start in range(0, len(ids), ID_SLICE):
+                yield from self._pages([("entity_id", ",".join(ids[start : start + ID_SLICE]), "in")])
+        else:
+            yield from self._pages([("updated_at", magento_timestamp(since), "gteq")] if since else [])
+
+    def _pages(self, filters: list[tuple[str, str, str]]) -> Iterator[list[Record]]:
+        parents = self._parent_skus()
+        for page in self.systems.magento.paginate(
+            "/V1/products",
+            filters=filters,
+            page_size=self.profile.api.collection_size,
+            sort=[("type_id", "ASC")],  # "configurable" before "simple": a parent item before its children
+            tiebreak="id",
+        ):
+            self._add_store_texts(page)
+            for product in page:
+                product["_parent_sku"] = parents.get(int(product["id"]))
+            yield page
+
+    def _add_store_texts(self, page: list[Record]) -> None:
+        """Each product's name and description in every mapped store view (one read per store and page)."""
+        skus = [str(p["sku"]) for p in page]
+        texts: dict[str, dict[str, dict[str, str]]] = {sku: {} for sku in skus}
+        for mapping in self.stores():
+            if not skus:
+                break
+            found = self.systems.magento.get(
+                "/V1/products",
+                params={
+                    "searchCriteria[filter_groups][0][filters][0][field]": "sku",
+                    "searchCriteria[filter_groups][0][filters][0][value]": ",".join(skus),
+                    "searchCriteria[filter_groups][0][filters][0][condition_type]": "in",
+                },
+                store_code=mapping.store,
+            )
+            for product in (found or {}).get("items") or []:
+                texts.setdefault(str(product["sku"]), {})[mapping.store] = {
+                    "name": str(product.get("name") or ""),
+                    "description": _custom(product, "description"),
+                }
+        for product in page:
+            product["_store_texts"] = texts.get(str(product["sku"]), {})
+
+    def record_id(self, record: Record) -> str:
+        return str(record["id"])
+
+    def updated_at(self, record: Record) -> datetime | None:
+        return parse_timestamp(record.get("updated_at"))
+
+    def partition_key(self, record: Record) -> str:
+        return str(record.get("_parent_sku") or record["sku"])
+
+    def source_ids(self) -> Iterator[str] | None:
+        for page in self.systems.magento.paginate("/V1/products", page_size=500, sort=[], tiebreak="id"):
+            yield from (str(p["id"]) for p in page)
+
+    # --- transform -----------------------------------------------------------------------------------------
+    def transform(self, record: Record) -> list[TargetRecord]:
+        sku = str(record.get("sku") or "").strip()
+        if not sku:
+            raise RecordError("product has no SKU")
+        mappings = self.stores()
+        if not mappings or any(m.plenty_id is None for m in mappings):
+            raise RecordError("every mapped store needs a plenty_id (the product's clients)")
+        texts = []
+        store_texts: dict[str, dict[str, str]] = record.get("_store_texts") or {}
+        for mapping in mappings:
+            text = store_texts.get(mapping.store) or {}
+            name = (text.get("name") or str(record.get("name") or "")).strip()
+            if not name:
+                raise RecordError(f"product has no name in store {mapping.store!r}")
+            texts.append({"lang": mapping.locale[:2], "name1": name, "description": text.get("description") or ""})
+        texts = list({t["lang"]: t for t in texts}.values())  # one text per language
+        links = (record.get("extension_attributes") or {}).get("category_links") or []
+        categories = sorted(
+            {
+                self.config.category_map[int(c["category_id"])]
+                for c in links
+                if int(c["category_id"]) in self.config.category_map
+            }
+        )
+        payload = {
+            "number": sku,
+            "parent_sku": record.get("_parent_sku"),
+            "name": texts[0]["name1"],
+            "texts": texts,
+            "active": int(record.get("status") or 0) == ENABLED,
+            "price": round(float(record.get("price") or 0), 4),
+            "categories": categories,
+            "clients": sorted({m.plenty_id for m in mappings}),
+        }
+        return [TargetRecord(self.record_id(record), ALL_STORES, payload, natural_key=sku, label=sku)]
+
+    # --- push ----------------------------------------------------------------------------------------------
+    def prepare(self, target: TargetRecord) -> TargetRecord:
+        parent = target.payload["parent_sku"]
+        if not parent:
+            return target
+        item_id = self._items.get(parent)
+        if item_id is None:
+            found = self._variation(parent)
+            if found is None:
+                raise RecordError(f"the configurable {parent!r} is not a PlentyONE item yet")
+            item_id = self._items[parent] = int(found["itemId"])
+        return TargetRecord(
+            target.source_id, target.store, target.payload, target.natural_key, target.label, {"item_id": item_id}
+        )
+
+    def find_existing(self, target: TargetRecord) -> str | None:
+        found = self._variation(str(target.natural_key))
+        return f"{int(found['itemId'])}/{int(found['id'])}" if found else None
+
+    def create(self, target: TargetRecord) -> str:
+        payload = target.payload
+        variation = {
+            "number": payload["number"],
+            "name": payload["name"],
+            "isActive": payload["active"],
+            "unit": UNIT_PIECE,
+            "vatId": self.config.vat_id,
+            "variationCategories": [{"categoryId": c} for c in payload["categories"]],
+            "variationSalesPrices": [{"salesPriceId": self.config.sales_price_id, "price": payload["price"]}],
+            "variationClients": [{"plentyId": p} for p in payload["clients"]],
+        }
+        if payload["parent_sku"]:
+            item_id = int(target.extra["item_id"])
+            created = self.systems.plenty.post(f"/rest/items/{item_id}/variations", json=variation)
+            return f"{item_id}/{int(created['id'])}"
+        if not payload["categories"]:
+            raise RecordError("a new PlentyONE item needs a category: map one of the product's (category_map)")
+        item = self.systems.plenty.post("/rest/items", json={"texts": payload["texts"], "variations": [variation]})
+        main = next(v for v in item.get("variations") or [] if v.get("isMain")) if item.get("variations") else None
+        variation_id = int(main["id"]) if main else int(item["mainVariationId"])
+        if not payload["parent_sku"]:
+            self._items[payload["number"]] = int(item["id"])
+        return f"{int(item['id'])}/{variation_id}"
+
+    def update(self, target_id: str, target: TargetRecord) -> None:
+        item_id, variation_id = (int(part) for part in target_id.split("/"))
+        payload = target.payload
+        base = f"/rest/items/{item_id}/variations/{variation_id}"
+        self.systems.plenty.put(base, json={"name": payload["name"], "isActive": payload["active"]})
+        prices = self.systems.plenty.get(f"{base}/variation_sales_prices") or []
+        prices = prices.get("entries", []) if isinstance(prices, dict) else prices
+        price_id = self.config.sales_price_id
+        if any(int(p.get("salesPriceId") or 0) == price_id for p in prices):
+            self.systems.plenty.put(f"{base}/variation_sales_prices/{price_id}", json={"price": payload["price"]})
+        else:
+            self.systems.plenty.post(
+                f"{base}/variation_sales_prices", json={"salesPriceId": price_id, "price": payload["price"]}
+            )
+        if not payload["parent_sku"]:  # an item's texts are its main product's
+            self.systems.plenty.put(f"/rest/items/{item_id}", json={"texts": payload["texts"]})
+            self._items[payload["number"]] = item_id
+
+    def delete(self, target_id: str, store: str) -> None:
+        # deactivated, not deleted: PlentyONE keeps orders and stock history on the variation
+        item_id, variation_id = (int(part) for part in target_id.split("/"))
+        self.systems.plenty.put(f"/rest/items/{item_id}/variations/{variation_id}", json={"isActive": False})
+
+    def _variation(self, number: str) -> dict[str, Any] | None:
+        page = self.systems.plenty.get("/rest/items/variations", params={"numberExact": number})
+        for variation in (page or {}).get("entries") or []:
+            if str(variation.get("number")) == number:
+                return variation
+        return None
+
+
+def _custom(product: Record, code: str) -> str:
+    for attribute in product.get("custom_attributes") or []:
+        if attribute.get("attribute_code") == code:
+            return str(attribute.get("value") or "")
+    return ""
+
+
+SYNC = ProductExport

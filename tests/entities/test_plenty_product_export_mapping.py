@@ -1,0 +1,62 @@
+"""Product Export [PlentyONE]: the pure mapping of a Magento product to a PlentyONE variation draft."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from profile_sync.entities.base import RecordError
+from profile_sync.entities.plenty.product_export import ProductExport
+from profile_sync.profiles import load_profiles
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCT = {
+    "id": 5,
+    "sku": "TEE-RED-M",
+    "name": "Tee red M",
+    "price": 19.9,
+    "status": 1,
+    "type_id": "simple",
+    "extension_attributes": {"category_links": [{"category_id": "3"}, {"category_id": "77"}]},
+    "_parent_sku": "TEE",
+    "_store_texts": {
+        "default": {"name": "Tee red M", "description": "Soft"},
+        "de": {"name": "T-Shirt rot M", "description": "Weich"},
+        "fr": {"name": "T-shirt rouge M", "description": ""},
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def entity() -> ProductExport:
+    loaded = load_profiles(ROOT / "profile_configs").profiles
+    profile = next(i.profile for i in loaded if i.profile.id == "product_export_plenty")
+    profile = profile.model_copy(
+        update={"entity_config": profile.entity_config.model_copy(update={"category_map": {3: 30}})}
+    )
+    return ProductExport(profile, None)
+
+
+def test_product_maps_to_variation_with_texts_price_categories_and_parent(entity: ProductExport) -> None:
+    [target] = entity.transform(dict(PRODUCT))
+    payload = target.payload
+    assert (target.natural_key, payload["parent_sku"], payload["price"], payload["active"]) == (
+        "TEE-RED-M",
+        "TEE",
+        19.9,
+        True,
+    )
+    assert payload["categories"] == [30]  # unmapped category 77 left out
+    assert payload["clients"] == [1000]
+    assert [(t["lang"], t["name1"]) for t in payload["texts"]] == [
+        ("en", "Tee red M"),
+        ("de", "T-Shirt rot M"),
+        ("fr", "T-shirt rouge M"),
+    ]
+    assert entity.partition_key(PRODUCT) == entity.partition_key({"id": 1, "sku": "TEE"})  # with its parent
+
+
+def test_a_product_without_sku_is_a_record_error(entity: ProductExport) -> None:
+    with pytest.raises(RecordError, match="no SKU"):
+        entity.transform(dict(PRODUCT, sku=""))

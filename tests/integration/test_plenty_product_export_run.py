@@ -1,0 +1,66 @@
+"""Product Export [PlentyONE] as real DAG runs against the sandbox (issue 5's acceptance, product export)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.integration.test_plenty_customer_export_run import assert_requests_fit_the_contracts
+from tests.integration.test_plenty_order_export_run import all_records
+
+pytestmark = pytest.mark.integration
+PROFILE = "product_export_plenty"
+
+
+def variations_by_number(admin) -> dict[str, list[dict[str, Any]]]:  # type: ignore[no-untyped-def]
+    found: dict[str, list[dict[str, Any]]] = {}
+    for variation in all_records(admin["plenty"], "variations"):
+        found.setdefault(str(variation.get("number")), []).append(variation)
+    return found
+
+
+def test_products_become_variations_once_then_nothing_then_exactly_the_touched(world, admin, sandbox) -> None:
+    categories = {c["id"] for c in all_records(admin["plenty"], "categories")}
+    # the sandbox's PlentyONE tree has the shop's category ids (what a Category Export would have mapped)
+    world.write_profile(PROFILE, entity_config={"sales_price_id": 1, "category_map": {i: i for i in categories}})
+    first = world.run(PROFILE)
+    assert first.state == "success", first.task_states
+    products = all_records(admin["magento"], "products")
+    variations = variations_by_number(admin)
+    assert first.summary["failed"] == 0
+    assert first.summary["created"] > 0  # the Magento-only SKUs
+    assert first.summary["created"] + first.summary["matched"] == len(products)
+    assert all(len(variations[p["sku"]]) == 1 for p in products), "a product missing or doubled"
+    parents = {
+        child: p["sku"]
+        for p in products
+        for child in (p.get("extension_attributes") or {}).get("configurable_product_links") or []
+    }
+    by_sku = {v["number"]: v for vs in variations.values() for v in vs}
+    items = {i["id"]: i for i in all_records(admin["plenty"], "items")}
+    for product in products:
+        variation = by_sku[product["sku"]]
+        prices = {p["salesPriceId"]: p["price"] for p in variation.get("variationSalesPrices") or []}
+        assert prices[1] == pytest.approx(product["price"])
+        parent = parents.get(product["id"])
+        if parent:  # a configurable's child is a variation of the parent's item
+            assert variation["itemId"] == by_sku[parent]["itemId"]
+        else:
+            texts = {t["lang"]: t["name1"] for t in items[variation["itemId"]]["texts"]}
+            assert texts["en"] == product["name"]
+            assert texts["de"] == product["_names"]["de"]
+
+    second = world.run(PROFILE)
+    assert (second.summary["created"], second.summary["updated"], second.summary["matched"]) == (0, 0, 0)
+
+    touched = admin["magento"].touch("products", count=4)
+    third = world.run(PROFILE)
+    assert (third.summary["created"], third.summary["updated"]) == (0, len(touched))
+    after = variations_by_number(admin)
+    for product_id in touched:
+        product = admin["magento"].record("products", product_id)
+        [variation] = after[product["sku"]]
+        prices = {p["salesPriceId"]: p["price"] for p in variation["variationSalesPrices"]}
+        assert prices[1] == pytest.approx(product["price"])
+    assert_requests_fit_the_contracts(sandbox)
