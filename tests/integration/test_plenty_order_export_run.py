@@ -82,7 +82,6 @@ def test_faults_never_lose_or_duplicate_an_order(world, admin) -> None:
     admin["plenty"].clear_faults()
     admin["magento"].clear_faults()
     assert run.state == "success", run.task_states
-    orders = {str(o["increment_id"]) for o in magento_orders(admin) if in_scope(o)}
     with world.state() as state:
         failed = state.failed_entries(PROFILE)
     assert all("transient" not in entry.reason for entry in failed), [e.reason for e in failed]
