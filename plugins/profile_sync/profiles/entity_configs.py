@@ -56,6 +56,12 @@ class ProductImportConfig(EntityConfig):
     sales_price_id: PositiveInt = 1
     create_missing_options: bool = True
     website_ids: list[PositiveInt] = Field(default_factory=lambda: [1])
+    category_map: dict[int, PositiveInt] = Field(
+        default_factory=dict, description="PlentyONE category id -> Magento category id (unmapped ones are left out)."
+    )
+    attribute_code_prefix: str = Field(
+        "plenty_", max_length=20, pattern=r"^[a-z][a-z0-9_]*$|^$", description="As the Attribute Import's."
+    )
 
 
 class CategoryExportConfig(EntityConfig):

@@ -1,0 +1,290 @@
+"""Product Import [PlentyONE]: PlentyONE items and variations -> Magento simple and configurable products.
+
+Each variation is one Magento product whose SKU is the variation ``number`` (the natural key). An item with one
+variation is a simple product; an item with several is a configurable product (its main variation) whose other
+variations are simple children (not visible alone) linked to it. Variations of one item share a partition,
+main variation first, so the configurable exists when a child is linked. Names and descriptions per store
+view come from the item texts in the store mapping's language (store-scoped writes, admin value last), the
+price from the profile's sales price, categories through ``category_map``, the purchase price as ``cost``.
+Attribute values become the product's select values; an option Magento lacks is created when
+``create_missing_options`` is on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from typing import Any
+
+from profile_sync.connectors.errors import NotFoundError
+from profile_sync.entities.base import ALL_STORES, EntitySync, Record, RecordError, TargetRecord
+from profile_sync.entities.timestamps import iso_timestamp, parse_timestamp
+from profile_sync.profiles.entity_configs import ProductImportConfig
+
+RELATIONS = "variationSalesPrices,variationCategories,variationAttributeValues,item"
+VISIBLE_EVERYWHERE, NOT_VISIBLE_ALONE = 4, 1
+ENABLED, DISABLED = 1, 2
+ADMIN_SCOPE = "all"
+
+
+class ProductImport(EntitySync):
+    noun = "variation"
+
+    def __init__(self, profile, systems) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(profile, systems)
+        self.config: ProductImportConfig = profile.entity_config  # type: ignore[assignment]
+        self._attributes: dict[int, dict[str, Any]] | None = None
+        self._options: dict[str, dict[str, str]] = {}  # Magento attribute code -> option label -> option id
+
+    def stores(self) -> list[Any]:
+        scope = self.profile.store.stores()
+        return [m for m in self.profile.store.mapping if scope is None or m.store in scope]
+
+    # --- fetch ---------------------------------------------------------------------------------------------
+    def fetch(self, since: datetime | None, ids: Sequence[str] | None) -> Iterator[list[Record]]:
+        if ids:
+            wanted = [i for i in ids if str(i).isdigit()]
+            for start in range(0, len(wanted), 50):
+                page = self.systems.plenty.get(
+                    "/rest/items/variations", params={"id": ",".join(wanted[start : start + 50]), "with": RELATIONS}
+                )
+                yield self._ordered((page or {}).get("entries") or [])
+            return
+        params = {"with": RELATIONS}
+        if since:  # relatedUpdatedAt moves with prices, categories and attribute values too
+            params["relatedUpdatedBetween"] = iso_timestamp(since)
+        for page in self.systems.plenty.paginate(
+            "/rest/items/variations", params=params, page_size=self.profile.api.collection_size
+        ):
+            yield self._ordered(page)
+
+    @staticmethod
+    def _ordered(page: list[Record]) -> list[Record]:
+        return sorted(page, key=lambda v: (int(v["itemId"]), not v.get("isMain"), int(v["id"])))
+
+    def record_id(self, record: Record) -> str:
+        return str(record["id"])
+
+    def updated_at(self, record: Record) -> datetime | None:
+        stamps = [parse_timestamp(record.get(k)) for k in ("updatedAt", "relatedUpdatedAt")]
+        present = [s for s in stamps if s is not None]
+        return max(present) if present else None
+
+    def partition_key(self, record: Record) -> str:
+        return str(record["itemId"])
+
+    def source_ids(self) -> Iterator[str] | None:
+        for page in self.systems.plenty.paginate("/rest/items/variations", page_size=250):
+            yield from (str(v["id"]) for v in page)
+
+    # --- transform -----------------------------------------------------------------------------------------
+    def transform(self, record: Record) -> list[TargetRecord]:
+        sku = str(record.get("number") or "").strip()
+        if not sku:
+            raise RecordError("variation has no number (the Magento SKU)")
+        item = record.get("item") or {}
+        texts = {str(t.get("lang")): t for t in item.get("texts") or []}
+        mappings = self.stores()
+        if not mappings:
+            raise RecordError("no store is mapped: product names come from the store mapping's languages")
+        admin = next((m for m in mappings if m.store == "default"), mappings[0])
+        names: dict[str, str] = {}
+        descriptions: dict[str, str] = {}
+        for mapping in mappings:
+            text = texts.get(mapping.locale[:2]) or {}
+            name = str(text.get("name1") or record.get("name") or "").strip()
+            if not name:
+                raise RecordError(f"no {mapping.locale[:2]!r} name for store {mapping.store!r}")
+            names[mapping.store] = name
+            descriptions[mapping.store] = str(text.get("description") or "")
+        main_id = record.get("mainVariationId")
+        is_child = not record.get("isMain") and main_id is not None
+        price = next(
+            (
+                float(p["price"])
+                for p in record.get("variationSalesPrices") or []
+                if int(p.get("salesPriceId") or 0) == self.config.sales_price_id
+            ),
+            None,
+        )
+        if price is None:
+            raise RecordError(f"variation has no sales price {self.config.sales_price_id}")
+        categories = sorted(
+            {
+                self.config.category_map[int(c["categoryId"])]
+                for c in record.get("variationCategories") or []
+                if int(c["categoryId"]) in self.config.category_map
+            }
+        )
+        admin_name = names[admin.store]
+        payload = {
+            "sku": sku,
+            "main_variation_id": int(main_id) if is_child else None,
+            "name": admin_name,
+            "description": descriptions[admin.store],
+            "store_names": {s: n for s, n in names.items() if n != admin_name},
+            "price": round(price, 4),
+            "cost": round(float(record.get("purchasePrice") or 0), 4),
+            "active": bool(record.get("isActive", True)),
+            "categories": categories,
+            "attribute_values": sorted(
+                (int(a["attributeId"]), int(a["valueId"])) for a in record.get("variationAttributeValues") or []
+            ),
+        }
+        return [TargetRecord(self.record_id(record), ALL_STORES, payload, natural_key=sku, label=sku)]
+
+    # --- push ----------------------------------------------------------------------------------------------
+    def prepare(self, target: TargetRecord) -> TargetRecord:
+        payload = target.payload
+        extra: dict[str, Any] = {"attributes": self._magento_values(payload["attribute_values"])}
+        if payload["main_variation_id"] is not None:
+            main = self._plenty_variation(payload["main_variation_id"])
+            if main is None or not main.get("number"):
+                raise RecordError(f"main variation {payload['main_variation_id']} has no number")
+            extra["parent_sku"] = str(main["number"])
+        return TargetRecord(target.source_id, target.store, payload, target.natural_key, target.label, extra)
+
+    def find_existing(self, target: TargetRecord) -> str | None:
+        found = self._product(str(target.natural_key))
+        return str(found["sku"]) if found else None
+
+    def create(self, target: TargetRecord) -> str:
+        product = self._body(target, None)
+        created = self.systems.magento.post("/V1/products", json={"product": product}, store_code=ADMIN_SCOPE)
+        sku = str(created.get("sku") or target.natural_key)
+        self._after_save(sku, target)
+        return sku
+
+    def update(self, target_id: str, target: TargetRecord) -> None:
+        current = self._product(target_id) or {}
+        product = self._body(target, current)
+        self._store_names(target_id, target)
+        self.systems.magento.put(f"/V1/products/{target_id}", json={"product": product}, store_code=ADMIN_SCOPE)
+        self._link_to_parent(target_id, target)
+
+    def delete(self, target_id: str, store: str) -> None:
+        # disabled rather than deleted: orders keep pointing at the product
+        self.systems.magento.put(
+            f"/V1/products/{target_id}",
+            json={"product": {"sku": target_id, "status": DISABLED}},
+            store_code=ADMIN_SCOPE,
+        )
+
+    def _after_save(self, sku: str, target: TargetRecord) -> None:
+        if target.payload["store_names"]:
+            self._store_names(sku, target)
+            # the admin value once more, last: a store-scoped write must never stand in for it
+            self.systems.magento.put(
+                f"/V1/products/{sku}",
+                json={"product": {"sku": sku, "name": target.payload["name"]}},
+                store_code=ADMIN_SCOPE,
+            )
+        self._link_to_parent(sku, target)
+
+    def _store_names(self, sku: str, target: TargetRecord) -> None:
+        for store, name in sorted(target.payload["store_names"].items()):
+            self.systems.magento.put(
+                f"/V1/products/{sku}", json={"product": {"sku": sku, "name": name}}, store_code=store
+            )
+
+    def _link_to_parent(self, sku: str, target: TargetRecord) -> None:
+        """A child variation becomes a child of its item's configurable product (which becomes configurable)."""
+        parent_sku = target.extra.get("parent_sku")
+        if not parent_sku:
+            return
+        parent = self._product(parent_sku)
+        child = self._product(sku)
+        if parent is None or child is None:
+            raise RecordError(f"configurable {parent_sku!r} is not in Magento yet")
+        ext = dict(parent.get("extension_attributes") or {})
+        links = [int(i) for i in ext.get("configurable_product_links") or []]
+        if int(child["id"]) in links and parent.get("type_id") == "configurable":
+            return
+        ext["configurable_product_links"] = sorted({*links, int(child["id"])})
+        self.systems.magento.put(
+            f"/V1/products/{parent_sku}",
+            json={"product": {"sku": parent_sku, "type_id": "configurable", "extension_attributes": ext}},
+            store_code=ADMIN_SCOPE,
+        )
+
+    def _body(self, target: TargetRecord, current: dict[str, Any] | None) -> dict[str, Any]:
+        payload = target.payload
+        is_child = bool(target.extra.get("parent_sku"))
+        ext = dict((current or {}).get("extension_attributes") or {})  # keeps a configurable's links
+        ext["website_ids"] = list(self.config.website_ids)
+        ext["category_links"] = [{"position": 0, "category_id": str(c)} for c in payload["categories"]]
+        custom = [
+            {"attribute_code": "description", "value": payload["description"]},
+            {"attribute_code": "cost", "value": str(payload["cost"])},
+            *({"attribute_code": code, "value": value} for code, value in target.extra.get("attributes", [])),
+        ]
+        product: dict[str, Any] = {
+            "sku": payload["sku"],
+            "name": payload["name"],
+            "price": payload["price"],
+            "status": ENABLED if payload["active"] else DISABLED,
+            "visibility": NOT_VISIBLE_ALONE if is_child else VISIBLE_EVERYWHERE,
+            "attribute_set_id": self.config.attribute_set_id,
+            "extension_attributes": ext,
+            "custom_attributes": custom,
+        }
+        if current is None:
+            product["type_id"] = "simple"  # a configurable becomes one when its first child is linked
+        return product
+
+    # --- lookups -------------------------------------------------------------------------------------------
+    def _product(self, sku: str) -> dict[str, Any] | None:
+        try:
+            return self.systems.magento.get(f"/V1/products/{sku}", store_code=ADMIN_SCOPE)
+        except NotFoundError:
+            return None
+
+    def _plenty_variation(self, variation_id: int) -> dict[str, Any] | None:
+        page = self.systems.plenty.get("/rest/items/variations", params={"id": variation_id})
+        entries = (page or {}).get("entries") or []
+        return entries[0] if entries else None
+
+    def _plenty_attributes(self) -> dict[int, dict[str, Any]]:
+        if self._attributes is None:
+            answer = self.systems.plenty.get("/rest/items/attributes", params={"with": "names,values"}) or {}
+            entries = answer.get("entries") if isinstance(answer, dict) else answer
+            self._attributes = {int(a["id"]): a for a in entries or []}
+        return self._attributes
+
+    def _magento_values(self, pairs: list[Any]) -> list[tuple[str, str]]:
+        """(PlentyONE attribute, value) ids -> (Magento attribute code, option id), options created if missing."""
+        out = []
+        attributes = self._plenty_attributes() if pairs else {}
+        for attribute_id, value_id in pairs:
+            attribute = attributes.get(int(attribute_id))
+            if attribute is None:
+                raise RecordError(f"PlentyONE attribute {attribute_id} is unknown")
+            code = self.config.attribute_code_prefix + str(attribute.get("backendName") or "").lower()
+            value = next((v for v in attribute.get("values") or [] if int(v["id"]) == int(value_id)), None)
+            if value is None:
+                raise RecordError(f"PlentyONE value {value_id} of attribute {code!r} is unknown")
+            label = next(
+                (n["name"] for n in value.get("valueNames") or [] if n.get("lang") == "en" and n.get("name")),
+                str(value.get("backendName") or ""),
+            )
+            out.append((code, self._option_id(code, label)))
+        return out
+
+    def _option_id(self, code: str, label: str) -> str:
+        if code not in self._options:
+            try:
+                options = self.systems.magento.get(f"/V1/products/attributes/{code}/options") or []
+            except NotFoundError:
+                raise RecordError(f"Magento has no attribute {code!r} (run the Attribute Import first)") from None
+            self._options[code] = {str(o.get("label")): str(o.get("value")) for o in options if o.get("value")}
+        if label not in self._options[code]:
+            if not self.config.create_missing_options:
+                raise RecordError(f"attribute {code!r} has no option {label!r} (create_missing_options is off)")
+            created = self.systems.magento.post(
+                f"/V1/products/attributes/{code}/options", json={"option": {"label": label}}
+            )
+            self._options[code][label] = str(created).removeprefix("id_")
+        return self._options[code][label]
+
+
+SYNC = ProductImport

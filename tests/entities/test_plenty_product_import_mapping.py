@@ -1,0 +1,69 @@
+"""Product Import [PlentyONE]: the pure mapping of a PlentyONE variation to a Magento product draft."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from profile_sync.entities.base import RecordError
+from profile_sync.entities.plenty.product_import import ProductImport
+from profile_sync.profiles import load_profiles
+
+ROOT = Path(__file__).resolve().parents[2]
+VARIATION = {
+    "id": 1002,
+    "itemId": 100,
+    "isMain": False,
+    "mainVariationId": 1001,
+    "number": "SCARF-RED",
+    "isActive": True,
+    "purchasePrice": 12.5,
+    "variationSalesPrices": [{"salesPriceId": 1, "price": 39.9}, {"salesPriceId": 2, "price": 35.0}],
+    "variationCategories": [{"categoryId": 7}, {"categoryId": 99}],
+    "variationAttributeValues": [{"attributeId": 3, "valueId": 31}],
+    "item": {"texts": [{"lang": "en", "name1": "Scarf", "description": "Warm"}, {"lang": "de", "name1": "Schal"}]},
+}
+
+
+@pytest.fixture(scope="module")
+def entity() -> ProductImport:
+    loaded = load_profiles(ROOT / "profile_configs").profiles
+    profile = next(i.profile for i in loaded if i.profile.id == "product_import_plenty")
+    config = profile.entity_config.model_copy(update={"category_map": {7: 70}})
+    return ProductImport(profile.model_copy(update={"entity_config": config}), None)
+
+
+def test_variation_maps_to_product_with_store_names_price_cost_categories(entity: ProductImport) -> None:
+    [target] = entity.transform(dict(VARIATION))
+    payload = target.payload
+    assert (target.natural_key, payload["main_variation_id"], payload["price"], payload["cost"]) == (
+        "SCARF-RED",
+        1001,
+        39.9,
+        12.5,
+    )
+    assert (payload["name"], payload["description"], payload["categories"]) == ("Scarf", "Warm", [70])
+    assert payload["store_names"] == {"de": "Schal"}  # fr has no text: the admin name stands
+    assert payload["attribute_values"] == [(3, 31)]
+
+
+def test_variations_of_an_item_share_a_partition_main_first(entity: ProductImport) -> None:
+    main = dict(VARIATION, id=1001, isMain=True)
+    assert entity.partition_key(main) == entity.partition_key(VARIATION)
+    assert [v["id"] for v in entity._ordered([dict(VARIATION), main])] == [1001, 1002]
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        (lambda v: v.update(number=""), "no number"),
+        (lambda v: v.update(variationSalesPrices=[]), "no sales price 1"),
+        (lambda v: v.update(item={"texts": []}, name=""), "no 'en' name"),
+    ],
+)
+def test_a_bad_variation_is_a_record_error(entity: ProductImport, change, reason) -> None:
+    variation = dict(VARIATION)
+    change(variation)
+    with pytest.raises(RecordError, match=reason):
+        entity.transform(variation)
