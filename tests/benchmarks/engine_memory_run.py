@@ -31,7 +31,9 @@ def measure(order_counts: list[int], push_limit: int = 20_000) -> list[dict[str,
         env = {**os.environ, **sandbox_connections(urls)}
         for count in order_counts:
             for name in ("magento", "plenty", "freeagent"):
-                SandboxAdmin(getattr(urls, name), timeout=600).reset(seed=3, scale="small", counts={"orders": count})
+                SandboxAdmin(getattr(urls, name), timeout=600).reset(
+                    seed=3, scale="small", counts={"orders": count}
+                )
             run_dir = Path(tempfile.mkdtemp(prefix=f"engine-memory-{count}-"))
             config = run_dir / "profile_configs"
             config.mkdir()
@@ -52,7 +54,9 @@ def measure(order_counts: list[int], push_limit: int = 20_000) -> list[dict[str,
                 figures = json.loads(done.stdout.strip().splitlines()[-1])
                 row[f"{stage}_peak_rss_mb"] = round(figures["peak_rss_mb"], 1)
                 row[f"{stage}_seconds"] = round(time.perf_counter() - started, 1)
-                row[f"{stage}_records"] = figures.get("records", figures.get("created", 0) + figures.get("matched", 0))
+                row[f"{stage}_records"] = figures.get(
+                    "records", figures.get("created", 0) + figures.get("matched", 0)
+                )
             rows.append(row)
             shutil.rmtree(run_dir, ignore_errors=True)
     return rows

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Mapping, Sequence
@@ -34,18 +35,29 @@ def run_probe(
     return json.loads(out.read_text("utf-8"))
 
 
-def child_env(root: Path, airflow_home: Path, **extra: str) -> dict[str, str]:
-    """The environment of `make bench` (env.sh), with an Airflow home of the run's own and ``extra``."""
+def child_env(root: Path, airflow_home: Path, *, code: Path | None = None, **extra: str) -> dict[str, str]:
+    """The environment of `make bench` (env.sh), with an Airflow home of the run's own and ``extra``.
+
+    ``code``: a snapshot holding ``plugins/`` to import the project from instead of ``root`` (see snapshot()).
+    """
     env = dict(os.environ)
-    path = [str(root), str(root / "plugins"), str(root / "include")]
+    plugins = (code or root) / "plugins"
+    path = [str(root), str(plugins), str(root / "include")]
     if env.get("PYTHONPATH"):
         path.append(env["PYTHONPATH"])
     env.update(
         PYTHONPATH=os.pathsep.join(path),
         AIRFLOW_HOME=str(airflow_home),
         AIRFLOW__CORE__LOAD_EXAMPLES="False",
-        AIRFLOW__CORE__PLUGINS_FOLDER=str(root / "plugins"),
+        AIRFLOW__CORE__PLUGINS_FOLDER=str(plugins),
     )
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # every variant reads cached bytecode after its warm-up run
     env.update(extra)
     return env
+
+
+def snapshot(root: Path, target: Path, folders: Sequence[str] = ("dags", "plugins")) -> Path:
+    """Copy the project's code as it is now: a run measures one version, whatever is edited meanwhile."""
+    for folder in folders:
+        shutil.copytree(root / folder, target / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    return target

@@ -13,7 +13,10 @@ from tests.benchmarks.dag_parse.specs import load_specs
 
 PROJECT, FLOOR, DAG_FACTORY = "project", "hand-written floor", "dag-factory 1.1.0"
 DAG_FILE_ONLY = "project, DAG file only"  # a diagnostic: what the validation file adds to the parse
-DAG_FILE = "profile_sync_dags.py"
+VALIDATION_ONLY = (
+    "project, validation file only"  # with DAG file only: the parse as the DAG processor does it
+)
+DAG_FILE, VALIDATION_FILE = "profile_sync_dags.py", "profile_sync_validation.py"
 
 
 @dataclass(frozen=True)
@@ -21,6 +24,7 @@ class Variant:
     name: str
     dags: Path  # what the DagBag parses
     env: dict[str, str] = field(default_factory=dict)
+    builds_dags: bool = True  # False: a file that only validates (builds no DAG)
 
 
 @dataclass(frozen=True)
@@ -48,8 +52,12 @@ def project_variant(root: Path, work: Path, count: int, samples: Path) -> tuple[
     return Variant(PROJECT, root / "dags", {"PROFILE_SYNC_CONFIG_DIR": str(profile_dir)}), ids
 
 
-def dag_file_only(project: Variant) -> Variant:
-    return Variant(DAG_FILE_ONLY, project.dags / DAG_FILE, project.env)
+def diagnostic_variants(project: Variant) -> tuple[Variant, ...]:
+    """Each project DAG file alone, in its own process, as Airflow's DAG processor parses them."""
+    return (
+        Variant(DAG_FILE_ONLY, project.dags / DAG_FILE, project.env),
+        Variant(VALIDATION_ONLY, project.dags / VALIDATION_FILE, project.env, builds_dags=False),
+    )
 
 
 def baseline_variants(work: Path, count: int, specs_file: Path) -> tuple[Variant, ...]:
