@@ -88,14 +88,15 @@ class ProductImport(EntitySync):
         if not mappings:
             raise RecordError("no store is mapped: product names come from the store mapping's languages")
         admin = next((m for m in mappings if m.store == "default"), mappings[0])
+        admin_text = texts.get(admin.locale[:2]) or {}
+        admin_name = str(admin_text.get("name1") or record.get("name") or "").strip()
+        if not admin_name:
+            raise RecordError(f"no {admin.locale[:2]!r} name for the admin store view ({admin.store!r})")
         names: dict[str, str] = {}
         descriptions: dict[str, str] = {}
-        for mapping in mappings:
-            text = texts.get(mapping.locale[:2]) or {}
-            name = str(text.get("name1") or record.get("name") or "").strip()
-            if not name:
-                raise RecordError(f"no {mapping.locale[:2]!r} name for store {mapping.store!r}")
-            names[mapping.store] = name
+        for mapping in mappings:  # a store view without a text in its language shows the admin values
+            text = texts.get(mapping.locale[:2]) or admin_text
+            names[mapping.store] = str(text.get("name1") or "").strip() or admin_name
             descriptions[mapping.store] = str(text.get("description") or "")
         main_id = record.get("mainVariationId")
         is_child = not record.get("isMain") and main_id is not None
@@ -116,7 +117,6 @@ class ProductImport(EntitySync):
                 if int(c["categoryId"]) in self.config.category_map
             }
         )
-        admin_name = names[admin.store]
         payload = {
             "sku": sku,
             "main_variation_id": int(main_id) if is_child else None,
