@@ -116,7 +116,10 @@ class OrderImportConfig(EntityConfig):
         description="PlentyONE status id -> Magento order status.",
     )
     create_shipment: bool = True
-    create_invoice: bool = True
+    shipped_from_status: float = Field(
+        7.0, ge=0, description="PlentyONE status from which an order is shipped (7 = outgoing items booked)."
+    )
+    create_invoice: bool = Field(True, description="Invoice the Magento order once PlentyONE has it paid in full.")
     notify_customer: bool = False
 
 

@@ -1,0 +1,53 @@
+"""Order Import [PlentyONE]: the pure mapping of a PlentyONE order to what its Magento order gets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from profile_sync.entities.plenty.order_import import OrderImport
+from profile_sync.profiles import load_profiles
+
+ROOT = Path(__file__).resolve().parents[2]
+ORDER = {
+    "id": 40,
+    "plentyId": 1000,
+    "statusId": 7.0,
+    "statusName": "Outgoing items booked",
+    "properties": [{"typeId": 7, "value": "000000040"}, {"typeId": 6, "value": "en"}],
+    "amounts": [{"invoiceTotal": 59.9, "grossTotal": 59.9, "paidAmount": 59.9}],
+}
+
+
+@pytest.fixture(scope="module")
+def entity() -> OrderImport:
+    loaded = load_profiles(ROOT / "profile_configs").profiles
+    return OrderImport(next(i.profile for i in loaded if i.profile.id == "order_import_plenty"), None)
+
+
+def test_shipped_and_paid_order_maps_status_shipment_and_invoice(entity: OrderImport) -> None:
+    [target] = entity.transform(dict(ORDER))
+    assert (target.source_id, target.natural_key, target.store) == ("40", "000000040", "default")
+    assert target.payload["status"] == "complete"
+    assert (target.payload["ship"], target.payload["invoice"]) == (True, True)
+
+
+def test_unpaid_order_in_an_unmapped_status_changes_nothing_but_the_comment(entity: OrderImport) -> None:
+    order = dict(ORDER, statusId=6.0, amounts=[{"invoiceTotal": 59.9, "paidAmount": 10.0}])
+    payload = entity.transform(order)[0].payload
+    assert (payload["status"], payload["ship"], payload["invoice"], payload["plenty_status"]) == (
+        None,
+        False,
+        False,
+        6.0,
+    )
+
+
+def test_an_order_that_did_not_come_from_magento_is_out_of_scope(entity: OrderImport) -> None:
+    assert entity.transform(dict(ORDER, properties=[{"typeId": 6, "value": "de"}])) == []
+
+
+def test_the_store_follows_the_client_and_the_order_language(entity: OrderImport) -> None:
+    order = dict(ORDER, properties=[{"typeId": 7, "value": "000000041"}, {"typeId": 6, "value": "de"}])
+    assert entity.transform(order)[0].store == "de"
