@@ -7,6 +7,7 @@ was lost (timeout, 5xx after the write) is looked up again before it is ever sen
 from __future__ import annotations
 
 import logging
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,7 +24,9 @@ from profile_sync.engine.transform import TRANSFORMED
 from profile_sync.entities.base import EntitySync, RecordError, TargetRecord, create_or_find
 
 log = logging.getLogger(__name__)
-MAX_CONSECUTIVE_TRANSIENT = 5  # then the system is down, not the record: fail the task for Airflow to retry
+MAX_CONSECUTIVE_TRANSIENT = 5
+RETRY_PASSES = 2  # records that failed transiently get this many more tries within the task, after the batches
+RETRY_PAUSE_SECONDS = 1.0  # then the system is down, not the record: fail the task for Airflow to retry
 
 
 class SystemUnavailable(Exception):
@@ -46,17 +49,32 @@ def push_stage(
     partition = int(chunk["partition"])
     result = PushResult()
     pusher = _Pusher(entity, settings, state, result)
-    for batch in range(1, int(chunk["batches"]) + 1):
-        targets = [TargetRecord.from_dict(item) for item in staging.read_batch(TRANSFORMED, partition, batch)]
-        print(f"::group::batch {batch} of {chunk.get('label', partition)} ({len(targets)} records)")
+
+    def pushed(title: str, targets: list[TargetRecord]) -> bool:
+        """Push one log group of records; False when the rate budget ran out (progress stays committed)."""
+        print(f"::group::{title}")
         try:
             pusher.push_batch(targets)
+            return True
         except RateBudgetExhausted as exc:
             result.complete, result.stopped_reason = False, f"rate budget exhausted: {exc}"
             log.warning("stopping cleanly, progress is committed: %s", result.stopped_reason)
-            return result
+            return False
         finally:
             print("::endgroup::")
+
+    for batch in range(1, int(chunk["batches"]) + 1):
+        targets = [TargetRecord.from_dict(item) for item in staging.read_batch(TRANSFORMED, partition, batch)]
+        if not pushed(f"batch {batch} of {chunk.get('label', partition)} ({len(targets)} records)", targets):
+            return result
+    for attempt in range(1, RETRY_PASSES + 1):
+        if not pusher.transient:
+            break
+        retry, pusher.transient = pusher.transient, []
+        time.sleep(RETRY_PAUSE_SECONDS * attempt)  # let a struggling system breathe before the next pass
+        result.counts["failed"] -= len(retry)  # counted again by their new outcome
+        if not pushed(f"retry pass {attempt}: {len(retry)} records that failed transiently", retry):
+            return result
     return result
 
 
@@ -66,6 +84,7 @@ class _Pusher:
         self.profile_id = entity.profile.id
         self.history = entity.profile.schedule_config.enable_history
         self.transient_in_a_row = 0
+        self.transient: list[TargetRecord] = []  # tried again after the batches (see push_stage)
         profile = entity.profile
         # "add new entities to the export queue" off: only records already mapped or queued by hand are exported
         self.queue_gate = profile.direction == "export" and not profile.events.add_new_to_export_queue
@@ -131,6 +150,7 @@ class _Pusher:
             raise
         except TransientError as exc:
             self._failed(target, f"transient: {exc}")
+            self.transient.append(target)
             self.transient_in_a_row += 1
             if self.transient_in_a_row >= MAX_CONSECUTIVE_TRANSIENT:
                 raise SystemUnavailable(
