@@ -95,3 +95,30 @@ def test_restriction_exports_only_the_mapped_stores(world, admin) -> None:
     contacts = contacts_by_email(admin)
     created = [contacts[c["email"].lower()][0] for c in german]
     assert all((c["lang"], c["plentyId"]) == ("de", 1001) for c in created)  # the store mapping's locale and client
+
+
+@pytest.mark.parametrize("delete_externally", [True, False])
+def test_a_customer_deleted_in_magento_is_blocked_in_plentyone_only_when_configured(
+    world, admin, delete_externally
+) -> None:
+    world.write_profile(PROFILE, events={"delete_externally": delete_externally})
+    assert world.run(PROFILE).state == "success"
+    customer = all_records(admin["magento"], "customers")[0]
+    [contact] = contacts_by_email(admin)[customer["email"].lower()]
+    admin["magento"].delete("customers", customer["id"])
+    run = world.run(PROFILE)
+    assert run.state == "success"
+    assert run.summary.get("deleted", 0) == (1 if delete_externally else 0)
+    assert admin["plenty"].record("contacts", contact["id"])["blocked"] == (1 if delete_externally else 0)
+
+
+@pytest.mark.parametrize("add_new", [True, False])
+def test_new_customers_are_exported_only_when_the_export_queue_takes_them(world, admin, add_new) -> None:
+    world.write_profile(PROFILE, events={"add_new_to_export_queue": add_new})
+    run = world.run(PROFILE)
+    assert run.state == "success"
+    customers = all_records(admin["magento"], "customers")
+    if add_new:
+        assert run.summary["created"] + run.summary["matched"] == len(customers)
+    else:  # nothing mapped or queued yet: every customer is left out, nothing written
+        assert (run.summary["created"], run.summary["matched"], run.summary["not_queued"]) == (0, 0, len(customers))
