@@ -55,6 +55,19 @@ def test_products_become_variations_once_then_nothing_then_exactly_the_touched(w
     assert (second.summary["created"], second.summary["updated"], second.summary["matched"]) == (0, 0, 0)
 
     touched = admin["magento"].touch("products", count=4)
+    linked = admin["magento"].record("products", touched[0])
+    new_category = max(categories)
+    links = linked["extension_attributes"]["category_links"]
+    admin["magento"].create(
+        "products",
+        {
+            **linked,
+            "extension_attributes": {
+                **linked["extension_attributes"],
+                "category_links": [*links, {"position": 0, "category_id": str(new_category)}],
+            },
+        },
+    )
     third = world.run(PROFILE)
     assert (third.summary["created"], third.summary["updated"]) == (0, len(touched))
     after = variations_by_number(admin)
@@ -63,4 +76,6 @@ def test_products_become_variations_once_then_nothing_then_exactly_the_touched(w
         [variation] = after[product["sku"]]
         prices = {p["salesPriceId"]: p["price"] for p in variation["variationSalesPrices"]}
         assert prices[1] == pytest.approx(product["price"])
+    [variation] = after[linked["sku"]]
+    assert new_category in {c["categoryId"] for c in variation["variationCategories"]}  # a new category link
     assert_requests_fit_the_contracts(sandbox)

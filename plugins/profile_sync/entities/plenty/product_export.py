@@ -193,8 +193,12 @@ class ProductExport(EntitySync):
         payload = target.payload
         base = f"/rest/items/{item_id}/variations/{variation_id}"
         self.systems.plenty.put(base, json={"name": payload["name"], "isActive": payload["active"]})
-        prices = self.systems.plenty.get(f"{base}/variation_sales_prices") or []
-        prices = prices.get("entries", []) if isinstance(prices, dict) else prices
+        current = self._variation(str(payload["number"]), relations="variationSalesPrices,variationCategories") or {}
+        prices = current.get("variationSalesPrices") or []
+        linked = {int(c["categoryId"]) for c in current.get("variationCategories") or []}
+        for category_id in payload["categories"]:  # new links added; PlentyONE-side links are left alone
+            if category_id not in linked:
+                self.systems.plenty.post(f"{base}/variation_categories", json={"categoryId": category_id})
         price_id = self.config.sales_price_id
         if any(int(p.get("salesPriceId") or 0) == price_id for p in prices):
             self.systems.plenty.put(f"{base}/variation_sales_prices/{price_id}", json={"price": payload["price"]})
@@ -211,8 +215,9 @@ class ProductExport(EntitySync):
         item_id, variation_id = (int(part) for part in target_id.split("/"))
         self.systems.plenty.put(f"/rest/items/{item_id}/variations/{variation_id}", json={"isActive": False})
 
-    def _variation(self, number: str) -> dict[str, Any] | None:
-        page = self.systems.plenty.get("/rest/items/variations", params={"numberExact": number})
+    def _variation(self, number: str, relations: str = "") -> dict[str, Any] | None:
+        params = {"numberExact": number, **({"with": relations} if relations else {})}
+        page = self.systems.plenty.get("/rest/items/variations", params=params)
         for variation in (page or {}).get("entries") or []:
             if str(variation.get("number")) == number:
                 return variation
