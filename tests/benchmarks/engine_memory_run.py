@@ -58,11 +58,10 @@ def measure(order_counts: list[int], push_limit: int = 20_000) -> list[dict[str,
                     "records", figures.get("created", 0) + figures.get("matched", 0)
                 )
             rows.append(row)
+            print(json.dumps(row), flush=True)  # as it comes: a long run still shows what it measured
             shutil.rmtree(run_dir, ignore_errors=True)
     return rows
 
 
 if __name__ == "__main__":
-    counts = [int(arg) for arg in sys.argv[1:]] or [2_000, 20_000]
-    for row in measure(counts):
-        print(json.dumps(row))
+    measure([int(arg) for arg in sys.argv[1:]] or [2_000, 20_000])
