@@ -52,8 +52,8 @@ def build_dag(profile: Profile, source: Path | None = None) -> DAG:
         max_active_tasks=profile.run.max_parallel_batches + 1,
     ) as dag:
         chunks = _fetch(profile)()
-        transformed = _transform(profile).expand(chunk=chunks)
-        pushed = _push(profile).expand(chunk=transformed)
+        transformed = _batch_task(profile, "transform").expand(chunk=chunks)
+        pushed = _batch_task(profile, "push").expand(chunk=transformed)
         _finish(profile)(pushed=pushed)
     return dag
 
@@ -68,28 +68,18 @@ def _fetch(profile: Profile):
     return fetch
 
 
-def _transform(profile: Profile):
-    @task(task_id="transform", map_index_template="{{ batch_label }}")
-    def transform(chunk: dict[str, Any]) -> dict[str, Any]:
-        from profile_sync.engine.tasks import run_transform
+def _batch_task(profile: Profile, stage: str):
+    """``transform`` or ``push``: one mapped task instance per chunk of batches, named by its records."""
+
+    @task(task_id=stage, map_index_template="{{ batch_label }}")
+    def run_chunk(chunk: dict[str, Any]) -> dict[str, Any]:
+        from profile_sync.engine import tasks
 
         context = get_current_context()
         context["batch_label"] = chunk.get("label", "")  # type: ignore[typeddict-unknown-key]
-        return run_transform(profile, chunk, context)
+        return getattr(tasks, f"run_{stage}")(profile, chunk, context)
 
-    return transform
-
-
-def _push(profile: Profile):
-    @task(task_id="push", map_index_template="{{ batch_label }}")
-    def push(chunk: dict[str, Any]) -> dict[str, Any]:
-        from profile_sync.engine.tasks import run_push
-
-        context = get_current_context()
-        context["batch_label"] = chunk.get("label", "")  # type: ignore[typeddict-unknown-key]
-        return run_push(profile, chunk, context)
-
-    return push
+    return run_chunk
 
 
 def _finish(profile: Profile):
