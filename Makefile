@@ -58,11 +58,12 @@ bench-quick: install
 test-ui: install browser-deps
 	$(PYTEST) -m browser tests/plugin
 
+## test-reliability: the reliability suite (its bounded cases also run in make test)
 test-reliability: install
-	$(PYTEST) -m reliability tests/reliability
+	$(ENV) bash include/scripts/with_postgres.sh python -m pytest -m reliability tests/reliability
 
 test-reliability-long: install
-	PROFILE_SYNC_RELIABILITY_LONG=1 $(PYTEST) -m "reliability" tests/reliability
+	PROFILE_SYNC_RELIABILITY_LONG=1 $(ENV) bash include/scripts/with_postgres.sh python -m pytest -m reliability tests/reliability
 
 ## lock: refresh constraints.txt from the current virtualenv (after changing requirements*.txt)
 lock:
