@@ -13,7 +13,7 @@ from datetime import datetime
 
 from profile_sync.entities.base import ALL_STORES, EntitySync, Record, RecordError, TargetRecord
 from profile_sync.entities.freeagent.contact_fields import contact_payload, default_address, update_body, valid_email
-from profile_sync.entities.freeagent.directory import ContactDirectory
+from profile_sync.entities.freeagent.directory import ContactDirectory, budget_spent_on_429
 from profile_sync.entities.magento.stores import StoreViews
 from profile_sync.entities.timestamps import magento_timestamp, parse_timestamp
 from profile_sync.profiles.entity_configs import ContactExportConfig
@@ -91,15 +91,18 @@ class ContactExport(EntitySync):
 
     # --- push ----------------------------------------------------------------------------------------------
     def find_existing(self, target: TargetRecord) -> str | None:
-        return self.directory.find(target.natural_key or "")
+        with budget_spent_on_429():
+            return self.directory.find(target.natural_key or "")
 
     def create(self, target: TargetRecord) -> str:
-        return self.directory.create(target.payload)
+        with budget_spent_on_429():
+            return self.directory.create(target.payload)
 
     def update(self, target_id: str, target: TargetRecord) -> None:
-        if not target_id.startswith(("http://", "https://")):
-            raise RecordError(f"mapped target id {target_id!r} is not a FreeAgent contact url")
-        self.systems.freeagent.put(target_id, json={"contact": update_body(target.payload)})
+        with budget_spent_on_429():
+            if not target_id.startswith(("http://", "https://")):
+                raise RecordError(f"mapped target id {target_id!r} is not a FreeAgent contact url")
+            self.systems.freeagent.put(target_id, json={"contact": update_body(target.payload)})
 
 
 SYNC = ContactExport

@@ -8,11 +8,12 @@ A create whose answer was lost is looked up among the contacts changed since jus
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from profile_sync.connectors.errors import UncertainWriteError
+from profile_sync.connectors.errors import RateBudgetExhausted, TransientError, UncertainWriteError
 from profile_sync.entities.base import create_or_find
 from profile_sync.entities.freeagent.contact_fields import normalise_email
 from profile_sync.entities.timestamps import iso_timestamp
@@ -29,6 +30,7 @@ class ContactDirectory:
         self._clock = clock or (lambda: datetime.now(UTC))
         self._by_email: dict[str, str] | None = None
         self._uncertain_since: datetime | None = None
+        self._created: set[str] = set()  # contacts this task created: nothing else can refer to them yet
 
     def _index(self) -> dict[str, str]:
         if self._by_email is None:
@@ -68,7 +70,14 @@ class ContactDirectory:
             raise
         url = str(created["contact"]["url"])
         self.remember(payload.get("email"), url)
+        self._created.add(url)
         return url
+
+    def created_here(self, url: str) -> bool:
+        return url in self._created
+
+    def forget_created(self, url: str) -> None:
+        self._created.discard(url)
 
     def remember(self, email: Any, url: str) -> None:
         key = normalise_email(email)
@@ -81,3 +90,15 @@ class ContactDirectory:
         if found:
             return found, False
         return create_or_find(lambda: self.create(payload), lambda: self.find(payload["email"]))
+
+
+@contextmanager
+def budget_spent_on_429() -> Iterator[None]:
+    """A 429 still there after the hook waited what it may (FreeAgent's hourly window is far longer) means the
+    vendor's budget is spent: stop the run cleanly, progress committed, instead of failing record after record."""
+    try:
+        yield
+    except TransientError as exc:
+        if exc.status == 429:
+            raise RateBudgetExhausted(f"{exc} (budget spent: the next run resumes)", system=exc.system) from exc
+        raise

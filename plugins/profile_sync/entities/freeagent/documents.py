@@ -1,0 +1,331 @@
+"""Magento sales documents (invoices, credit memos) -> FreeAgent documents (invoices, credit notes).
+
+Shared by Invoice Export and Creditmemo Export. A Magento invoice or credit memo carries no customer, so each
+page is joined to its orders (one search per page) for the e-mail, names and billing address. At push time the
+customer's FreeAgent contact is found by e-mail or created once (the seed: customers are exported as part of
+these profiles), so that Contact Export later matches it instead of creating it again. The Magento increment id
+is the document's FreeAgent ``reference``, the natural key that finds a document whose create answer was lost
+(listed per contact: FreeAgent has no reference filter). After a create or update, the document is moved to the
+status the Magento state asks for through the transition routes (mark_as_sent, mark_as_cancelled).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from profile_sync.connectors.errors import TerminalError, UncertainWriteError
+from profile_sync.entities.base import ALL_STORES, EntitySync, Record, RecordError, TargetRecord, create_or_find
+from profile_sync.entities.freeagent.contact_fields import contact_payload, valid_email
+from profile_sync.entities.freeagent.directory import ContactDirectory, budget_spent_on_429
+from profile_sync.entities.magento.stores import StoreViews
+from profile_sync.entities.timestamps import magento_timestamp, parse_timestamp
+from profile_sync.profiles.entity_configs import ContactOptions
+
+ID_SLICE = 100
+CENT = Decimal("0.01")
+TENTH = Decimal("0.1")
+MAGENTO_CANCELED = 3  # invoice and credit memo state "canceled" (1 open/pending, 2 paid/refunded)
+STATUS_AFTER = {"mark_as_sent": ("Open", "Overdue", "Paid", "Refunded"), "mark_as_cancelled": ("Cancelled",)}
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    magento_path: str  # Magento search route
+    collection: str  # FreeAgent collection: invoices | credit_notes
+    singular: str  # FreeAgent envelope key
+    items_key: str
+    sign: int  # FreeAgent credit notes carry negative prices
+
+
+class DocumentExport(EntitySync):
+    kind: DocumentKind
+
+    def __init__(self, profile, systems) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(profile, systems)
+        self.config = profile.entity_config
+        self.stores = StoreViews(systems.magento) if systems else None
+        self.locales = {mapping.store: mapping.locale for mapping in profile.store.mapping}
+        self._directory: ContactDirectory | None = None
+        self._by_contact: dict[str, dict[str, str]] = {}
+
+    @property
+    def directory(self) -> ContactDirectory:
+        if self._directory is None:
+            self._directory = ContactDirectory(self.systems.freeagent, self.profile.api.collection_size)
+        return self._directory
+
+    # --- options the subclasses read from their configs -----------------------------------------------------
+    @property
+    def contact_options(self) -> ContactOptions:
+        return self.config.contact
+
+    def payment_terms(self) -> int | None:
+        return None
+
+    def document_fields(self, record: Record) -> dict[str, Any]:
+        return {}
+
+    # --- fetch ---------------------------------------------------------------------------------------------
+    def fetch(self, since: datetime | None, ids: Sequence[str] | None) -> Iterator[list[Record]]:
+        if ids:
+            for start in range(0, len(ids), ID_SLICE):
+                yield from self._pages([("entity_id", ",".join(ids[start : start + ID_SLICE]), "in")])
+        else:
+            yield from self._pages([], since)
+
+    def _pages(self, filters: list[tuple[str, str, str]], since: datetime | None = None) -> Iterator[list[Record]]:
+        if since:
+            filters.append(("updated_at", magento_timestamp(since), "gteq"))
+        scope = self.profile.store.stores()
+        if scope is not None:
+            filters.append(("store_id", ",".join(str(i) for i in self.stores.ids(scope)) or "-1", "in"))
+        for page in self.systems.magento.paginate(
+            self.kind.magento_path,
+            filters=filters,
+            page_size=self.profile.api.collection_size,
+            sort=[("updated_at", "ASC"), ("entity_id", "ASC")],
+        ):
+            orders = self._orders({int(doc["order_id"]) for doc in page if doc.get("order_id") is not None})
+            for doc in page:
+                doc["_store_code"] = self.stores.code(doc.get("store_id"))
+                doc["_order"] = orders.get(int(doc["order_id"])) if doc.get("order_id") is not None else None
+            yield page
+
+    def _orders(self, ids: set[int]) -> dict[int, Record]:
+        """The customer side of the page's orders: e-mail, names, billing address, increment id."""
+        if not ids:
+            return {}
+        found: dict[int, Record] = {}
+        for page in self.systems.magento.paginate(
+            "/V1/orders", filters=[("entity_id", ",".join(map(str, sorted(ids))), "in")], page_size=100
+        ):
+            for order in page:
+                found[int(order["entity_id"])] = {
+                    key: order.get(key)
+                    for key in (
+                        "increment_id",
+                        "customer_email",
+                        "customer_firstname",
+                        "customer_middlename",
+                        "customer_lastname",
+                        "billing_address",
+                    )
+                }
+        return found
+
+    def record_id(self, record: Record) -> str:
+        return str(record["entity_id"])
+
+    def updated_at(self, record: Record) -> datetime | None:
+        return parse_timestamp(record.get("updated_at"))
+
+    def partition_key(self, record: Record) -> str:
+        # one customer's documents in one task, so that its contact is created by one task only
+        order = record.get("_order") or {}
+        return str(order.get("customer_email") or record["entity_id"]).strip().lower()
+
+    # --- transform -----------------------------------------------------------------------------------------
+    def transform(self, record: Record) -> list[TargetRecord]:
+        store = record.get("_store_code") or "default"
+        locale = self.locales.get(store)
+        if locale is None:
+            if self.profile.store.restrict:
+                return []
+            locale = "en"
+        reference = str(record.get("increment_id") or "").strip()
+        if not reference:
+            raise RecordError(f"{self.noun} has no increment_id")
+        order = record.get("_order")
+        if not order:
+            raise RecordError(f"{self.noun} {reference}: its order {record.get('order_id')} was not found")
+        billing = order.get("billing_address") or {}
+        email = valid_email(order.get("customer_email") or billing.get("email"))
+        first = " ".join(
+            str(order.get(k) or "").strip() for k in ("customer_firstname", "customer_middlename")
+        ).strip() or str(billing.get("firstname") or "")
+        last = str(order.get("customer_lastname") or billing.get("lastname") or "")
+        contact = contact_payload(
+            email=email, first_name=first, last_name=last, address=billing, locale=locale, options=self.contact_options
+        )
+        created = parse_timestamp(record.get("created_at"))
+        if created is None:
+            raise RecordError(f"{self.noun} {reference} has no created_at")
+        document: dict[str, Any] = {
+            "reference": reference,
+            "dated_on": created.date().isoformat(),
+            "currency": str(record.get("order_currency_code") or record.get("base_currency_code") or "GBP"),
+            "comments": f"Magento order #{order.get('increment_id') or record.get('order_id')}",
+            self.kind.items_key: self.items(record),
+            **self.document_fields(record),
+        }
+        terms = self.payment_terms()
+        if terms is not None:
+            document["payment_terms_in_days"] = terms
+        payload = {"contact": contact, "document": document, "transition": self.transition(record)}
+        return [TargetRecord(self.record_id(record), ALL_STORES, payload, natural_key=reference, label=f"#{reference}")]
+
+    def transition(self, record: Record) -> str | None:
+        if int(record.get("state") or 0) == MAGENTO_CANCELED:
+            return "mark_as_cancelled"
+        return "mark_as_sent" if self.config.mark_as_sent else None
+
+    def items(self, record: Record) -> list[dict[str, Any]]:
+        sign = Decimal(self.kind.sign)
+        lines = [line for line in record.get("items") or [] if Decimal(str(line.get("qty") or 0)) > 0]
+        if not lines:
+            raise RecordError(f"{self.noun} {record.get('increment_id')} has no items")
+        out = []
+        rates: list[Decimal] = []
+        for line in lines:
+            rate = self._rate(line.get("tax_amount"), line.get("row_total"))
+            rates.append(rate)
+            sku = str(line.get("sku") or "").strip()
+            name = str(line.get("name") or sku)
+            out.append(
+                {
+                    "description": f"{name} ({sku})" if sku and sku not in name else name,
+                    "item_type": "Products",
+                    "price": _money(sign * Decimal(str(line.get("price") or 0))),
+                    "quantity": _number(Decimal(str(line.get("qty")))),
+                    "sales_tax_rate": _number(rate),
+                }
+            )
+        main_rate = max(set(rates), key=rates.count)
+        shipping = Decimal(str(record.get("shipping_amount") or 0))
+        if shipping:
+            rate = self._rate(_shipping_tax(record, lines), shipping, main_rate)
+            out.append(_line("Shipping", "Services", sign * shipping, rate))
+        discount = Decimal(str(record.get("discount_amount") or 0))
+        if discount:  # Magento keeps discounts negative and including tax where prices include tax
+            out.append(_line("Discount", "Discount", sign * discount / (1 + main_rate / 100), main_rate))
+        for field, description, direction in self.adjustments():
+            amount = Decimal(str(record.get(field) or 0))
+            if amount:
+                out.append(_line(description, "-no unit-", sign * direction * amount, Decimal(0)))
+        return out
+
+    def adjustments(self) -> list[tuple[str, str, int]]:
+        """Extra document-level amounts: (Magento field, description, sign)."""
+        return []
+
+    def _rate(self, tax: Any, net: Any, fallback: Decimal | None = None) -> Decimal:
+        if tax is None:
+            return fallback if fallback is not None else Decimal(str(self.config.default_sales_tax_rate))
+        tax_value, net_value = Decimal(str(tax)), Decimal(str(net or 0))
+        if not tax_value:
+            return Decimal(0)
+        if not net_value:
+            return fallback if fallback is not None else Decimal(str(self.config.default_sales_tax_rate))
+        return (tax_value / net_value * 100).quantize(TENTH, rounding=ROUND_HALF_UP)
+
+    # --- push ----------------------------------------------------------------------------------------------
+    def prepare(self, target: TargetRecord) -> TargetRecord:
+        with budget_spent_on_429():
+            contact_url, _ = self.directory.find_or_create(target.payload["contact"])
+            return TargetRecord(
+                target.source_id,
+                target.store,
+                target.payload,
+                target.natural_key,
+                target.label,
+                {"contact": contact_url},
+            )
+
+    def _body(self, target: TargetRecord) -> dict[str, Any]:
+        return {self.kind.singular: {**target.payload["document"], "contact": target.extra["contact"]}}
+
+    def find_existing(self, target: TargetRecord) -> str | None:
+        with budget_spent_on_429():
+            return self._references(target.extra["contact"]).get(str(target.natural_key))
+
+    def _references(self, contact: str) -> dict[str, str]:
+        """The contact's documents, reference -> url: listed once per task (none for a contact made by it)."""
+        if contact not in self._by_contact:
+            known: dict[str, str] = {}
+            if not self.directory.created_here(contact):
+                params = {"view": "all", "contact": contact}
+                for page in self.systems.freeagent.paginate(f"/v2/{self.kind.collection}", params=params):
+                    for document in page:
+                        known.setdefault(str(document.get("reference")), str(document["url"]))
+            self._by_contact[contact] = known
+        return self._by_contact[contact]
+
+    def create(self, target: TargetRecord) -> str:
+        with budget_spent_on_429():
+            # the lookup of a lost answer lives here, so that the document found is moved to its status as well
+            contact = target.extra["contact"]
+            status: dict[str, str | None] = {"value": None}
+
+            def post() -> str:
+                try:
+                    created = self.systems.freeagent.post(f"/v2/{self.kind.collection}", json=self._body(target))
+                except UncertainWriteError:
+                    self._by_contact.pop(contact, None)  # list again: the write may be there
+                    self.directory.forget_created(contact)
+                    raise
+                document = created[self.kind.singular]
+                status["value"] = document.get("status")
+                return str(document["url"])
+
+            url, _ = create_or_find(post, lambda: self.find_existing(target))
+            self._references(contact)[str(target.natural_key)] = url
+            self._move(url, status["value"], target.payload["transition"])
+            return url
+
+    def update(self, target_id: str, target: TargetRecord) -> None:
+        with budget_spent_on_429():
+            if not target_id.startswith(("http://", "https://")):
+                raise RecordError(f"mapped target id {target_id!r} is not a FreeAgent url")
+            updated = self.systems.freeagent.put(target_id, json=self._body(target))
+            status = ((updated or {}).get(self.kind.singular) or {}).get("status")
+            self._move(target_id, status, target.payload["transition"])
+
+    def _move(self, url: str, status: str | None, transition: str | None) -> None:
+        """Apply ``transition`` unless the document is in its resulting status already."""
+        if not transition:
+            return
+        done = STATUS_AFTER[transition]
+        if status is None:
+            status = (self.systems.freeagent.get(url) or {}).get(self.kind.singular, {}).get("status")
+        if status in done or (transition == "mark_as_sent" and status != "Draft"):
+            return
+        try:
+            self.systems.freeagent.put(f"{url}/transitions/{transition}")
+        except TerminalError:
+            # a retried transition may have been applied already: only a document in the wrong status is an error
+            now = (self.systems.freeagent.get(url) or {}).get(self.kind.singular, {}).get("status")
+            if now not in done:
+                raise
+
+
+def _shipping_tax(record: Record, lines: list[Record]) -> Any:
+    """Magento's ``shipping_tax_amount``, else what the document's tax holds beyond its items' tax."""
+    if record.get("shipping_tax_amount") is not None:
+        return record["shipping_tax_amount"]
+    if record.get("tax_amount") is None:
+        return None
+    rest = Decimal(str(record["tax_amount"])) - sum((Decimal(str(x.get("tax_amount") or 0)) for x in lines), Decimal(0))
+    return max(rest, Decimal(0)) if abs(rest) >= CENT else Decimal(0)
+
+
+def _line(description: str, item_type: str, price: Decimal, rate: Decimal) -> dict[str, Any]:
+    return {
+        "description": description,
+        "item_type": item_type,
+        "price": _money(price),
+        "quantity": "1",
+        "sales_tax_rate": _number(rate),
+    }
+
+
+def _money(value: Decimal) -> str:
+    return str(value.quantize(CENT, rounding=ROUND_HALF_UP))
+
+
+def _number(value: Decimal) -> str:
+    text = format(value.normalize(), "f")
+    return text

@@ -1,0 +1,91 @@
+"""Invoice and Creditmemo Export [FreeAgent]: the pure mapping of Magento documents to FreeAgent documents."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import pytest
+
+from profile_sync.entities.base import RecordError
+from profile_sync.entities.freeagent.creditmemo_export import CreditmemoExport
+from profile_sync.entities.freeagent.invoice_export import InvoiceExport
+from profile_sync.profiles import load_profiles
+
+ROOT = Path(__file__).resolve().parents[2]
+INVOICE = {
+    "entity_id": 9,
+    "increment_id": "200000009",
+    "order_id": 4,
+    "state": 2,
+    "_store_code": "de",
+    "created_at": "2026-11-07 05:51:32",
+    "order_currency_code": "EUR",
+    "tax_amount": 47.45,
+    "shipping_amount": 4.95,
+    "discount_amount": -11.9,
+    "items": [
+        {"name": "Handschuhe", "sku": "MS-8", "price": 244.8, "qty": 1, "row_total": 244.8, "tax_amount": 46.51},
+        {"name": "Mütze (MS-9)", "sku": "MS-9", "price": 10, "qty": 0, "row_total": 0, "tax_amount": 0},
+    ],
+    "_order": {
+        "increment_id": "000000004",
+        "customer_email": "Anna@Example.de",
+        "customer_firstname": "Anna",
+        "customer_lastname": "Weiß",
+        "billing_address": {"street": ["Hauptstraße 5"], "city": "Berlin", "postcode": "10115", "country_id": "DE"},
+    },
+}
+
+
+def entity(cls, profile_id: str):  # type: ignore[no-untyped-def]
+    profile = next(i.profile for i in load_profiles(ROOT / "profile_configs").profiles if i.profile.id == profile_id)
+    return cls(profile, None)
+
+
+def test_invoice_maps_items_tax_rates_shipping_discount_contact_and_transition() -> None:
+    [target] = entity(InvoiceExport, "invoice_export_freeagent").transform(copy.deepcopy(INVOICE))
+    document = target.payload["document"]
+    assert (target.natural_key, target.store) == ("200000009", "*")
+    assert (document["reference"], document["dated_on"], document["currency"]) == ("200000009", "2026-11-07", "EUR")
+    assert document["payment_terms_in_days"] == 30
+    items = document["invoice_items"]
+    assert items[0] == {
+        "description": "Handschuhe (MS-8)",
+        "item_type": "Products",
+        "price": "244.80",
+        "quantity": "1",
+        "sales_tax_rate": "19",
+    }
+    assert len(items) == 3  # the zero-quantity line is left out
+    assert (items[1]["description"], items[1]["price"], items[1]["sales_tax_rate"]) == ("Shipping", "4.95", "19")
+    assert (items[2]["item_type"], items[2]["price"]) == ("Discount", "-10.00")
+    assert target.payload["contact"]["email"] == "anna@example.de" and target.payload["contact"]["locale"] == "de"
+    assert target.payload["transition"] == "mark_as_sent"
+    assert (
+        entity(InvoiceExport, "invoice_export_freeagent").transform(dict(INVOICE, state=3))[0].payload["transition"]
+        == "mark_as_cancelled"
+    )
+
+
+def test_credit_note_prices_are_negative_and_adjustments_are_lines() -> None:
+    memo = dict(copy.deepcopy(INVOICE), adjustment_positive=5, adjustment_negative=2, discount_amount=0)
+    [target] = entity(CreditmemoExport, "creditmemo_export_freeagent").transform(memo)
+    items = target.payload["document"]["credit_note_items"]
+    assert [i["price"] for i in items] == ["-244.80", "-4.95", "-5.00", "2.00"]
+    assert "payment_terms_in_days" not in target.payload["document"]
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        (lambda d: d.update(_order=None), "order 4 was not found"),
+        (lambda d: d["_order"].update(customer_email="nope"), "not a valid address"),
+        (lambda d: d.update(items=[]), "has no items"),
+    ],
+)
+def test_document_that_cannot_be_exported_is_a_failed_entry(change, reason) -> None:  # type: ignore[no-untyped-def]
+    document = copy.deepcopy(INVOICE)
+    change(document)
+    with pytest.raises(RecordError, match=reason):
+        entity(InvoiceExport, "invoice_export_freeagent").transform(document)

@@ -1,0 +1,164 @@
+"""Invoice Export [FreeAgent] as real DAG runs against the sandbox (issue 6's acceptance, invoice side), with the
+OAuth2 token expiring mid-run, the 120-a-minute limit, and the hourly budget running out mid-run.
+
+The client's rate budget lives in one hook, that is one push task: the limit tests run one push task, so the
+connection's budget is the run's. With several push tasks each has the whole budget (an engine/connector gap).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from decimal import Decimal
+
+import pytest
+
+from tests.integration.test_freeagent_contact_export_run import (
+    assert_requests_fit_the_contract,
+    contacts_by_email,
+    set_connection_extra,
+)
+from tests.integration.test_plenty_order_export_run import all_records
+
+pytestmark = pytest.mark.integration
+PROFILE = "invoice_export_freeagent"
+
+
+def references(admin, collection: str = "invoices") -> Counter[str]:  # type: ignore[no-untyped-def]
+    return Counter(str(d["reference"]) for d in all_records(admin["freeagent"], collection))
+
+
+def assert_each_document_once_with_its_customer(admin, magento_entity: str, collection: str) -> None:  # type: ignore[no-untyped-def]
+    docs = all_records(admin["magento"], magento_entity)
+    orders = {int(o["entity_id"]): o for o in all_records(admin["magento"], "orders")}
+    exported = {str(d["reference"]): d for d in all_records(admin["freeagent"], collection)}
+    assert references(admin, collection) == Counter({str(d["increment_id"]): 1 for d in docs})
+    contacts = {c["url"]: c for c in all_records(admin["freeagent"], "contacts")}
+    for doc in docs:
+        target = exported[str(doc["increment_id"])]
+        order = orders[int(doc["order_id"])]
+        assert contacts[target["contact"]]["email"].lower() == order["customer_email"].lower()
+        assert abs(abs(Decimal(target["total_value"])) - Decimal(str(doc["grand_total"]))) <= Decimal("0.05"), (
+            doc["increment_id"],
+            target["total_value"],
+            doc["grand_total"],
+        )
+    emails = {orders[int(d["order_id"])]["customer_email"].lower() for d in docs}
+    by_email = contacts_by_email(admin)
+    assert all(by_email[email] == 1 for email in emails), "a customer's contact was duplicated"
+
+
+def test_every_invoice_once_with_its_contact_then_nothing_then_exactly_the_touched(world, admin) -> None:
+    world.write_profile(PROFILE)
+    first = world.run(PROFILE)
+    assert first.state == "success", first.task_states
+    assert first.summary["failed"] == 0 and first.summary["complete"] is True
+    assert_each_document_once_with_its_customer(admin, "invoices", "invoices")
+
+    # field by field for one invoice
+    invoice = all_records(admin["magento"], "invoices")[0]
+    target = next(d for d in all_records(admin["freeagent"], "invoices") if d["reference"] == invoice["increment_id"])
+    assert target["currency"] == invoice["order_currency_code"]
+    assert target["dated_on"] == invoice["created_at"][:10]
+    assert target["payment_terms_in_days"] == 30
+    assert target["status"] == "Open"  # marked as sent through the transition route
+    items = target["invoice_items"]
+    assert [Decimal(i["price"]) for i in items[: len(invoice["items"])]] == [
+        Decimal(str(i["price"])).quantize(Decimal("0.01")) for i in invoice["items"]
+    ]
+    assert [Decimal(i["quantity"]) for i in items[: len(invoice["items"])]] == [
+        Decimal(str(i["qty"])) for i in invoice["items"]
+    ]
+    assert {Decimal(i["sales_tax_rate"]) for i in items[: len(invoice["items"])]} == {Decimal(20)}
+    assert Decimal(target["net_value"]) == Decimal(str(invoice["subtotal"] + invoice["shipping_amount"])).quantize(
+        Decimal("0.01")
+    )
+
+    second = world.run(PROFILE)
+    assert (second.summary["created"], second.summary["updated"], second.summary["matched"]) == (0, 0, 0)
+
+    # a touch moves updated_at only: fetched again, nothing to write; a changed invoice is updated alone
+    touched = admin["magento"].touch("invoices", ids=[1, 2, 3])
+    changed = admin["magento"].record("invoices", 4)
+    changed["items"][0]["name"] = "Renamed line"
+    admin["magento"].create("invoices", changed)
+    third = world.run(PROFILE)
+    assert third.summary["fetched"] >= len(touched) + 1
+    assert (third.summary["created"], third.summary["updated"], third.summary["matched"]) == (0, 1, 0)
+    updated = next(d for d in all_records(admin["freeagent"], "invoices") if d["reference"] == changed["increment_id"])
+    assert updated["invoice_items"][0]["description"].startswith("Renamed line")
+    assert updated["status"] == "Open"
+    assert_each_document_once_with_its_customer(admin, "invoices", "invoices")
+    assert_requests_fit_the_contract(admin)
+
+
+def test_contact_created_by_invoices_is_matched_not_duplicated_by_contact_export(world, admin) -> None:
+    seeded = contacts_by_email(admin)
+    world.write_profile(PROFILE)
+    assert world.run(PROFILE).state == "success"
+    after_invoices = contacts_by_email(admin)
+    made_by_invoices = set(after_invoices) - set(seeded)
+    assert made_by_invoices, "some invoice customers were not FreeAgent contacts yet"
+
+    world.write_profile("contact_export_freeagent")
+    contacts = world.run("contact_export_freeagent")
+    assert contacts.state == "success"
+    customers = {c["email"].lower() for c in all_records(admin["magento"], "customers")}
+    by_email = contacts_by_email(admin)
+    assert all(by_email[email] == 1 for email in customers | made_by_invoices)
+    assert contacts.summary["matched"] == len(customers & (set(seeded) | made_by_invoices))
+    assert contacts.summary["created"] == len(customers - set(seeded) - made_by_invoices)
+
+
+def test_token_expiring_mid_run_and_the_minute_limit_never_fail_the_run(world, admin, monkeypatch) -> None:
+    """120 calls a minute on both sides and 4-second access tokens: the client paces itself and renews its token.
+
+    One push task: a client budget lives in one task's hook (see the module docstring)."""
+    world.write_profile(PROFILE, run={"max_parallel_batches": 1})
+    admin["freeagent"].set_limits(per_minute=120, per_hour=3600)
+    admin["freeagent"].set_auth(access_token_ttl_seconds=4)
+    set_connection_extra(monkeypatch, rate_limit_per_minute=120, rate_limit_per_hour=3600)
+    admin["freeagent"].clear_requests()
+    run = world.run(PROFILE)
+    stats = admin["freeagent"].stats()
+    log = admin["freeagent"].requests(limit=5000)
+    admin["freeagent"].clear_limits()
+    assert run.state == "success", run.task_states
+    assert run.summary["failed"] == 0 and run.summary["complete"] is True
+    # ~110 calls: unpaced they take a few seconds; under 120/min (a burst of 12, then 1.8 a second) about a minute
+    assert stats["requests"] > 100
+    assert run.summary["duration_seconds"] >= (stats["requests"] - 12) / 2.0 - 5, "the client paced its calls"
+    assert "429" not in {str(k) for k in stats.get("by_status", {})}, stats
+    assert {state for state in run.task_states.values()} == {"success"}
+    token_calls = [r for r in log if r["path"] == "/v2/token_endpoint"]
+    assert len(token_calls) >= 3, "the access token was renewed mid-run"
+    assert_each_document_once_with_its_customer(admin, "invoices", "invoices")
+
+
+def test_hourly_budget_running_out_stops_cleanly_and_the_next_run_finishes(world, admin, monkeypatch) -> None:
+    world.write_profile(PROFILE, run={"max_parallel_batches": 1})
+    admin["freeagent"].set_limits(per_minute=120, per_hour=40)
+    set_connection_extra(monkeypatch, rate_limit_per_hour=40)
+    stopped = world.run(PROFILE)
+    assert stopped.state == "success", stopped.task_states  # a clean stop, not a failure
+    assert stopped.summary["complete"] is False
+    assert "watermark" not in stopped.summary
+    assert "429" not in {str(k) for k in admin["freeagent"].stats().get("by_status", {})}  # the client stopped first
+    with world.state() as state:
+        assert state.get_watermark(PROFILE) is None
+        assert not [e for e in state.failed_entries(PROFILE)], "nothing failed: the rest waits for the next run"
+    partial = references(admin)
+    assert 0 < sum(partial.values()) < len(all_records(admin["magento"], "invoices"))
+    assert set(partial.values()) == {1}
+
+    # an hour later: the budget is back
+    admin["freeagent"].clear_limits()
+    set_connection_extra(monkeypatch, rate_limit_per_hour=0)
+    resumed = world.run(PROFILE)
+    assert resumed.state == "success"
+    assert resumed.summary["complete"] is True and resumed.summary["failed"] == 0
+    assert resumed.summary["created"] + resumed.summary["matched"] == len(
+        all_records(admin["magento"], "invoices")
+    ) - sum(partial.values())
+    assert_each_document_once_with_its_customer(admin, "invoices", "invoices")
+    with world.state() as state:
+        assert state.get_watermark(PROFILE) is not None
