@@ -1,0 +1,45 @@
+"""Contact Import [FreeAgent] as real DAG runs: FreeAgent contacts -> Magento customers by e-mail."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from tests.integration.test_plenty_order_export_run import all_records
+
+pytestmark = pytest.mark.integration
+PROFILE = "contact_import_freeagent"
+
+
+def importable(contact: dict) -> bool:
+    return bool(contact.get("email")) and bool(contact.get("first_name") or contact.get("last_name"))
+
+
+def test_contacts_become_customers_once_then_nothing_then_exactly_the_touched(world, admin) -> None:
+    world.write_profile(PROFILE)
+    first = world.run(PROFILE)
+    assert first.state == "success", first.task_states
+    contacts = [c for c in all_records(admin["freeagent"], "contacts") if c.get("status", "Active") == "Active"]
+    wanted = {c["email"].lower(): c for c in contacts if importable(c)}
+    customers = Counter(c["email"].lower() for c in all_records(admin["magento"], "customers"))
+    assert wanted and all(customers[email] == 1 for email in wanted)  # each contact is one customer, never two
+    sample = next(iter(wanted.values()))
+    [customer] = [
+        c for c in all_records(admin["magento"], "customers") if c["email"].lower() == sample["email"].lower()
+    ]
+    assert (customer["firstname"], customer["lastname"]) == (sample["first_name"], sample["last_name"])
+    assert first.summary["created"] + first.summary["matched"] == len([c for c in contacts if importable(c)])
+    with world.state() as state:
+        failed = {entry.source_id: entry.reason for entry in state.failed_entries(PROFILE)}
+    assert set(failed) == {c["url"] for c in contacts if not importable(c)}, (failed, contacts)
+    assert all("organisation only" in reason or "no e-mail" in reason for reason in failed.values())
+
+    second = world.run(PROFILE)
+    assert (second.summary["created"], second.summary["updated"], second.summary["matched"]) == (0, 0, 0)
+
+    # the sandbox's touch changes the phone number, which a customer carries on its address
+    with_address = [c["url"].rsplit("/", 1)[1] for c in wanted.values() if c.get("address1")]
+    touched = admin["freeagent"].touch("contacts", ids=with_address[:3])
+    third = world.run(PROFILE)
+    assert touched and third.summary["created"] + third.summary["updated"] == len(touched)
