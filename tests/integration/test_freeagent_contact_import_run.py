@@ -16,7 +16,7 @@ def importable(contact: dict) -> bool:
     return bool(contact.get("email")) and bool(contact.get("first_name") or contact.get("last_name"))
 
 
-def test_contacts_become_customers_once_then_nothing_then_exactly_the_touched(world, admin) -> None:
+def test_contacts_become_customers_once_then_nothing_then_exactly_the_touched(world, admin, sandbox) -> None:
     world.write_profile(PROFILE)
     first = world.run(PROFILE)
     assert first.state == "success", first.task_states
@@ -43,3 +43,6 @@ def test_contacts_become_customers_once_then_nothing_then_exactly_the_touched(wo
     touched = admin["freeagent"].touch("contacts", ids=with_address[:3])
     third = world.run(PROFILE)
     assert touched and third.summary["created"] + third.summary["updated"] == len(touched)
+    contracts = pytest.importorskip("tests.contracts.recorded")
+    for url in (sandbox.freeagent, sandbox.magento):
+        assert contracts.validate_recorded_requests(url) == []
