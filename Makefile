@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 ENV := source include/scripts/env.sh &&
 PYTEST := $(ENV) python -m pytest
 
-.PHONY: install browser-deps sandbox-bench run sandbox test test-all lint validate bench bench-quick test-reliability test-reliability-long \
+.PHONY: install bench-deps browser-deps sandbox-bench run sandbox test test-all lint validate bench bench-quick test-reliability test-reliability-long \
         test-ui distributed-demo lock clean
 
 $(STAMP): requirements.txt requirements-test.txt constraints.txt
@@ -48,10 +48,14 @@ distributed-demo: install
 sandbox-bench: install
 	$(ENV) python -m sandbox bench
 
-bench: install
+bench-deps: install
+	$(VENV)/bin/python -m pip install --quiet -r requirements-bench.txt -c constraints.txt
+
+## bench / bench-quick: the benchmarks side by side with their baselines (results in bench/results/)
+bench: bench-deps
 	$(ENV) python -m tests.benchmarks.run --full
 
-bench-quick: install
+bench-quick: bench-deps
 	$(ENV) python -m tests.benchmarks.run --quick
 
 ## test-ui: the browser tests of the "Sync profiles" view (Debian chromium + Playwright, headless)

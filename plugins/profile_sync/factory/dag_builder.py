@@ -59,7 +59,7 @@ def build_dag(profile: Profile, source: Path | None = None) -> DAG:
 
 
 def _fetch(profile: Profile):
-    @task(task_id="fetch")
+    @task(task_id="fetch", multiple_outputs=False)
     def fetch() -> list[dict[str, Any]]:
         from profile_sync.engine.tasks import run_fetch
 
@@ -71,7 +71,7 @@ def _fetch(profile: Profile):
 def _batch_task(profile: Profile, stage: str):
     """``transform`` or ``push``: one mapped task instance per chunk of batches, named by its records."""
 
-    @task(task_id=stage, map_index_template="{{ batch_label }}")
+    @task(task_id=stage, map_index_template="{{ batch_label }}", multiple_outputs=False)
     def run_chunk(chunk: dict[str, Any]) -> dict[str, Any]:
         from profile_sync.engine import tasks
 
@@ -83,7 +83,9 @@ def _batch_task(profile: Profile, stage: str):
 
 
 def _finish(profile: Profile):
-    @task(task_id="finish", trigger_rule=TriggerRule.NONE_FAILED)  # also after a run with nothing to sync
+    @task(
+        task_id="finish", trigger_rule=TriggerRule.NONE_FAILED, multiple_outputs=False
+    )  # also after a run with nothing to sync
     def finish(pushed: list[dict[str, Any]]) -> dict[str, Any]:
         from profile_sync.engine.tasks import pushed_results, run_finish
 
