@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from tests.benchmarks import fetch_vs_dlt, memory, scheduler_load, sync_throughput
+from tests.benchmarks import fetch_vs_dlt, scheduler_load, sync_throughput
 from tests.benchmarks.framework import BenchContext, BenchResult, Figure, Goal, Row
 from tests.benchmarks.report import NOT_MEASURED, markdown
 
@@ -23,7 +23,7 @@ def test_benchmarks_not_built_yet_report_not_measured_and_never_a_number(tmp_pat
     context = BenchContext(True, tmp_path, tmp_path, tmp_path, lambda _: None)
     sections = [
         (module.__name__, module.run(context))
-        for module in (sync_throughput, fetch_vs_dlt, memory, scheduler_load)
+        for module in (sync_throughput, fetch_vs_dlt, scheduler_load)
     ]
     table = markdown(sections, "quick", 0.0)
     rows = [
