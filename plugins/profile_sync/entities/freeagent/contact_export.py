@@ -14,11 +14,10 @@ from datetime import datetime
 from profile_sync.entities.base import ALL_STORES, EntitySync, Record, RecordError, TargetRecord
 from profile_sync.entities.freeagent.contact_fields import contact_payload, default_address, update_body, valid_email
 from profile_sync.entities.freeagent.directory import ContactDirectory, budget_spent_on_429
+from profile_sync.entities.magento.search import Filter, filter_sets
 from profile_sync.entities.magento.stores import StoreViews
-from profile_sync.entities.timestamps import magento_timestamp, parse_timestamp
+from profile_sync.entities.timestamps import parse_timestamp
 from profile_sync.profiles.entity_configs import ContactExportConfig
-
-ID_SLICE = 100
 
 
 class ContactExport(EntitySync):
@@ -39,18 +38,10 @@ class ContactExport(EntitySync):
 
     # --- fetch ---------------------------------------------------------------------------------------------
     def fetch(self, since: datetime | None, ids: Sequence[str] | None) -> Iterator[list[Record]]:
-        if ids:
-            for start in range(0, len(ids), ID_SLICE):
-                yield from self._pages([("entity_id", ",".join(ids[start : start + ID_SLICE]), "in")])
-        else:
-            yield from self._pages([], since)
+        for filters in filter_sets(self.profile, self.stores, since, ids):
+            yield from self._pages(filters)
 
-    def _pages(self, filters: list[tuple[str, str, str]], since: datetime | None = None) -> Iterator[list[Record]]:
-        if since:
-            filters.append(("updated_at", magento_timestamp(since), "gteq"))
-        scope = self.profile.store.stores()
-        if scope is not None:
-            filters.append(("store_id", ",".join(str(i) for i in self.stores.ids(scope)) or "-1", "in"))
+    def _pages(self, filters: list[Filter]) -> Iterator[list[Record]]:
         for page in self.systems.magento.paginate(
             "/V1/customers/search",
             filters=filters,
