@@ -43,6 +43,9 @@ def test_contacts_become_customers_once_then_nothing_then_exactly_the_touched(wo
     touched = admin["freeagent"].touch("contacts", ids=with_address[:3])
     third = world.run(PROFILE)
     assert touched and third.summary["created"] + third.summary["updated"] == len(touched)
-    contracts = pytest.importorskip("tests.contracts.recorded")
-    for url in (sandbox.freeagent, sandbox.magento):
-        assert contracts.validate_recorded_requests(url) == []
+    from tests.contracts.recorded import validate_recorded_requests
+    from tests.contracts.spec import ContractSet
+
+    if ContractSet.load() is not None:  # ../shared/contracts beside the checkout; absent elsewhere
+        for url in (sandbox.freeagent, sandbox.magento):
+            assert validate_recorded_requests(url) == []
