@@ -48,7 +48,7 @@ def stack(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Loca
         stack.stop()
 
 
-def test_every_profile_at_once_runs_green_without_lock_errors(stack) -> None:
+def test_every_profile_at_once_runs_green_without_lock_errors(stack, tally) -> None:
     stack, config = stack
     profiles = [item.profile.id for item in load_profiles(config).profiles]
     stack.wait_for_dags(set(profiles))
@@ -63,3 +63,4 @@ def test_every_profile_at_once_runs_green_without_lock_errors(stack) -> None:
     assert states == dict.fromkeys(profiles, "success")
     logs = "\n".join(p.read_text(errors="replace") for p in (stack.airflow_home / "logs").rglob("*.log"))
     assert "database is locked" not in logs and "deadlock detected" not in logs
+    tally("7. All sample profiles at once").add(iterations=1, records=len(states))

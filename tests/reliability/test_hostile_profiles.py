@@ -55,7 +55,7 @@ def test_at_least_forty_hostile_cases() -> None:
 
 @pytest.mark.parametrize(("name", "content", "words"), CASES, ids=[case[0] for case in CASES])
 def test_hostile_file_is_refused_clearly_and_the_others_keep_loading(
-    tmp_path: Path, name: str, content: bytes, words: str
+    tmp_path: Path, tally, name: str, content: bytes, words: str
 ) -> None:
     config = tmp_path / "profile_configs"
     shutil.copytree(SAMPLES, config)
@@ -76,3 +76,5 @@ def test_hostile_file_is_refused_clearly_and_the_others_keep_loading(
         names_its_id = content.startswith(b"id:") or b"\nid:" in content
         # a file that names its id is refused under a new file name for that reason first
         assert expected in report or (names_its_id and "must match the file name" in report), report
+    # one hostile file per case; the records verified are the good profiles still loaded beside it
+    tally("3. Hostile profile files").add(iterations=1, faults=1, records=len(result.profiles))
