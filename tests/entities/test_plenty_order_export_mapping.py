@@ -91,6 +91,13 @@ def test_order_maps_store_methods_items_and_addresses(entity: OrderExport) -> No
         (lambda o: o["billing_address"].update(country_id="XX"), "country 'XX'"),
         (lambda o: o.update(_store_code="nowhere"), "no store mapping"),
         (lambda o: o.pop("increment_id"), "no increment_id"),
+        (lambda o: o.update(items="abc"), "order items 'abc' are not a list"),
+        (lambda o: o["items"].append("abc"), "order item 'abc' is not an object"),
+        (lambda o: o["items"][0].update(qty_ordered="abc"), "'SKU-1': qty_ordered 'abc' is not a number"),
+        (lambda o: o["items"][0].update(price_incl_tax=None), "'SKU-1' has no price"),
+        (lambda o: o["items"][0].update(price_incl_tax="abc"), "price_incl_tax 'abc' is not a number"),
+        (lambda o: o["items"][0].update(tax_percent="nan"), "tax_percent 'nan' is not a finite number"),
+        (lambda o: o.update(billing_address="Main Street 1"), "billing address 'Main Street 1' is not an address"),
     ],
 )
 def test_a_bad_order_is_a_record_error_with_its_reason(entity: OrderExport, change, reason) -> None:
@@ -108,3 +115,11 @@ def test_same_order_gives_the_same_draft_and_a_touched_one_does_not(entity: Orde
     touched = copy.deepcopy(ORDER)
     touched["updated_at"] = "2026-11-02 09:00:00"
     assert payload_hash(entity.transform(touched)[0].payload) != first
+
+
+def test_a_long_item_name_and_a_free_item_are_sent_as_they_are(entity: OrderExport) -> None:
+    order = copy.deepcopy(ORDER)
+    order["items"][0].update(name="x" * 100_000, price_incl_tax=0, price=0)
+    [target] = entity.transform(order)
+    item = target.payload["order"]["orderItems"][0]
+    assert (len(item["orderItemName"]), item["amounts"][0]["priceOriginalGross"]) == (100_000, 0)

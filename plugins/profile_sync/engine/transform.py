@@ -26,7 +26,7 @@ def transform_stage(
             source_id = _safe_id(entity, record)
             try:
                 targets = entity.transform(record)
-            except (RecordError, KeyError, TypeError, ValueError) as exc:
+            except Exception as exc:  # a pure mapping: what one record raises is that record's failure
                 failed += 1
                 reason = f"transform: {_reason(exc)}"
                 log.warning("%s %s -> failed: %s", entity.noun, source_id, reason)
@@ -47,6 +47,10 @@ def _safe_id(entity: EntitySync, record: dict[str, Any]) -> str:
 
 
 def _reason(exc: Exception) -> str:
+    """The failed entry's reason: a RecordError says it all; other errors keep their type (AttributeError on a
+    field of the wrong type, IndexError on an empty list...), so that the reason still points at the problem."""
+    if isinstance(exc, RecordError):
+        return str(exc) or type(exc).__name__
     if isinstance(exc, KeyError):
         return f"missing field {exc.args[0]!r}"
-    return str(exc) or type(exc).__name__
+    return f"{type(exc).__name__}: {exc}"[:2000]

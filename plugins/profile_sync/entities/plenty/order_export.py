@@ -8,6 +8,7 @@ whose create answer was lost. Orders of one customer share a partition, so one t
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator, Sequence
 from datetime import datetime
@@ -80,11 +81,16 @@ class OrderExport(EntitySync):
         if not EMAIL.match(email):
             raise RecordError(f"customer e-mail {email[:80]!r} is not a valid address")
         currency = record.get("order_currency_code") or "EUR"
-        items = [item for item in record.get("items") or [] if not item.get("parent_item_id")]
+        lines = record.get("items") or []
+        if not isinstance(lines, list):
+            raise RecordError(f"order items {_shown(lines)} are not a list")
+        if bad := next((line for line in lines if not isinstance(line, dict)), None):
+            raise RecordError(f"order item {_shown(bad)} is not an object")
+        items = [item for item in lines if not item.get("parent_item_id")]
         if not items:
             raise RecordError("order has no items")
         order_items = [self._item(item, currency, mapping.referrer_id) for item in items]
-        shipping = float(record.get("shipping_incl_tax") or record.get("shipping_amount") or 0)
+        shipping = _number(record.get("shipping_incl_tax") or record.get("shipping_amount") or 0, "shipping amount")
         if shipping:
             order_items.append(
                 {
@@ -96,7 +102,11 @@ class OrderExport(EntitySync):
             )
         payment = (record.get("payment") or {}).get("method")
         billing = record.get("billing_address") or {}
+        if not isinstance(billing, dict):
+            raise RecordError(f"billing address {_shown(billing)} is not an address object")
         delivery = _shipping_address(record) or billing
+        if not isinstance(delivery, dict):
+            raise RecordError(f"shipping address {_shown(delivery)} is not an address object")
         draft = {
             "order": {
                 "typeId": 1,
@@ -141,17 +151,22 @@ class OrderExport(EntitySync):
         sku = str(item.get("sku") or "").strip()
         if not sku:
             raise RecordError(f"order item {item.get('item_id')} has no SKU")
-        quantity = float(item.get("qty_ordered") or 0)
+        quantity = _number(item.get("qty_ordered") or 0, f"order item {sku!r}: qty_ordered")
         if quantity <= 0:
             raise RecordError(f"order item {sku!r} has quantity {quantity}")
-        price = float(item.get("price_incl_tax") or item.get("price") or 0)
+        # a price of 0 is a free item; no price at all is broken data, never sent as 0
+        given = {key: item.get(key) for key in ("price_incl_tax", "price") if item.get(key) not in (None, "")}
+        if not given:
+            raise RecordError(f"order item {sku!r} has no price (price_incl_tax and price are empty)")
+        prices = [_number(value, f"order item {sku!r}: {key}") for key, value in given.items()]
+        price = next((value for value in prices if value), 0.0)
         return {
             "typeId": ITEM_VARIATION,
             "sku": sku,
             "quantity": quantity,
-            "orderItemName": str(item.get("name") or sku)[:255],
+            "orderItemName": str(item.get("name") or sku),  # whole: the API names no limit, nothing is cut
             "referrerId": referrer if referrer is not None else 1,
-            "vatRate": float(item.get("tax_percent") or 0),
+            "vatRate": _number(item.get("tax_percent") or 0, f"order item {sku!r}: tax_percent"),
             "amounts": [_amount(currency, price)],
         }
 
@@ -313,6 +328,25 @@ def _address(address: dict[str, Any], email: str) -> dict[str, Any]:
         "countryId": ISO_TO_PLENTY[country],
         "options": [{"typeId": 5, "value": address.get("email") or email}],
     }
+
+
+def _number(value: Any, what: str) -> float:
+    """A finite number from a field of the source record, or a RecordError naming the field and the value."""
+    if isinstance(value, bool):
+        raise RecordError(f"{what} {value!r} is not a number")
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise RecordError(f"{what} {_shown(value)} is not a number") from None
+    if not math.isfinite(number):
+        raise RecordError(f"{what} {_shown(value)} is not a finite number")
+    return number
+
+
+def _shown(value: Any) -> str:
+    """A value as a reason shows it: its repr, cut to 80 characters (a reason never carries a 100 KB value)."""
+    text = repr(value)
+    return text if len(text) <= 80 else f"{text[:77]}..."
 
 
 def _text(value: int | None) -> str | None:
