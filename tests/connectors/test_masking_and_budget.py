@@ -71,6 +71,16 @@ def test_vendor_messages_of_the_three_systems() -> None:
     assert vendor_message(plenty) == "The given data was invalid. | orderItems.0.itemVariationId: is required"
     assert vendor_message({"errors": {"error": {"message": "Resource not found"}}}) == "Resource not found"
     assert vendor_message({"errors": [{"message": "a"}, {"message": "b"}]}) == "a | b"
+    magento_validation = {  # an inventory ValidationException: each error with its own parameters
+        "message": "Validation Failed",
+        "errors": [
+            {"message": 'Product with SKU "%sku" does not exist.', "parameters": [{"sku": "X-1"}]},
+            {"message": '"%field" should be numeric.', "parameters": {"field": "quantity"}},
+        ],
+    }
+    assert vendor_message(magento_validation) == (
+        'Validation Failed | Product with SKU "X-1" does not exist. | "quantity" should be numeric.'
+    )
     assert vendor_message({"error": "invalid_grant"}) == "invalid_grant"
 
 

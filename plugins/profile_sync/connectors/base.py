@@ -109,7 +109,11 @@ def vendor_message(data: Any) -> str:
         if isinstance(inner, dict) and inner.get("message"):
             parts.append(str(inner["message"]))
     elif isinstance(errors, list):
-        parts.extend(str(e.get("message")) for e in errors if isinstance(e, dict) and e.get("message"))
+        parts.extend(
+            _magento_parameters(str(e["message"]), e.get("parameters"))
+            for e in errors
+            if isinstance(e, dict) and e.get("message")
+        )
     validation = data.get("validation_errors")
     if isinstance(validation, dict):
         for field_name, messages in validation.items():
@@ -119,8 +123,11 @@ def vendor_message(data: Any) -> str:
 
 
 def _magento_parameters(message: str, parameters: Any) -> str:
-    """Magento's "%1" / "%fieldName" placeholders filled from ``parameters`` (a list or a dict)."""
+    """Magento's "%1" / "%fieldName" placeholders filled from ``parameters`` (a list or a dict; a list may hold the
+    named ones as an object, as the errors of a validation exception do)."""
     if isinstance(parameters, list):
+        for named in (p for p in parameters if isinstance(p, dict)):
+            message = _magento_parameters(message, named)
         for index in range(len(parameters), 0, -1):  # %10 before %1
             message = message.replace(f"%{index}", str(parameters[index - 1]))
     elif isinstance(parameters, dict):

@@ -14,7 +14,17 @@ from profile_sync.engine.staging import RunStaging
 from profile_sync.entities.base import ALL_STORES, EntitySync, RecordError
 
 log = logging.getLogger(__name__)
-SUMMARY_KEYS = ("fetched", "created", "updated", "matched", "skipped", "failed", "not_queued", "dry_run")
+SUMMARY_KEYS = (
+    "fetched",
+    "created",
+    "updated",
+    "matched",
+    "skipped",
+    "failed",
+    "not_queued",
+    "dry_run",
+    "out_of_scope",
+)
 
 
 def finish_stage(
@@ -33,6 +43,7 @@ def finish_stage(
     for result in pushed:
         counts.update(result.get("counts", {}))
         counts["failed"] += int(result.get("transform_failed", 0))
+        counts["out_of_scope"] += int(result.get("out_of_scope", 0))
         complete = complete and bool(result.get("complete", True))
     summary: dict[str, Any] = {key: int(counts.get(key, 0)) for key in SUMMARY_KEYS}
     summary["fetched"] = int(manifest.get("fetched", 0))
@@ -50,7 +61,7 @@ def finish_stage(
     staging.remove()
     log.info(
         "summary: fetched %(fetched)d, created %(created)d, updated %(updated)d, matched %(matched)d, "
-        "skipped %(skipped)d, failed %(failed)d",
+        "skipped %(skipped)d, failed %(failed)d, out of scope %(out_of_scope)d",
         summary,
     )
     return summary

@@ -1,4 +1,7 @@
-"""Stage 2: map each staged record to the target's shape, per store; a record that cannot be is a failed entry."""
+"""Stage 2: map each staged record to the target's shape, per store; a record that cannot be is a failed entry.
+
+A record the profile leaves out (a store, warehouse or client it does not map) is counted as out of scope, so that
+every fetched record shows up in the run's summary."""
 
 from __future__ import annotations
 
@@ -19,7 +22,7 @@ def transform_stage(
 ) -> dict[str, Any]:
     partition = int(chunk["partition"])
     history = entity.profile.schedule_config.enable_history
-    produced = failed = 0
+    produced = failed = out_of_scope = 0
     for batch in range(1, int(chunk["batches"]) + 1):
         out: list[dict[str, Any]] = []
         for record in staging.read_batch(FETCHED, partition, batch):
@@ -33,10 +36,23 @@ def transform_stage(
                 if not settings.dry_run:
                     state.record_failed(entity.profile.id, "*", source_id, reason, settings.run_id, history=history)
                 continue
+            if not targets:
+                out_of_scope += 1
+                log.info(
+                    "%s %s -> out of scope (the profile does not map its store, warehouse or client)",
+                    entity.noun,
+                    source_id,
+                )
             out.extend(target.as_dict() for target in targets)
         produced += staging.write_batch(TRANSFORMED, partition, batch, out)
-    log.info("transformed %s: %d target records, %d failed", chunk.get("label", partition), produced, failed)
-    return {**chunk, "targets": produced, "transform_failed": failed}
+    log.info(
+        "transformed %s: %d target records, %d failed, %d out of scope",
+        chunk.get("label", partition),
+        produced,
+        failed,
+        out_of_scope,
+    )
+    return {**chunk, "targets": produced, "transform_failed": failed, "out_of_scope": out_of_scope}
 
 
 def _safe_id(entity: EntitySync, record: dict[str, Any]) -> str:

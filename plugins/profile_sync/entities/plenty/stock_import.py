@@ -1,7 +1,8 @@
 """Stock Import [PlentyONE]: PlentyONE stock per warehouse -> Magento MSI source items.
 
 A PlentyONE stock row names a variation id; the Magento SKU is the variation's number, read once per task
-(one page walk over the variations, ids and numbers only). Warehouse -> source comes from entity_config; a
+(one page walk over the variations, ids and numbers only). A number that several variations carry names no one
+Magento SKU: their stock rows are failed entries rather than overwriting each other's stock. Warehouse -> source comes from entity_config; a
 warehouse that is not mapped is out of scope. Magento's source-items POST is an upsert keyed by
 (sku, source_code), so a repeated push never duplicates.
 """
@@ -23,6 +24,7 @@ class StockImport(EntitySync):
         super().__init__(profile, systems)
         self.config: StockImportConfig = profile.entity_config  # type: ignore[assignment]
         self._numbers: dict[int, str] | None = None
+        self._holders: dict[str, list[int]] = {}  # variation number -> the variation ids that carry it
 
     def _variation_numbers(self) -> dict[int, str]:
         if self._numbers is None:
@@ -34,6 +36,8 @@ class StockImport(EntitySync):
                     if variation.get("number"):
                         numbers[int(variation["id"])] = str(variation["number"])
             self._numbers = numbers
+            for variation_id, number in sorted(numbers.items()):
+                self._holders.setdefault(number, []).append(variation_id)
         return self._numbers
 
     def fetch(self, since: datetime | None, ids: Sequence[str] | None) -> Iterator[list[Record]]:
@@ -56,9 +60,11 @@ class StockImport(EntitySync):
         ):
             yield [self._annotate(row, numbers) for row in page]
 
-    @staticmethod
-    def _annotate(row: Record, numbers: dict[int, str]) -> Record:
+    def _annotate(self, row: Record, numbers: dict[int, str]) -> Record:
         row["_sku"] = numbers.get(int(row["variationId"]))
+        holders = self._holders.get(row["_sku"] or "", [])
+        if len(holders) > 1:
+            row["_sku_holders"] = holders
         return row
 
     def record_id(self, record: Record) -> str:
@@ -77,6 +83,11 @@ class StockImport(EntitySync):
         sku = record.get("_sku")
         if not sku:
             raise RecordError(f"variation {record['variationId']} has no variation number (Magento SKU)")
+        if holders := record.get("_sku_holders"):
+            raise RecordError(
+                f"variation number {sku!r} (the Magento SKU) is carried by variations {', '.join(map(str, holders))}: "
+                "whose stock it is is ambiguous"
+            )
         quantity = record.get(self.config.stock_field)
         if not isinstance(quantity, int | float) or isinstance(quantity, bool):
             raise RecordError(f"{self.config.stock_field} is {quantity!r}, not a number")
