@@ -84,3 +84,19 @@ def test_freeagent_refreshes_on_expiry_and_a_revoked_refresh_token_names_the_con
     assert "invalid_grant" in str(caught.value) and "refresh_token" in str(caught.value)
     ok, message = FreeAgentHook(conn_id).test_connection()
     assert not ok and conn_id in message and "sandbox-client-secret" not in message
+
+
+def test_a_server_refusing_every_fresh_token_ends_in_an_auth_error_after_a_few_renewals(admin, connect) -> None:
+    """Tokens that expire before the server reads them: renewed more than once per call (a slow call can outlive
+    a renewed token), but not forever."""
+    from profile_sync.connectors.base import MAX_TOKEN_RENEWALS
+
+    magento = admin("magento")
+    magento.set_auth(access_token_ttl_seconds=0.3)
+    magento.set_faults(latency_ms=500, only_paths=["/rest/V1/customers"])
+    hook = MagentoHook(connect("magento"), retry_policy=FAST_RETRIES)
+    with pytest.raises(AuthenticationError):
+        hook.get("/V1/customers/1")
+    magento.clear_faults()
+    assert _paths(magento, "GET").count("/rest/V1/customers/1") == 1 + MAX_TOKEN_RENEWALS
+    assert _paths(magento).count("/rest/V1/integration/admin/token") == 1 + MAX_TOKEN_RENEWALS

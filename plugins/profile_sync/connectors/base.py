@@ -37,6 +37,7 @@ from profile_sync.connectors.request_log import SENSITIVE_KEY, RequestLogger, Se
 from profile_sync.connectors.retry import RetryPolicy, parse_retry_after
 
 DEFAULT_TIMEOUT = (5.0, 30.0)  # connect, read (seconds)
+MAX_TOKEN_RENEWALS = 3  # per call
 DETAIL_CHARS = 500
 MESSAGE_CHARS = 300
 UNSAFE_METHODS = frozenset({"POST", "PATCH"})
@@ -391,7 +392,7 @@ class ApiHook(HttpHook):
         method = method.upper()
         safe = idempotent if idempotent is not None else method not in UNSAFE_METHODS
         what = f"{method} {url}"  # scrubbed where it goes into an error message
-        attempt, waited, renewed = 0, 0.0, False
+        attempt, waited, renewals = 0, 0.0, 0
         while True:
             attempt += 1
             self.budget.acquire(method)
@@ -441,8 +442,11 @@ class ApiHook(HttpHook):
                         failure = TransientError(message, system=self.system, status=status)
                 elif status == 404 and method == "DELETE" and attempt > 1:
                     return Reply(None, status, response.headers)  # an earlier try deleted it already
-                elif status == 401 and authenticated and token is not None and not renewed:
-                    renewed = True  # the token expired or was revoked early: renew once, then try again
+                elif status == 401 and authenticated and token is not None and renewals < MAX_TOKEN_RENEWALS:
+                    # the token expired or was revoked early: renew it and try again. More than once: a call
+                    # slowed by retries can outlive a short-lived renewed token too; a server that refuses every
+                    # fresh token means wrong credentials or rights (AuthenticationError below)
+                    renewals += 1
                     self._invalidate(token)
                     attempt -= 1
                     continue
