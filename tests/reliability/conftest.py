@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.integration.conftest import admin, airflow_db, sandbox, world  # noqa: F401  (real runs, real sandbox)
 from tests.reliability.report import ReliabilityReport, Tally
 
 _REPORT = pytest.StashKey[ReliabilityReport]()
