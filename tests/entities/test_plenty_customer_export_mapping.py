@@ -73,6 +73,10 @@ def test_unmapped_group_takes_the_default_class(entity: CustomerExport) -> None:
         (lambda c: c["addresses"][0].update(country_id="XX"), "country 'XX'"),
         (lambda c: c["addresses"][1].update(city=""), "no town"),
         (lambda c: c.update(_store_code="nowhere"), "no store mapping"),
+        (lambda c: c.update(group_id="abc"), "group_id 'abc' is not a number"),
+        (lambda c: c.update(gender="x"), "gender 'x' is not a number"),
+        (lambda c: c.update(addresses="Main Street 1"), "addresses 'Main Street 1' is not a list"),
+        (lambda c: c["addresses"].append(7), "addresses: 7 is not an object"),
     ],
 )
 def test_a_bad_customer_is_a_record_error(entity: CustomerExport, change, reason) -> None:

@@ -163,3 +163,13 @@ def test_failed_source_ids_name_each_record_once_whatever_its_stores(store: Stat
     assert store.failed_source_ids(P) == ["9", "4", "2"]
     assert store.failed_source_ids(P, max_attempts=2) == ["9", "4"]
     assert store.failed_source_ids(P, limit=1) == ["9"]
+
+
+def test_sources_of_a_target_are_the_live_entries_holding_it_in_that_store(store: StateStore) -> None:
+    store.record_synced(P, "default", "1", "T-1", "h", "created", "r", history=False)
+    store.record_synced(P, "default", "2", "T-2", "h", "created", "r", history=False)
+    store.record_synced(P, "german", "3", "T-1", "h", "created", "r", history=False)
+    assert store.sources_of_target(P, "default", "T-1") == ["1"]
+    assert store.sources_of_target(P, "default", "T-9") == []
+    store.mark_deleted(P, "default", "1", "r2", history=False)
+    assert store.sources_of_target(P, "default", "T-1") == []  # a deleted record holds nothing

@@ -162,6 +162,7 @@ class _Pusher:
         """Create unless the target has it already; a lost answer is looked up before any second create."""
         existing = self.entity.find_existing(target) if (pending or target.natural_key) else None
         if existing:
+            self._not_held_by_another(target, str(existing))
             self.entity.update(existing, target)
             return existing, "matched"
         self.state.mark_pending(self.profile_id, target.store, target.source_id, digest, self.settings.run_id)
@@ -169,6 +170,19 @@ class _Pusher:
             return self.entity.create(target), "created"  # no way to look it up: never re-sent blindly
         target_id, _ = create_or_find(lambda: self.entity.create(target), lambda: self.entity.find_existing(target))
         return target_id, "created"
+
+    def _not_held_by_another(self, target: TargetRecord, target_id: str) -> None:
+        """A match by natural key must not take over the target record of another source record (a duplicate)."""
+        if self.entity.shared_targets:
+            return
+        others = [
+            s for s in self.state.sources_of_target(self.profile_id, target.store, target_id) if s != target.source_id
+        ]
+        if others:
+            raise RecordError(
+                f"duplicate {target.natural_key!r}: target {target_id} is {self.entity.noun} {', '.join(others)}'s "
+                "already; two source records with one natural key are never merged into one"
+            )
 
     def _failed(self, target: TargetRecord, reason: str) -> None:
         attempts = self.state.record_failed(

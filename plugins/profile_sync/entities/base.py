@@ -7,6 +7,7 @@ call to a system behind the hooks of ``Systems``; the engine owns batching, stat
 from __future__ import annotations
 
 import logging
+import math
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -24,6 +25,36 @@ CREATE_ATTEMPTS = 5  # a create is re-sent only after a lookup proved the first 
 
 class RecordError(Exception):
     """A record that cannot be synced as it is (bad data, unknown reference): a failed entry with this reason."""
+
+
+def shown(value: Any) -> str:
+    """A source value as a reason shows it: its repr, cut to 80 characters (a reason never carries 100 KB)."""
+    text = repr(value)
+    return text if len(text) <= 80 else f"{text[:77]}..."
+
+
+def number(value: Any, what: str) -> float:
+    """A finite number from a field of a source record, or a RecordError naming the field (`what`) and the value."""
+    if isinstance(value, bool):
+        raise RecordError(f"{what} {value!r} is not a number")
+    try:
+        result = float(value)
+    except (TypeError, ValueError):
+        raise RecordError(f"{what} {shown(value)} is not a number") from None
+    if not math.isfinite(result):
+        raise RecordError(f"{what} {shown(value)} is not a finite number")
+    return result
+
+
+def objects(value: Any, what: str) -> list[dict[str, Any]]:
+    """A source field that must be a list of objects (None: empty), or a RecordError naming it."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise RecordError(f"{what} {shown(value)} is not a list")
+    if bad := next((entry for entry in value if not isinstance(entry, dict)), None):
+        raise RecordError(f"{what}: {shown(bad)} is not an object")
+    return value
 
 
 @dataclass(frozen=True)
@@ -117,6 +148,10 @@ class EntitySync(ABC):
     """One profile type. Subclasses set ``noun`` and implement fetch, transform, create and update."""
 
     noun = "record"
+    # False: a target record found by natural key that another source record of the profile holds already is a
+    # duplicate (two variations with one number, two customers with one e-mail), a failed entry, never merged.
+    # True where several source records rightly report on one target record.
+    shared_targets = False
 
     def __init__(self, profile: Profile, systems: Systems) -> None:
         self.profile = profile

@@ -171,6 +171,20 @@ class StateStore:
 
         return self._read(work) if ids else {}
 
+    def sources_of_target(self, profile_id: str, store: str, target_id: str) -> list[str]:
+        """The source ids of the store whose live map entry holds ``target_id`` (normally at most one)."""
+        query = (
+            select(id_map.c.source_id)
+            .where(
+                id_map.c.profile_id == profile_id,
+                id_map.c.store == store,
+                id_map.c.target_id == target_id,
+                id_map.c.status != "deleted",
+            )
+            .order_by(id_map.c.source_id)
+        )
+        return self._read(partial(_scalars, query=query))
+
     def mark_pending(self, profile_id: str, store: str, source_id: str, payload_hash: str, run_id: str) -> None:
         """Commit the intent to create before the create is sent: a lost answer is then looked up, not resent.
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from profile_sync.entities.base import RecordError
+from profile_sync.entities.base import RecordError, objects
 from profile_sync.profiles.entity_configs import ContactOptions
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -132,7 +132,7 @@ def country_code(name: Any) -> str | None:
 
 def default_address(customer: dict[str, Any]) -> dict[str, Any] | None:
     """The customer's default billing address, else the first one."""
-    addresses = customer.get("addresses") or []
+    addresses = objects(customer.get("addresses"), "addresses")
     billing = str(customer.get("default_billing") or "")
     for address in addresses:
         if address.get("default_billing") is True or (billing and str(address.get("id")) == billing):

@@ -13,7 +13,15 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from profile_sync.entities.base import EntitySync, Record, RecordError, TargetRecord, create_or_find
+from profile_sync.entities.base import (
+    EntitySync,
+    Record,
+    RecordError,
+    TargetRecord,
+    create_or_find,
+    number,
+    objects,
+)
 from profile_sync.entities.magento.search import Filter, filter_sets
 from profile_sync.entities.magento.stores import StoreViews
 from profile_sync.entities.plenty.countries import ISO_TO_PLENTY
@@ -75,7 +83,7 @@ class CustomerExport(EntitySync):
         email = str(record.get("email") or "").strip().lower()
         if not EMAIL.match(email):
             raise RecordError(f"e-mail {email[:80]!r} is not a valid address")
-        group = int(record.get("group_id") or 0)
+        group = int(number(record.get("group_id") or 0, "group_id"))
         class_id = self.config.group_to_class.get(group, self.config.default_class_id)
         if class_id is None:
             raise RecordError(f"customer group {group} has no contact class (group_to_class, default_class_id)")
@@ -87,7 +95,7 @@ class CustomerExport(EntitySync):
             "externalId": self.record_id(record),
             "firstName": first,
             "lastName": str(record.get("lastname") or ""),
-            "gender": {1: "male", 2: "female"}.get(int(record.get("gender") or 0), ""),
+            "gender": {1: "male", 2: "female"}.get(int(number(record.get("gender") or 0, "gender")), ""),
             "plentyId": mapping.plenty_id,
             "referrerId": mapping.referrer_id if mapping.referrer_id is not None else 1,
             "lang": mapping.locale[:2],
@@ -95,7 +103,7 @@ class CustomerExport(EntitySync):
         }
         if record.get("dob"):
             contact["birthdayAt"] = str(record["dob"])[:10]
-        addresses = [_address(address, record) for address in record.get("addresses") or []]
+        addresses = [_address(address, record) for address in objects(record.get("addresses"), "addresses")]
         label = f"{email} ({self.record_id(record)})"
         payload = {"contact": contact, "addresses": addresses}
         return [TargetRecord(self.record_id(record), store, payload, natural_key=email, label=label)]

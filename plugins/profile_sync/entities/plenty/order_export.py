@@ -8,13 +8,20 @@ whose create answer was lost. Orders of one customer share a partition, so one t
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from profile_sync.entities.base import EntitySync, Record, RecordError, TargetRecord, create_or_find
+from profile_sync.entities.base import (
+    EntitySync,
+    Record,
+    RecordError,
+    TargetRecord,
+    create_or_find,
+    number,
+    shown,
+)
 from profile_sync.entities.magento.search import Filter, filter_sets
 from profile_sync.entities.magento.stores import StoreViews
 from profile_sync.entities.plenty.countries import ISO_TO_PLENTY
@@ -83,14 +90,14 @@ class OrderExport(EntitySync):
         currency = record.get("order_currency_code") or "EUR"
         lines = record.get("items") or []
         if not isinstance(lines, list):
-            raise RecordError(f"order items {_shown(lines)} are not a list")
+            raise RecordError(f"order items {shown(lines)} are not a list")
         if bad := next((line for line in lines if not isinstance(line, dict)), None):
-            raise RecordError(f"order item {_shown(bad)} is not an object")
+            raise RecordError(f"order item {shown(bad)} is not an object")
         items = [item for item in lines if not item.get("parent_item_id")]
         if not items:
             raise RecordError("order has no items")
         order_items = [self._item(item, currency, mapping.referrer_id) for item in items]
-        shipping = _number(record.get("shipping_incl_tax") or record.get("shipping_amount") or 0, "shipping amount")
+        shipping = number(record.get("shipping_incl_tax") or record.get("shipping_amount") or 0, "shipping amount")
         if shipping:
             order_items.append(
                 {
@@ -103,10 +110,10 @@ class OrderExport(EntitySync):
         payment = (record.get("payment") or {}).get("method")
         billing = record.get("billing_address") or {}
         if not isinstance(billing, dict):
-            raise RecordError(f"billing address {_shown(billing)} is not an address object")
+            raise RecordError(f"billing address {shown(billing)} is not an address object")
         delivery = _shipping_address(record) or billing
         if not isinstance(delivery, dict):
-            raise RecordError(f"shipping address {_shown(delivery)} is not an address object")
+            raise RecordError(f"shipping address {shown(delivery)} is not an address object")
         draft = {
             "order": {
                 "typeId": 1,
@@ -151,14 +158,14 @@ class OrderExport(EntitySync):
         sku = str(item.get("sku") or "").strip()
         if not sku:
             raise RecordError(f"order item {item.get('item_id')} has no SKU")
-        quantity = _number(item.get("qty_ordered") or 0, f"order item {sku!r}: qty_ordered")
+        quantity = number(item.get("qty_ordered") or 0, f"order item {sku!r}: qty_ordered")
         if quantity <= 0:
             raise RecordError(f"order item {sku!r} has quantity {quantity}")
         # a price of 0 is a free item; no price at all is broken data, never sent as 0
         given = {key: item.get(key) for key in ("price_incl_tax", "price") if item.get(key) not in (None, "")}
         if not given:
             raise RecordError(f"order item {sku!r} has no price (price_incl_tax and price are empty)")
-        prices = [_number(value, f"order item {sku!r}: {key}") for key, value in given.items()]
+        prices = [number(value, f"order item {sku!r}: {key}") for key, value in given.items()]
         price = next((value for value in prices if value), 0.0)
         return {
             "typeId": ITEM_VARIATION,
@@ -166,7 +173,7 @@ class OrderExport(EntitySync):
             "quantity": quantity,
             "orderItemName": str(item.get("name") or sku),  # whole: the API names no limit, nothing is cut
             "referrerId": referrer if referrer is not None else 1,
-            "vatRate": _number(item.get("tax_percent") or 0, f"order item {sku!r}: tax_percent"),
+            "vatRate": number(item.get("tax_percent") or 0, f"order item {sku!r}: tax_percent"),
             "amounts": [_amount(currency, price)],
         }
 
@@ -328,25 +335,6 @@ def _address(address: dict[str, Any], email: str) -> dict[str, Any]:
         "countryId": ISO_TO_PLENTY[country],
         "options": [{"typeId": 5, "value": address.get("email") or email}],
     }
-
-
-def _number(value: Any, what: str) -> float:
-    """A finite number from a field of the source record, or a RecordError naming the field and the value."""
-    if isinstance(value, bool):
-        raise RecordError(f"{what} {value!r} is not a number")
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise RecordError(f"{what} {_shown(value)} is not a number") from None
-    if not math.isfinite(number):
-        raise RecordError(f"{what} {_shown(value)} is not a finite number")
-    return number
-
-
-def _shown(value: Any) -> str:
-    """A value as a reason shows it: its repr, cut to 80 characters (a reason never carries a 100 KB value)."""
-    text = repr(value)
-    return text if len(text) <= 80 else f"{text[:77]}..."
 
 
 def _text(value: int | None) -> str | None:

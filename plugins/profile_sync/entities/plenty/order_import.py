@@ -26,6 +26,7 @@ PAID_TOLERANCE = 0.005
 
 class OrderImport(EntitySync):
     noun = "order"
+    shared_targets = True  # PlentyONE orders split from one Magento order all report on it
 
     def __init__(self, profile, systems) -> None:  # type: ignore[no-untyped-def]
         super().__init__(profile, systems)

@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from profile_sync.connectors.errors import NotFoundError
-from profile_sync.entities.base import ALL_STORES, EntitySync, Record, RecordError, TargetRecord
+from profile_sync.entities.base import ALL_STORES, EntitySync, Record, RecordError, TargetRecord, number, objects
 from profile_sync.entities.timestamps import iso_timestamp, parse_timestamp
 from profile_sync.profiles.entity_configs import ProductImportConfig
 
@@ -100,23 +100,20 @@ class ProductImport(EntitySync):
             descriptions[mapping.store] = str(text.get("description") or "")
         main_id = record.get("mainVariationId")
         is_child = not record.get("isMain") and main_id is not None
-        price = next(
-            (
-                float(p["price"])
-                for p in record.get("variationSalesPrices") or []
-                if int(p.get("salesPriceId") or 0) == self.config.sales_price_id
-            ),
-            None,
-        )
-        if price is None:
-            raise RecordError(f"variation has no sales price {self.config.sales_price_id}")
+        wanted = self.config.sales_price_id
+        prices = objects(record.get("variationSalesPrices"), "variationSalesPrices")
+        found = next((p for p in prices if number(p.get("salesPriceId") or 0, "salesPriceId") == wanted), None)
+        if found is None:
+            raise RecordError(f"variation has no sales price {wanted}")
+        price = number(found.get("price"), f"sales price {wanted}: price")
         categories = sorted(
             {
-                self.config.category_map[int(c["categoryId"])]
-                for c in record.get("variationCategories") or []
-                if int(c["categoryId"]) in self.config.category_map
+                self.config.category_map[int(number(c.get("categoryId"), "variationCategories: categoryId"))]
+                for c in objects(record.get("variationCategories"), "variationCategories")
+                if int(number(c.get("categoryId"), "variationCategories: categoryId")) in self.config.category_map
             }
         )
+        values = objects(record.get("variationAttributeValues"), "variationAttributeValues")
         payload = {
             "sku": sku,
             "main_variation_id": int(main_id) if is_child else None,
@@ -124,11 +121,12 @@ class ProductImport(EntitySync):
             "description": descriptions[admin.store],
             "store_names": {s: n for s, n in names.items() if n != admin_name},
             "price": round(price, 4),
-            "cost": round(float(record.get("purchasePrice") or 0), 4),
+            "cost": round(number(record.get("purchasePrice") or 0, "purchasePrice"), 4),
             "active": bool(record.get("isActive", True)),
             "categories": categories,
             "attribute_values": sorted(
-                (int(a["attributeId"]), int(a["valueId"])) for a in record.get("variationAttributeValues") or []
+                (int(number(a.get("attributeId"), "attributeId")), int(number(a.get("valueId"), "valueId")))
+                for a in values
             ),
         }
         return [TargetRecord(self.record_id(record), ALL_STORES, payload, natural_key=sku, label=sku)]
