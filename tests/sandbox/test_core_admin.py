@@ -133,3 +133,26 @@ def test_fault_process_then_fail_applies_the_write(magento_admin: SandboxAdmin, 
         "searchCriteria[filter_groups][0][filters][0][value]": "dup@example.fr"}).json()
     assert found["total_count"] == 1  # the write happened although the client saw an error
     assert magento.post("/V1/customers", body).status_code == 400  # a naive retry is refused as a duplicate
+
+
+def test_fault_process_then_hang_applies_the_write_before_the_answer_is_held(
+    magento_admin: SandboxAdmin, magento: MagentoClient
+) -> None:
+    import threading
+    import time
+
+    magento_admin.set_faults(process_then_hang_rate=1.0, hang_seconds=1.5, only_methods=["POST"])
+    body = {"customer": {"email": "held@example.fr", "firstname": "Zoé", "lastname": "Côté"}}
+    answer: list[int] = []
+    started = time.monotonic()
+    sender = threading.Thread(target=lambda: answer.append(magento.post("/V1/customers", body).status_code))
+    sender.start()
+    time.sleep(0.7)
+    assert not answer, "the answer is held"
+    found = magento.get("/V1/customers/search", params={
+        "searchCriteria[filter_groups][0][filters][0][field]": "email",
+        "searchCriteria[filter_groups][0][filters][0][value]": "held@example.fr"}).json()
+    assert found["total_count"] == 1  # ... while the write is already there
+    sender.join()
+    assert answer == [200] and time.monotonic() - started >= 1.5
+    magento_admin.clear_faults()

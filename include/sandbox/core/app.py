@@ -139,8 +139,15 @@ class SandboxMiddleware:
             state.log.finish(entry, plan.status, plan.kind)
             return
 
-        if plan.kind in ("truncate", "process_then_fail"):
+        if plan.kind in ("truncate", "process_then_fail", "process_then_hang"):
             captured = await _capture(self.app, scope, replay)
+            if plan.kind == "process_then_hang":
+                await asyncio.sleep(plan.hold_seconds)
+                status, headers_raw, content = captured
+                await send({"type": "http.response.start", "status": status, "headers": headers_raw})
+                await send({"type": "http.response.body", "body": content})
+                state.log.finish(entry, status, plan.kind)
+                return
             if plan.kind == "process_then_fail":
                 await self._send_error(send, plan.status, _REASONS.get(plan.status, "Error"), {},
                                        json_body=plan.status == 500)

@@ -23,6 +23,8 @@ class FaultConfig(BaseModel):
     - hang_rate: sleep `hang_seconds` (past the client's timeout), then answer normally.
     - truncate_rate: answer 200 but cut the JSON body in half.
     - process_then_fail_rate: writes only (POST/PUT/PATCH/DELETE): apply the write, then answer an error code.
+    - process_then_hang_rate: writes only: apply the write, then hold the answer `hang_seconds` (a client killed
+      or timing out meanwhile never learns that its write went through).
     - only_paths: restrict faults to paths starting with one of these prefixes (None = every vendor path).
     - only_methods: restrict faults to these HTTP methods (None = all).
     - seed: the random stream's seed, so a run's faults are reproducible.
@@ -38,24 +40,27 @@ class FaultConfig(BaseModel):
     hang_seconds: float = Field(default=30, ge=0)
     truncate_rate: float = Field(default=0, ge=0, le=1)
     process_then_fail_rate: float = Field(default=0, ge=0, le=1)
+    process_then_hang_rate: float = Field(default=0, ge=0, le=1)
     only_paths: list[str] | None = None
     only_methods: list[str] | None = None
     seed: int = 0
 
     def is_active(self) -> bool:
         return any((self.latency_ms, self.latency_jitter_ms, self.error_rate, self.rate_429, self.hang_rate,
-                    self.truncate_rate, self.process_then_fail_rate))
+                    self.truncate_rate, self.process_then_fail_rate, self.process_then_hang_rate))
 
 
 @dataclass(frozen=True)
 class FaultPlan:
     """What to do to one request. `kind` names the fault for the request log and the stats
-    ("error", "rate_429", "hang", "truncate", "process_then_fail") or is None when only latency applies."""
+    ("error", "rate_429", "hang", "truncate", "process_then_fail", "process_then_hang") or is None when only latency
+    applies."""
 
     delay_seconds: float = 0.0
     kind: str | None = None
     status: int = 200
     retry_after: int = 0
+    hold_seconds: float = 0.0  # process_then_hang: after the write, before the answer
 
 
 NO_FAULT = FaultPlan()
@@ -96,10 +101,11 @@ class FaultInjector:
         draw = rnd.random()
         edge = 0.0
         for kind, rate in (("error", cfg.error_rate), ("rate_429", cfg.rate_429), ("hang", cfg.hang_rate),
-                           ("truncate", cfg.truncate_rate), ("process_then_fail", cfg.process_then_fail_rate)):
+                           ("truncate", cfg.truncate_rate), ("process_then_fail", cfg.process_then_fail_rate),
+                           ("process_then_hang", cfg.process_then_hang_rate)):
             if not rate:
                 continue
-            if kind == "process_then_fail" and method.upper() not in WRITE_METHODS:
+            if kind.startswith("process_then") and method.upper() not in WRITE_METHODS:
                 continue
             edge += rate
             if draw < edge:
@@ -115,4 +121,6 @@ class FaultInjector:
             return FaultPlan(delay, kind, 429, cfg.retry_after_seconds)
         if kind == "hang":
             return FaultPlan(delay + cfg.hang_seconds, kind, 200)
+        if kind == "process_then_hang":
+            return FaultPlan(delay, kind, 200, hold_seconds=cfg.hang_seconds)
         return FaultPlan(delay, kind, 200)
