@@ -43,6 +43,7 @@ def test_full_resync_targeted_retry_and_dry_run(profile) -> None:
         ({"ids": "1,2"}, "Param ids"),
         ({"ids": ["ok", "bad\x00id"]}, "Param ids"),
         ({"ids": ["x" * 129]}, "Param ids"),
+        ({"ids": ["1\n"]}, "Param ids"),  # JSON Schema's "$" lets a final newline through
         ({"dry_run": "yes"}, "Param dry_run"),
     ],
 )

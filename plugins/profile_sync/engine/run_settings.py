@@ -51,7 +51,7 @@ class RunSettings:
         if not isinstance(ids, list) or len(ids) > MAX_IDS:
             raise InvalidRunParams(f"Param ids: a list of at most {MAX_IDS} ids is allowed")
         for value in ids:
-            if not isinstance(value, str | int) or not _ID.match(str(value)):
+            if not isinstance(value, str | int) or not _ID.fullmatch(str(value)):  # "$" lets "1\n" through
                 raise InvalidRunParams(f"Param ids: {str(value)[:40]!r} is not an id (1-128 printable characters)")
         for flag in ("dry_run", "retry_failed"):
             if not isinstance(params.get(flag, False), bool):

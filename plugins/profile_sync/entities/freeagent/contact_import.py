@@ -4,10 +4,15 @@ The Magento side is Customer Import [PlentyONE]'s (search by e-mail in the websi
 addresses Magento has merged in place); this module reads FreeAgent. A contact is identified by its ``url``;
 its locale picks the store view (the store mapping's locale), its address becomes the default address.
 Organisation-only contacts without a person's name or an e-mail are failed entries with that reason.
+
+A targeted run takes contact urls of the connection's FreeAgent (or bare contact numbers); any other id (a path,
+SQL, the url of another host or of another resource) names no contact and is never requested.
 """
 
 from __future__ import annotations
 
+import logging
+import re
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
@@ -17,6 +22,9 @@ from profile_sync.entities.freeagent.contact_fields import country_code, freeage
 from profile_sync.entities.plenty.customer_import import NO_PHONE, CustomerImport
 from profile_sync.entities.timestamps import iso_timestamp, parse_timestamp
 from profile_sync.profiles.entity_configs import ContactImportConfig
+
+log = logging.getLogger(__name__)
+CONTACT_PATH = re.compile(r"/v2/contacts/([0-9]{1,18})")
 
 
 class ContactImport(CustomerImport):
@@ -29,8 +37,8 @@ class ContactImport(CustomerImport):
     # --- fetch ---------------------------------------------------------------------------------------------
     def fetch(self, since: datetime | None, ids: Sequence[str] | None) -> Iterator[list[Record]]:
         if ids:
-            for url in ids:
-                found = self.systems.freeagent.get(url)  # the hook refuses a url of another host
+            for url in self._contact_urls(ids):
+                found = self.systems.freeagent.get(url)
                 contact = (found or {}).get("contact")
                 if contact:
                     yield self._annotate([contact])
@@ -42,6 +50,25 @@ class ContactImport(CustomerImport):
             "/v2/contacts", params=params, page_size=self.profile.api.collection_size
         ):
             yield self._annotate(page)
+
+    def _contact_urls(self, ids: Sequence[str]) -> list[str]:
+        """The given ids as contact urls of this connection; the others are logged and left out, never requested."""
+        base = self.systems.freeagent.url("/v2/contacts/").removesuffix("/v2/contacts/")
+        urls, refused = [], []
+        for given in ids:
+            text = str(given)
+            path = text.removeprefix(base) if text.startswith(base + "/") else None
+            match = CONTACT_PATH.fullmatch(path) if path is not None else None
+            if match:
+                urls.append(f"{base}/v2/contacts/{int(match.group(1))}")
+            elif text.isascii() and text.isdigit():
+                urls.append(f"{base}/v2/contacts/{int(text)}")
+            else:
+                refused.append(text)
+        if refused:
+            shown = ", ".join(repr(i[:60]) for i in refused[:10])
+            log.warning("%d id(s) are not contact urls of %s, nothing to sync for them: %s", len(refused), base, shown)
+        return urls
 
     def _annotate(self, contacts: list[Record]) -> list[Record]:
         by_language = {freeagent_locale(m.locale): m for m in reversed(self.profile.store.mapping)}
