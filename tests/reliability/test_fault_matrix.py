@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -51,6 +52,8 @@ COMBINED = {
 }
 ALL_COMBINED = "all combined"
 TOKEN_TTL_SECONDS = 2
+STATIC_SECRETS = ("sandbox-admin-pass", "sandbox-plenty-pass", "sandbox-client-secret", "sandbox-refresh-token")
+BEARER = re.compile(r"Bearer\s+(?!\*{3})[A-Za-z0-9._~+/=-]{8,}")
 
 
 @dataclass(frozen=True)
@@ -244,6 +247,30 @@ def _sync(world: SyncWorld, admin, subject: Subject, fault: str | None, seed: in
     return Outcome(subject.snapshot(admin), failed, runs, faults)
 
 
+def _secrets(admin) -> set[str]:  # type: ignore[no-untyped-def]
+    """The real values: the connections' passwords, client secret and refresh token, and every token issued."""
+    tokens = {token for client in admin.values() for token in client.issued_tokens()}
+    return set(STATIC_SECRETS) | tokens
+
+
+def _leaked_secrets(admin, logged: str, run_folder: Path) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
+    """Where any secret appears: the task logs (exception messages included), the state store, staging, and
+    Airflow's metadata database (XCom, run conf, rendered fields)."""
+    places = {"task logs": logged.encode()}
+    places["state store"] = (run_folder / "state.db").read_bytes()
+    places["staging"] = b"".join(p.read_bytes() for p in (run_folder / "staging").rglob("*") if p.is_file())
+    home = Path(os.environ["AIRFLOW_HOME"])
+    places["airflow metadata db"] = (home / "airflow.db").read_bytes()
+    places["airflow log files"] = b"".join(p.read_bytes() for p in (home / "logs").rglob("*") if p.is_file())
+    leaks = {
+        place: sorted(secret[:6] + "..." for secret in _secrets(admin) if secret.encode() in content)
+        for place, content in places.items()
+    }
+    if BEARER.search(logged):
+        leaks.setdefault("task logs", []).append(BEARER.search(logged).group(0)[:12] + "...")  # type: ignore[union-attr]
+    return {place: found for place, found in leaks.items() if found}
+
+
 def _closest_difference(missing: list[str], extra: list[str]) -> str:
     """The fields in which the first missing record differs from its most similar extra one."""
     if not missing or not extra:
@@ -287,7 +314,7 @@ def _cases() -> Iterator[Any]:
 
 @pytest.mark.parametrize(("profile", "fault", "seed"), list(_cases()))
 def test_target_equals_the_fault_free_run_record_by_record(  # type: ignore[no-untyped-def]
-    world, admin, monkeypatch, tmp_path, references, tally, profile: str, fault: str, seed: int
+    world, admin, monkeypatch, tmp_path, capfd, references, tally, profile: str, fault: str, seed: int
 ) -> None:
     subject = SUBJECTS[profile]
     _short_timeouts(monkeypatch)
@@ -295,8 +322,11 @@ def test_target_equals_the_fault_free_run_record_by_record(  # type: ignore[no-u
 
     faulted = _fresh_state(world, monkeypatch, tmp_path / "faulted")
     _reset(admin)
-    faulted.write_profile(subject.profile, **subject.prepare(admin))
+    # both log switches on: request and response bodies go to the task log, secrets must not
+    faulted.write_profile(subject.profile, log={"request_data": True, "response_data": True}, **subject.prepare(admin))
+    capfd.readouterr()
     got = _sync(faulted, admin, subject, fault, seed)
+    logged = "".join(capfd.readouterr())
 
     assert got.faults > 0, "no fault was injected: the case proves nothing"
     missing, extra = expected.target - got.target, got.target - expected.target
@@ -305,6 +335,9 @@ def test_target_equals_the_fault_free_run_record_by_record(  # type: ignore[no-u
         + _closest_difference(list(missing), list(extra))
     )
     assert got.failed == expected.failed, "the faults changed which records failed"
+    leaks = _leaked_secrets(admin, logged, tmp_path / "faulted")
+    assert not leaks, f"secrets found: {leaks}"
+    tally("6. Secrets after faulted runs with both log switches on").add(iterations=1, records=len(_secrets(admin)))
     tally(f"1. Fault matrix: {subject.title}").add(
         iterations=got.runs, faults=got.faults, records=sum(expected.target.values())
     )

@@ -121,6 +121,10 @@ def admin_router(state: SystemStateProtocol) -> APIRouter:
     async def get_auth() -> dict[str, Any]:
         return state.auth.describe()
 
+    @router.get("/auth/issued")
+    async def issued_tokens() -> dict[str, list[str]]:
+        return {"tokens": list(state.auth.issued)}
+
     @router.put("/auth")
     async def put_auth(config: AuthConfig) -> dict[str, Any]:
         return state.auth.configure(config)

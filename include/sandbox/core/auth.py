@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import secrets
 import time
+from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -56,6 +57,8 @@ class TokenAuthority:
         self.clock = clock
         self._access: dict[str, _Grant] = {}
         self._refresh: dict[str, _Grant] = {}
+        # every token handed out, expired or not: tests grep logs and stores for these real values
+        self.issued: deque[str] = deque(maxlen=20_000)
 
     def issue(self, subject: str) -> IssuedToken:
         """A fresh access token (and refresh token) for `subject`."""
@@ -64,6 +67,7 @@ class TokenAuthority:
         refresh = self.prefix + secrets.token_hex(20)
         self._access[access] = _Grant(subject, now + self.access_ttl)
         self._refresh[refresh] = _Grant(subject, now + self.refresh_ttl)
+        self.issued.extend((access, refresh))
         return IssuedToken(access, refresh, int(round(self.access_ttl)), subject)
 
     def register_refresh_token(self, token: str, subject: str) -> None:
@@ -96,6 +100,7 @@ class TokenAuthority:
             del self._refresh[refresh_token]
             new_refresh = self.prefix + secrets.token_hex(20)
             self._refresh[new_refresh] = _Grant(grant.subject, now + self.refresh_ttl)
+        self.issued.extend((access, new_refresh))
         return IssuedToken(access, new_refresh, int(round(self.access_ttl)), grant.subject)
 
     def revoke(self, token: str) -> None:

@@ -137,6 +137,10 @@ class SandboxAdmin:
             body["access_token_ttl_seconds"] = access_token_ttl_seconds
         return self._call("PUT", "/auth", json=body)
 
+    def issued_tokens(self) -> list[str]:
+        """Every access and refresh token the server handed out (the real values a leak check looks for)."""
+        return list(self._call("GET", "/auth/issued")["tokens"])
+
     def touch(self, entity: str, count: int | None = None, ids: list[Any] | None = None) -> list[Any]:
         """Bump updated_at to now for `ids` or for the `count` least recently updated records."""
         body: dict[str, Any] = {"entity": entity}
