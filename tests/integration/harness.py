@@ -19,16 +19,28 @@ SAMPLES = ROOT / "profile_configs"
 UNLIMITED = {"rate_limit_per_minute": 0, "write_rate_limit_per_minute": 0, "rate_limit_per_hour": 0}
 
 
+_MIGRATED: set[str] = set()
+
+
 def migrate_airflow_db() -> None:
-    """A fresh metadata DB for the test session's AIRFLOW_HOME (set by tests/conftest.py)."""
+    """A fresh metadata DB for the test session's AIRFLOW_HOME (set by tests/conftest.py), once per process.
+
+    Test modules outside tests/integration import the session fixture, which pytest then runs once per module:
+    a second migration would delete the DB under the engine the earlier runs left open, and SQLite's WAL files
+    of the old DB would meet the new one ("airflow db migrate" fails). So it migrates once, and removes the
+    WAL files with the DB."""
     home = Path(os.environ["AIRFLOW_HOME"])
-    (home / "airflow.db").unlink(missing_ok=True)
+    if str(home) in _MIGRATED:
+        return
+    for name in ("airflow.db", "airflow.db-wal", "airflow.db-shm"):
+        (home / name).unlink(missing_ok=True)
     subprocess.run(
         [str(Path(sys.executable).parent / "airflow"), "db", "migrate"],
         check=True,
         capture_output=True,
         env=dict(os.environ),
     )
+    _MIGRATED.add(str(home))
 
 
 def sandbox_connections(urls: Any) -> dict[str, str]:
