@@ -25,7 +25,7 @@ def _writer(url: str, number: int) -> int:
             store.record_synced(
                 profile_id, "default", source_id, f"T{number}-{n}", "h", "created", f"run-{number}", history=True
             )
-            store.record_failed(SHARED, "default", "contested", f"by {number}", f"run-{number}", history=False)
+            store.record_failed(SHARED, "default", "contested", f"by {number}", f"run-{number}-{n}", history=False)
             store.enqueue(SHARED, "default", [f"{number}-{n}"], "new")
             store.advance_watermark(SHARED, datetime(2025, 1, 1, tzinfo=UTC) + timedelta(seconds=n), f"run-{number}")
     return number

@@ -82,6 +82,13 @@ def test_failed_attempts_count_up_and_a_success_clears_the_entry(store: StateSto
     assert store.failed_entries(P) == []
 
 
+def test_failures_within_one_run_count_as_one_attempt(store: StateStore) -> None:
+    """In-task retry passes and task retries of one run must not use up the record's attempts."""
+    for _ in range(3):
+        assert store.record_failed(P, "default", "5", "transient: 503", "run-1", history=False) == 1
+    assert store.record_failed(P, "default", "5", "transient: 503", "run-2", history=False) == 2
+
+
 def test_a_store_less_failure_is_cleared_by_a_success_in_any_store(store: StateStore) -> None:
     store.record_failed(P, ALL_STORES, "8", "transform: missing field 'email'", "run-1", history=False)
     store.record_synced(P, "default", "8", "T-8", "h", "created", "run-2", history=False)
@@ -89,8 +96,8 @@ def test_a_store_less_failure_is_cleared_by_a_success_in_any_store(store: StateS
 
 
 def test_failed_entries_filter_by_remaining_attempts_and_limit(store: StateStore) -> None:
-    for _ in range(3):
-        store.record_failed(P, "default", "often", "boom", "r", history=False)
+    for run in ("r1", "r2", "r3"):
+        store.record_failed(P, "default", "often", "boom", run, history=False)
     store.record_failed(P, "default", "once", "boom", "r", history=False)
     store.record_failed(P, "default", "also-once", "boom", "r", history=False)
     assert {entry.source_id for entry in store.failed_entries(P, max_attempts=3)} == {"once", "also-once"}
@@ -158,8 +165,8 @@ def test_failed_source_ids_name_each_record_once_whatever_its_stores(store: Stat
     store.record_failed(P, ALL_STORES, "9", "transform: bad date", "r1", history=False)
     store.record_failed(P, "default", "4", "boom", "r1", history=False)
     store.record_failed(P, "german", "4", "boom", "r1", history=False)
-    for _ in range(2):
-        store.record_failed(P, "german", "2", "boom", "r1", history=False)
+    for run in ("r1", "r2"):
+        store.record_failed(P, "german", "2", "boom", run, history=False)
     assert store.failed_source_ids(P) == ["9", "4", "2"]
     assert store.failed_source_ids(P, max_attempts=2) == ["9", "4"]
     assert store.failed_source_ids(P, limit=1) == ["9"]

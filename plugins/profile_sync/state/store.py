@@ -13,7 +13,7 @@ from functools import partial
 from types import TracebackType
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Connection, Select, and_, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, Connection, Select, and_, case, delete, func, or_, select, update
 from sqlalchemy.engine import Engine
 
 from profile_sync.state.database import create_state_engine, insert_for, run_read, run_write
@@ -272,7 +272,11 @@ class StateStore:
                 index_elements=_FAILED_KEY,
                 set_={
                     "reason": reason,
-                    "attempts": failed_entries.c.attempts + 1,
+                    # attempts are runs: the in-task retry passes and task retries of one run count once
+                    "attempts": case(
+                        (failed_entries.c.run_id == run_id, failed_entries.c.attempts),
+                        else_=failed_entries.c.attempts + 1,
+                    ),
                     "last_seen": now,
                     "run_id": run_id,
                     "payload_ref": func.coalesce(statement.excluded.payload_ref, failed_entries.c.payload_ref),
