@@ -2,7 +2,8 @@
 
 When the first page tells how many pages there are (Magento ``total_count``, PlentyONE ``lastPageNumber``,
 FreeAgent ``Link rel=last`` / ``X-Total-Count``) the driver reads the rest concurrently on a bounded pool and
-still yields them in order, holding at most ``max_workers`` pages at a time; otherwise it follows page by page.
+still yields them in order, holding at most ``PREFETCH`` pages per worker at a time; otherwise it follows page by
+page.
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ from typing import Any, Protocol
 from urllib.parse import parse_qs, urlsplit
 
 Record = dict[str, Any]
+# Pages requested ahead per worker of a concurrent read: while the consumer handles one page (or waits for a
+# slow one) the pool keeps reading the next ones instead of idling; memory stays bounded by this many pages.
+PREFETCH = 4
 
 
 @dataclass(frozen=True)
@@ -185,8 +189,9 @@ def in_order_concurrently(
 ) -> Iterator[list[Record]]:
     """``fetch(n)`` for every n on a pool of ``max_workers``, yielded in order of ``numbers``.
 
-    At most ``max_workers`` pages are requested or waiting to be yielded at a time, so memory stays bounded;
-    an error is raised at the page where it happened, after every earlier page was yielded.
+    At most ``max_workers * PREFETCH`` pages are requested or waiting to be yielded at a time: memory stays
+    bounded, and the pool does not idle while the consumer handles a page. An error is raised at the page where
+    it happened, after every earlier page was yielded.
     """
     numbers = iter(numbers)
     if max_workers <= 1:
@@ -198,7 +203,7 @@ def in_order_concurrently(
     try:
         for number in numbers:
             pending.append(pool.submit(fetch, number))
-            if len(pending) >= max_workers:
+            if len(pending) >= max_workers * PREFETCH:
                 break
         while pending:
             page = pending.popleft().result()
