@@ -179,3 +179,26 @@ def test_a_delete_applied_before_an_error_is_done_when_retried(admin, connect) -
     for url in urls:
         with pytest.raises(NotFoundError):
             hook.get(url)
+
+
+def test_a_timed_out_write_waits_a_read_timeout_so_a_late_write_lands_first(admin, connect) -> None:
+    """The server finishes a hung write after the client gave up: the POST's error says to let it settle, and a
+    PUT is sent again only after it, so that the late copy cannot overwrite the newer one."""
+    magento = admin("magento")
+    hook = MagentoHook(connect("magento", timeout=[1, 0.4]), retry_policy=FAST_RETRIES)
+    magento.set_faults(hang_rate=1.0, hang_seconds=0.6, only_methods=["POST"], only_paths=["/rest/V1/customers"])
+    with pytest.raises(UncertainWriteError) as caught:
+        hook.post("/V1/customers", json=_customer(20))
+    assert caught.value.settle_seconds == pytest.approx(0.4)
+
+    magento.set_faults(hang_rate=0.5, seed=3, hang_seconds=0.6, only_methods=["PUT"])
+    customer = hook.get("/V1/customers/3")
+    started = time.monotonic()
+    for n in range(4):
+        customer["lastname"] = f"Renamed {n}"
+        hook.put("/V1/customers/3", json={"customer": customer})
+    hung = magento.stats()["faults_injected"].get("hang", 0)
+    magento.clear_faults()
+    time.sleep(0.7)  # any hung PUT still on the server finishes now
+    assert hung and time.monotonic() - started >= hung * 0.4
+    assert magento.record("customers", 3)["lastname"] == "Renamed 3"

@@ -41,6 +41,7 @@ MAX_TOKEN_RENEWALS = 3  # per call
 DETAIL_CHARS = 500
 MESSAGE_CHARS = 300
 UNSAFE_METHODS = frozenset({"POST", "PATCH"})
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 TRANSIENT_4XX = frozenset({408, 425})
 
 
@@ -401,6 +402,7 @@ class ApiHook(HttpHook):
             self.request_log.request(method, url, json if json is not None else data, sensitive=sensitive)
             started = time.monotonic()
             retry_after: float | None = None
+            settle = 0.0
             try:
                 response = session.request(
                     method,
@@ -415,10 +417,14 @@ class ApiHook(HttpHook):
             except requests.RequestException as exc:
                 reason = self.scrubber.text(f"{type(exc).__name__}: {exc}")
                 self.request_log.failure(method, url, reason)
+                # a write that timed out may still be in the server's hands: give it a read timeout to land
+                # before looking it up (POST) or sending it again (PUT), so that a late write never overtakes
+                settle = self.timeout[1] if method in WRITE_METHODS and isinstance(exc, requests.Timeout) else 0.0
                 if not safe and not _never_sent(exc):
                     raise UncertainWriteError(
                         self.scrubber.text(f"{self.system}: {what} may have been applied ({reason})"),
                         system=self.system,
+                        settle_seconds=settle,
                     ) from exc
                 failure: ConnectorError = TransientError(
                     self.scrubber.text(f"{self.system}: {what} failed: {reason}"), system=self.system
@@ -458,6 +464,7 @@ class ApiHook(HttpHook):
             wait = self.retry_policy.next_wait(attempt, waited, retry_after, self._rng)
             if wait is None:
                 raise failure
+            wait = max(wait, settle)
             self.request_log.logger.warning(
                 "%s; try %d of %d in %.1f s", failure, attempt + 1, self.retry_policy.max_attempts, wait
             )

@@ -23,7 +23,17 @@ class TransientError(ConnectorError):
 
 
 class UncertainWriteError(TransientError):
-    """A non-idempotent write failed in a way that may have applied it: look it up before sending it again."""
+    """A non-idempotent write failed in a way that may have applied it: look it up before sending it again.
+
+    ``settle_seconds``: after a timeout the server may still be working on the write; a lookup before then
+    could miss it and a second create would duplicate it, so wait this long first.
+    """
+
+    def __init__(
+        self, message: str, *, system: str, status: int | None = None, detail: str = "", settle_seconds: float = 0.0
+    ) -> None:
+        super().__init__(message, system=system, status=status, detail=detail)
+        self.settle_seconds = settle_seconds
 
 
 class TerminalError(ConnectorError):

@@ -168,7 +168,11 @@ class _Pusher:
         self.state.mark_pending(self.profile_id, target.store, target.source_id, digest, self.settings.run_id)
         if not target.natural_key:
             return self.entity.create(target), "created"  # no way to look it up: never re-sent blindly
-        target_id, _ = create_or_find(lambda: self.entity.create(target), lambda: self.entity.find_existing(target))
+        target_id, answered = create_or_find(
+            lambda: self.entity.create(target), lambda: self.entity.find_existing(target)
+        )
+        if not answered:  # what create does after its POST (store names, links, addresses) is still to do
+            self.entity.update(target_id, target)
         return target_id, "created"
 
     def _not_held_by_another(self, target: TargetRecord, target_id: str) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import math
+import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -124,8 +125,10 @@ class Systems:
 def create_or_find(create: Callable[[], str], find: Callable[[], str | None]) -> tuple[str, bool]:
     """Create a record whose write may be applied even when its answer is lost, never twice.
 
-    After an uncertain answer (timeout, 5xx on a POST) the record is looked up by its natural key; only when it
-    is not there is the create sent again. Returns (target id, created by this call).
+    After an uncertain answer (timeout, 5xx on a POST) the record is looked up by its natural key (after the
+    server had time to finish a write that timed out); only when it is not there is the create sent again.
+    Returns (target id, whether the create's own answer arrived): when it did not, whatever ``create`` does after
+    its POST did not happen either.
     """
     from profile_sync.connectors.errors import UncertainWriteError
 
@@ -133,12 +136,14 @@ def create_or_find(create: Callable[[], str], find: Callable[[], str | None]) ->
         try:
             return create(), True
         except UncertainWriteError as exc:
+            if exc.settle_seconds:
+                time.sleep(exc.settle_seconds)
             found = find()
             log.info(
                 "create answer lost (attempt %d: %s): %s", attempt, exc, f"found {found}" if found else "not there"
             )
             if found:
-                return found, True  # the write went through; only its answer was lost
+                return found, False  # the write went through; only its answer was lost
             if attempt == CREATE_ATTEMPTS:
                 raise
     raise AssertionError("unreachable")
