@@ -189,6 +189,7 @@ def _iterations() -> list[Any]:
 def test_killed_runs_then_new_runs_lose_nothing_duplicate_nothing_and_never_move_the_watermark_ahead(  # type: ignore[no-untyped-def]
     world, admin, tally, iterations: int
 ) -> None:
+    row = tally("2. Crashes: SIGKILL mid-run, then a new run")  # a failure below shows in this row
     world.write_profile(PROFILE, task_retries={"retries": 0}, api={"collection_size": 25})
     rng = random.Random(2026)
     chain = Chain(world, admin, rng)
@@ -207,4 +208,4 @@ def test_killed_runs_then_new_runs_lose_nothing_duplicate_nothing_and_never_move
         assert run.state == "success", (iteration, point, run.task_states)
         checked += chain.assert_exactly_once()
         chain.assert_watermark_behind_committed_work()
-    tally("2. Crashes: SIGKILL mid-run, then a new run").add(iterations=iterations, faults=iterations, records=checked)
+    row.add(iterations=iterations, faults=iterations, records=checked)
