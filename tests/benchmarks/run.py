@@ -33,28 +33,41 @@ def main(argv: list[str] | None = None) -> int:
     args.results.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     sections: list[tuple[str, BenchResult]] = []
-    failed = False
     with tempfile.TemporaryDirectory(prefix="profile-sync-bench-") as work:
-        for benchmark in BENCHMARKS:
-            if args.only and benchmark.key not in args.only:
-                continue
-            context = BenchContext(args.quick, ROOT, args.results, Path(work) / benchmark.key, _log)
-            context.work_dir.mkdir(parents=True)
-            _log(f"== {benchmark.title} ({context.mode})")
-            try:
-                result = benchmark.load()(context)
-            except Exception:  # one broken benchmark must not hide the others' figures
-                failed = True
-                _log(traceback.format_exc())
-                result = BenchResult(
-                    rows=[Row.not_measured(benchmark.title, "—", "benchmark failed: see the log")]
-                )
-            sections.append((benchmark.title, result))
+        try:
+            failed = _run_all(args, Path(work), sections)
+        finally:
+            shared = sys.modules.get("tests.benchmarks.airflow_runs")  # the sandbox and Airflow, when shared
+            if shared is not None:
+                shared.close_shared()
     table = markdown(sections, "quick" if args.quick else "full", time.perf_counter() - started)
     (args.results / "results.md").write_text(table, "utf-8")
     print(table)
     print(f"written: {args.results / 'results.md'}")
     return 1 if failed else 0
+
+
+def _run_all(args: argparse.Namespace, work: Path, sections: list[tuple[str, BenchResult]]) -> bool:
+    """Every selected benchmark in order, its result appended to ``sections``; True when one failed."""
+    failed = False
+    for benchmark in BENCHMARKS:
+        if args.only and benchmark.key not in args.only:
+            continue
+        context = BenchContext(args.quick, ROOT, args.results, work / benchmark.key, _log)
+        context.work_dir.mkdir(parents=True)
+        _log(f"== {benchmark.title} ({context.mode})")
+        began = time.perf_counter()
+        try:
+            result = benchmark.load()(context)
+        except Exception:  # one broken benchmark must not hide the others' figures
+            failed = True
+            _log(traceback.format_exc())
+            result = BenchResult(
+                rows=[Row.not_measured(benchmark.title, "—", "benchmark failed: see the log")]
+            )
+        sections.append((benchmark.title, result))
+        _log(f"== {benchmark.title}: {time.perf_counter() - began:.0f} s")
+    return failed
 
 
 def _log(message: str) -> None:

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import re
+import threading
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from tests.benchmarks import fetch_vs_dlt, scheduler_load, sync_throughput
-from tests.benchmarks.framework import BenchContext, BenchResult, Figure, Goal, Row
+import pytest
+import requests
+
+from tests.benchmarks.bare_client import concurrent_pages, install_capture, load_capture, replay
+from tests.benchmarks.framework import BenchResult, Figure, Goal, Row
 from tests.benchmarks.report import NOT_MEASURED, markdown
 
 
@@ -19,20 +27,19 @@ def test_a_goal_judges_its_ratio_in_its_own_direction() -> None:
     assert row.met is False
 
 
-def test_benchmarks_not_built_yet_report_not_measured_and_never_a_number(tmp_path: Path) -> None:
-    context = BenchContext(True, tmp_path, tmp_path, tmp_path, lambda _: None)
-    sections = [
-        (module.__name__, module.run(context))
-        for module in (sync_throughput, fetch_vs_dlt, scheduler_load)
-    ]
-    table = markdown(sections, "quick", 0.0)
+def test_rows_not_measured_show_no_number(tmp_path: Path) -> None:
     rows = [
+        Row.not_measured("Order Export: engine vs bare client", "engine / bare >= 0.8"),
+        Row.not_measured("Fetch: hook vs dlt", "hook / dlt >= 4", "dlt not installed"),
+    ]
+    table = markdown([("t", _result(*rows))], "quick", 0.0)
+    lines = [
         line
         for line in table.splitlines()
         if line.startswith("| ") and "benchmark |" not in line and "---" not in line
     ]
-    assert len(rows) == sum(len(result.rows) for _, result in sections) > 0
-    for line in rows:
+    assert len(lines) == len(rows)
+    for line in lines:
         cells = [cell.strip() for cell in line.strip("|").split("|")]
         assert cells[1] == cells[2] == NOT_MEASURED
         assert cells[3] == "—"
@@ -48,3 +55,87 @@ def test_a_missed_goal_is_marked_in_the_table() -> None:
 
 def _result(*rows: Row) -> BenchResult:
     return BenchResult(rows=list(rows))
+
+
+# --- the bare client: the limit of the throughput benchmarks -------------------------------------------------
+class _Server(ThreadingHTTPServer):
+    """Answers every request; logs in with POST /rest/login; remembers what it received."""
+
+    def __init__(self) -> None:
+        self.received: list[tuple[str, str, str, str | None]] = []
+        self.token = "server-token-1"
+        super().__init__(("127.0.0.1", 0), _Handler)
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+
+    def _answer(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length).decode() if length else ""
+        self.server.received.append((self.command, self.path, body, self.headers.get("Authorization")))
+        data = {"access_token": self.server.token} if self.path == "/rest/login" else {"ok": True}
+        payload = json.dumps(data).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    do_GET = do_POST = do_PUT = _answer
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def server() -> Iterator[_Server]:
+    served = _Server()
+    thread = threading.Thread(target=served.serve_forever, daemon=True)
+    thread.start()
+    yield served
+    served.shutdown()
+    served.server_close()
+
+
+def test_the_bare_client_replays_the_captured_requests_once_each_with_its_own_login(
+    server: _Server, tmp_path: Path
+) -> None:
+    stop = install_capture(tmp_path / "capture")
+    try:
+        session = requests.Session()
+        session.post(f"{server.base}/rest/login", json={"username": "u", "password": "p"})
+        session.get(f"{server.base}/rest/orders", params={"page": 2, "itemsPerPage": 100}, headers=_AUTH)
+        with ThreadPoolExecutor(max_workers=2) as pool:  # sent from threads, as the hook's page pool does
+            list(pool.map(lambda n: requests.put(f"{server.base}/rest/orders/{n}", json={"n": n}, headers=_AUTH), [1, 2]))
+        session.post(f"{server.base}/rest/orders", json={"typeId": 1}, headers=_AUTH)
+    finally:
+        stop()
+    calls = load_capture(tmp_path / "capture")
+    assert [c.login for c in calls] == [True, False, False, False, False]
+    sent = {(method, path, body) for method, path, body, _ in server.received}
+    server.received.clear()
+    server.token = "server-token-2"  # the sandbox forgets the engine's tokens on reset
+
+    result = replay(calls, concurrency=3)
+
+    assert result.requests == len(calls) == len(server.received) == 5
+    assert result.statuses == {200: 5}
+    assert {(method, path, body) for method, path, body, _ in server.received} == sent
+    logins = [r for r in server.received if r[1] == "/rest/login"]
+    assert len(logins) == 1 and server.received[0] == logins[0]  # logged in once, before anything else
+    assert all(auth == "Bearer server-token-2" for _, path, _, auth in server.received if path != "/rest/login")
+
+
+def test_the_bare_page_reader_reads_every_page_once(server: _Server) -> None:
+    session = requests.Session()
+    read = concurrent_pages(session, f"{server.base}/rest/orders", {"itemsPerPage": 100}, range(2, 12), 4)
+    pages = sorted(int(path.split("page=")[1].split("&")[0]) for _, path, _, _ in server.received)
+    assert read == 10 and pages == list(range(2, 12))
+
+
+_AUTH = {"Authorization": "Bearer engine-token"}
