@@ -50,6 +50,7 @@ sandbox-bench: install
 
 bench-deps: install
 	$(VENV)/bin/python -m pip install --quiet -r requirements-bench.txt -c constraints.txt
+	$(ENV) python -m tests.benchmarks.fetch_vs_dlt install  # dlt in bench/.dlt-venv, never beside Airflow
 
 ## bench / bench-quick: the benchmarks side by side with their baselines (results in bench/results/)
 bench: bench-deps
