@@ -28,8 +28,15 @@ from pathlib import Path
 from typing import Any
 
 from profile_sync.profiles import Profile, load_profiles
+from tests.benchmarks.profiling import shares
 
 CONTEXT: dict[str, Any] = {"params": {"behaviour": "profile"}, "run_id": "bench"}
+STEPS = {  # what a profiled run's time is split into (tests/benchmarks/profiling.py)
+    "HTTP requests (network, the sandbox's work)": ("/requests/", "request"),
+    "sync state store writes and reads": ("profile_sync/state/", None),
+    "staging files": ("profile_sync/engine/staging.py", None),
+    "logging": ("/logging/", None),
+}
 
 
 def _profile(run_dir: Path, profile_id: str) -> Profile:
@@ -72,9 +79,11 @@ def main(run_dir: Path, profile_id: str, capture: Path | None, profile_out: Path
     pushed_at = time.perf_counter()
     summary = run_finish(profile, pushed, CONTEXT)
     ended = time.perf_counter()
+    found: dict[str, float] = {}
     if profiler is not None and profile_out is not None:
         profiler.stop()
         profile_out.write_text(profiler.output_text(unicode=True, color=False, show_all=False), "utf-8")
+        found = shares(profiler, STEPS, "the engine and the entity's own code")
     counts: Counter[str] = Counter()
     for result in pushed:
         counts.update(result.get("counts", {}))
@@ -88,6 +97,7 @@ def main(run_dir: Path, profile_id: str, capture: Path | None, profile_out: Path
         "workers": workers,
         "counts": dict(counts),
         "summary": summary,
+        "profile_shares": found,
     }
 
 

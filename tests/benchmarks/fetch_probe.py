@@ -17,10 +17,11 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
 import msgspec
 import requests
+
+from tests.benchmarks.profiling import shares
 
 ROUTE = "/rest/orders"
 
@@ -55,24 +56,8 @@ def _profiled_read(page_size: int, out: Path) -> dict[str, float]:
     profiler.stop()
     hook.close()
     out.write_text(profiler.output_text(unicode=True, color=False, show_all=False), "utf-8")
-    total = profiler.last_session.duration if profiler.last_session else 0.0
-    steps = {
-        "requests (network and HTTP)": ("request", "/requests/"),
-        "JSON decode (msgspec)": ("_parse", "profile_sync"),
-    }
-    root = profiler.last_session.root_frame()
-    shares = {name: _time_in(root, function, where) for name, (function, where) in steps.items()}
-    shares["the hook's own code"] = total - sum(shares.values())
-    return {name: seconds / total for name, seconds in shares.items()} if total else {}
-
-
-def _time_in(frame: Any, function: str, where: str) -> float:
-    """Seconds spent under the outermost frames of ``function`` in a file whose path holds ``where``."""
-    if frame is None:
-        return 0.0
-    if frame.function == function and where in (frame.file_path or ""):
-        return float(frame.time)
-    return sum(_time_in(child, function, where) for child in frame.children)
+    steps = {"requests (network and HTTP)": ("/requests/", "request"), "JSON decode": ("profile_sync", "_parse")}
+    return shares(profiler, steps, "the hook's own code")
 
 
 def bare_read(base_url: str, token: str, page_size: int, concurrency: int) -> dict[str, object]:

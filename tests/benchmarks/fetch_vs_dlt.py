@@ -26,6 +26,7 @@ from typing import Any
 
 from tests.benchmarks.framework import BenchContext, BenchResult, Figure, Goal, Row
 from tests.benchmarks.processes import ProbeFailed, run_probe
+from tests.benchmarks.profiling import summary
 
 LATENCY_MS = 20
 PAGE_SIZE = 100  # the sample profiles' api.collection_size
@@ -198,7 +199,7 @@ def _profile(context: BenchContext, base_url: str, token: str, env: dict[str, st
         )
     except ProbeFailed as exc:
         return [f"Profiling failed: {exc}"]
-    shares = ", ".join(f"{name} {share:.0%}" for name, share in found.get("profile_shares", {}).items())
+    shares = summary(found.get("profile_shares", {}))
     return [
         f"A goal was missed: pyinstrument profile of the hook's read (one thread) in `{out.name}`; where a page's "
         f"time goes: {shares}."
