@@ -9,6 +9,7 @@ the same sandbox seed leaves there: nothing lost, nothing duplicated, nothing di
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 from collections import Counter
@@ -319,7 +320,7 @@ def _cases() -> Iterator[Any]:
 
 @pytest.mark.parametrize(("profile", "fault", "seed"), list(_cases()))
 def test_target_equals_the_fault_free_run_record_by_record(  # type: ignore[no-untyped-def]
-    world, admin, monkeypatch, tmp_path, capfd, references, tally, profile: str, fault: str, seed: int
+    world, admin, monkeypatch, tmp_path, capfd, caplog, references, tally, profile: str, fault: str, seed: int
 ) -> None:
     subject = SUBJECTS[profile]
     row = tally(f"1. Fault matrix: {subject.title}")  # a failure below shows in this row
@@ -331,8 +332,11 @@ def test_target_equals_the_fault_free_run_record_by_record(  # type: ignore[no-u
     # both log switches on: request and response bodies go to the task log, secrets must not
     faulted.write_profile(subject.profile, log={"request_data": True, "response_data": True}, **subject.prepare(admin))
     capfd.readouterr()
+    caplog.clear()
+    caplog.set_level(logging.INFO)
     got = _sync(faulted, admin, subject, fault, seed)
-    logged = "".join(capfd.readouterr())
+    logged = "".join(capfd.readouterr()) + caplog.text  # the records as well as the streams (see the log test)
+    assert "request POST" in logged or "request PUT" in logged, "the bodies were logged: the check sees the log"
 
     assert got.faults > 0, "no fault was injected: the case proves nothing"
     missing, extra = expected.target - got.target, got.target - expected.target
