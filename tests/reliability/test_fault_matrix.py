@@ -38,7 +38,8 @@ FAULTS: dict[str, dict[str, Any]] = {
     "hangs past the timeout": {"hang_rate": 0.05, "hang_seconds": HANG_SECONDS},
     "cut-off bodies": {"truncate_rate": 0.10},
     "process then fail": {"process_then_fail_rate": 0.20},
-    "token expiry mid-run": {},  # set through the auth settings, see _inject
+    # 1-second tokens (set through the auth settings, see _inject), and slow answers so that tasks outlive them
+    "token expiry mid-run": {"latency_ms": 250},
 }
 COMBINED = {
     "latency_ms": 10,
@@ -52,7 +53,7 @@ COMBINED = {
     "process_then_fail_rate": 0.08,
 }
 ALL_COMBINED = "all combined"
-TOKEN_TTL_SECONDS = 2
+TOKEN_TTL_SECONDS = 1
 STATIC_SECRETS = ("sandbox-admin-pass", "sandbox-plenty-pass", "sandbox-client-secret", "sandbox-refresh-token")
 BEARER = re.compile(r"Bearer\s+(?!\*{3})[A-Za-z0-9._~+/=-]{8,}")
 
@@ -215,9 +216,9 @@ def _inject(admin, subject: Subject, fault: str, seed: int) -> None:  # type: ig
             client.set_faults(seed=seed * 10 + offset, **config)
 
 
-def _faults_injected(admin, subject: Subject, fault: str | None, before: dict[str, Any]) -> int:  # type: ignore[no-untyped-def]
-    """What the servers report injecting, plus the 401s of expired tokens and the tokens renewed (expiry), plus,
-    for latency spikes, every request (each got its random delay)."""
+def _faults_injected(admin, subject: Subject, fault: str | None, before: dict[str, Any], tasks: int) -> int:  # type: ignore[no-untyped-def]
+    """What the servers report injecting, plus the 401s of expired tokens; for token expiry also the renewals (tokens
+    issued beyond one login per task, a lower bound); for latency spikes every request (each got its delay)."""
     total = 0
     for system in subject.systems:
         stats, tokens = admin[system].stats(), len(admin[system].issued_tokens())
@@ -225,7 +226,7 @@ def _faults_injected(admin, subject: Subject, fault: str | None, before: dict[st
         total += sum(stats.get("faults_injected", {}).values()) - sum(old.get("faults_injected", {}).values())
         total += int(stats["by_status"].get("401", 0)) - int(old["by_status"].get("401", 0))
         if fault in ("token expiry mid-run", ALL_COMBINED):
-            total += max(0, (tokens - old_tokens) // 2 - 1)  # renewals beyond the first login (access + refresh)
+            total += max(0, (tokens - old_tokens) // 2 - tasks)  # each grant hands out an access + a refresh token
         if fault == "latency spikes":
             total += int(stats["requests"]) - int(old["requests"])
     return total
@@ -236,17 +237,18 @@ def _sync(world: SyncWorld, admin, subject: Subject, fault: str | None, seed: in
     before = {system: (admin[system].stats(), len(admin[system].issued_tokens())) for system in subject.systems}
     if fault:
         _inject(admin, subject, fault, seed)
-    runs = 0
+    runs = tasks = 0
     try:
         for runs in range(1, 4):  # noqa: B007  (the count is reported)
             run = world.run(subject.profile)
+            tasks += len(run.task_states)
             assert run.state == "success", (fault, run.task_states)
             with world.state() as state:
                 failed = {entry.source_id: entry.reason for entry in state.failed_entries(subject.profile)}
             if run.summary["complete"] and not any("transient" in reason for reason in failed.values()):
                 break
     finally:
-        faults = _faults_injected(admin, subject, fault, before)
+        faults = _faults_injected(admin, subject, fault, before, tasks)
         for system in subject.systems:
             admin[system].clear_faults()
             admin[system].set_auth(access_token_ttl_seconds=3600)
