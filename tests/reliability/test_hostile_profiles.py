@@ -78,3 +78,27 @@ def test_hostile_file_is_refused_clearly_and_the_others_keep_loading(
         assert expected in report or (names_its_id and "must match the file name" in report), report
     # one hostile file per case; the records verified are the good profiles still loaded beside it
     tally("3. Hostile profile files").add(iterations=1, faults=1, records=len(result.profiles))
+
+
+def test_a_duplicated_id_names_both_files_and_the_other_profiles_keep_loading(tmp_path: Path, tally) -> None:
+    config = tmp_path / "profile_configs"
+    shutil.copytree(SAMPLES, config)
+    (config / "copies").mkdir()
+    shutil.copy(config / "order_export_plenty.yaml", config / "copies" / "order_export_plenty.yaml")
+    result = load_profiles(config)
+    report = "\n".join(error.format(config) for error in result.errors)
+    assert "id 'order_export_plenty' is used by more than one file" in report, report
+    assert "copies/order_export_plenty.yaml" in report
+    assert {p.profile.id for p in result.profiles} == {p.stem for p in SAMPLES.glob("*_*.yaml")} - {"order_export_plenty"}
+    tally("3. Hostile profile files").add(iterations=1, faults=1, records=len(result.profiles))
+
+
+def test_a_changed_entity_of_a_profile_with_state_is_refused_and_the_others_keep_loading(tmp_path: Path, tally) -> None:
+    config = tmp_path / "profile_configs"
+    shutil.copytree(SAMPLES, config)
+    # the state store knows this id as a customer export: its ID map holds customers, not orders
+    result = load_profiles(config, known_types={"order_export_plenty": ("plenty", "customer", "export")})
+    report = "\n".join(error.format(config) for error in result.errors)
+    assert "has already synced as plenty customer export" in report and "Create a new profile" in report, report
+    assert len(result.profiles) == len(list(SAMPLES.glob("*_*.yaml"))) - 1
+    tally("3. Hostile profile files").add(iterations=1, faults=1, records=len(result.profiles))
