@@ -46,7 +46,7 @@ class Case:
 
 def cases(quick: bool) -> list[Case]:
     # Stock rows: ~1.65 per product (2 warehouses per sellable variation). Sizes: see _sizes_note.
-    orders, products = (100, 300) if quick else (1_500, 3_050)
+    orders, products = (100, 300) if quick else (1_200, 2_450)
     return [
         Case("order_export_plenty", "Order Export [PlentyONE]", "orders", {"orders": orders}, airflow=not quick),
         Case(
