@@ -9,12 +9,14 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import requests
 
 from tests.benchmarks.bare_client import concurrent_pages, install_capture, load_capture, replay
 from tests.benchmarks.framework import BenchResult, Figure, Goal, Row
+from tests.benchmarks.profiling import shares, summary
 from tests.benchmarks.report import NOT_MEASURED, markdown
 
 
@@ -139,3 +141,18 @@ def test_the_bare_page_reader_reads_every_page_once(server: _Server) -> None:
 
 
 _AUTH = {"Authorization": "Bearer engine-token"}
+
+
+def test_a_profile_is_summed_by_step_outermost_frames_only() -> None:
+    def frame(function: str, path: str, seconds: float, *children: SimpleNamespace) -> SimpleNamespace:
+        return SimpleNamespace(function=function, file_path=path, time=seconds, children=list(children))
+
+    request = frame("request", "/site-packages/requests/sessions.py", 0.5, frame("request", "/requests/x.py", 0.4))
+    state = frame("_write", "/plugins/profile_sync/state/store.py", 0.3)
+    root = frame("main", "/probe.py", 1.0, frame("push", "/profile_sync/engine/push.py", 1.0, request, state))
+    profiler = SimpleNamespace(last_session=SimpleNamespace(duration=1.0, root_frame=lambda: root))
+
+    found = shares(profiler, {"requests": ("/requests/", "request"), "state": ("profile_sync/state/", None)}, "rest")
+
+    assert found == pytest.approx({"requests": 0.5, "state": 0.3, "rest": 0.2})  # the nested request not twice
+    assert summary(found) == "requests 50%, state 30%, rest 20%"
