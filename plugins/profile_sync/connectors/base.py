@@ -37,7 +37,7 @@ from profile_sync.connectors.request_log import SENSITIVE_KEY, RequestLogger, Se
 from profile_sync.connectors.retry import RetryPolicy, parse_retry_after
 
 DEFAULT_TIMEOUT = (5.0, 30.0)  # connect, read (seconds)
-MAX_TOKEN_RENEWALS = 3  # per call
+MAX_TOKEN_RENEWALS = 3  # in a row within one call
 DETAIL_CHARS = 500
 MESSAGE_CHARS = 300
 UNSAFE_METHODS = frozenset({"POST", "PATCH"})
@@ -431,6 +431,8 @@ class ApiHook(HttpHook):
                 )
             else:
                 status = response.status_code
+                if status != 401:
+                    renewals = 0  # the server got past the token: only 401s in a row mean refused credentials
                 text = response.text if self.request_log.log_response_data else None
                 self.request_log.response(
                     method, response.url, status, time.monotonic() - started, text, sensitive=sensitive
