@@ -18,13 +18,14 @@ All three log in before their clock starts; records per second = records read / 
 from __future__ import annotations
 
 import json
+import os
 import statistics
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
-from tests.benchmarks.framework import BenchContext, BenchResult, Figure, Goal, Row
+from tests.benchmarks.framework import BenchContext, BenchResult, Figure, Goal, Row, busy_note
 from tests.benchmarks.processes import ProbeFailed, run_probe
 from tests.benchmarks.profiling import summary
 
@@ -77,6 +78,7 @@ def run(context: BenchContext) -> BenchResult:
     context.log(f"fetch_vs_dlt: {expected:,} PlentyONE orders, {PAGE_SIZE} a page, {LATENCY_MS} ms a request")
     seconds: dict[str, list[float]] = {variant: [] for variant in VARIANTS}
     download: list[float] = []
+    loads: list[float] = []
     concurrency = 4
     for number in range(rounds):
         for variant in VARIANTS[number % 3 :] + VARIANTS[: number % 3]:  # no variant always first
@@ -88,6 +90,7 @@ def run(context: BenchContext) -> BenchResult:
             if variant == "bare":
                 download.append(found["download_seconds"])
             seconds[variant].append(found["seconds"])
+        loads.append(os.getloadavg()[0])
         context.log(
             f"fetch_vs_dlt: round {number + 1}/{rounds} (s): "
             + ", ".join(f"{v} {seconds[v][-1]:.2f}" for v in VARIANTS)
@@ -128,6 +131,8 @@ def run(context: BenchContext) -> BenchResult:
         + f"; the bare client only downloading the pages (not decoding them): {statistics.median(download):.2f} s "
         f"(hook / download-only = {statistics.median(download) / median['hook']:.2f}x)."
     )
+    if noisy := busy_note("Fetch against dlt", loads):
+        result.notes.append(noisy)
     (context.results_dir / "fetch_vs_dlt.json").write_text(
         json.dumps({"records": expected, "seconds": seconds, "download_only_seconds": download})
     )

@@ -6,6 +6,7 @@ Benchmarks never assert times: a missed goal is a row that says "no", with the f
 from __future__ import annotations
 
 import operator
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -95,3 +96,16 @@ class BenchContext:
     @property
     def mode(self) -> str:
         return "quick" if self.quick else "full"
+
+
+def busy_note(label: str, loads: list[float]) -> str | None:
+    """A warning when the machine was busy with other work while ``label`` was measured (1-minute load
+    averages taken after each measurement): its wall-clock figures are then less trustworthy."""
+    cpus = os.cpu_count() or 1
+    busiest = max(loads, default=0.0)
+    if busiest <= cpus:
+        return None
+    return (
+        f"{label}: NOISY: the machine was busy with other work while this was measured (1-minute load up to "
+        f"{busiest:.1f} on {cpus} CPUs); trust these ratios less, rerun when idle."
+    )

@@ -16,11 +16,12 @@ the same tasks that does nothing (scheduler_dags/bench_trivial_dag.py). Interlea
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import statistics
 from typing import Any
 
-from tests.benchmarks.framework import BenchContext, BenchResult, Figure, Goal, Row
+from tests.benchmarks.framework import BenchContext, BenchResult, Figure, Goal, Row, busy_note
 from tests.benchmarks.processes import run_probe
 
 PROFILE = "order_export_plenty"
@@ -43,6 +44,7 @@ def run(context: BenchContext) -> BenchResult:
     runs: dict[int, Any] = {}
     idle: dict[str, list[float]] = {"airflow": [], "engine": [], "trivial": []}
     idle_runs: list[Any] = []
+    loads: list[float] = []
     for size in measured:
         profile_id = f"{PROFILE}_{size}"
         world.reset({"orders": size})
@@ -62,11 +64,14 @@ def run(context: BenchContext) -> BenchResult:
             idle["trivial"].append(airflow.run(TRIVIAL).seconds)
             engine = _engine(context, world, profile_id, env)
             idle["engine"].append(engine["seconds"])
+            loads.append(os.getloadavg()[0])  # after light work only: the sized runs load the CPUs themselves
             context.log(
                 f"scheduler_load: nothing to sync ({again.records} fetched again): Airflow {again.seconds:.1f} s, "
                 f"trivial DAG {idle['trivial'][-1]:.1f} s, engine alone {engine['seconds']:.2f} s"
             )
     result = BenchResult(rows=_rows(runs, measured, idle), notes=_notes(runs, measured, idle, idle_runs))
+    if noisy := busy_note("Scheduler load, nothing to sync (the counts and bytes do not depend on it)", loads):
+        result.notes.append(noisy)
     (context.results_dir / "scheduler_load.json").write_text(
         json.dumps({"runs": {size: vars(r) for size, r in runs.items()}, "nothing_to_sync": idle}, default=str)
     )

@@ -19,13 +19,14 @@ request waits 20 ms), and the ratio is what is judged. The sizes are smaller tha
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from tests.benchmarks.bare_client import ReplayResult, load_capture, replay
-from tests.benchmarks.framework import BenchContext, BenchResult, Figure, Goal, Row
+from tests.benchmarks.framework import BenchContext, BenchResult, Figure, Goal, Row, busy_note
 from tests.benchmarks.processes import ProbeFailed, run_probe
 from tests.benchmarks.profiling import summary
 
@@ -46,7 +47,7 @@ class Case:
 
 def cases(quick: bool) -> list[Case]:
     # Stock rows: ~1.65 per product (2 warehouses per sellable variation). Sizes: see _sizes_note.
-    orders, products = (100, 300) if quick else (1_200, 2_450)
+    orders, products = (100, 300) if quick else (1_000, 1_850)
     return [
         Case("order_export_plenty", "Order Export [PlentyONE]", "orders", {"orders": orders}, airflow=not quick),
         Case(
@@ -67,6 +68,7 @@ class Measured:
     captured: int
     server_requests: int
     airflow: Any = None  # DagRunFigures
+    loads: list[float] = field(default_factory=list)  # 1-minute load after the engine's and the bare pass
 
     @property
     def records(self) -> int:
@@ -86,6 +88,8 @@ def run(context: BenchContext) -> BenchResult:
         rows = _rows(item, context.quick)
         result.rows += rows
         result.notes += _notes(item)
+        if noisy := busy_note(item.case.title, item.loads):
+            result.notes.append(noisy)
         if rows[0].met is False and not context.quick:  # the engine's own goal: profile its hot path
             result.notes.append(_profile(context, world, item.case))
     result.notes.append(_sizes_note(measured))
@@ -107,6 +111,7 @@ def _measure(context: BenchContext, world: Any, case: Case) -> Measured:
     engine = run_probe(
         PROBE, [run_dir, case.profile, out, "--capture", capture], out, cwd=context.root, env=env, timeout=3600
     )
+    loads = [os.getloadavg()[0]]
     server = world.requests_received()
     calls = load_capture(capture)
     context.log(
@@ -117,6 +122,7 @@ def _measure(context: BenchContext, world: Any, case: Case) -> Measured:
         raise RuntimeError(f"{case.profile}: captured {len(calls)} requests, the sandbox received {server}")
     world.reset(case.counts, latency_ms=LATENCY_MS)
     bare = replay(calls, int(engine["workers"]))
+    loads.append(os.getloadavg()[0])
     context.log(f"sync_throughput: {case.profile}: bare client {bare.requests:,} requests in {bare.seconds:.1f} s")
     airflow = None
     if case.airflow:
@@ -127,7 +133,7 @@ def _measure(context: BenchContext, world: Any, case: Case) -> Measured:
             f"{airflow.seconds:.1f} s"
         )
     shutil.rmtree(capture, ignore_errors=True)
-    return Measured(case, engine, bare, len(calls), server, airflow)
+    return Measured(case, engine, bare, len(calls), server, airflow, loads)
 
 
 def _rows(item: Measured, quick: bool = False) -> list[Row]:
