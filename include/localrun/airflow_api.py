@@ -61,11 +61,11 @@ class AirflowApi:
     def import_errors(self) -> list[dict[str, Any]]:
         return self.call("GET", "/importErrors", params={"limit": 100})["import_errors"]
 
-    def wait_for_run(self, dag_id: str, run_id: str, timeout: float = 600) -> dict[str, Any]:
+    def wait_for_run(self, dag_id: str, run_id: str, timeout: float = 600, poll: float = 2.0) -> dict[str, Any]:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             run = self.call("GET", f"/dags/{dag_id}/dagRuns/{run_id}")
             if run["state"] in ("success", "failed"):
                 return run
-            time.sleep(2)
+            time.sleep(poll)
         raise AirflowApiError(f"{dag_id} run {run_id} did not finish within {timeout:.0f} s")

@@ -50,6 +50,7 @@ class LocalStack:
     log_dir: Path | None = None
     extra_env: dict[str, str] = field(default_factory=dict)
     users: dict[str, str] = field(default_factory=lambda: {"admin": "admin", "viewer": "viewer"})
+    serve_sandbox: bool = True  # False: the sandbox on ``sandbox_ports`` is already serving (benchmarks)
     _processes: dict[str, subprocess.Popen] = field(default_factory=dict)
 
     @property
@@ -107,7 +108,8 @@ class LocalStack:
         self.airflow_home.mkdir(parents=True, exist_ok=True)
         (self.airflow_home / "passwords.json").write_text(json.dumps(self.users))
         env = self.environment()
-        self._start("sandbox", [sys.executable, "-m", "sandbox", "serve", "--scale", self.sandbox_scale], env)
+        if self.serve_sandbox:
+            self._start("sandbox", [sys.executable, "-m", "sandbox", "serve", "--scale", self.sandbox_scale], env)
         self._start("airflow", [str(Path(sys.executable).parent / "airflow"), "standalone"], env)
         deadline = time.monotonic() + timeout
         while not self.api.healthy():

@@ -20,7 +20,6 @@ import contextlib
 import json
 import shutil
 import sqlite3
-import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -59,24 +58,8 @@ class DagRunFigures:
         return int((self.summary or {}).get("fetched", 0))
 
 
-class _AirflowOnly(LocalStack):
-    """LocalStack without its own sandbox: the benchmark's sandbox is already serving."""
-
-    def start(self, timeout: float = 300) -> None:
-        self.airflow_home.mkdir(parents=True, exist_ok=True)
-        (self.airflow_home / "passwords.json").write_text(json.dumps(self.users))
-        airflow = str(Path(sys.executable).parent / "airflow")
-        self._start("airflow", [airflow, "standalone"], self.environment())
-        deadline = time.monotonic() + timeout
-        while not self.api.healthy():
-            self._check_alive()
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"Airflow did not become healthy within {timeout:.0f} s")
-            time.sleep(1)
-
-
 class BenchStack:
-    def __init__(self, stack: _AirflowOnly) -> None:
+    def __init__(self, stack: LocalStack) -> None:
         self.stack = stack
         self.api = stack.api
         self.api.login()
@@ -93,14 +76,7 @@ class BenchStack:
     def run(self, dag_id: str, conf: dict[str, Any] | None = None) -> DagRunFigures:
         """Trigger ``dag_id``, wait for it to end, and read its figures from the metadata DB."""
         run_id = self.api.trigger(dag_id, conf)["dag_run_id"]
-        deadline = time.monotonic() + RUN_TIMEOUT_S
-        while True:
-            run = self.api.call("GET", f"/dags/{dag_id}/dagRuns/{run_id}")
-            if run["state"] in ("success", "failed"):
-                break
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"{dag_id} run {run_id} did not end within {RUN_TIMEOUT_S} s")
-            time.sleep(0.5)
+        run = self.api.wait_for_run(dag_id, run_id, timeout=RUN_TIMEOUT_S, poll=0.5)
         queued, started, ended = (_time(run[key]) for key in ("queued_at", "start_date", "end_date"))
         return DagRunFigures(
             dag_id,
@@ -247,7 +223,8 @@ class World:
             "PROFILE_SYNC_STAGING_URL": self.airflow_staging_url,
             "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "False",
         }
-        stack = _AirflowOnly(
+        stack = LocalStack(  # the benchmark's sandbox is already serving
+            serve_sandbox=False,
             airflow_home=home,
             airflow_port=free_port(),
             sandbox_ports=ports,  # type: ignore[arg-type]
