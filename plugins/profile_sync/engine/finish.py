@@ -12,6 +12,7 @@ from profile_sync.connectors.errors import ConnectorError, NotFoundError
 from profile_sync.engine.run_settings import RunSettings
 from profile_sync.engine.staging import RunStaging
 from profile_sync.entities.base import ALL_STORES, EntitySync, RecordError
+from profile_sync.state.upkeep import run_failures
 
 log = logging.getLogger(__name__)
 SUMMARY_KEYS = (
@@ -50,6 +51,9 @@ def finish_stage(
     summary["mode"] = manifest.get("mode", settings.mode)
     summary["complete"] = complete
     summary["duration_seconds"] = round((ended - started).total_seconds(), 3) if started else None
+    # the failed entries this run left: first failures and repeated ones (what fail_when judges)
+    failures = run_failures(state, profile_id, settings.run_id)
+    summary["failed_new"], summary["failed_repeated"] = failures.new, failures.repeated
     if entity.profile.events.delete_externally and complete and settings.mode in ("append", "replace"):
         summary["deleted"] = reconcile_deletions(entity, settings, state) if not settings.dry_run else 0
     high_water = manifest.get("high_water")
@@ -61,7 +65,7 @@ def finish_stage(
     staging.remove()
     log.info(
         "summary: fetched %(fetched)d, created %(created)d, updated %(updated)d, matched %(matched)d, "
-        "skipped %(skipped)d, failed %(failed)d, out of scope %(out_of_scope)d",
+        "skipped %(skipped)d, failed %(failed)d (%(failed_new)d for the first time), out of scope %(out_of_scope)d",
         summary,
     )
     return summary

@@ -76,6 +76,30 @@ def run_finish(profile: Profile, pushed: list[dict[str, Any]], context: Mapping[
         )
 
 
+def conclude_run(profile: Profile, summary: dict[str, Any], context: Mapping[str, Any]) -> dict[str, Any]:
+    """Fail the run when the profile's ``fail_when`` says so; everything is committed by now.
+
+    The summary is pushed as the task's return value first, so that a red run still shows what it did. The
+    failure is final (no Airflow retry): running ``finish`` again would change nothing.
+    """
+    from airflow.sdk.exceptions import AirflowFailException
+
+    from profile_sync.engine.verdict import failed_run_reason
+
+    reason = failed_run_reason(profile.fail_when, summary)
+    if reason is None:
+        return summary
+    summary = {**summary, "failed_run": reason}
+    ti = context.get("ti")
+    if ti is not None:
+        ti.xcom_push("return_value", summary)
+    log.warning("the run fails: %s", reason)
+    raise AirflowFailException(
+        f"profile {profile.id}: {reason}. Everything is committed (watermark, failed entries, summary); the failed "
+        "entries and their reasons are on the profile page. Set fail_when in the profile to change when a run fails."
+    )
+
+
 def pushed_results(pushed: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     """The mapped push results, read by index: iterating Airflow's lazy sequence probes one past the end."""
     return [pushed[index] for index in range(len(pushed))]

@@ -87,8 +87,9 @@ def _finish(profile: Profile):
         task_id="finish", trigger_rule=TriggerRule.NONE_FAILED, multiple_outputs=False
     )  # also after a run with nothing to sync
     def finish(pushed: list[dict[str, Any]]) -> dict[str, Any]:
-        from profile_sync.engine.tasks import pushed_results, run_finish
+        from profile_sync.engine.tasks import conclude_run, pushed_results, run_finish
 
-        return run_finish(profile, pushed_results(pushed), get_current_context())
+        context = get_current_context()
+        return conclude_run(profile, run_finish(profile, pushed_results(pushed), context), context)
 
     return finish

@@ -27,7 +27,8 @@ def profile_doc(profile: Profile, source: Path | None = None) -> str:
 
 
 def _settings(profile: Profile) -> list[tuple[str, str, Any]]:
-    groups = ("connections", "schedule_config", "api", "store", "events", "log", "task_retries", "run", "entity_config")
+    groups = ("connections", "schedule_config", "api", "store", "events", "log", "task_retries", "run")
+    groups += ("fail_when", "entity_config")
     found: list[tuple[str, str, Any]] = []
     for group in groups:
         for key, value in getattr(profile, group).model_dump(mode="json").items():

@@ -115,6 +115,49 @@ class RunConfig(StrictModel):
     execution_timeout_minutes: int = Field(120, ge=1, le=24 * 60)
 
 
+class FailWhen(StrictModel):
+    """When a run whose records failed ends failed, after it has committed everything.
+
+    Only records that failed for the first time in the run count by default: a record that keeps failing is
+    already a failed entry (with its reason, shown on the profile page) and must not turn every later run red.
+    Shorthands: ``never``, a number (``new_failed``), or a share such as ``"5%"`` (``new_failed_share``).
+    """
+
+    new_failed: int | None = Field(
+        1, ge=1, description="The run fails when at least this many records failed in it; null: not by count."
+    )
+    new_failed_share: float | None = Field(
+        None, gt=0, le=1, description="The run fails when at least this share of its fetched records failed."
+    )
+    count_repeated: bool = Field(
+        False, description="Also count records that had failed on earlier runs already (fail until fixed)."
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, value: object) -> object:
+        if isinstance(value, bool):
+            raise ValueError("give never, a number of records, a share such as '5%', or a mapping")
+        if isinstance(value, int):
+            return {"new_failed": value, "new_failed_share": None}
+        if isinstance(value, str):
+            text = value.strip().lower()
+            if text == "never":
+                return {"new_failed": None, "new_failed_share": None}
+            if text.endswith("%"):
+                try:
+                    share = float(text[:-1]) / 100
+                except ValueError:
+                    raise ValueError(f"{value!r} is not a share; write it like '5%'") from None
+                return {"new_failed": None, "new_failed_share": share}
+            raise ValueError(f"{value!r}: give never, a number of records, a share such as '5%', or a mapping")
+        return value
+
+    @property
+    def never(self) -> bool:
+        return self.new_failed is None and self.new_failed_share is None
+
+
 class Profile(StrictModel):
     """One sync job of one entity in one direction."""
 
@@ -134,6 +177,7 @@ class Profile(StrictModel):
     log: LogConfig = Field(default_factory=LogConfig)
     task_retries: TaskRetries = Field(default_factory=TaskRetries)
     run: RunConfig = Field(default_factory=RunConfig)
+    fail_when: FailWhen = Field(default_factory=FailWhen)
     entity_config: EntityConfig = Field(default_factory=EntityConfig)
 
     @field_validator("schedule")
