@@ -68,6 +68,7 @@ def test_every_route_requires_a_bearer_token(base_url: str, admin: SandboxAdmin)
             "addressId",
             "addressTypeId",
             "orderId",
+            "paymentId",
             "warehouseId",
             "attributeId",
             "priceId",

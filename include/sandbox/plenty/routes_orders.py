@@ -15,6 +15,12 @@ from sandbox.plenty.dates import DateFilterError, iso, parse_point
 from sandbox.plenty.paging import envelope, page_params
 from sandbox.plenty.seed import STATUS_NAMES
 
+# PlentyONE order types (developers.plentymarkets.com, order types): 1 sales order, 2 delivery, 3 return,
+# 4 credit note, 5 warranty, 6 repair, 7 offer, 8 advance order, 9 multi-order, 10 multi credit note,
+# 11 multi delivery, 12 reorder, 13 partial delivery, 14 subscription, 15 redistribution.
+ORDER_TYPES = frozenset(range(1, 16))
+PAYMENT_REQUIRED = ("amount", "currency", "exchangeRatio", "mopId", "status", "transactionType", "type")
+
 if TYPE_CHECKING:
     from sandbox.plenty.state import PlentyState
 
@@ -57,6 +63,11 @@ class OrderWriter:
             for field in ("typeId", "plentyId"):
                 if not isinstance(body.get(field), int) or isinstance(body.get(field), bool):
                     errors[field] = [f"The {field} field is required."]
+            if "typeId" not in errors and body["typeId"] not in ORDER_TYPES:
+                errors["typeId"] = ["The selected type id is invalid."]
+        status = body.get("statusId")
+        if status is not None and (not isinstance(status, int | float) or float(status) not in STATUS_NAMES):
+            errors["statusId"] = ["The selected status id is invalid."]
         variations = self.state.tables["variations"]
         for i, item in enumerate(body.get("orderItems") or []):
             prefix = f"orderItems.{i}"
@@ -285,6 +296,89 @@ def register(app: FastAPI, state: PlentyState) -> None:  # noqa: C901
         state.tables["orders"].put(orderId, record, now)
         state.index_order(record)
         return json_response(render.order(state, record, set()))
+
+
+    @vendor_route(app, "GET", "/rest/orders/{orderId}/packagenumbers")
+    async def package_numbers(request: Request, orderId: int) -> Response:  # noqa: N803
+        require_auth(request, state)
+        if state.tables["orders"].get(orderId) is None:
+            raise not_found("Order", orderId)
+        entry = state.ensure_table("package_numbers").get(orderId) or {}
+        return json_response([str(n) for n in entry.get("numbers") or []])
+
+    register_payments(app, state)
+
+
+def register_payments(app: FastAPI, state: PlentyState) -> None:
+    """Payments: create (contract's required fields), link to an order, list an order's payments.
+
+    A booked payment (transactionType 2, type credit) linked to an order adds to the order's ``paidAmount``,
+    as PlentyONE's order totals do.
+    """
+
+    @vendor_route(app, "POST", "/rest/payments")
+    async def create_payment(request: Request) -> Response:
+        require_auth(request, state)
+        payments = state.ensure_table("payments")  # per request: a reset replaces the tables
+        body = await json_body(request)
+        if not isinstance(body, dict):
+            body = {}
+        errors = {name: [f"The {name} field is required."] for name in PAYMENT_REQUIRED if body.get(name) is None}
+        if "type" not in errors and body["type"] not in ("credit", "debit"):
+            errors["type"] = ["The selected type is invalid."]
+        if "transactionType" not in errors and body["transactionType"] not in (1, 2, 3):
+            errors["transactionType"] = ["The selected transaction type is invalid."]
+        if "currency" not in errors and not (isinstance(body["currency"], str) and len(body["currency"]) == 3):
+            errors["currency"] = ["The currency must be an ISO 4217 code."]
+        if errors:
+            raise invalid(errors)
+        now = time.time()
+        key = payments.next_key()
+        record = {"id": key, "amount": float(body["amount"]), "exchangeRatio": float(body["exchangeRatio"]),
+                  "mopId": body["mopId"], "currency": body["currency"], "type": body["type"],
+                  "status": body["status"], "transactionType": body["transactionType"], "deleted": 0,
+                  "unaccountable": 1, "parentId": body.get("parentId"), "receivedAt": iso(now),
+                  "importedAt": iso(now), "properties": [
+                      {"typeId": p.get("typeId"), "value": str(p.get("value"))}
+                      for p in body.get("properties") or [] if isinstance(p, dict)]}
+        payments.put(key, record, now)
+        return json_response(record)
+
+    @vendor_route(app, "POST", "/rest/payment/{paymentId}/order/{orderId}")
+    async def link_payment(request: Request, paymentId: int, orderId: int) -> Response:  # noqa: N803
+        require_auth(request, state)
+        payments, links = state.ensure_table("payments"), state.ensure_table("payment_orders")
+        payment = payments.get(paymentId)
+        if payment is None:
+            raise not_found("Payment", paymentId)
+        order = state.tables["orders"].get(orderId)
+        if order is None:
+            raise not_found("Order", orderId)
+        now = time.time()
+        existing = next((link for link in links.records() if link["paymentId"] == paymentId), None)
+        if existing is not None:  # a payment belongs to one order; linking again answers the relation
+            return json_response(existing)
+        key = links.next_key()
+        link = {"id": key, "paymentId": paymentId, "orderId": orderId, "assignedAt": iso(now)}
+        links.put(key, link, now)
+        payments.put(paymentId, dict(payment, unaccountable=0), now)
+        sign = 1 if payment["type"] == "credit" else -1
+        if payment["transactionType"] == 2 and not payment.get("deleted"):
+            record = _copy(order)
+            amounts = record.get("amounts") or [{"currency": payment["currency"], "paidAmount": 0.0}]
+            first = dict(amounts[0])
+            first["paidAmount"] = round(float(first.get("paidAmount") or 0) + sign * payment["amount"], 4)
+            record["amounts"] = [first, *amounts[1:]]
+            record["updatedAt"] = iso(now)
+            state.tables["orders"].put(orderId, record, now)
+        return json_response(link)
+
+    @vendor_route(app, "GET", "/rest/payments/orders/{orderId}")
+    async def order_payments(request: Request, orderId: int) -> Response:  # noqa: N803
+        require_auth(request, state)
+        payments, links = state.ensure_table("payments"), state.ensure_table("payment_orders")
+        ids = [link["paymentId"] for link in links.records() if link["orderId"] == orderId]
+        return json_response([payments.get(i) for i in ids if payments.get(i) is not None])
 
 
 def _copy(order: dict[str, Any]) -> dict[str, Any]:

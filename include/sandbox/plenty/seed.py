@@ -24,14 +24,31 @@ if TYPE_CHECKING:
 PLENTY_IDS = {"default": 1000, "de": 1001, "fr": 1002}  # one PlentyONE client (plentyId) per store
 VARIATION_OFFSET = 1000
 ITEM_OFFSET = 100
+# PlentyONE's standard order statuses (manual "Order status", developers.plentymarkets.com order statuses):
+# 8 is cancelled, 9 return, 10 warranty, 11 credit note: higher ids are not further along a sales order's way.
 STATUS_NAMES = {
+    1.0: "Incomplete data",
     3.0: "Waiting for payment",
+    4.0: "In preparation for shipping",
     5.0: "Cleared for shipping",
+    6.0: "Currently being shipped",
     7.0: "Outgoing items booked",
+    7.1: "Order shipped",
     8.0: "Cancelled",
+    8.1: "Cancelled by customer",
     9.0: "Return",
+    10.0: "Warranty",
+    11.0: "Credit note",
 }
-ORDER_STATUS = {"pending": 3.0, "processing": 5.0, "complete": 7.0, "canceled": 8.0, "closed": 9.0}
+# A closed (refunded) Magento order is a shipped sales order in PlentyONE plus a return and a credit note.
+ORDER_STATUS = {"pending": 3.0, "processing": 5.0, "complete": 7.0, "canceled": 8.0, "closed": 7.0}
+ORDER_TYPE_SALES, ORDER_TYPE_RETURN, ORDER_TYPE_CREDIT_NOTE = 1, 3, 4
+RETURN_OFFSET, CREDIT_NOTE_OFFSET = 500_000, 600_000  # ids of the seeded returns and credit notes
+
+
+def package_number(order_id: int) -> str:
+    """The seeded package (tracking) number of a shipped order."""
+    return f"00340434{order_id:010d}"
 
 
 def item_id_for(product: Product) -> int:
@@ -124,7 +141,7 @@ def _attributes(state: PlentyState, world: World) -> None:
                 attribute.id,
                 {
                     "id": attribute.id,
-                    "backendName": attribute.code,
+                    "backendName": attribute.plenty_name,
                     "position": attribute.position,
                     "isSurchargePercental": False,
                     "isLinkableToImage": False,
@@ -415,6 +432,7 @@ def _address(address_id: int, address: Address, email: str, created: float, upda
 def _orders(state: PlentyState, world: World) -> None:
     variations = state.tables["variations"]
     rows = []
+    packages: list[tuple[int, dict[str, Any], float]] = []
     for order in world.orders:
         if order.id % 4:
             continue
@@ -423,13 +441,40 @@ def _orders(state: PlentyState, world: World) -> None:
         ]
         if len(ids) != len(order.items) or any(v not in variations for v in ids):
             continue
-        rows.append((order.id, _order(state, order, ids), order.updated_at))
+        sales = _order(state, order, ids)
+        rows.append((order.id, sales, order.updated_at))
+        if sales["statusId"] >= 7.0 and sales["statusId"] < 8.0:
+            packages.append((order.id, {"id": order.id, "orderId": order.id, "numbers": [package_number(order.id)]},
+                             order.updated_at))
+        if order.status == "closed":  # refunded in Magento: returned and credited in PlentyONE
+            for offset, type_id, status in ((RETURN_OFFSET, ORDER_TYPE_RETURN, 9.0),
+                                            (CREDIT_NOTE_OFFSET, ORDER_TYPE_CREDIT_NOTE, 11.0)):
+                rows.append((offset + order.id, _child_order(sales, offset + order.id, type_id, status),
+                             order.updated_at))
     state.tables["orders"].load(rows)
+    state.ensure_table("package_numbers").load(packages)
+
+
+def _child_order(sales: dict[str, Any], order_id: int, type_id: int, status: float) -> dict[str, Any]:
+    """A return or credit note of `sales`: PlentyONE copies the external order id and references the parent."""
+    child = {k: v for k, v in sales.items() if k not in ("orderItems", "properties", "addressRelations", "relations")}
+    child.update({"id": order_id, "typeId": type_id, "statusId": status, "statusName": STATUS_NAMES[status],
+                  "hasTaxRelevantDocuments": True})
+    child["orderItems"] = [dict(item, id=order_id * 100 + n, orderId=order_id)
+                           for n, item in enumerate(sales["orderItems"], start=1)]
+    child["properties"] = [dict(p, orderId=order_id) for p in sales["properties"]]
+    child["addressRelations"] = [dict(r, orderId=order_id) for r in sales["addressRelations"]]
+    child["relations"] = [dict(r, orderId=order_id) for r in sales["relations"]]
+    child["orderReferences"] = [{"originOrderId": sales["id"], "referenceOrderId": sales["id"],
+                                 "referenceType": "parent"}]
+    return child
 
 
 def _order(state: PlentyState, order: Order, variation_ids: list[int]) -> dict[str, Any]:
     created, updated = iso(order.created_at), iso(order.updated_at)
     status = ORDER_STATUS.get(order.status, 5.0)
+    if order.status == "pending" and order.id % 40 == 28:
+        status = 8.0  # cancelled in PlentyONE (the customer called), still pending in Magento: not a mirror
     items = []
     for position, (item, variation_id) in enumerate(zip(order.items, variation_ids, strict=True)):
         gross = round(item.price * (1 + item.tax_percent / 100), 2)

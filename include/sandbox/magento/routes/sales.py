@@ -19,6 +19,8 @@ ORDERS = "Magento_Sales::actions_view"
 INVOICES = "Magento_Sales::sales_invoice"
 CREDITMEMOS = "Magento_Sales::sales_creditmemo"
 SALES_SPEC = EntitySpec(id_fields=frozenset({"entity_id"}), aliases={"id": "entity_id"})
+# payment methods that are gateways (capture online asks the provider); the seed's methods are all offline
+GATEWAY_METHODS = frozenset({"braintree", "paypal_express", "payflowpro", "authorizenet_acceptjs"})
 COMMENT_SPEC = EntitySpec(id_fields=frozenset({"entity_id"}), updated_field=None, time_fields=frozenset({"created_at"}))
 
 
@@ -122,9 +124,44 @@ def register(app: FastAPI, state: MagentoState) -> None:  # noqa: C901 (one clos
                  "status": history.get("status") or record.get("status")}
         comments.put(key, entry, now)
         record["status_histories"] = [entry, *(record.get("status_histories") or [])]
-        if history.get("status"):
-            record["status"] = history["status"]
+        # Magento 2.4.7+ no longer moves the order's status through a comment (magento/magento2 issues 38723,
+        # 38659): the comment is stored, the order keeps its status. Status changes go through cancel, hold,
+        # unhold, invoice and ship.
+        entry["status"] = record.get("status")
         save(record, now)
+        return json_response(True)
+
+    @mroute(app, "POST", "/V1/orders/{id}/cancel", resource="Magento_Sales::cancel")
+    async def cancel(id: int) -> Response:  # noqa: A002
+        record = dict(order(id))
+        if not _can_cancel(record):
+            return json_response(False)  # OrderManagement::cancel answers false for what cannot be cancelled
+        now = time.time()
+        record["items"] = [dict(i, qty_canceled=_cancellable(i)) if not i.get("parent_item_id") else dict(i)
+                           for i in record.get("items") or []]
+        record["state"] = record["status"] = "canceled"
+        record["total_canceled"] = round(float(record.get("grand_total") or 0)
+                                         - float(record.get("total_invoiced") or 0), 2)
+        save(record, now)
+        return json_response(True)
+
+    @mroute(app, "POST", "/V1/orders/{id}/hold", resource="Magento_Sales::hold")
+    async def hold(id: int) -> Response:  # noqa: A002
+        record = dict(order(id))
+        if record.get("state") in ("holded", "payment_review", "canceled", "complete", "closed"):
+            raise VendorError(400, "A hold action is not available.")
+        record["hold_before_state"], record["hold_before_status"] = record.get("state"), record.get("status")
+        record["state"] = record["status"] = "holded"
+        save(record, time.time())
+        return json_response(True)
+
+    @mroute(app, "POST", "/V1/orders/{id}/unhold", resource="Magento_Sales::unhold")
+    async def unhold(id: int) -> Response:  # noqa: A002
+        record = dict(order(id))
+        if record.get("state") != "holded" or not record.get("hold_before_state"):
+            raise VendorError(400, "You cannot remove the hold.")
+        record["state"], record["status"] = record.pop("hold_before_state"), record.pop("hold_before_status")
+        save(record, time.time())
         return json_response(True)
 
     @mroute(app, "POST", "/V1/order/{orderId}/ship", resource="Magento_Sales::ship")
@@ -185,7 +222,11 @@ def register(app: FastAPI, state: MagentoState) -> None:  # noqa: C901 (one clos
         record["items"] = [dict(i, qty_invoiced=float(i.get("qty_invoiced") or 0) + wanted.get(i["item_id"], 0))
                            for i in record.get("items") or []]
         record["total_invoiced"] = round(float(record.get("total_invoiced") or 0) + grand, 2)
-        record["total_paid"] = record["total_invoiced"] if body.get("capture") else record.get("total_paid", 0)
+        # Invoice::register: an offline invoice (capture false) is paid at once, as is any invoice of an offline
+        # method; only a gateway method with capture true asks the payment provider (a transaction id).
+        record["total_paid"] = record["total_invoiced"]
+        if body.get("capture") and (record.get("payment") or {}).get("method") in GATEWAY_METHODS:
+            invoices.put(key, dict(invoices.get(key), transaction_id=f"capture-{orderId}-{key}"), now)
         record["total_due"] = round(float(record.get("grand_total") or 0) - float(record.get("total_paid") or 0), 2)
         _advance(record)
         save(record, now)
@@ -212,6 +253,23 @@ def register(app: FastAPI, state: MagentoState) -> None:  # noqa: C901 (one clos
         if record is None:
             raise not_found('No such entity with %fieldName = %fieldValue', fieldName="id", fieldValue=id)
         return json_response(public(record))
+
+
+def _cancellable(item: Record) -> float:
+    """Item::cancel: qty_canceled grows by what is still to invoice and to ship (the smaller of the two)."""
+    ordered, canceled = float(item.get("qty_ordered") or 0), float(item.get("qty_canceled") or 0)
+    to_invoice = ordered - float(item.get("qty_invoiced") or 0) - canceled
+    to_ship = ordered - float(item.get("qty_shipped") or 0) - float(item.get("qty_refunded") or 0) - canceled
+    return canceled + max(0.0, min(to_invoice, to_ship))
+
+
+def _can_cancel(record: Record) -> bool:
+    """Order::canCancel: not when held, in payment review, cancelled, complete or closed, or fully invoiced."""
+    if record.get("state") in ("holded", "payment_review", "canceled", "complete", "closed"):
+        return False
+    items = [i for i in record.get("items") or [] if not i.get("parent_item_id")]
+    return any(float(i.get("qty_ordered") or 0) - float(i.get("qty_invoiced") or 0)
+               - float(i.get("qty_canceled") or 0) > 0 for i in items)
 
 
 def _quantities(requested: Any, record: Record, done_field: str) -> dict[int, float]:

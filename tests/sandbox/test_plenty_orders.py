@@ -1,0 +1,95 @@
+"""PlentyONE orders as the vendor has them: order types and statuses, returns and credit notes that carry their
+sales order's external order id, package numbers, payments linked to orders."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import requests
+
+from sandbox.core.testing import SandboxAdmin, running_sandbox
+from tests.sandbox.test_plenty_api import CREDENTIALS, all_pages
+
+
+@pytest.fixture(scope="module")
+def base_url() -> Iterator[str]:
+    with running_sandbox(seed=11, scale="tiny", systems=("plenty",)) as urls:
+        assert urls.plenty
+        yield urls.plenty
+
+
+@pytest.fixture
+def session(base_url: str) -> requests.Session:
+    SandboxAdmin(base_url).reset(seed=11, scale="tiny")
+    s = requests.Session()
+    token = s.post(f"{base_url}/rest/login", json=CREDENTIALS, timeout=10).json()
+    s.headers["Authorization"] = f"Bearer {token['access_token']}"
+    return s
+
+
+def external_id(order: dict[str, Any]) -> str | None:
+    return next((str(p["value"]) for p in order["properties"] if p["typeId"] == 7), None)
+
+
+def test_returns_and_credit_notes_carry_the_external_order_id_of_their_sales_order(
+    base_url: str, session: requests.Session
+) -> None:
+    orders, _ = all_pages(session, f"{base_url}/rest/orders", per_page=50)
+    by_type: dict[int, list[dict[str, Any]]] = {}
+    for order in orders:
+        by_type.setdefault(order["typeId"], []).append(order)
+    assert by_type[3] and by_type[4], "the seed has returns (type 3) and credit notes (type 4)"
+    sales = {o["id"]: o for o in by_type[1]}
+    for child in by_type[3] + by_type[4]:
+        parent = sales[child["orderReferences"][0]["referenceOrderId"]]
+        assert external_id(child) == external_id(parent)
+        assert child["statusId"] == (9.0 if child["typeId"] == 3 else 11.0)
+        assert 7.0 <= parent["statusId"] < 8.0  # the sales order stays shipped
+    returns, _ = all_pages(session, f"{base_url}/rest/orders", {"orderType": 3}, per_page=50)
+    assert {o["id"] for o in returns} == {o["id"] for o in by_type[3]}
+    assert any(o["statusId"] == 8.0 for o in by_type[1]), "the seed has cancelled sales orders"
+
+
+def test_package_numbers_of_shipped_orders(base_url: str, session: requests.Session) -> None:
+    orders, _ = all_pages(session, f"{base_url}/rest/orders", {"orderType": 1}, per_page=50)
+    shipped = next(o for o in orders if o["statusId"] == 7.0)
+    waiting = next(o for o in orders if o["statusId"] < 7.0)
+    numbers = session.get(f"{base_url}/rest/orders/{shipped['id']}/packagenumbers", timeout=10)
+    assert numbers.status_code == 200 and len(numbers.json()) == 1 and isinstance(numbers.json()[0], str)
+    assert session.get(f"{base_url}/rest/orders/{waiting['id']}/packagenumbers", timeout=10).json() == []
+    missing = session.get(f"{base_url}/rest/orders/999999/packagenumbers", timeout=10)
+    assert missing.status_code == 404
+
+
+def test_order_type_and_status_are_validated(base_url: str, session: requests.Session) -> None:
+    orders, _ = all_pages(session, f"{base_url}/rest/orders", {"orderType": 1}, per_page=50)
+    answer = session.put(f"{base_url}/rest/orders/{orders[0]['id']}", json={"statusId": 4.7}, timeout=10)
+    assert answer.status_code == 422
+    assert answer.json()["validation_errors"]["statusId"] == ["The selected status id is invalid."]
+    created = session.post(f"{base_url}/rest/orders", json={"typeId": 99, "plentyId": 1000}, timeout=10)
+    assert created.status_code == 422 and "typeId" in created.json()["validation_errors"]
+
+
+def test_a_booked_payment_linked_to_an_order_pays_it(base_url: str, session: requests.Session) -> None:
+    orders, _ = all_pages(session, f"{base_url}/rest/orders", {"orderType": 1}, per_page=50)
+    order = next(o for o in orders if o["statusId"] == 3.0)
+    missing = session.post(f"{base_url}/rest/payments", json={"amount": 5.0}, timeout=10)
+    assert missing.status_code == 422
+    assert set(missing.json()["validation_errors"]) == {
+        "currency", "exchangeRatio", "mopId", "status", "transactionType", "type"}
+    total = order["amounts"][0]["invoiceTotal"]
+    payment = session.post(f"{base_url}/rest/payments", json={
+        "amount": total, "currency": "EUR", "exchangeRatio": 1.0, "mopId": 1, "status": 2, "transactionType": 2,
+        "type": "credit"}, timeout=10).json()
+    link = session.post(f"{base_url}/rest/payment/{payment['id']}/order/{order['id']}", timeout=10)
+    assert link.status_code == 200 and link.json()["orderId"] == order["id"]
+    after = session.get(f"{base_url}/rest/orders/{order['id']}", timeout=10).json()
+    assert after["amounts"][0]["paidAmount"] == pytest.approx(total)
+    listed = session.get(f"{base_url}/rest/payments/orders/{order['id']}", timeout=10).json()
+    assert [p["id"] for p in listed] == [payment["id"]]
+    again = session.post(f"{base_url}/rest/payment/{payment['id']}/order/{order['id']}", timeout=10).json()
+    assert again["id"] == link.json()["id"]  # linking twice never pays twice
+    assert session.get(f"{base_url}/rest/orders/{order['id']}", timeout=10).json()["amounts"][0][
+        "paidAmount"] == pytest.approx(total)
