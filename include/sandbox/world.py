@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
 
+from sandbox.geo import ABROAD
+
 DAY = 86400.0
 HISTORY_DAYS = 90
 
@@ -91,6 +93,7 @@ class Customer:
     addresses: list[Address]
     created_at: float
     updated_at: float
+    taxvat: str | None = None  # company customers: a VAT id; their addresses carry the company name
 
 
 @dataclass
@@ -128,6 +131,11 @@ class Attribute:
     position: int
     created_at: float
     updated_at: float
+    backend_name: str = ""  # PlentyONE's backend name: spaces, dashes, umlauts; cleaned, it is the Magento code
+
+    @property
+    def plenty_name(self) -> str:
+        return self.backend_name or self.code
 
 
 @dataclass
@@ -280,9 +288,10 @@ _CITIES = {
     "DE": [("München", "80331", "Bayern"), ("Köln", "50667", "Nordrhein-Westfalen"), ("Düsseldorf", "40213",
            "Nordrhein-Westfalen"), ("Berlin", "10117", "Berlin"), ("Nürnberg", "90402", "Bayern")],
     "AT": [("Wien", "1010", "Wien"), ("Graz", "8010", "Steiermark")],
-    "FR": [("Paris", "75001", "Île-de-France"), ("Orléans", "45000", "Centre-Val de Loire"),
-           ("Besançon", "25000", "Bourgogne-Franche-Comté"), ("Nîmes", "30000", "Occitanie")],
-    "BE": [("Liège", "4000", "Wallonie"), ("Bruxelles", "1000", "Bruxelles")],
+    # regions as Magento's directory names them (French departments, Belgian provinces): Magento requires one
+    "FR": [("Paris", "75001", "Paris"), ("Orléans", "45000", "Loiret"), ("Besançon", "25000", "Doubs"),
+           ("Nîmes", "30000", "Gard")],
+    "BE": [("Liège", "4000", "Liège"), ("Bruxelles", "1000", "Bruxelles-Capitale")],
 }
 _STREETS = {
     "GB": ["High Street", "Church Lane", "Station Road", "Victoria Road"], "IE": ["Grafton Street", "Main Street"],
@@ -292,6 +301,12 @@ _STREETS = {
     "BE": ["Rue Neuve", "Chaussée de Louvain"],
 }
 _PHONE_PREFIX = {"GB": "+44 20", "IE": "+353 1", "DE": "+49 89", "AT": "+43 1", "FR": "+33 1", "BE": "+32 2"}
+_EXTRA_LINES = {"DE": ["2. OG", "Hinterhaus", "c/o Schmidt", "Aufgang B"], "AT": ["Stiege 2/Top 14", "2. Stock", "c/o Huber"],
+                "FR": ["Bâtiment B", "Appartement 12"], "*": ["Apt 4", "Suite 200", "Unit 3"]}
+NUMBER_FIRST = frozenset({"GB", "IE", "FR", "LU", "US", "CA", "AU"})  # "12 High Street"; elsewhere "Street 12"
+_ABROAD_ORDER = tuple(ABROAD)
+_COMPANIES = ["Müller & Söhne GmbH", "Café Lumière SARL", "O'Neill Ltd", "Bäckerei Groß KG", "Østergaard ApS",
+              "Łódź Trading Sp. z o.o.", "Acme Corp."]
 _TLD = {"en": "co.uk", "de": "de", "fr": "fr"}
 
 _ADJ = [("Classic", "Klassisch", "Classique"), ("Urban", "Urban", "Urbain"), ("Cosy", "Gemütlich", "Douillet"),
@@ -316,18 +331,24 @@ _COLORS = [("Red", "Rot", "Rouge"), ("Blue", "Blau", "Bleu"), ("Green", "Grün",
            ("Navy", "Marineblau", "Bleu marine")]
 _SIZES = [("XS", "XS", "XS"), ("S", "S", "S"), ("M", "M", "M"), ("L", "L", "L"), ("XL", "XL", "XL"),
           ("XXL", "XXL", "XXL")]
-_ATTRIBUTES = [("material", ("Material", "Material", "Matière"), _MATERIAL),
-               ("season", ("Season", "Saison", "Saison"),
+_ATTRIBUTES = [("material_typ", ("Material", "Material", "Matière"), _MATERIAL),
+               ("saison_fuer_jahreszeit", ("Season", "Saison", "Saison"),
                 [("Spring", "Frühling", "Printemps"), ("Summer", "Sommer", "Été"), ("Autumn", "Herbst", "Automne"),
                  ("Winter", "Winter", "Hiver")]),
-               ("pattern", ("Pattern", "Muster", "Motif"),
+               ("muster_art", ("Pattern", "Muster", "Motif"),
                 [("Plain", "Uni", "Uni"), ("Striped", "Gestreift", "Rayé"), ("Checked", "Kariert", "À carreaux")]),
-               ("fit", ("Fit", "Passform", "Coupe"),
+               ("schnitt_laenge", ("Fit", "Passform", "Coupe"),
                 [("Slim", "Schmal", "Ajustée"), ("Regular", "Normal", "Normale"), ("Loose", "Weit", "Ample")]),
-               ("care", ("Care", "Pflege", "Entretien"),
+               ("pflege_hinweis_waesche", ("Care", "Pflege", "Entretien"),
                 [("Machine wash", "Maschinenwäsche", "Lavage en machine"),
                  ("Hand wash", "Handwäsche", "Lavage à la main"), ("Dry clean", "Chemische Reinigung", "Nettoyage à sec")])]
 _LOCALES = ("en", "de", "fr")
+# PlentyONE backend names as merchants type them (spaces, dashes, umlauts); the Magento code is the name cleaned
+# (lower case, umlauts spelled out, other characters "_"), so both systems hold the same attributes
+_BACKEND_NAMES = {"color": "Color", "size": "Size", "material_typ": "Material-Typ",
+                  "saison_fuer_jahreszeit": "Saison für Jahreszeit",
+                  "muster_art": "Muster-Art", "schnitt_laenge": "Schnitt Länge",
+                  "pflege_hinweis_waesche": "Pflege-Hinweis (Wäsche)"}
 
 
 def _tr(words: tuple[str, str, str]) -> dict[str, str]:
@@ -449,7 +470,9 @@ class _Generator:
                     options.append(AttributeOption(option_id, _tr(value), pos))
                     option_id += 1
             created, updated = self._times(rnd)
-            attrs.append(Attribute(100 + i + 1, code, _tr(labels), kind, options, i < 2, i + 1, created, updated))
+            backend_name = _BACKEND_NAMES.get(code) or code.replace("_", " ").title()  # feature_6 -> "Feature 6"
+            attrs.append(Attribute(100 + i + 1, code, _tr(labels), kind, options, i < 2, i + 1, created, updated,
+                                   backend_name))
         return attrs
 
     def products(self, count: int, categories: list[Category], attributes: list[Attribute]) -> list[Product]:
@@ -509,14 +532,27 @@ class _Generator:
         return products
 
     # --- people and sales ----------------------------------------------------------------------------------
-    def _address(self, rnd: random.Random, aid: int, store: Store, first: str, last: str) -> Address:
-        country = rnd.choice(store.countries)
-        city, postcode, region = rnd.choice(_CITIES[country])
-        street = f"{rnd.choice(_STREETS[country])} {rnd.randint(1, 180)}"
-        lines = [street] if rnd.random() < 0.8 else [street, rnd.choice(["2. OG", "Apt 4", "Bâtiment B", "Hinterhaus"])]
-        phone = f"{_PHONE_PREFIX[country]} {rnd.randint(1000000, 9999999)}"
-        company = rnd.choice([None, None, None, "Müller & Söhne GmbH", "Café Lumière SARL", "O'Neill Ltd"])
-        return Address(aid, first, last, lines, city, postcode, country, region, phone, company)
+    def _address(self, rnd: random.Random, aid: int, store: Store, first: str, last: str,
+                 abroad: str | None = None, company: str | None = None) -> Address:
+        """An address in one of the store's countries, or in `abroad` (see `sandbox.geo.ABROAD`). Street lines
+        as shops have them: "Hauptstraße 12a" (German-speaking countries: house numbers with letters and
+        ranges, additional lines such as "2. OG" or "c/o"), "12 High Street" where the number comes first."""
+        country = abroad or rnd.choice(store.countries)
+        if abroad:
+            city, postcode, region, street_name, prefix = ABROAD[abroad]
+        else:
+            city, postcode, region = rnd.choice(_CITIES[country])
+            street_name, prefix = rnd.choice(_STREETS[country]), _PHONE_PREFIX[country]
+        number = str(rnd.randint(1, 180))
+        if country in ("DE", "AT", "CH"):
+            number = rnd.choice((number, number, f"{number}a", f"{number}-{int(number) + 2}", f"{number} b"))
+        street = f"{number} {street_name}" if country in NUMBER_FIRST else f"{street_name} {number}"
+        extra = _EXTRA_LINES.get(country, _EXTRA_LINES["*"])
+        lines = [street] if rnd.random() < (0.6 if country in ("DE", "AT") else 0.8) else [street, rnd.choice(extra)]
+        phone = f"{prefix} {rnd.randint(1000000, 9999999)}"
+        if company is None:
+            company = rnd.choice([None, None, None, "Müller & Söhne GmbH", "Café Lumière SARL", "O'Neill Ltd"])
+        return Address(aid, first, last, lines, city, postcode, country, region, phone, company or None)
 
     def customers(self, count: int) -> list[Customer]:
         rnd = self.rnd("customers")
@@ -527,8 +563,11 @@ class _Generator:
             first, last = rnd.choice(_FIRST[store.locale]), rnd.choice(_LAST[store.locale])
             email = f"{ascii_fold(first)}.{ascii_fold(last)}.{cid}@example.{_TLD[store.locale]}"
             addresses = []
+            # every tenth customer is a company; every seventh address is abroad, the countries in turn
+            company = _COMPANIES[cid % len(_COMPANIES)] if cid % 10 == 7 else ""
             for n in range(rnd.choice((1, 1, 1, 2))):
-                addr = self._address(rnd, address_id, store, first, last)
+                abroad = _ABROAD_ORDER[(address_id // 7) % len(_ABROAD_ORDER)] if address_id % 7 == 3 else None
+                addr = self._address(rnd, address_id, store, first, last, abroad, company or None)
                 addr.default_billing = n == 0
                 addr.default_shipping = n == 0
                 addresses.append(addr)
@@ -536,7 +575,8 @@ class _Generator:
             dob = None if rnd.random() < 0.4 else f"{rnd.randint(1950, 2004)}-{rnd.randint(1, 12):02d}-{rnd.randint(1, 28):02d}"
             created, updated = self._times(rnd)
             out.append(Customer(cid, email, first, last, store, rnd.choice((0, 1, 2)), dob,
-                                1 if rnd.random() < 0.9 else 2, addresses, created, updated))
+                                1 if rnd.random() < 0.9 else 2, addresses, created, updated,
+                                f"{addresses[0].country_id}{100000000 + cid * 7919 % 900000000}" if company else None))
         return out
 
     def orders(self, count: int, customers: list[Customer], products: list[Product]) -> list[Order]:

@@ -257,6 +257,10 @@ class MagentoPlanner(Planner):
             ("DELETE", "/V1/customers/{customerId}"): lambda: self.delete_created(
                 "/V1/customers/{customerId}", "/V1/customers", self.new_customer(n), "id", "customerId"
             ),
+            ("GET", "/V1/directory/countries"): lambda: self.call("GET", "/V1/directory/countries"),
+            ("GET", "/V1/directory/countries/{countryId}"): lambda: self.call(
+                "GET", "/V1/directory/countries/{countryId}", countryId="US"
+            ),
             ("GET", "/V1/store/storeViews"): lambda: self.call("GET", "/V1/store/storeViews"),
             ("GET", "/V1/products"): lambda: self.call("GET", "/V1/products", query=listing),
             ("POST", "/V1/products"): lambda: self.call("POST", "/V1/products", body=self.new_product(n)),

@@ -4,6 +4,7 @@ MSI source items and legacy stock items."""
 from __future__ import annotations
 
 from sandbox.core.testing import SandboxAdmin
+from sandbox.geo import region_by_name
 from tests.sandbox.magento_client import MagentoClient, criteria
 
 
@@ -12,6 +13,7 @@ def test_customer_create_update_delete_and_duplicate_email(magento_admin: Sandbo
     body = {"customer": {"email": "anaïs@example.fr", "firstname": "Anaïs", "lastname": "Lefèvre", "store_id": 3,
                          "addresses": [{"firstname": "Anaïs", "lastname": "Lefèvre", "street": ["Rue Neuve 3"],
                                         "city": "Liège", "postcode": "4000", "country_id": "BE",
+                                        "region_id": region_by_name("BE", "Liège")[0],  # type: ignore[index]
                                         "telephone": "+32 2 1234567", "default_billing": True}]}}
     created = magento.post("/V1/customers", body)
     assert created.status_code == 200, created.text

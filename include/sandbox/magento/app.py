@@ -6,12 +6,12 @@ from fastapi import FastAPI
 
 from sandbox.core.app import make_app
 from sandbox.core.settings import SandboxSettings
-from sandbox.magento.routes import auth, catalog, customers, inventory, sales
+from sandbox.magento.routes import auth, catalog, customers, directory, inventory, sales
 from sandbox.magento.state import MagentoState
 
 
 def build_routes(app: FastAPI, state: MagentoState) -> None:
-    for area in (auth, customers, catalog, sales, inventory):
+    for area in (auth, customers, catalog, sales, inventory, directory):
         area.register(app, state)
 
 

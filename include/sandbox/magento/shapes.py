@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sandbox.geo import region_by_name
 from sandbox.magento.search import magento_time
 from sandbox.world import (
     CURRENCY,
@@ -28,12 +29,15 @@ Row = tuple[Any, dict[str, Any], float]
 WEBSITE_ID = 1
 ATTRIBUTE_SET_ID = 4  # "Default"
 STOCK_ID = 1
-REGION_IDS: dict[str, int] = {}
 
 
 def _region(country: str, name: str) -> dict[str, Any]:
-    region_id = REGION_IDS.setdefault(f"{country}:{name}", 100 + len(REGION_IDS))
-    return {"region_code": name[:3].upper(), "region": name, "region_id": region_id}
+    """The region as Magento's directory has it (`sandbox.geo`); free text (id 0, no code) where the country
+    has no region list, as Magento stores it."""
+    found = region_by_name(country, name) if name else None
+    if found is None:
+        return {"region_code": "", "region": name, "region_id": 0}
+    return {"region_code": found[1], "region": found[2], "region_id": found[0]}
 
 
 def customer_address(customer_id: int, address: Address) -> dict[str, Any]:
@@ -67,6 +71,8 @@ def customer(c: Customer) -> dict[str, Any]:
         out["default_shipping"] = str(defaults[0].id)
     if c.dob:
         out["dob"] = c.dob
+    if c.taxvat:
+        out["taxvat"] = c.taxvat
     return out
 
 

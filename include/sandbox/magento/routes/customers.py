@@ -8,12 +8,41 @@ from typing import Any
 from fastapi import FastAPI, Request, Response
 
 from sandbox.core.app import VendorError, json_response
+from sandbox.geo import MAGENTO_REGIONS
 from sandbox.magento.common import json_body, mroute, not_found, public, require, search_response
+from sandbox.magento.directory import check_customer_address, region_id_of
 from sandbox.magento.search import EntitySpec, magento_time
 from sandbox.magento.state import MagentoState
+from sandbox.magento.strict import Dto, check_body
 
 RESOURCE = "Magento_Customer::manage"
 SPEC = EntitySpec(aliases={"entity_id": "id"})
+_API = "Magento\\Customer\\Api\\Data\\"
+# the properties of the data interfaces, as admin-schema-2.4.8.yaml declares them
+REGION = Dto(_API + "RegionInterface", ("region_code", "region", "region_id"))
+ADDRESS = Dto(_API + "AddressInterface",
+              ("id", "customer_id", "region", "region_id", "country_id", "street", "company", "telephone", "fax",
+               "postcode", "city", "firstname", "lastname", "middlename", "prefix", "suffix", "vat_id",
+               "default_shipping", "default_billing"),
+              nested={"region": REGION}, extension=Dto(_API + "AddressExtensionInterface", ()))
+CUSTOMER = Dto(_API + "CustomerInterface",
+               ("id", "group_id", "default_billing", "default_shipping", "confirmation", "created_at", "updated_at",
+                "created_in", "dob", "email", "firstname", "lastname", "middlename", "prefix", "suffix", "gender",
+                "store_id", "taxvat", "website_id", "addresses", "disable_auto_group_change"),
+               nested={"addresses": ADDRESS},
+               extension=Dto(_API + "CustomerExtensionInterface", ("is_subscribed", "assistance_allowed",
+                                                                   "company_attributes")))
+
+
+def _with_region(address: dict[str, Any]) -> dict[str, Any]:
+    """The address as Magento stores it: a known region id also fills the region object (code and name)."""
+    country = str(address.get("country_id") or "").upper()
+    region_id = region_id_of(address)
+    found = next((r for r in MAGENTO_REGIONS.get(country, ()) if str(r[0]) == str(region_id)), None)
+    if found is None:
+        return address
+    return dict(address, region_id=found[0], region={"region_code": found[1], "region": found[2],
+                                                     "region_id": found[0]})
 
 
 def _clean_customer(state: MagentoState, data: dict[str, Any], key: int, existing: dict[str, Any] | None,
@@ -39,7 +68,8 @@ def _clean_customer(state: MagentoState, data: dict[str, Any], key: int, existin
                         for a in c.get("addresses") or ()), default=0) + 1
     addresses = []
     for address in record.get("addresses") or []:
-        address = dict(address, customer_id=key)
+        check_customer_address(address)
+        address = dict(_with_region(address), customer_id=key)
         if not address.get("id"):
             address["id"] = next_address
             next_address += 1
@@ -66,7 +96,8 @@ def register(app: FastAPI, state: MagentoState) -> None:
     @mroute(app, "POST", "/V1/customers", resource=RESOURCE)
     async def create_customer(request: Request) -> Response:
         body = await json_body(request)
-        data = require(body, "customer")
+        check_body(body, {"customer": CUSTOMER})
+        data = CUSTOMER.normalize(require(body, "customer"))
         if not isinstance(data, dict):
             raise VendorError(400, "customer must be an object")
         table = customers["customers"]
@@ -82,7 +113,8 @@ def register(app: FastAPI, state: MagentoState) -> None:
     @mroute(app, "PUT", "/V1/customers/{customerId}", resource=RESOURCE)
     async def update_customer(customerId: int, request: Request) -> Response:  # noqa: N803
         body = await json_body(request)
-        data = require(body, "customer")
+        check_body(body, {"customer": CUSTOMER})
+        data = CUSTOMER.normalize(require(body, "customer"))
         table = customers["customers"]
         existing = table.get(customerId)
         if existing is None:
