@@ -131,11 +131,6 @@ class Attribute:
     position: int
     created_at: float
     updated_at: float
-    backend_name: str = ""  # PlentyONE's backend name: spaces, dashes, umlauts; cleaned, it is the Magento code
-
-    @property
-    def plenty_name(self) -> str:
-        return self.backend_name or self.code
 
 
 @dataclass
@@ -331,24 +326,18 @@ _COLORS = [("Red", "Rot", "Rouge"), ("Blue", "Blau", "Bleu"), ("Green", "Grün",
            ("Navy", "Marineblau", "Bleu marine")]
 _SIZES = [("XS", "XS", "XS"), ("S", "S", "S"), ("M", "M", "M"), ("L", "L", "L"), ("XL", "XL", "XL"),
           ("XXL", "XXL", "XXL")]
-_ATTRIBUTES = [("material_typ", ("Material", "Material", "Matière"), _MATERIAL),
-               ("saison_fuer_jahreszeit", ("Season", "Saison", "Saison"),
+_ATTRIBUTES = [("material", ("Material", "Material", "Matière"), _MATERIAL),
+               ("season", ("Season", "Saison", "Saison"),
                 [("Spring", "Frühling", "Printemps"), ("Summer", "Sommer", "Été"), ("Autumn", "Herbst", "Automne"),
                  ("Winter", "Winter", "Hiver")]),
-               ("muster_art", ("Pattern", "Muster", "Motif"),
+               ("pattern", ("Pattern", "Muster", "Motif"),
                 [("Plain", "Uni", "Uni"), ("Striped", "Gestreift", "Rayé"), ("Checked", "Kariert", "À carreaux")]),
-               ("schnitt_laenge", ("Fit", "Passform", "Coupe"),
+               ("fit", ("Fit", "Passform", "Coupe"),
                 [("Slim", "Schmal", "Ajustée"), ("Regular", "Normal", "Normale"), ("Loose", "Weit", "Ample")]),
-               ("pflege_hinweis_waesche", ("Care", "Pflege", "Entretien"),
+               ("care", ("Care", "Pflege", "Entretien"),
                 [("Machine wash", "Maschinenwäsche", "Lavage en machine"),
                  ("Hand wash", "Handwäsche", "Lavage à la main"), ("Dry clean", "Chemische Reinigung", "Nettoyage à sec")])]
 _LOCALES = ("en", "de", "fr")
-# PlentyONE backend names as merchants type them (spaces, dashes, umlauts); the Magento code is the name cleaned
-# (lower case, umlauts spelled out, other characters "_"), so both systems hold the same attributes
-_BACKEND_NAMES = {"color": "Color", "size": "Size", "material_typ": "Material-Typ",
-                  "saison_fuer_jahreszeit": "Saison für Jahreszeit",
-                  "muster_art": "Muster-Art", "schnitt_laenge": "Schnitt Länge",
-                  "pflege_hinweis_waesche": "Pflege-Hinweis (Wäsche)"}
 
 
 def _tr(words: tuple[str, str, str]) -> dict[str, str]:
@@ -470,9 +459,7 @@ class _Generator:
                     options.append(AttributeOption(option_id, _tr(value), pos))
                     option_id += 1
             created, updated = self._times(rnd)
-            backend_name = _BACKEND_NAMES.get(code) or code.replace("_", " ").title()  # feature_6 -> "Feature 6"
-            attrs.append(Attribute(100 + i + 1, code, _tr(labels), kind, options, i < 2, i + 1, created, updated,
-                                   backend_name))
+            attrs.append(Attribute(100 + i + 1, code, _tr(labels), kind, options, i < 2, i + 1, created, updated))
         return attrs
 
     def products(self, count: int, categories: list[Category], attributes: list[Attribute]) -> list[Product]:
