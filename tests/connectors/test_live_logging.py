@@ -18,6 +18,7 @@ def _plenty_session(connect, on: bool) -> tuple[PlentyHook, str]:
     contacts = next(iter(hook.paginate("/rest/accounts/contacts", page_size=2)))
     body = {
         "typeId": 1,
+        "referrerId": 1,
         "firstName": MARKER,
         "lastName": "Test",
         "email": "marker@example.org",

@@ -395,7 +395,7 @@ def test_each_fault_kind(base_url: str, session: requests.Session, admin: Sandbo
     assert time.monotonic() - started >= 0.3
     admin.set_faults(process_then_fail_rate=1.0, error_codes=[500])
     before = admin.counts()["contacts"]
-    failed = session.post(f"{base_url}/rest/accounts/contacts", json={"typeId": 1, "firstName": "Ghost"}, timeout=10)
+    failed = session.post(f"{base_url}/rest/accounts/contacts", json={"typeId": 1, "referrerId": 1, "firstName": "Ghost"}, timeout=10)
     assert failed.status_code == 500
     assert admin.counts()["contacts"] == before + 1  # applied although the answer said it failed
     admin.clear_faults()

@@ -11,6 +11,7 @@ from fastapi.responses import Response
 from sandbox.core.app import json_response, vendor_route
 from sandbox.plenty import render
 from sandbox.plenty.common import int_param, invalid, json_body, not_found, require_auth, with_param
+from sandbox.plenty.countries import ISO_BY_ID, STATE_IDS, countries
 from sandbox.plenty.dates import DateFilterError, iso, parse_point
 from sandbox.plenty.paging import envelope, page_params
 
@@ -45,6 +46,8 @@ CONTACT_FIELDS = (
     "discountDays",
     "discountPercent",
 )
+# what POST /rest/accounts/contacts/{contactId}/addresses takes (the contract's request body); every other
+# Address property is a read-only alias (of name1..4, address1..3 or an address option) and is ignored
 ADDRESS_FIELDS = (
     "gender",
     "name1",
@@ -60,14 +63,24 @@ ADDRESS_FIELDS = (
     "countryId",
     "stateId",
     "readOnly",
-    "companyName",
-    "taxIdNumber",
-    "externalId",
-    "title",
-    "contactPerson",
 )
-OPTION_EMAIL, OPTION_PHONE = (2, 4), 4  # contact option (type, subtype) for e-mail; address option type phone
-ADDRESS_OPTION_EMAIL = 5
+# Address properties that alias an address option (contract: "alias for option with typeId N, read only")
+OPTION_ALIASES = {
+    1: "taxIdNumber",
+    2: "externalId",
+    3: "entryCertificate",
+    4: "phone",
+    5: "email",
+    6: "postident",
+    7: "personalNumber",
+    8: "fsk",
+    9: "birthday",
+    10: "sessionId",
+    11: "title",
+    12: "contactPerson",
+    13: "externalCustomerId",
+}
+OPTION_EMAIL = (2, 4)  # contact option (type, subtype) for e-mail
 
 
 def _email_from_options(options: Any) -> str | None:
@@ -146,8 +159,14 @@ def register(app: FastAPI, state: PlentyState) -> None:  # noqa: C901
     async def create_contact(request: Request) -> Response:
         require_auth(request, state)
         body = await json_body(request)
-        if not isinstance(body, dict) or not isinstance(body.get("typeId"), int):
-            raise invalid({"typeId": ["The type id field is required."]})
+        body = body if isinstance(body, dict) else {}
+        errors = {}  # the contract's required fields: typeId, referrerId
+        if not isinstance(body.get("typeId"), int):
+            errors["typeId"] = ["The type id field is required."]
+        if not isinstance(body.get("referrerId"), int | float) or isinstance(body.get("referrerId"), bool):
+            errors["referrerId"] = ["The referrer id field is required."]
+        if errors:
+            raise invalid(errors)
         now = time.time()
         contact_id = state.next_id("contacts")
         record = {
@@ -205,34 +224,50 @@ def register(app: FastAPI, state: PlentyState) -> None:  # noqa: C901
         state.index_contact(record)
         return json_response(record)
 
+    @vendor_route(app, "GET", "/rest/orders/shipping/countries")
+    async def shipping_countries(request: Request) -> Response:
+        """A plain list (no paging), ``with=states,names`` loads the relations, as the contract describes."""
+        require_auth(request, state)
+        return json_response(countries(with_param(request), bool(int_param(request, "active")),
+                                       bool(int_param(request, "onlyEUCountries"))))
+
     # --- addresses ---------------------------------------------------------------------------------------
     def check_address(body: Any, creating: bool) -> dict[str, Any]:
+        """The contract's required fields (countryId, town), and a country and state the system knows."""
         if not isinstance(body, dict):
             raise invalid({"town": ["The town field is required."], "countryId": ["The country id field is required."]})
         errors: dict[str, list[str]] = {}
         if (creating or "town" in body) and not body.get("town"):
             errors["town"] = ["The town field is required."]
-        if (creating or "countryId" in body) and not isinstance(body.get("countryId"), int):
+        country_id = body.get("countryId")
+        if (creating or "countryId" in body) and not isinstance(country_id, int):
             errors["countryId"] = ["The country id field is required."]
+        elif isinstance(country_id, int) and country_id not in ISO_BY_ID:
+            errors["countryId"] = ["The selected country id is invalid."]
+        state = body.get("stateId")
+        if state not in (None, 0):
+            found = STATE_IDS.get(state) if isinstance(state, int) else None
+            if found is None or (isinstance(country_id, int) and found["countryId"] != country_id):
+                errors["stateId"] = ["The selected state id is invalid."]
         if errors:
             raise invalid(errors)
         return body
 
     def apply_address(record: dict[str, Any], body: dict[str, Any]) -> dict[str, Any]:
+        # only the writable fields; read-only aliases in the body (externalId, street, email...) are ignored
         record.update({k: body[k] for k in ADDRESS_FIELDS if k in body and body[k] is not None})
-        record["companyName"], record["firstName"], record["lastName"] = (
-            record.get("name1", ""),
-            record.get("name2", ""),
-            record.get("name3", ""),
-        )
-        record["street"], record["houseNumber"] = record.get("address1", ""), record.get("address2", "")
+        aliases = (("companyName", "name1"), ("firstName", "name2"), ("lastName", "name3"), ("careOf", "name4"),
+                   ("street", "address1"), ("houseNumber", "address2"), ("additional", "address3"))
+        for alias, field in aliases:
+            record[alias] = record.get(field, "")
         if isinstance(body.get("options"), list):
             record["options"] = [o for o in body["options"] if isinstance(o, dict)]
-            for option in record["options"]:
-                if option.get("typeId") == ADDRESS_OPTION_EMAIL:
-                    record["email"] = str(option.get("value") or "")
-                elif option.get("typeId") == OPTION_PHONE:
-                    record["phone"] = str(option.get("value") or "")
+        for type_id, alias in OPTION_ALIASES.items():
+            value = next((o.get("value") for o in record.get("options") or [] if o.get("typeId") == type_id), None)
+            if alias == "entryCertificate":  # the one boolean alias (contract: Address.entryCertificate)
+                record[alias] = value not in (None, "", "0", 0, False)
+            else:
+                record[alias] = str(value) if value is not None else ""
         return record
 
     @vendor_route(app, "POST", "/rest/accounts/contacts/{contactId}/addresses")

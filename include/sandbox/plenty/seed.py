@@ -11,9 +11,10 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
-from sandbox.plenty.countries import COUNTRY_IDS
+from sandbox.plenty.countries import COUNTRY_IDS, state_id
 from sandbox.plenty.dates import iso
 from sandbox.plenty.state import EXTERNAL_ORDER_ID_PROPERTY, stock_key
 from sandbox.world import Address, Order, Product, World
@@ -384,7 +385,8 @@ def _contacts(state: PlentyState, world: World) -> None:
         for address in customer.addresses:
             types = [t for t, flag in ((1, address.default_billing), (2, address.default_shipping)) if flag] or [2]
             address_ids[(contact_id, address.id)] = next_address
-            record = _address(next_address, address, customer.email, customer.created_at, customer.updated_at)
+            record = _address(next_address, address, customer.email, customer.created_at, customer.updated_at,
+                              str(address.id))
             record["contactRelations"] = [
                 {"contactId": contact_id, "addressId": next_address, "typeId": t, "isPrimary": True} for t in types
             ]
@@ -395,11 +397,20 @@ def _contacts(state: PlentyState, world: World) -> None:
     state.seed_address_ids = address_ids
 
 
-def _address(address_id: int, address: Address, email: str, created: float, updated: float) -> dict[str, Any]:
-    street = address.street[0] if address.street else ""
-    name, _, number = street.rpartition(" ")
-    if not number.isdigit():
-        name, number = street, ""
+def _split_street(line: str) -> tuple[str, str]:
+    """"Hauptstraße 12a" / "12 High Street" -> (street, house number), as PlentyONE holds them."""
+    match = re.fullmatch(r"(?P<street>.+?)\s+(?P<number>\d+[\w/-]*(?:\s?[a-zA-Z])?)", line) or re.fullmatch(
+        r"(?P<number>\d+[\w/-]*)\s+(?P<street>.+)", line)
+    return (match["street"], match["number"]) if match else (line, "")
+
+
+def _address(address_id: int, address: Address, email: str, created: float, updated: float,
+             synced_external_id: str | None = None) -> dict[str, Any]:
+    name, number = _split_street(address.street[0] if address.street else "")
+    country_id = COUNTRY_IDS.get(address.country_id, 1)
+    options = [{"typeId": 5, "value": email}, {"typeId": 4, "value": address.telephone}]
+    if synced_external_id is not None:  # synced once: the Magento address id is the external address id option
+        options.append({"typeId": 2, "value": synced_external_id})
     return {
         "id": address_id,
         "gender": "",
@@ -409,23 +420,25 @@ def _address(address_id: int, address: Address, email: str, created: float, upda
         "name4": "",
         "address1": name,
         "address2": number,
-        "address3": address.street[1] if len(address.street) > 1 else "",
+        "address3": ", ".join(address.street[1:]),
         "address4": "",
         "postalCode": address.postcode,
         "town": address.city,
-        "countryId": COUNTRY_IDS.get(address.country_id, 1),
+        "countryId": country_id,
+        "stateId": state_id(address.country_id, address.region) or 0 if address.region else 0,
         "readOnly": False,
         "companyName": address.company or "",
         "firstName": address.firstname,
         "lastName": address.lastname,
         "street": name,
         "houseNumber": number,
-        "additional": "",
+        "additional": ", ".join(address.street[1:]),
         "createdAt": iso(created),
         "updatedAt": iso(updated),
         "email": email,
         "phone": address.telephone,
-        "options": [{"typeId": 5, "value": email}, {"typeId": 4, "value": address.telephone}],
+        "externalId": synced_external_id or "",
+        "options": options,
     }
 
 
