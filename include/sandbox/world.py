@@ -131,6 +131,11 @@ class Attribute:
     position: int
     created_at: float
     updated_at: float
+    backend_name: str = ""  # PlentyONE's backend name: spaces, dashes, umlauts; cleaned, it is the Magento code
+
+    @property
+    def plenty_name(self) -> str:
+        return self.backend_name or self.code
 
 
 @dataclass
@@ -324,20 +329,27 @@ _CATEGORY_WORDS = [("Women", "Damen", "Femmes"), ("Men", "Herren", "Hommes"), ("
 _COLORS = [("Red", "Rot", "Rouge"), ("Blue", "Blau", "Bleu"), ("Green", "Grün", "Vert"), ("Black", "Schwarz", "Noir"),
            ("White", "Weiß", "Blanc"), ("Grey", "Grau", "Gris"), ("Beige", "Beige", "Beige"),
            ("Navy", "Marineblau", "Bleu marine")]
+_COLOUR_SKU = {"Grey": "GRY"}  # SKU part; the first three letters otherwise (Grey and Green would both be GRE)
 _SIZES = [("XS", "XS", "XS"), ("S", "S", "S"), ("M", "M", "M"), ("L", "L", "L"), ("XL", "XL", "XL"),
           ("XXL", "XXL", "XXL")]
-_ATTRIBUTES = [("material", ("Material", "Material", "Matière"), _MATERIAL),
-               ("season", ("Season", "Saison", "Saison"),
+_ATTRIBUTES = [("material_typ", ("Material", "Material", "Matière"), _MATERIAL),
+               ("saison_fuer_jahreszeit", ("Season", "Saison", "Saison"),
                 [("Spring", "Frühling", "Printemps"), ("Summer", "Sommer", "Été"), ("Autumn", "Herbst", "Automne"),
                  ("Winter", "Winter", "Hiver")]),
-               ("pattern", ("Pattern", "Muster", "Motif"),
+               ("muster_art", ("Pattern", "Muster", "Motif"),
                 [("Plain", "Uni", "Uni"), ("Striped", "Gestreift", "Rayé"), ("Checked", "Kariert", "À carreaux")]),
-               ("fit", ("Fit", "Passform", "Coupe"),
+               ("schnitt_laenge", ("Fit", "Passform", "Coupe"),
                 [("Slim", "Schmal", "Ajustée"), ("Regular", "Normal", "Normale"), ("Loose", "Weit", "Ample")]),
-               ("care", ("Care", "Pflege", "Entretien"),
+               ("pflege_hinweis_waesche", ("Care", "Pflege", "Entretien"),
                 [("Machine wash", "Maschinenwäsche", "Lavage en machine"),
                  ("Hand wash", "Handwäsche", "Lavage à la main"), ("Dry clean", "Chemische Reinigung", "Nettoyage à sec")])]
 _LOCALES = ("en", "de", "fr")
+# PlentyONE backend names as merchants type them (spaces, dashes, umlauts); the Magento code is the name cleaned
+# (lower case, umlauts spelled out, other characters "_"), so both systems hold the same attributes
+_BACKEND_NAMES = {"color": "Color", "size": "Size", "material_typ": "Material-Typ",
+                  "saison_fuer_jahreszeit": "Saison für Jahreszeit",
+                  "muster_art": "Muster-Art", "schnitt_laenge": "Schnitt Länge",
+                  "pflege_hinweis_waesche": "Pflege-Hinweis (Wäsche)"}
 
 
 def _tr(words: tuple[str, str, str]) -> dict[str, str]:
@@ -459,7 +471,9 @@ class _Generator:
                     options.append(AttributeOption(option_id, _tr(value), pos))
                     option_id += 1
             created, updated = self._times(rnd)
-            attrs.append(Attribute(100 + i + 1, code, _tr(labels), kind, options, i < 2, i + 1, created, updated))
+            backend_name = _BACKEND_NAMES.get(code) or code.replace("_", " ").title()  # feature_6 -> "Feature 6"
+            attrs.append(Attribute(100 + i + 1, code, _tr(labels), kind, options, i < 2, i + 1, created, updated,
+                                   backend_name))
         return attrs
 
     def products(self, count: int, categories: list[Category], attributes: list[Attribute]) -> list[Product]:
@@ -497,7 +511,8 @@ class _Generator:
                 for c_opt, s_opt in rnd.sample(combos, k=n_children):
                     child_names = {loc: f"{n} {c_opt.labels[loc]} {s_opt.labels[loc]}" for loc, n in names.items()}
                     values = dict(base_values, color=c_opt.id, size=s_opt.id)
-                    child = Product(pid, f"{base_sku}-{c_opt.labels['en'][:3].upper()}-{s_opt.labels['en']}",
+                    colour = _COLOUR_SKU.get(c_opt.labels["en"], c_opt.labels["en"][:3].upper())
+                    child = Product(pid, f"{base_sku}-{colour}-{s_opt.labels['en']}",
                                     "simple", child_names, descriptions, price, round(rnd.uniform(0.1, 2.5), 3), 1, 1,
                                     cats, values, parent.id, [], True, _ean(rnd), created, updated)
                     parent.children_ids.append(pid)

@@ -43,7 +43,7 @@ def entity() -> AttributeImport:
 def test_attribute_maps_to_code_labels_and_ordered_options(entity: AttributeImport) -> None:
     [target] = entity.transform(dict(ATTRIBUTE))
     payload = target.payload
-    assert (target.natural_key, payload["frontend_input"]) == ("plenty_farbe_gr_e", "select")
+    assert (target.natural_key, payload["frontend_input"]) == ("plenty_farbe_groesse", "select")
     assert payload["default_frontend_label"] == "Colour"
     assert payload["frontend_labels"] == [{"store_id": 2, "label": "Farbe"}]
     assert [o["label"] for o in payload["options"]] == ["Red", "Blue"]
@@ -55,5 +55,30 @@ def test_a_value_change_moves_the_attribute_updated_at(entity: AttributeImport) 
 
 
 def test_an_attribute_without_backend_name_is_a_record_error(entity: AttributeImport) -> None:
-    with pytest.raises(RecordError, match="no backend name"):
-        entity.transform(dict(ATTRIBUTE, backendName=" "))
+    with pytest.raises(RecordError, match="nothing to derive a Magento attribute code from"):
+        entity.transform(dict(ATTRIBUTE, backendName=" - "))
+
+
+@pytest.mark.parametrize(
+    ("backend", "code"),
+    [
+        ("Farbe Größe", "plenty_farbe_groesse"),
+        ("Pflege-Hinweis (Wäsche)", "plenty_pflege_hinweis_waesche"),
+        ("Matière / Tissu", "plenty_matiere_tissu"),
+        ("x" * 80, "plenty_" + "x" * 53),
+    ],
+)
+def test_codes_are_cleaned_backend_names_as_the_product_import_derives_them(backend: str, code: str) -> None:
+    from profile_sync.entities.plenty.attribute_rules import attribute_code
+
+    assert attribute_code("plenty_", backend) == code
+    assert attribute_code("", "3D Druck") == "a_3d_druck"  # Magento codes start with a letter
+
+
+def test_option_labels_are_in_the_admin_store_language(entity: AttributeImport) -> None:
+    profile = entity.profile  # the default (admin) store view is German
+    mapping = [m.model_copy(update={"locale": "de"}) if m.store == "default" else m for m in profile.store.mapping]
+    german_admin = profile.model_copy(update={"store": profile.store.model_copy(update={"mapping": mapping})})
+    [target] = AttributeImport(german_admin, None).transform(dict(ATTRIBUTE))
+    assert [o["label"] for o in target.payload["options"]] == ["red", "Blau"]  # no German name: the backend name
+    assert target.payload["default_frontend_label"] == "Farbe"

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from profile_sync.entities.plenty.attribute_rules import attribute_code
 from tests.integration.test_plenty_category_import_run import plenty_api
 from tests.integration.test_plenty_customer_export_run import assert_requests_fit_the_contracts
 from tests.integration.test_plenty_order_export_run import all_records
@@ -88,10 +89,10 @@ def test_variations_become_products_then_nothing_then_touched_and_a_new_configur
     assert (parent["type_id"], parent["name"], parent["price"]) == ("configurable", "Loom Scarf", 49.0)
     assert parent["extension_attributes"]["category_links"] == [{"position": 0, "category_id": str(category["id"])}]
     assert parent["extension_attributes"]["configurable_product_links"] == [child["id"]]
-    options = admin["magento"].record("attributes", attribute["backendName"])["options"]
+    options = admin["magento"].record("attributes", attribute_code("", attribute["backendName"]))["options"]
     [petrol] = [o for o in options if o["label"] == "Petrol"]  # the missing option, created once
     values = {a["attribute_code"]: a["value"] for a in child["custom_attributes"]}
-    assert values[attribute["backendName"]] == petrol["value"]
+    assert values[attribute_code("", attribute["backendName"])] == petrol["value"]
     for variation_id in touched:
         variation = admin["plenty"].record("variations", variation_id)
         costs = {a["attribute_code"]: a["value"] for a in products[variation["number"]]["custom_attributes"]}

@@ -11,6 +11,7 @@ from fastapi import FastAPI, Request, Response
 from sandbox.core.app import VendorError, json_response
 from sandbox.core.store import Record
 from sandbox.magento import shapes
+from sandbox.magento.catalog_bodies import ATTRIBUTE, ATTRIBUTE_OPTION, CATEGORY, PRODUCT, check_new_attribute
 from sandbox.magento.common import json_body, mroute, not_found, public, require, search_response, store_locale
 from sandbox.magento.search import EntitySpec, magento_time
 from sandbox.magento.state import MagentoState
@@ -54,6 +55,30 @@ def register(app: FastAPI, state: MagentoState) -> None:  # noqa: C901 (one clos
     async def search_attributes(request: Request) -> Response:
         return search_response(request, tables["attributes"], ATTRIBUTE_SPEC)
 
+    def next_option_id() -> int:  # option ids are global in Magento (eav_attribute_option)
+        return max((int(o["value"]) for r in tables["attributes"].records() for o in r.get("options") or ()
+                    if str(o.get("value", "")).isdigit()), default=0) + 1
+
+    @mroute(app, "POST", "/V1/products/attributes", resource=ATTRIBUTES)
+    async def create_attribute(request: Request) -> Response:
+        data = require(await json_body(request), "attribute")
+        if not isinstance(data, dict):
+            raise VendorError(400, "An error occurred while processing the request body.")
+        ATTRIBUTE.check(data)
+        if data.get("attribute_id"):  # Repository::save: an id means an update of that attribute
+            existing = attribute(str(data.get("attribute_code") or ""))
+            return json_response(public(existing))
+        code = check_new_attribute(data)
+        if code in tables["attributes"]:
+            raise VendorError(400, "Attribute with the same code already exists.",
+                              body={"message": "%1 already exists.", "parameters": ["Attribute with the same code"]})
+        now = time.time()
+        record = _new_attribute(data, code, attribute_id=1 + max(
+            (int(r.get("attribute_id") or 0) for r in tables["attributes"].records()), default=0),
+            first_option_id=next_option_id(), updated_at=magento_time(now))
+        tables["attributes"].put(code, record, now)
+        return json_response(public(record))
+
     @mroute(app, "GET", "/V1/products/attributes/{attributeCode}", resource=ATTRIBUTES)
     async def get_attribute(attributeCode: str) -> Response:  # noqa: N803
         return json_response(public(attribute(attributeCode)))
@@ -66,14 +91,14 @@ def register(app: FastAPI, state: MagentoState) -> None:  # noqa: C901 (one clos
     async def add_option(attributeCode: str, request: Request) -> Response:  # noqa: N803
         record = attribute(attributeCode)
         option = require(await json_body(request), "option")
+        ATTRIBUTE_OPTION.check(option)
         label = str(option.get("label") or "").strip()
         if not label:
             raise VendorError(400, "The attribute option label is empty. Enter the value and try again.")
         options = list(record.get("options") or [])
         if any(o.get("label") == label for o in options):
             raise VendorError(400, f'Admin store attribute option label "{label}" already exists.')
-        next_id = max((int(o["value"]) for r in tables["attributes"].records() for o in r.get("options") or ()
-                       if str(o.get("value", "")).isdigit()), default=0) + 1
+        next_id = next_option_id()
         new = {"label": label, "value": str(next_id), "sort_order": int(option.get("sort_order") or len(options)),
                "is_default": bool(option.get("is_default")), "store_labels": option.get("store_labels") or []}
         now = time.time()
@@ -96,6 +121,7 @@ def register(app: FastAPI, state: MagentoState) -> None:  # noqa: C901 (one clos
         data = require(body, "product")
         if not isinstance(data, dict):
             raise VendorError(400, "product must be an object")
+        PRODUCT.check(data)
         if sku is None:
             sku = data.get("sku")
             if not sku:
@@ -201,6 +227,7 @@ def register(app: FastAPI, state: MagentoState) -> None:  # noqa: C901 (one clos
     @mroute(app, "POST", "/V1/categories", resource=CATEGORIES)
     async def create_category(request: Request) -> Response:
         data = require(await json_body(request), "category")
+        CATEGORY.check(data)
         if data.get("id") and data["id"] in tables["categories"]:
             return json_response(_with_path(tables)(public(save_category(data, int(data["id"])))))
         return json_response(_with_path(tables)(public(save_category(data, None))))
@@ -208,6 +235,7 @@ def register(app: FastAPI, state: MagentoState) -> None:  # noqa: C901 (one clos
     @mroute(app, "PUT", "/V1/categories/{id}", resource=CATEGORIES)
     async def update_category(id: int, request: Request) -> Response:  # noqa: A002 (the contract's name)
         data = require(await json_body(request), "category")
+        CATEGORY.check(data)
         return json_response(_with_path(tables)(public(save_category(data, id))))
 
     @mroute(app, "DELETE", "/V1/categories/{categoryId}", resource=CATEGORIES)
@@ -248,6 +276,44 @@ def register(app: FastAPI, state: MagentoState) -> None:  # noqa: C901 (one clos
         table.put(categoryId, dict(table.get(categoryId) or record, parent_id=parent_id, position=position + 1,
                                    updated_at=magento_time(now)), now)
         return json_response(True)
+
+
+BACKEND_TYPES = {"select": "int", "boolean": "int", "multiselect": "varchar", "text": "varchar", "textarea": "text",
+                 "texteditor": "text", "price": "decimal", "weee": "static", "date": "datetime", "datetime": "datetime",
+                 "media_image": "varchar", "swatch_visual": "int", "swatch_text": "int", "pagebuilder": "text"}
+
+
+def _new_attribute(data: dict[str, Any], code: str, *, attribute_id: int, first_option_id: int,
+                   updated_at: str) -> Record:
+    """What Repository::save stores for a new attribute: its backend type from the input, user defined, the
+    product entity type, options with fresh ids (the empty option first, as GET .../options shows it)."""
+    frontend_input = str(data["frontend_input"])
+    labels = [x for x in data.get("frontend_labels") or [] if isinstance(x, dict)]
+    admin_label = data.get("default_frontend_label") or next(
+        (str(x.get("label")) for x in labels if int(x.get("store_id") or 0) == 0), "")
+    options: list[dict[str, Any]] = []
+    if frontend_input in ("select", "multiselect", "swatch_visual", "swatch_text"):
+        options.append({"label": " ", "value": ""})
+    for index, option in enumerate(data.get("options") or []):
+        options.append({"label": str(option.get("label") or "").strip(), "value": str(first_option_id + index),
+                        "sort_order": int(option.get("sort_order") or index), "is_default": bool(option.get("is_default")),
+                        "store_labels": list(option.get("store_labels") or [])})
+    record: Record = {
+        "attribute_id": attribute_id, "attribute_code": code, "frontend_input": frontend_input,
+        "entity_type_id": "4", "is_required": bool(data.get("is_required", False)), "options": options,
+        "is_user_defined": True, "default_frontend_label": admin_label,
+        "frontend_labels": [x for x in labels if int(x.get("store_id") or 0) != 0],
+        "backend_type": BACKEND_TYPES.get(frontend_input, "varchar"), "is_unique": str(data.get("is_unique", "0")),
+        "validation_rules": [], "position": int(data.get("position") or 0), "scope": data.get("scope") or "store",
+        "is_visible": True, "is_searchable": "0", "is_filterable": bool(data.get("is_filterable", False)),
+        "is_comparable": "0", "is_visible_on_front": str(data.get("is_visible_on_front", "0")),
+        "is_html_allowed_on_front": False, "used_for_sort_by": False, "is_filterable_in_search": False,
+        "used_in_product_listing": "0", "is_visible_in_advanced_search": "0", "is_wysiwyg_enabled": False,
+        "is_used_for_promo_rules": "0", "is_used_in_grid": False, "is_visible_in_grid": False,
+        "is_filterable_in_grid": False, "apply_to": list(data.get("apply_to") or []),
+        "_updated_at": updated_at,
+    }
+    return record
 
 
 def _with_path(tables: dict[str, Any]) -> Any:

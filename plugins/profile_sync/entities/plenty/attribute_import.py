@@ -1,15 +1,15 @@
 """Attribute Import [PlentyONE]: PlentyONE attributes and their values -> Magento product attributes and options.
 
 One record per attribute, its values included (attributes are few; a value's change re-sends its attribute).
-The Magento attribute code is ``attribute_code_prefix`` + the PlentyONE backend name (the natural key: an
-attribute with that code is the same one). Labels come per store view from the store mapping's language. An
-option is identified by its admin label (the value's name in the default store's language); one Magento does
+The Magento attribute code and the option labels follow ``attribute_rules`` (shared with the Product Import):
+``attribute_code_prefix`` + the cleaned backend name is the natural key (an attribute with that code is the same
+one), and an option is identified by its admin label (the value's name in the admin store view's language).
+Labels come per store view from the store mapping's language (PlentyONE's code for it); an option Magento does
 not have is added with its store labels, so a re-sent attribute never doubles an option.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
@@ -17,11 +17,10 @@ from typing import Any
 from profile_sync.connectors.errors import NotFoundError
 from profile_sync.entities.base import ALL_STORES, EntitySync, Record, RecordError, TargetRecord
 from profile_sync.entities.magento.stores import StoreViews
+from profile_sync.entities.plenty.attribute_rules import admin_mapping, attribute_code, names_by_language, option_label
+from profile_sync.entities.plenty.languages import plenty_language
 from profile_sync.entities.timestamps import parse_timestamp
 from profile_sync.profiles.entity_configs import AttributeImportConfig
-
-CODE_CHARS = re.compile(r"[^a-z0-9_]+")
-MAX_CODE = 60  # Magento attribute codes are at most 60 characters
 
 
 class AttributeImport(EntitySync):
@@ -78,22 +77,22 @@ class AttributeImport(EntitySync):
     # --- transform -----------------------------------------------------------------------------------------
     def transform(self, record: Record) -> list[TargetRecord]:
         backend = str(record.get("backendName") or "").strip()
-        code = (self.config.attribute_code_prefix + CODE_CHARS.sub("_", backend.lower()).strip("_"))[:MAX_CODE]
-        if not backend or code == self.config.attribute_code_prefix:
-            raise RecordError("attribute has no backend name to derive a Magento attribute code from")
+        code = attribute_code(self.config.attribute_code_prefix, backend)
+        if not code:
+            raise RecordError(f"backend name {backend!r} has nothing to derive a Magento attribute code from")
         mappings = self.mappings()
         if not mappings:
             raise RecordError("no store is mapped: attribute labels come from the store mapping's languages")
-        admin = next((m for m in mappings if m.store == "default"), mappings[0])
+        admin = admin_mapping(mappings)
         store_ids: dict[str, int | None] = record.get("_store_ids") or {}
-        names = _by_lang(record.get("attributeNames") or [], "name")
-        admin_label = names.get(admin.locale[:2]) or backend
+        names = names_by_language(record.get("attributeNames") or [])
+        admin_label = names.get(plenty_language(admin.locale)) or backend
         options = []
         for value in sorted(record.get("values") or [], key=lambda v: (int(v.get("position") or 0), int(v["id"]))):
-            labels = _by_lang(value.get("valueNames") or [], "name")
-            label = labels.get(admin.locale[:2]) or str(value.get("backendName") or "").strip()
+            label = option_label(value, admin.locale)
             if not label:
                 raise RecordError(f"value {value.get('id')} has no name")
+            labels = names_by_language(value.get("valueNames") or [])
             options.append(
                 {
                     "label": label,
@@ -141,17 +140,13 @@ class AttributeImport(EntitySync):
                 present.add(option["label"])
 
 
-def _by_lang(names: list[dict[str, Any]], field: str) -> dict[str, str]:
-    return {str(n.get("lang")): str(n.get(field) or "").strip() for n in names if n.get(field)}
-
-
 def _store_labels(
     labels: dict[str, str], mappings: list[Any], store_ids: dict[str, int | None], admin_label: str
 ) -> list[dict[str, Any]]:
     out = []
     for mapping in mappings:
         store_id = store_ids.get(mapping.store)
-        label = labels.get(mapping.locale[:2])
+        label = labels.get(plenty_language(mapping.locale))
         if store_id is not None and label and label != admin_label:
             out.append({"store_id": store_id, "label": label})
     return out

@@ -18,6 +18,7 @@ from typing import Any
 
 from profile_sync.connectors.errors import NotFoundError
 from profile_sync.entities.base import ALL_STORES, EntitySync, Record, RecordError, TargetRecord, number, objects
+from profile_sync.entities.plenty.attribute_rules import admin_mapping, attribute_code, option_label
 from profile_sync.entities.timestamps import iso_timestamp, parse_timestamp
 from profile_sync.profiles.entity_configs import ProductImportConfig
 
@@ -257,14 +258,16 @@ class ProductImport(EntitySync):
             attribute = attributes.get(int(attribute_id))
             if attribute is None:
                 raise RecordError(f"PlentyONE attribute {attribute_id} is unknown")
-            code = self.config.attribute_code_prefix + str(attribute.get("backendName") or "").lower()
+            backend = str(attribute.get("backendName") or "")
+            code = attribute_code(self.config.attribute_code_prefix, backend)
+            if not code:
+                raise RecordError(f"PlentyONE attribute {attribute_id}'s backend name {backend!r} gives no code")
             value = next((v for v in attribute.get("values") or [] if int(v["id"]) == int(value_id)), None)
             if value is None:
                 raise RecordError(f"PlentyONE value {value_id} of attribute {code!r} is unknown")
-            label = next(
-                (n["name"] for n in value.get("valueNames") or [] if n.get("lang") == "en" and n.get("name")),
-                str(value.get("backendName") or ""),
-            )
+            label = option_label(value, admin_mapping(self.stores()).locale)
+            if not label:
+                raise RecordError(f"PlentyONE value {value_id} of attribute {code!r} has no name")
             out.append((code, self._option_id(code, label)))
         return out
 
