@@ -1,11 +1,13 @@
-"""The local stack behind `make run` and the end-to-end tests: the sandbox APIs and `airflow standalone`.
+"""The local stack behind `make run` and the end-to-end tests: PostgreSQL, the sandbox APIs and Airflow's components.
 
-Every process starts in its own session so that stopping it stops its children too; nothing is left running.
+Airflow's metadata and the sync state live in an embedded PostgreSQL under ``AIRFLOW_HOME`` (a database each), the
+same engine as the team deployment: SQLite takes one writer at a time, and a first try that turns every profile on
+at once locked the scheduler out of it (issue 21). The components run as separate supervised processes (what
+`airflow standalone` runs, without its silent deaths): one that exits is restarted, within a limit.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import shlex
@@ -14,13 +16,17 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from localrun.airflow_api import AirflowApi
+from localrun.postgres import EmbeddedPostgres
+from localrun.supervisor import Component, Supervisor
 
 ROOT = Path(__file__).resolve().parents[2]
 CONNECTIONS_FILE = ROOT / "include" / "sandbox" / "connections.env"
+AIRFLOW_COMPONENTS = ("dag-processor", "scheduler", "triggerer", "api-server")
 
 
 def read_env_file(path: Path) -> dict[str, str]:
@@ -46,16 +52,27 @@ class LocalStack:
     airflow_home: Path
     airflow_port: int = 8080
     sandbox_ports: tuple[int, int, int] = (8081, 8082, 8083)
+    postgres_port: int = 0  # 0: a free port at start
     sandbox_scale: str = "small"
     log_dir: Path | None = None
     extra_env: dict[str, str] = field(default_factory=dict)
     users: dict[str, str] = field(default_factory=lambda: {"admin": "admin", "viewer": "viewer"})
     serve_sandbox: bool = True  # False: the sandbox on ``sandbox_ports`` is already serving (benchmarks)
-    _processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+    report: Callable[[str], None] = print  # where the supervisor says what it restarted
+    supervisor: Supervisor | None = None
 
     @property
     def api(self) -> AirflowApi:
         return AirflowApi(f"http://127.0.0.1:{self.airflow_port}", "admin", self.users["admin"])
+
+    @property
+    def postgres(self) -> EmbeddedPostgres:
+        return EmbeddedPostgres(self.airflow_home / "postgres", self.postgres_port)
+
+    @property
+    def failure(self) -> str | None:
+        """Why the stack stopped being able to run (a component past its restart limit), else None."""
+        return self.supervisor.failure if self.supervisor else None
 
     def environment(self) -> dict[str, str]:
         env = dict(os.environ)
@@ -71,11 +88,18 @@ class LocalStack:
         env.update(
             {
                 "AIRFLOW_HOME": str(self.airflow_home),
+                "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": self.postgres.url("airflow", "postgresql+psycopg2"),
+                # Airflow derives asyncpg for the async engine, which is not installed: psycopg 3 serves both
+                "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN_ASYNC": self.postgres.url("airflow", "postgresql+psycopg_async"),
+                "AIRFLOW_CONN_SYNC_STATE": self.postgres.url("sync_state"),
                 "AIRFLOW__CORE__DAGS_FOLDER": str(ROOT / "dags"),
                 "AIRFLOW__CORE__PLUGINS_FOLDER": str(ROOT / "plugins"),
                 "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
                 "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
                 "AIRFLOW__CORE__PARALLELISM": "4",
+                "AIRFLOW__CORE__AUTH_MANAGER": (
+                    "airflow.api_fastapi.auth.managers.simple.simple_auth_manager.SimpleAuthManager"
+                ),
                 "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": ",".join(
                     f"{user}:{'admin' if user == 'admin' else 'viewer'}" for user in self.users
                 ),
@@ -96,32 +120,50 @@ class LocalStack:
         env.update(self.extra_env)
         return env
 
-    def _start(self, name: str, argv: list[str], env: dict[str, str]) -> None:
-        log_dir = self.log_dir or self.airflow_home / "run-logs"
-        log_dir.mkdir(parents=True, exist_ok=True)
-        out = (log_dir / f"{name}.log").open("ab")
-        self._processes[name] = subprocess.Popen(
-            argv, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-        )
-
     def start(self, timeout: float = 300) -> None:
+        """PostgreSQL, the metadata DB migrated, the sandbox and Airflow's components; back when Airflow is healthy."""
+        if not self.postgres_port:
+            self.postgres_port = free_port()
         self.airflow_home.mkdir(parents=True, exist_ok=True)
         (self.airflow_home / "passwords.json").write_text(json.dumps(self.users))
-        env = self.environment()
-        if self.serve_sandbox:
-            self._start("sandbox", [sys.executable, "-m", "sandbox", "serve", "--scale", self.sandbox_scale], env)
-        self._start("airflow", [str(Path(sys.executable).parent / "airflow"), "standalone"], env)
+        log_dir = self.log_dir or self.airflow_home / "run-logs"
+        self.supervisor = supervisor = Supervisor(log_dir, report=self.report)
         deadline = time.monotonic() + timeout
+        postgres = self.postgres
+        postgres.initialise()
+        supervisor.start(
+            Component("postgres", postgres.server_argv(), dict(os.environ), ROOT, signal.SIGINT, user=postgres.user)
+        )
+        postgres.wait_until_ready(max(5.0, deadline - time.monotonic()), self._raise_if_exited)
+        postgres.create_databases()
+        env = self.environment()
+        self._migrate(env)
+        if self.serve_sandbox:
+            argv = [sys.executable, "-m", "sandbox", "serve", "--scale", self.sandbox_scale]
+            supervisor.start(Component("sandbox", argv, env, ROOT))
+        airflow = str(Path(sys.executable).parent / "airflow")
+        for name in AIRFLOW_COMPONENTS:
+            supervisor.start(Component(name, [airflow, name], env, ROOT))
+        supervisor.watch()
         while not self.api.healthy():
-            self._check_alive()
+            if self.failure:
+                raise RuntimeError(self.failure)
             if time.monotonic() > deadline:
-                raise TimeoutError(f"Airflow did not become healthy within {timeout:.0f} s (see {self.log_dir})")
-            time.sleep(2)
+                raise TimeoutError(f"Airflow did not become healthy within {timeout:.0f} s (logs in {log_dir})")
+            time.sleep(1)
 
-    def _check_alive(self) -> None:
-        for name, process in self._processes.items():
-            if process.poll() is not None:
-                raise RuntimeError(f"{name} exited with code {process.returncode} during start-up")
+    def _migrate(self, env: dict[str, str]) -> None:
+        """``airflow db migrate`` before any component starts (it also writes airflow.cfg with the shared secrets)."""
+        airflow = str(Path(sys.executable).parent / "airflow")
+        result = subprocess.run([airflow, "db", "migrate"], env=env, cwd=ROOT, capture_output=True, text=True)
+        if result.returncode != 0:
+            raise RuntimeError(f"airflow db migrate failed:\n{result.stdout[-3000:]}{result.stderr[-3000:]}")
+
+    def _raise_if_exited(self) -> None:
+        assert self.supervisor is not None
+        name = self.supervisor.exited()
+        if name:
+            raise RuntimeError(f"{name} exited during start-up; its log ends:\n{self.supervisor.tail(name)}")
 
     def wait_for_dags(self, dag_ids: set[str], timeout: float = 240) -> dict[str, dict]:
         api = self.api
@@ -145,15 +187,5 @@ class LocalStack:
         return enabled
 
     def stop(self, grace: float = 20) -> None:
-        for process in self._processes.values():
-            if process.poll() is None:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(process.pid, signal.SIGTERM)
-        deadline = time.monotonic() + grace
-        for process in self._processes.values():
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                process.wait(timeout=max(0.1, deadline - time.monotonic()))
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)  # the session's stragglers too
-            process.wait()
-        self._processes.clear()
+        if self.supervisor is not None:
+            self.supervisor.stop(grace)
