@@ -26,22 +26,47 @@ def entity() -> OrderImport:
     return OrderImport(next(i.profile for i in loaded if i.profile.id == "order_import_plenty"), None)
 
 
-def test_shipped_and_paid_order_maps_status_shipment_and_invoice(entity: OrderImport) -> None:
+def test_shipped_and_paid_order_is_shipped_and_invoiced(entity: OrderImport) -> None:
     [target] = entity.transform(dict(ORDER))
     assert (target.source_id, target.natural_key, target.store) == ("40", "000000040", "default")
-    assert target.payload["status"] == "complete"
-    assert (target.payload["ship"], target.payload["invoice"]) == (True, True)
+    assert (target.payload["ship"], target.payload["invoice"], target.payload["cancel"]) == (True, True, False)
 
 
-def test_unpaid_order_in_an_unmapped_status_changes_nothing_but_the_comment(entity: OrderImport) -> None:
+def test_unpaid_order_before_shipping_changes_nothing_but_the_comment(entity: OrderImport) -> None:
     order = dict(ORDER, statusId=6.0, amounts=[{"invoiceTotal": 59.9, "paidAmount": 10.0}])
     payload = entity.transform(order)[0].payload
-    assert (payload["status"], payload["ship"], payload["invoice"], payload["plenty_status"]) == (
-        None,
+    assert (payload["cancel"], payload["ship"], payload["invoice"], payload["plenty_status"]) == (
+        False,
         False,
         False,
         6.0,
     )
+
+
+@pytest.mark.parametrize("status", [8.0, 8.1])
+def test_a_cancelled_order_is_cancelled_never_shipped_nor_invoiced(entity: OrderImport, status: float) -> None:
+    payload = entity.transform(dict(ORDER, statusId=status))[0].payload
+    assert (payload["cancel"], payload["ship"], payload["invoice"]) == (True, False, False)
+
+
+@pytest.mark.parametrize("status", [9.0, 10.0, 11.0])
+def test_return_warranty_and_credit_note_statuses_ship_nothing(entity: OrderImport, status: float) -> None:
+    payload = entity.transform(dict(ORDER, statusId=status))[0].payload
+    assert (payload["cancel"], payload["ship"]) == (False, False)
+
+
+@pytest.mark.parametrize("type_id", [3, 4])
+def test_returns_and_credit_notes_are_never_applied_to_the_sales_order(entity: OrderImport, type_id: int) -> None:
+    assert entity.transform(dict(ORDER, typeId=type_id, statusId=9.0)) == []
+
+
+def test_status_ranges_must_run_upwards() -> None:
+    from pydantic import ValidationError
+
+    from profile_sync.profiles.entity_configs import OrderImportConfig
+
+    with pytest.raises(ValidationError, match="ship_statuses: from 8 is above to 7"):
+        OrderImportConfig(ship_statuses=(8, 7))
 
 
 def test_an_order_that_did_not_come_from_magento_is_out_of_scope(entity: OrderImport) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PositiveInt
+from pydantic import BaseModel, ConfigDict, Field, PositiveInt, model_validator
 
 
 class EntityConfig(BaseModel):
@@ -91,7 +91,13 @@ class AttributeImportConfig(EntityConfig):
 
 
 class OrderExportConfig(EntityConfig):
-    """Magento orders -> PlentyONE orders (with the order's customer as a contact)."""
+    """Magento orders -> PlentyONE orders (with the order's customer as a contact).
+
+    The PlentyONE status is set when the order is created, and afterwards only to ``cancelled_status_id`` when
+    the Magento order is cancelled (and the PlentyONE order is not already at or past it): PlentyONE owns the
+    order's way from there, so an export never moves it backwards. An invoiced (paid) Magento order's payment
+    is booked on the PlentyONE order.
+    """
 
     payment_method_map: dict[str, PositiveInt] = Field(
         default_factory=dict, description="Magento payment method code -> PlentyONE method of payment id."
@@ -102,25 +108,59 @@ class OrderExportConfig(EntityConfig):
     default_payment_method_id: PositiveInt = 1
     default_shipping_profile_id: PositiveInt = 1
     order_status_id: float = Field(3.0, ge=0, description="PlentyONE status of a newly created order.")
-    order_statuses: list[str] = Field(
-        default_factory=lambda: ["pending", "processing", "complete"],
-        description="Magento order statuses in scope.",
+    cancelled_status_id: float | None = Field(
+        8.0, ge=0, description="PlentyONE status a cancelled Magento order is set to (None: cancellations stay)."
     )
+    order_statuses: list[str] = Field(
+        default_factory=lambda: ["pending", "processing", "complete", "canceled"],
+        description="Magento order statuses in scope (keep canceled in: cancellations must reach PlentyONE).",
+    )
+    export_payments: bool = Field(
+        True, description="Book what Magento has invoiced as a PlentyONE payment linked to the order."
+    )
+    payment_status: int = Field(2, ge=1, le=10, description="PlentyONE payment status (2 = approved).")
+
+
+StatusRange = tuple[float, float]
 
 
 class OrderImportConfig(EntityConfig):
-    """PlentyONE order status, shipping and payments -> the exported Magento orders."""
+    """PlentyONE sales orders (order type 1) -> the exported Magento orders: shipping, payment, cancellation.
 
-    status_map: dict[str, str] = Field(
-        default_factory=lambda: {"5": "processing", "7": "complete", "8": "canceled"},
-        description="PlentyONE status id -> Magento order status.",
+    Returns (type 3) and credit notes (type 4) carry their sales order's external order id but are never
+    applied to it. Each change goes through the Magento route that makes it (invoice, ship, cancel, hold,
+    unhold); a comment records each PlentyONE status change once (Magento 2.4.7+ no longer sets the status
+    from a comment).
+    """
+
+    ship_statuses: StatusRange = Field(
+        (7.0, 7.99),
+        description="PlentyONE status range [from, to] in which an order is shipped (7 = outgoing items booked; "
+        "8 cancelled, 9 return and 11 credit note must stay outside).",
+    )
+    cancel_statuses: StatusRange | None = Field(
+        (8.0, 8.99), description="PlentyONE status range that cancels the Magento order (None: never cancel)."
+    )
+    hold_statuses: StatusRange | None = Field(
+        None, description="PlentyONE status range that puts the Magento order on hold (left: unhold)."
     )
     create_shipment: bool = True
-    shipped_from_status: float = Field(
-        7.0, ge=0, description="PlentyONE status from which an order is shipped (7 = outgoing items booked)."
-    )
     create_invoice: bool = Field(True, description="Invoice the Magento order once PlentyONE has it paid in full.")
+    capture_online: bool = Field(
+        False,
+        description="Invoice with capture (asks the payment provider to take the money); off: PlentyONE only "
+        "reports a payment that was taken elsewhere, the invoice is booked offline.",
+    )
+    comment_on_status_change: bool = Field(True, description="Add an order comment per PlentyONE status change.")
     notify_customer: bool = False
+
+    @model_validator(mode="after")
+    def _ranges_in_order(self) -> OrderImportConfig:
+        for name in ("ship_statuses", "cancel_statuses", "hold_statuses"):
+            value = getattr(self, name)
+            if value is not None and value[0] > value[1]:
+                raise ValueError(f"{name}: from {value[0]:g} is above to {value[1]:g}")
+        return self
 
 
 class StockImportConfig(EntityConfig):

@@ -1,11 +1,16 @@
-"""Order Import [PlentyONE]: PlentyONE order status, shipping and payment -> the exported Magento orders.
+"""Order Import [PlentyONE]: PlentyONE sales orders' shipping, payment and cancellation -> the exported orders.
 
-Only orders that came from Magento are in scope: their PlentyONE external order id (property type 7) is the
-Magento increment id, which finds the Magento order (the natural key; an order Magento does not have is a
-failed entry, never created). Per order: a status change is an order comment (the status set where
-``status_map`` maps the PlentyONE status), a paid order is invoiced, an order from ``shipped_from_status`` on
-is shipped with PlentyONE's package numbers as tracks. Invoices and shipments cover what is still open, so a
-re-sent order never doubles one.
+Only sales orders (order type 1) that came from Magento are in scope: their PlentyONE external order id
+(property type 7) is the Magento increment id, which finds the Magento order (the natural key; an order Magento
+does not have is a failed entry, never created). Returns (type 3) and credit notes (type 4) carry the same
+external order id and are never applied to the sales order.
+
+Per order, each change goes through the Magento route that makes it (Magento 2.4.7+ no longer sets a status
+from a comment, magento/magento2 #38723): paid in full -> invoice (offline unless ``capture_online``), a status
+in ``ship_statuses`` -> shipment with PlentyONE's package numbers as tracks, a status in ``cancel_statuses`` ->
+``POST /V1/orders/{id}/cancel`` (a failed entry when Magento cannot cancel it), ``hold_statuses`` -> hold and
+unhold. A comment records each PlentyONE status change once: the newest of this profile's comments says which
+status it last recorded. Invoices and shipments cover what is still open, so a re-sent order never doubles one.
 """
 
 from __future__ import annotations
@@ -20,8 +25,12 @@ from profile_sync.entities.timestamps import iso_timestamp, parse_timestamp
 from profile_sync.profiles.entity_configs import OrderImportConfig
 
 PROPERTY_EXTERNAL_ID = 7
+ORDER_TYPE_SALES = 1
 ID_SLICE = 50
 PAID_TOLERANCE = 0.005
+COMMENT_PREFIX = "PlentyONE status "
+# Magento states in which an order takes no invoice, shipment or cancellation (Order::canInvoice/canShip/canCancel)
+FINAL_STATES = frozenset({"canceled", "closed"})
 
 
 class OrderImport(EntitySync):
@@ -34,14 +43,18 @@ class OrderImport(EntitySync):
 
     # --- fetch ---------------------------------------------------------------------------------------------
     def fetch(self, since: datetime | None, ids: Sequence[str] | None) -> Iterator[list[Record]]:
+        # sales orders only: returns and credit notes share the external order id but are other orders
+        base = {"orderType": ORDER_TYPE_SALES}
         if ids:
             wanted = [i for i in ids if str(i).isdigit()]
             for start in range(0, len(wanted), ID_SLICE):
                 yield from self.systems.plenty.paginate(
-                    "/rest/orders", params={"orderIds": ",".join(wanted[start : start + ID_SLICE])}, page_size=ID_SLICE
+                    "/rest/orders",
+                    params={**base, "orderIds": ",".join(wanted[start : start + ID_SLICE])},
+                    page_size=ID_SLICE,
                 )
             return
-        params = {"updatedAtFrom": iso_timestamp(since)} if since else {}
+        params = {**base, "updatedAtFrom": iso_timestamp(since)} if since else base
         yield from self.systems.plenty.paginate(
             "/rest/orders", params=params, page_size=self.profile.api.collection_size
         )
@@ -54,6 +67,8 @@ class OrderImport(EntitySync):
 
     # --- transform -----------------------------------------------------------------------------------------
     def transform(self, record: Record) -> list[TargetRecord]:
+        if int(record.get("typeId") or ORDER_TYPE_SALES) != ORDER_TYPE_SALES:
+            return []  # a return, credit note, ...: never applied to the sales order (defensive: fetch asks type 1)
         increment_id = _external_id(record)
         if not increment_id:
             return []  # not a Magento order: nothing to bring back
@@ -69,13 +84,16 @@ class OrderImport(EntitySync):
         amounts = next(iter(record.get("amounts") or []), {})
         invoice_total = float(amounts.get("invoiceTotal") or amounts.get("grossTotal") or 0)
         paid = invoice_total > 0 and float(amounts.get("paidAmount") or 0) + PAID_TOLERANCE >= invoice_total
+        config = self.config
+        cancel = _within(status_id, config.cancel_statuses)
         payload = {
             "increment_id": increment_id,
             "plenty_status": status_id,
             "plenty_status_name": str(record.get("statusName") or ""),
-            "status": self.config.status_map.get(_status_key(status_id)),
-            "invoice": self.config.create_invoice and paid,
-            "ship": self.config.create_shipment and status_id >= self.config.shipped_from_status,
+            "cancel": cancel,
+            "hold": _within(status_id, config.hold_statuses),
+            "invoice": config.create_invoice and paid and not cancel,
+            "ship": config.create_shipment and _within(status_id, config.ship_statuses) and not cancel,
         }
         return [
             TargetRecord(self.record_id(record), store, payload, natural_key=increment_id, label=f"#{increment_id}")
@@ -100,36 +118,72 @@ class OrderImport(EntitySync):
     def update(self, target_id: str, target: TargetRecord) -> None:
         order_id = int(target_id)
         payload = target.payload
+        order = self._order(order_id)
+        state = str(order.get("state") or "")
+        status_text = f"PlentyONE status {payload['plenty_status']:g}"
+        if payload["cancel"]:
+            if state != "canceled":
+                if state == "holded":
+                    self._post(f"/V1/orders/{order_id}/unhold")
+                if self._post(f"/V1/orders/{order_id}/cancel") is not True:
+                    raise RecordError(
+                        f"{status_text} cancels the order, but Magento cannot cancel order {target.natural_key} "
+                        f"(state {state!r}: invoiced in full, shipped or closed); cancel or refund it in Magento"
+                    )
+        elif state in FINAL_STATES:
+            if payload["ship"] and _open(order, "qty_shipped"):
+                raise RecordError(f"{status_text} ships the order, but Magento order {target.natural_key} is {state}")
+        else:
+            state = self._hold_or_unhold(order_id, order, state, payload)
+            if state != "holded":  # a held order takes neither invoice nor shipment (Order::canInvoice/canShip)
+                self._invoice_and_ship(order_id, order, target)
+        if self.config.comment_on_status_change and payload["plenty_status"] != _last_plenty_status(order):
+            history: dict[str, Any] = {
+                "comment": f"{status_text} {payload['plenty_status_name']}".strip(),
+                "is_customer_notified": 1 if self.config.notify_customer else 0,
+                "is_visible_on_front": 0,
+                "parent_id": order_id,
+            }
+            self.systems.magento.post(f"/V1/orders/{order_id}/comments", json={"statusHistory": history})
+
+    def _order(self, order_id: int) -> Record:
         try:
-            order = self.systems.magento.get(f"/V1/orders/{order_id}") or {}
+            return self.systems.magento.get(f"/V1/orders/{order_id}") or {}
         except NotFoundError:
             raise RecordError(f"Magento order {order_id} is gone") from None
-        notify = self.config.notify_customer
+
+    def _post(self, path: str) -> Any:
+        return self.systems.magento.post(path, json={})
+
+    def _hold_or_unhold(self, order_id: int, order: Record, state: str, payload: dict[str, Any]) -> str:
+        if payload["hold"] and state != "holded":
+            self._post(f"/V1/orders/{order_id}/hold")
+            return "holded"
+        # unhold only what this profile held: a hold set in Magento by a person stays
+        held_by_us = _within(_last_plenty_status(order), self.config.hold_statuses)
+        if not payload["hold"] and state == "holded" and held_by_us:
+            self._post(f"/V1/orders/{order_id}/unhold")
+            return str(order.get("hold_before_state") or "processing")
+        return state
+
+    def _invoice_and_ship(self, order_id: int, order: Record, target: TargetRecord) -> None:
+        payload, notify = target.payload, self.config.notify_customer
         if payload["invoice"] and _open(order, "qty_invoiced"):
-            self.systems.magento.post(f"/V1/order/{order_id}/invoice", json={"capture": True, "notify": notify})
+            self.systems.magento.post(
+                f"/V1/order/{order_id}/invoice", json={"capture": self.config.capture_online, "notify": notify}
+            )
         if payload["ship"] and _open(order, "qty_shipped"):
             tracks = [
                 {"track_number": number, "title": "PlentyONE", "carrier_code": "custom"}
                 for number in self._package_numbers(int(target.source_id))
             ]
             self.systems.magento.post(f"/V1/order/{order_id}/ship", json={"notify": notify, "tracks": tracks})
-        status = payload["status"]
-        if status != order.get("status") or payload["plenty_status"] != _last_plenty_status(order):
-            history: dict[str, Any] = {
-                "comment": f"PlentyONE status {payload['plenty_status']:g} {payload['plenty_status_name']}".strip(),
-                "is_customer_notified": 1 if notify else 0,
-                "is_visible_on_front": 0,
-                "parent_id": order_id,
-            }
-            if status:
-                history["status"] = status
-            self.systems.magento.post(f"/V1/orders/{order_id}/comments", json={"statusHistory": history})
 
     def _package_numbers(self, plenty_order_id: int) -> list[str]:
         try:
             numbers = self.systems.plenty.get(f"/rest/orders/{plenty_order_id}/packagenumbers") or []
         except NotFoundError:
-            return []  # no package registered (or a system without the route): a shipment without tracks
+            return []  # the order went away meanwhile: a shipment without tracks
         return [str(n) for n in numbers if str(n).strip()] if isinstance(numbers, list) else []
 
 
@@ -147,8 +201,8 @@ def _store_of(mappings: Sequence[Any], order: Record) -> Any:
     return next((m for m in same_client if m.locale[:2] == lang[:2]), same_client[0] if same_client else None)
 
 
-def _status_key(status_id: float) -> str:
-    return f"{status_id:g}"
+def _within(status_id: float | None, statuses: tuple[float, float] | None) -> bool:
+    return status_id is not None and statuses is not None and statuses[0] <= status_id <= statuses[1]
 
 
 def _open(order: Record, done_field: str) -> bool:
@@ -163,7 +217,7 @@ def _last_plenty_status(order: Record) -> float | None:
     """The PlentyONE status the newest of this profile's comments recorded (None when there is none)."""
     for history in order.get("status_histories") or []:
         comment = str(history.get("comment") or "")
-        if comment.startswith("PlentyONE status "):
+        if comment.startswith(COMMENT_PREFIX):
             try:
                 return float(comment.split()[2])
             except (IndexError, ValueError):
