@@ -9,19 +9,30 @@ import pytest
 pytestmark = pytest.mark.integration
 PROFILE = "contact_export_freeagent"
 # FreeAgent refuses every write (a validation error): every contact of the run fails, terminally
-REFUSE_WRITES = {"error_rate": 1.0, "error_codes": [422], "only_methods": ["POST", "PUT"], "seed": 3}
+REFUSE_WRITES = {
+    "error_rate": 1.0,
+    "error_codes": [422],
+    "only_methods": ["POST", "PUT"],
+    "only_paths": ["/v2/contacts"],  # not the token endpoint: a refused login fails the task (point 2)
+    "seed": 3,
+}
 
 
 def task_tries(dag_id: str, task_id: str) -> list[tuple[str, int]]:
-    """(state, try number) of each run's ``task_id``, oldest run first, from Airflow's metadata DB."""
+    """(state, try number) of ``task_id`` in the DAG's latest run (each mapped instance), from Airflow's DB."""
+    from airflow.models.dagrun import DagRun
     from airflow.models.taskinstance import TaskInstance
     from airflow.utils.session import create_session
 
     with create_session() as session:
+        latest = session.query(DagRun).filter(DagRun.dag_id == dag_id).order_by(DagRun.id.desc()).first()
+        if latest is None:
+            return []
         rows = (
             session.query(TaskInstance)
-            .filter(TaskInstance.dag_id == dag_id, TaskInstance.task_id == task_id)
-            .order_by(TaskInstance.start_date)
+            .filter(TaskInstance.dag_id == dag_id, TaskInstance.run_id == latest.run_id)
+            .filter(TaskInstance.task_id == task_id)
+            .order_by(TaskInstance.map_index)
             .all()
         )
         return [(str(ti.state), int(ti.try_number)) for ti in rows]

@@ -8,7 +8,7 @@ from collections import Counter
 from datetime import datetime
 from typing import Any
 
-from profile_sync.connectors.errors import ConnectorError, NotFoundError
+from profile_sync.connectors.errors import AuthenticationError, ConnectorError, NotFoundError
 from profile_sync.engine.run_settings import RunSettings
 from profile_sync.engine.staging import RunStaging
 from profile_sync.entities.base import ALL_STORES, EntitySync, RecordError
@@ -100,6 +100,8 @@ def reconcile_deletions(entity: EntitySync, settings: RunSettings, state: Any) -
                     source_id,
                     entry.target_id if entry else "?",
                 )
+            except AuthenticationError:
+                raise  # not this record's problem: the task fails, naming the connection
             except (ConnectorError, RecordError, NotImplementedError) as exc:
                 log.warning("%s %s: could not delete in the target: %s", entity.noun, source_id, exc)
     return deleted

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from profile_sync.connectors.errors import (
+    AuthenticationError,
     RateBudgetExhausted,
     TerminalError,
     TransientError,
@@ -143,6 +144,8 @@ class _Pusher:
                 self.state.dequeue(self.profile_id, target.store, [target.source_id])
                 self.state.dequeue(self.profile_id, "*", [target.source_id])
             self._outcome(action, f"{noun} {name} -> {target_id} {action}")
+        except AuthenticationError:
+            raise  # refused credentials are the connection's fault, not this record's: the task fails at once
         except (RecordError, TerminalError) as exc:
             self.transient_in_a_row = 0
             self._failed(target, str(exc) or type(exc).__name__)

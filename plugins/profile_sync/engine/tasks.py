@@ -38,16 +38,55 @@ def task_scope(profile: Profile, context: Mapping[str, Any]) -> Iterator[TaskSco
     from profile_sync.entities.registry import entity_for
     from profile_sync.state import StateStore
 
-    settings = RunSettings.from_context(profile, context)
-    state = StateStore.from_airflow()
-    systems = Systems(profile)
+    with terminal_errors(profile):
+        settings = RunSettings.from_context(profile, context)
+        state = StateStore.from_airflow()
+        systems = Systems(profile)
+        try:
+            state.register_profile(profile.id, profile.system, profile.entity, profile.direction)
+            staging = RunStaging(staging_root(), settings.dag_id, settings.run_id)
+            yield TaskScope(settings, state, staging, entity_for(profile, systems))
+        finally:
+            systems.close()
+            state.close()
+
+
+@contextmanager
+def terminal_errors(profile: Profile) -> Iterator[None]:
+    """Errors that no retry can mend fail the task at once (AirflowFailException), saying what to fix.
+
+    A refused login or refresh token, a connection that does not exist, a profile that contradicts its state or
+    a run's Params: retrying would only repeat them (and hammer a login endpoint). Everything else, transient
+    errors included, keeps Airflow's retries.
+    """
+    from airflow.sdk.exceptions import AirflowFailException, AirflowNotFoundException
+
+    from profile_sync.connectors.errors import AuthenticationError
+    from profile_sync.engine.run_settings import InvalidRunParams
+    from profile_sync.state import ProfileTypeChanged
+
     try:
-        state.register_profile(profile.id, profile.system, profile.entity, profile.direction)
-        staging = RunStaging(staging_root(), settings.dag_id, settings.run_id)
-        yield TaskScope(settings, state, staging, entity_for(profile, systems))
-    finally:
-        systems.close()
-        state.close()
+        yield
+    except AuthenticationError as exc:
+        raise AirflowFailException(
+            f"profile {profile.id}: {exc} (not retried: the same login would be refused)"
+        ) from exc
+    except AirflowNotFoundException as exc:
+        raise AirflowFailException(f"profile {profile.id}: {exc}. {_connection_hint(profile, str(exc))}") from exc
+    except (ProfileTypeChanged, InvalidRunParams) as exc:
+        raise AirflowFailException(f"profile {profile.id}: {exc}") from exc
+
+
+def _connection_hint(profile: Profile, message: str) -> str:
+    """Which profile field names the missing connection, and where connections come from."""
+    fields = [
+        f"connections.{name}" for name, conn_id in profile.connections.model_dump().items() if f"`{conn_id}`" in message
+    ]
+    named = f"the profile's {' and '.join(fields)} names it; " if fields else ""
+    return (
+        f"{named}create the connection (Airflow UI, an AIRFLOW_CONN_<ID> variable or a secrets backend) or point "
+        "the profile at an existing one"
+    )
 
 
 def run_fetch(profile: Profile, context: Mapping[str, Any]) -> list[dict[str, Any]]:
