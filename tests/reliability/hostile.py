@@ -48,10 +48,14 @@ def accounted(summary: dict[str, Any]) -> int:
 
 def verify(world: Any, profile_id: str, run: Any, expectations: list[Expect], store: str | None = None) -> int:
     """Assert the run and every expectation, record by record; returns how many records were verified."""
-    assert run.state == "success", run.task_states
-    assert all(str(state) == "success" for state in run.task_states.values()), run.task_states
     summary = run.summary
     assert summary is not None and summary["complete"], summary
+    # records failing for the first time fail the run (fail_when's default), in finish, after it committed all
+    red = bool(summary.get("failed_new"))
+    assert run.state == ("failed" if red else "success"), run.task_states
+    assert all(str(state) == "success" for key, state in run.task_states.items() if key[0] != "finish"), run.task_states
+    assert str(run.task_states[("finish", -1)]) == ("failed" if red else "success"), run.task_states
+    assert ("failed_run" in summary) is red, summary
     assert summary["fetched"] == accounted(summary), f"records silently dropped: {summary}"
     with world.state() as state:
         reasons = {entry.source_id: entry.reason for entry in state.failed_entries(profile_id)}

@@ -304,7 +304,7 @@ def _reference(world, admin, monkeypatch, tmp_path, references, subject: Subject
     if subject.profile not in references:
         clean = _fresh_state(world, monkeypatch, tmp_path / "reference")
         _reset(admin)
-        clean.write_profile(subject.profile, **subject.prepare(admin))
+        clean.write_profile(subject.profile, fail_when="never", **subject.prepare(admin))  # runs complete: compared
         references[subject.profile] = _sync(clean, admin, subject, None, 0)
         assert references[subject.profile].runs == 1
     return references[subject.profile]
@@ -332,7 +332,12 @@ def test_target_equals_the_fault_free_run_record_by_record(  # type: ignore[no-u
     faulted = _fresh_state(world, monkeypatch, tmp_path / "faulted")
     _reset(admin)
     # both log switches on: request and response bodies go to the task log, secrets must not
-    faulted.write_profile(subject.profile, log={"request_data": True, "response_data": True}, **subject.prepare(admin))
+    faulted.write_profile(
+        subject.profile,
+        log={"request_data": True, "response_data": True},
+        fail_when="never",  # the run must complete under the fault; its failed entries are compared with the clean run's
+        **subject.prepare(admin),
+    )
     capfd.readouterr()
     caplog.clear()
     caplog.set_level(logging.INFO)
