@@ -47,6 +47,10 @@ demo_env() {
     export AIRFLOW__CELERY__WORKER_CONCURRENCY="$WORKER_CONCURRENCY"
     export AIRFLOW__CELERY__TASK_ACKS_LATE=True
     export AIRFLOW_CONN_SYNC_STATE="postgres://$DB_USER:$DB_PASSWORD@127.0.0.1:$PG_PORT/sync_state"
+    # Both workers run on this host, so one folder is shared storage; a cluster would use s3://... instead
+    # (profile_sync refuses a local folder under Celery unless it is declared shared).
+    export PROFILE_SYNC_STAGING_URL="file://$DEMO_DIR/staging"
+    export PROFILE_SYNC_STAGING_SHARED=true
     export AIRFLOW__CORE__LOAD_EXAMPLES=False
     export AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION=True
     export AIRFLOW__CORE__PARALLELISM=8

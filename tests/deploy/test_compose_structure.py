@@ -196,6 +196,7 @@ def test_environment_configures_celery_postgres_redis_and_the_package(
         assert env["PROFILE_SYNC_CONFIG_DIR"] == MOUNTS["./profile_configs"]
         assert env["PYTHONPATH"].split(":") == [MOUNTS["./plugins"], MOUNTS["./include"]]
         assert env["PROFILE_SYNC_STAGING_URL"] == "file:///opt/airflow/staging"  # shared by every worker
+        assert env["PROFILE_SYNC_STAGING_SHARED"] == "true"  # says so, or profile_sync refuses it under Celery
         assert env["AIRFLOW__API_AUTH__JWT_SECRET"], "every component must share the JWT secret"
         assert services[name]["env_file"] == [".env"], name
 

@@ -15,6 +15,8 @@ from typing import Any
 import msgspec
 from airflow.sdk import ObjectStoragePath
 
+from profile_sync.deployment import check_staging_url
+
 STAGING_URL_ENV = "PROFILE_SYNC_STAGING_URL"
 _encoder = msgspec.json.Encoder()
 _decoder = msgspec.json.Decoder()
@@ -23,9 +25,11 @@ _decoder = msgspec.json.Decoder()
 def staging_root() -> ObjectStoragePath:
     """``$PROFILE_SYNC_STAGING_URL``, else ``$AIRFLOW_HOME/profile_sync_staging``."""
     url = os.environ.get(STAGING_URL_ENV)
+    explicit = bool(url)
     if not url:
         home = os.environ.get("AIRFLOW_HOME", os.path.expanduser("~/airflow"))
         url = f"file://{os.path.join(home, 'profile_sync_staging')}"
+    check_staging_url(url, explicit=explicit)  # a local folder on a cluster loses batches: refused, loudly
     return ObjectStoragePath(url)
 
 

@@ -7,7 +7,7 @@
 from profile_sync.state.migrations import StoreTooNew
 from profile_sync.state.records import Counts, FailedEntry, HistoryEntry, MapEntry, Page, QueueEntry
 from profile_sync.state.store import ALL_STORES, ProfileTypeChanged, StateStore
-from profile_sync.state.url import resolve_url
+from profile_sync.state.url import StateConnectionError, resolve_url
 
 __all__ = [
     "ALL_STORES",
@@ -18,6 +18,7 @@ __all__ = [
     "Page",
     "ProfileTypeChanged",
     "QueueEntry",
+    "StateConnectionError",
     "StateStore",
     "StoreTooNew",
     "resolve_url",

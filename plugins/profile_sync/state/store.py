@@ -15,8 +15,9 @@ from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Connection, Select, and_, case, delete, func, or_, select, update
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 
-from profile_sync.state.database import create_state_engine, insert_for, run_read, run_write
+from profile_sync.state.database import create_state_engine, insert_for, is_contention, run_read, run_write
 from profile_sync.state.migrations import migrate
 from profile_sync.state.records import (
     Counts,
@@ -36,7 +37,7 @@ from profile_sync.state.schema import (
     profiles,
     watermarks,
 )
-from profile_sync.state.url import DEFAULT_CONN_ID, redacted, resolve_url
+from profile_sync.state.url import DEFAULT_CONN_ID, StateConnectionError, redacted, resolve_url
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -93,8 +94,21 @@ class StateStore:
 
     @classmethod
     def from_airflow(cls, conn_id: str = DEFAULT_CONN_ID) -> StateStore:
-        """The store the Airflow connection ``conn_id`` names, else SQLite under ``AIRFLOW_HOME``."""
-        return cls(resolve_url(conn_id))
+        """The store the Airflow connection ``conn_id`` names, else SQLite under ``AIRFLOW_HOME``.
+
+        A store the connection names but that cannot be reached raises ``StateConnectionError`` (never a fallback).
+        """
+        url = resolve_url(conn_id)
+        try:
+            return cls(url)
+        except OperationalError as exc:
+            if is_contention(exc):
+                raise
+            raise StateConnectionError(
+                f"the sync state store {redacted(url)} (Airflow connection {conn_id!r}) cannot be reached: "
+                f"{str(exc.orig or exc).strip()}. Fix the connection or start that database; profile_sync never "
+                "falls back to another store, which would lose the ID map"
+            ) from exc
 
     @property
     def engine(self) -> Engine:

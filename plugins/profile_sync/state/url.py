@@ -14,6 +14,8 @@ from typing import Any
 
 from sqlalchemy.engine import URL, make_url
 
+from profile_sync.deployment import check_state_url
+
 log = logging.getLogger(__name__)
 
 DEFAULT_CONN_ID = "sync_state"
@@ -34,13 +36,20 @@ _LIBPQ_OPTIONS = frozenset(
 _POSTGRES_TYPES = frozenset({"postgres", "postgresql"})
 
 
+class StateConnectionError(RuntimeError):
+    """The ``sync_state`` connection is set but its store cannot be read or reached: never a silent fallback."""
+
+
 def resolve_url(conn_id: str = DEFAULT_CONN_ID) -> str:
     """The store's SQLAlchemy URL: from the Airflow connection ``conn_id`` when defined, else the default SQLite file.
 
     The connection may carry the URL in its extra ``url``, or be an ordinary ``postgres``/``sqlite`` connection.
+    A SQLite store under a distributed executor is refused (``DeploymentError``, saying what to set).
     """
     url = url_from_airflow_connection(conn_id)
-    return url if url is not None else default_sqlite_url()
+    url = url if url is not None else default_sqlite_url()
+    check_state_url(url, conn_id=conn_id)
+    return url
 
 
 def default_sqlite_url() -> str:
@@ -66,14 +75,22 @@ def url_from_airflow_connection(conn_id: str) -> str | None:
     """The URL the Airflow connection describes, or None when no such connection is defined."""
     try:
         from airflow.sdk import BaseHook
+        from airflow.sdk.exceptions import AirflowNotFoundException
     except ImportError:  # Airflow is not installed here: only the environment variable can say
         raw = os.environ.get(f"AIRFLOW_CONN_{conn_id.upper()}")
         return _url_from_env_value(raw) if raw else None
     try:
         conn = BaseHook.get_connection(conn_id)
-    except Exception as exc:  # not defined, or no backend reachable: both mean "use the default"
-        log.debug("connection %r not available (%s): using the default state store", conn_id, exc)
+    except AirflowNotFoundException:  # not defined anywhere: the default store
+        log.debug("connection %r is not defined: using the default state store", conn_id)
         return None
+    except Exception as exc:
+        # Set but not readable (a secrets backend that denies, a worker that cannot ask the API server): falling
+        # back to a per-machine SQLite file here would split the ID map, so the task fails and says why.
+        raise StateConnectionError(
+            f"the Airflow connection {conn_id!r} (the sync state store) could not be read: "
+            f"{type(exc).__name__}: {exc}"
+        ) from exc
     return url_from_connection_fields(
         conn_type=conn.conn_type,
         host=conn.host,
