@@ -70,7 +70,9 @@ def test_order_maps_store_methods_items_and_addresses(entity: OrderExport) -> No
     [target] = entity.transform(copy.deepcopy(ORDER))
     order = target.payload["order"]
     assert (target.source_id, target.store, target.natural_key) == ("42", "de", "000000042")
-    assert (order["plentyId"], order["referrerId"], order["typeId"]) == (1000, 1, 1)
+    assert (order["plentyId"], order["typeId"], order["statusId"]) == (1000, 1, 3.0)
+    assert "referrerId" not in order  # POST /rest/orders has none: the items carry the referrer
+    assert {i.get("referrerId") for i in order["orderItems"] if i["typeId"] == 1} == {1}
     properties = {p["typeId"]: p["value"] for p in order["properties"]}
     assert properties == {7: "000000042", 3: "14", 2: "2", 6: "de"}  # payment and shipping via entity_config
     items = order["orderItems"]
@@ -107,14 +109,30 @@ def test_a_bad_order_is_a_record_error_with_its_reason(entity: OrderExport, chan
         entity.transform(order)
 
 
-def test_same_order_gives_the_same_draft_and_a_touched_one_does_not(entity: OrderExport) -> None:
+def test_a_change_the_plenty_order_does_not_carry_gives_the_same_draft(entity: OrderExport) -> None:
+    """Order Import's comments, invoices and shipments touch the Magento order: that alone is no export."""
     from profile_sync.engine.payload_hash import payload_hash
 
     first = payload_hash(entity.transform(copy.deepcopy(ORDER))[0].payload)
-    assert first == payload_hash(entity.transform(copy.deepcopy(ORDER))[0].payload)
     touched = copy.deepcopy(ORDER)
-    touched["updated_at"] = "2026-11-02 09:00:00"
-    assert payload_hash(entity.transform(touched)[0].payload) != first
+    touched.update(updated_at="2026-11-02 09:00:00", status="complete", state="complete")
+    touched["status_histories"] = [{"comment": "PlentyONE status 7"}]
+    assert payload_hash(entity.transform(touched)[0].payload) == first
+
+
+def test_a_cancelled_order_is_created_cancelled_and_a_paid_one_carries_its_payment(entity: OrderExport) -> None:
+    order = copy.deepcopy(ORDER)
+    order.update(status="canceled", state="canceled")
+    [target] = entity.transform(order)
+    assert (target.payload["cancelled"], target.payload["order"]["statusId"], target.payload["payment"]) == (
+        True,
+        8.0,
+        None,
+    )
+    paid = copy.deepcopy(ORDER)
+    paid.update(total_paid=25.94)
+    payment = entity.transform(paid)[0].payload["payment"]
+    assert payment == {"amount": 25.94, "currency": "EUR", "mopId": 14}
 
 
 def test_a_long_item_name_and_a_free_item_are_sent_as_they_are(entity: OrderExport) -> None:

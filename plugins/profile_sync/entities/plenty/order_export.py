@@ -4,6 +4,11 @@ Mapping: store -> plentyId/referrer (store mapping), payment and shipping method
 (entity_config), order items -> variations by SKU (= variation number), billing/delivery addresses -> contact
 addresses. The Magento increment id is the PlentyONE external order id: the natural key that finds an order
 whose create answer was lost. Orders of one customer share a partition, so one task creates the contact.
+
+The PlentyONE status is set on create only; afterwards PlentyONE owns the order's way, and an update changes
+it only to cancel an order that Magento cancelled (never backwards). An update sends only what differs from the
+PlentyONE order, so what Order Import writes into Magento (comments, invoices, shipments) never comes back as
+a write. What Magento has invoiced is booked as a PlentyONE payment linked to the order, once.
 """
 
 from __future__ import annotations
@@ -114,12 +119,13 @@ class OrderExport(EntitySync):
         delivery = _shipping_address(record) or billing
         if not isinstance(delivery, dict):
             raise RecordError(f"shipping address {shown(delivery)} is not an address object")
+        cancelled = record.get("status") == "canceled" and self.config.cancelled_status_id is not None
         draft = {
             "order": {
                 "typeId": 1,
                 "plentyId": mapping.plenty_id,
-                "referrerId": mapping.referrer_id if mapping.referrer_id is not None else 1,
-                "statusId": self.config.order_status_id,
+                # the order's referrer is its items' (POST /rest/orders has no order-level referrerId)
+                "statusId": self.config.cancelled_status_id if cancelled else self.config.order_status_id,
                 "properties": [
                     {"typeId": PROPERTY_EXTERNAL_ID, "value": increment_id},
                     {
@@ -150,9 +156,23 @@ class OrderExport(EntitySync):
             },
             "billing": _address(billing, email),
             "delivery": _address(delivery, email),
-            "source_updated_at": record.get("updated_at"),
+            # no updated_at: a Magento change that the PlentyONE order does not carry (a comment, an invoice
+            # or shipment Order Import made) is no reason to write the PlentyONE order
+            "cancelled": cancelled,
+            "payment": self._payment(record, currency, payment) if self.config.export_payments else None,
         }
         return [TargetRecord(self.record_id(record), store, draft, natural_key=increment_id, label=f"#{increment_id}")]
+
+    def _payment(self, record: Record, currency: str, method: str | None) -> dict[str, Any] | None:
+        """What Magento has been paid for this order (its invoices), as a PlentyONE payment; None when nothing."""
+        paid = round(number(record.get("total_paid") or 0, "total_paid"), 2)
+        if paid <= 0:
+            return None
+        return {
+            "amount": paid,
+            "currency": currency,
+            "mopId": self.config.payment_method_map.get(method or "", self.config.default_payment_method_id),
+        }
 
     def _item(self, item: Record, currency: str, referrer: float | None) -> dict[str, Any]:
         sku = str(item.get("sku") or "").strip()
@@ -208,19 +228,49 @@ class OrderExport(EntitySync):
 
     def create(self, target: TargetRecord) -> str:
         created = self.systems.plenty.post("/rest/orders", json=self._body(target))
+        # a payment that fails here is booked by the next run's update (the order is found by its external id)
+        self._book_payment(int(created["id"]), target.payload["payment"])
         return str(created["id"])
 
     def update(self, target_id: str, target: TargetRecord) -> None:
+        order_id = int(target_id)
         body = self._body(target)
-        self.systems.plenty.put(
-            f"/rest/orders/{int(target_id)}",
+        current = self.systems.plenty.get(f"/rest/orders/{order_id}", params={"addOrderItems": "false"}) or {}
+        changes = _changed(current, body)
+        status = float(current.get("statusId") or 0)
+        wanted = self.config.cancelled_status_id
+        if target.payload["cancelled"] and wanted is not None and status < wanted:
+            changes["statusId"] = wanted  # forward only: an order PlentyONE took further keeps its status
+        if changes:
+            self.systems.plenty.put(f"/rest/orders/{order_id}", json=changes)
+        self._book_payment(order_id, target.payload["payment"])
+
+    def _book_payment(self, order_id: int, payment: dict[str, Any] | None) -> None:
+        """Book what Magento was paid and the PlentyONE order does not have yet (its payments are the record)."""
+        if not payment:
+            return
+        booked = self.systems.plenty.get(f"/rest/payments/orders/{order_id}") or []
+        already = sum(
+            float(p.get("amount") or 0) * (1 if p.get("type", "credit") == "credit" else -1)
+            for p in booked
+            if isinstance(p, dict) and not p.get("deleted")
+        )
+        missing = round(payment["amount"] - already, 2)
+        if missing < 0.01:
+            return
+        created = self.systems.plenty.post(
+            "/rest/payments",
             json={
-                "statusId": body["statusId"],
-                "properties": body["properties"],
-                "addressRelations": body["addressRelations"],
-                "relations": body["relations"],
+                "amount": missing,
+                "currency": payment["currency"],
+                "exchangeRatio": payment.get("exchangeRatio", 1.0),
+                "mopId": payment["mopId"],
+                "status": self.config.payment_status,
+                "transactionType": 2,  # booked payment
+                "type": "credit",
             },
         )
+        self.systems.plenty.post(f"/rest/payment/{int(created['id'])}/order/{order_id}")
 
     def _body(self, target: TargetRecord) -> dict[str, Any]:
         order, extra = dict(target.payload["order"]), target.extra
@@ -297,6 +347,23 @@ class OrderExport(EntitySync):
 
 
 _ADDRESS_MATCH = ("name2", "name3", "address1", "address2", "postalCode", "town", "countryId")
+
+
+def _changed(current: Record, body: dict[str, Any]) -> dict[str, Any]:
+    """The parts of an update body that the PlentyONE order does not have already (empty: nothing to write)."""
+    changes: dict[str, Any] = {}
+    have_props = {int(p.get("typeId") or 0): str(p.get("value")) for p in current.get("properties") or []}
+    if any(have_props.get(p["typeId"]) != str(p["value"]) for p in body["properties"]):
+        changes["properties"] = body["properties"]
+    have_addresses = {int(r.get("typeId") or 0): r.get("addressId") for r in current.get("addressRelations") or []}
+    if any(have_addresses.get(r["typeId"]) != r["addressId"] for r in body["addressRelations"]):
+        changes["addressRelations"] = body["addressRelations"]
+    have_relations = {
+        (r.get("referenceType"), r.get("relation")): r.get("referenceId") for r in current.get("relations") or []
+    }
+    if any(have_relations.get((r["referenceType"], r["relation"])) != r["referenceId"] for r in body["relations"]):
+        changes["relations"] = body["relations"]
+    return changes
 
 
 def _amount(currency: str, gross: float) -> dict[str, Any]:
