@@ -55,10 +55,40 @@ def test_customer_maps_to_contact_with_class_store_and_addresses(entity: Custome
     assert (contact["firstName"], contact["lastName"], contact["gender"]) == ("Zoë Anna", "Müller", "female")
     assert contact["options"] == [{"typeId": 2, "subTypeId": 4, "value": "zoë.müller@example.de", "priority": 0}]
     billing, other = target.payload["addresses"]
-    assert (billing["externalId"], billing["types"], billing["countryId"]) == ("70", [1, 2], 1)
-    assert (billing["address1"], billing["address2"], billing["town"]) == ("Bergstraße 3", "Hinterhaus", "Dresden")
+    assert (billing["types"], billing["countryId"]) == ([1, 2], 1)
+    assert "externalId" not in billing  # read-only in PlentyONE: the Magento address id goes as option typeId 2
+    assert {"typeId": 2, "value": "70"} in billing["options"]
+    # street, house number and additional line apart (PlentyONE's address1, address2 = houseNumber, address3)
+    assert (billing["address1"], billing["address2"], billing["address3"]) == ("Bergstraße", "3", "Hinterhaus")
+    assert billing["town"] == "Dresden"
     assert {"typeId": 4, "value": "+49 351 1234"} in billing["options"]
-    assert (other["types"], other["countryId"]) == ([2], 10)
+    # France writes the number first: "Rue 1" is not that form, so the line stays whole
+    assert (other["types"], other["countryId"], other["address1"], other["address2"]) == ([2], 10, "Rue 1", "")
+
+
+@pytest.mark.parametrize(
+    ("country", "lines", "formats", "expected"),
+    [
+        ("DE", ["Hauptstraße 12a", "2. OG"], {}, ("Hauptstraße", "12a", "2. OG")),
+        ("AT", ["Kärntner Straße 61 b", "Stiege 2/Top 14"], {}, ("Kärntner Straße", "61 b", "Stiege 2/Top 14")),
+        ("DE", ["Königsweg 71-73"], {}, ("Königsweg", "71-73", "")),
+        ("DE", ["Straße des 17. Juni 135"], {}, ("Straße des 17. Juni", "135", "")),
+        ("DE", ["Hauptstraße", "12"], {}, ("Hauptstraße", "12", "")),  # the house number on a line of its own
+        ("GB", ["12 High Street", "Apt 4", "Floor 2"], {}, ("High Street", "12", "Apt 4, Floor 2")),
+        ("DE", ["Hauptstraße 12a"], {"DE": "whole"}, ("Hauptstraße 12a", "", "")),
+        ("NL", ["12 Kalverstraat"], {"*": "number_first"}, ("Kalverstraat", "12", "")),
+        ("DE", ["Postfach"], {}, ("Postfach", "", "")),
+    ],
+)
+def test_streets_split_by_the_countrys_rule(country, lines, formats, expected) -> None:
+    from profile_sync.entities.plenty.addresses import join_street, split_street
+    from profile_sync.profiles.entity_configs import AddressOptions
+
+    options = AddressOptions(street_format=formats)
+    assert split_street(lines, country, options) == expected
+    street, number, additional = expected
+    joined = join_street({"address1": street, "address2": number, "address3": additional}, country, options)
+    assert joined[0].replace(" ", "") == lines[0].replace(" ", "") or len(lines) > 1
 
 
 def test_unmapped_group_takes_the_default_class(entity: CustomerExport) -> None:

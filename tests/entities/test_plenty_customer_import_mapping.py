@@ -66,7 +66,7 @@ def test_contact_maps_to_customer_with_store_group_and_addresses(entity: Custome
         3,
     )
     billing, delivery = customer["addresses"]
-    assert billing["street"] == ["Rue de Rivoli", "12"] and billing["country_id"] == "FR"
+    assert billing["street"] == ["12 Rue de Rivoli"] and billing["country_id"] == "FR"  # France: number first
     assert billing["default_billing"] and billing["telephone"] == "+33 1 111"  # the contact's main number
     assert delivery["default_shipping"] and delivery["telephone"] == "+33 1 111"  # none of its own
     assert delivery["lastname"] == "Dubois"  # from the contact where the address has none

@@ -48,12 +48,12 @@ def test_customers_become_contacts_once_then_nothing_then_exactly_the_touched(wo
         assert contact["plentyId"] == 1000
         addresses = {a.get("externalId"): a for a in addresses_of(admin, contact["id"])}
         for address in customer.get("addresses") or []:
-            mapped = addresses[str(address["id"])]
-            assert (mapped["town"], mapped["postalCode"], mapped["address1"]) == (
-                address["city"],
-                address["postcode"],
-                address["street"][0],
-            )
+            mapped = addresses[str(address["id"])]  # the external id option, read back as externalId
+            assert (mapped["town"], mapped["postalCode"]) == (address["city"], address["postcode"])
+            # street and house number apart: together they are Magento's first line ("12 High Street" too)
+            line = address["street"][0]
+            assert f"{mapped['address1']} {mapped['address2']}".strip() in (line, " ".join(line.split(" ", 1)[::-1]))
+            assert mapped["address3"] == ", ".join(address["street"][1:])
 
     second = world.run(PROFILE)
     assert (second.summary["created"], second.summary["updated"], second.summary["matched"]) == (0, 0, 0)
@@ -122,3 +122,60 @@ def test_new_customers_are_exported_only_when_the_export_queue_takes_them(world,
         assert run.summary["created"] + run.summary["matched"] == len(customers)
     else:  # nothing mapped or queued yet: every customer is left out, nothing written
         assert (run.summary["created"], run.summary["matched"], run.summary["not_queued"]) == (0, 0, len(customers))
+
+
+def test_addresses_split_streets_carry_states_and_the_external_id_as_an_option(world, admin) -> None:
+    """Issue 15 points 18, 19 and 21: house number and additional lines apart, the state of a US address, a
+    Japanese address (not in a 30-country table), no read-only externalId sent; a second run after a change
+    updates the same addresses (no new ones)."""
+    magento, plenty = admin["magento"], admin["plenty"]
+    from sandbox.geo import region_by_name
+
+    lines = {"DE": (["Bahnhofstraße 61 b", "c/o Schmidt"], "Köln", "50667", region_by_name("DE", "Nordrhein-Westfalen")),
+             "US": (["350 Fifth Avenue", "Suite 200"], "New York", "10118", region_by_name("US", "New York")),
+             "JP": (["Marunouchi 2-7-2"], "Tōkyō", "100-0005", None)}
+    addresses = [
+        {"id": 9000 + n, "customer_id": 900, "firstname": "Jürgen", "lastname": "Groß", "company": "Groß & Co. KG",
+         "street": street, "city": city, "postcode": postcode, "country_id": country, "telephone": "+49 221 1",
+         "region_id": region[0] if region else 0, "default_billing": n == 0, "default_shipping": n == 0,
+         **({"region": {"region_code": region[1], "region": region[2], "region_id": region[0]}} if region else {})}
+        for n, (country, (street, city, postcode, region)) in enumerate(lines.items())
+    ]
+    magento.create("customers", {"id": 900, "email": "juergen.gross@example.de", "firstname": "Jürgen",
+                                 "lastname": "Groß", "group_id": 1, "store_id": 1, "website_id": 1,
+                                 "taxvat": "DE123456789", "addresses": addresses})
+    world.write_profile(PROFILE)
+    first = world.run(PROFILE, {"ids": ["900"]})
+    assert first.state == "success" and (first.summary["created"], first.summary["failed"]) == (1, 0), first.summary
+    [contact] = contacts_by_email(admin)["juergen.gross@example.de"]
+    countries = plenty_countries(admin)
+    stored = {a["externalId"]: a for a in addresses_of(admin, contact["id"])}
+    assert set(stored) == {"9000", "9001", "9002"}  # the option typeId 2, read back through its alias
+    de, us, jp = stored["9000"], stored["9001"], stored["9002"]
+    assert (de["address1"], de["address2"], de["address3"], de["name1"]) == (
+        "Bahnhofstraße", "61 b", "c/o Schmidt", "Groß & Co. KG")
+    assert (us["address1"], us["address2"], us["address3"]) == ("Fifth Avenue", "350", "Suite 200")
+    assert us["countryId"] == countries["US"]["id"]
+    assert us["stateId"] == next(s["id"] for s in countries["US"]["states"] if s["name"] == "New York")
+    assert de["stateId"] == next(s["id"] for s in countries["DE"]["states"] if s["name"] == "Nordrhein-Westfalen")
+    assert (jp["countryId"], jp["address1"], jp["address2"]) == (countries["JP"]["id"], "Marunouchi", "2-7-2")
+    sent = [r for r in plenty.requests(limit=2000) if "/addresses" in str(r.get("path")) and r.get("method") in
+            ("POST", "PUT")]
+    assert sent and not any('"externalId"' in str(r["body"]) for r in sent)  # read-only: never sent
+
+    before = len(all_records(plenty, "addresses"))
+    magento.touch("customers", ids=[900])
+    second = world.run(PROFILE, {"ids": ["900"]})
+    assert (second.summary["updated"], second.summary["failed"]) == (1, 0), second.summary
+    assert len(all_records(plenty, "addresses")) == before  # updated in place, none added
+
+
+def plenty_countries(admin) -> dict[str, dict[str, Any]]:  # type: ignore[no-untyped-def]
+    import requests
+
+    base = str(admin["plenty"].base_url).rstrip("/")
+    token = requests.post(f"{base}/rest/login", json={"username": "rest-user", "password": "sandbox-plenty-pass"},
+                          timeout=10).json()["access_token"]
+    rows = requests.get(f"{base}/rest/orders/shipping/countries", params={"with": "states"},
+                        headers={"Authorization": f"Bearer {token}"}, timeout=10).json()
+    return {row["isoCode2"]: row for row in rows}

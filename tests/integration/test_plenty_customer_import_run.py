@@ -77,3 +77,45 @@ def test_contacts_become_customers_once_then_nothing_then_exactly_the_touched(wo
 
 def _of(address: dict[str, Any], contact_id: int) -> bool:
     return any(rel.get("contactId") == contact_id for rel in address.get("contactRelations") or [])
+
+
+def test_addresses_get_magentos_region_and_joined_streets_and_a_missing_region_fails_alone(world, admin) -> None:
+    """Issue 15 points 19-21: PlentyONE's street / house number / additional line become Magento's street lines
+    in the country's order, the state becomes the region of Magento's directory (which requires one for the
+    US), a Japanese address (outside a 30-country table) syncs, and a contact whose US address has no state
+    fails alone, with the reason, while the rest of its batch syncs."""
+    from tests.integration.test_plenty_customer_export_run import plenty_countries
+
+    plenty = admin["plenty"]
+    countries = plenty_countries(admin)
+    new_york = next(s["id"] for s in countries["US"]["states"] if s["name"] == "New York")
+
+    def contact(contact_id: int, email: str, places: list[dict[str, Any]]) -> None:
+        plenty.create("contacts", {"id": contact_id, "typeId": 1, "firstName": "Zoë", "lastName": "Ørsted",
+                                   "email": email, "plentyId": 1000, "lang": "en", "classId": 1,
+                                   "options": [{"typeId": 2, "subTypeId": 4, "value": email, "priority": 0}]})
+        for n, place in enumerate(places):
+            plenty.create("addresses", {
+                "id": contact_id * 10 + n, "name2": "Zoë", "name3": "Ørsted", "postalCode": "10118",
+                "options": [{"typeId": 4, "value": "+1 212 555"}],
+                "contactRelations": [{"contactId": contact_id, "addressId": contact_id * 10 + n,
+                                      "typeId": 1 if n == 0 else 2, "isPrimary": True}], **place})
+
+    contact(801, "zoe.orsted@example.com", [
+        {"address1": "Fifth Avenue", "address2": "350", "address3": "Suite 200", "town": "New York",
+         "countryId": countries["US"]["id"], "stateId": new_york},
+        {"address1": "Marunouchi", "address2": "2-7-2", "town": "Tōkyō", "countryId": countries["JP"]["id"]},
+    ])
+    contact(802, "no.state@example.com", [
+        {"address1": "Fifth Avenue", "address2": "1", "town": "New York", "countryId": countries["US"]["id"]},
+    ])
+    world.write_profile(PROFILE, fail_when={"new_failed": 2})
+    run = world.run(PROFILE, {"ids": ["801", "802"]})
+    assert (run.summary["created"], run.summary["failed"]) == (1, 1), run.summary
+    [customer] = customers_by_email(admin)["zoe.orsted@example.com"]
+    us, jp = customer["addresses"]
+    assert (us["street"], us["region_id"], us["region"]["region_code"]) == (["350 Fifth Avenue", "Suite 200"], 43, "NY")
+    assert (jp["country_id"], jp["street"]) == ("JP", ["Marunouchi 2-7-2"])
+    assert "no.state@example.com" not in customers_by_email(admin)
+    [failed] = [f for f in world.state().failed_entries(PROFILE) if f.source_id == "802"]
+    assert "requires a region for US" in failed.reason

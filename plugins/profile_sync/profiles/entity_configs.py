@@ -19,6 +19,18 @@ class EntityConfig(BaseModel):
 
 
 # --- PlentyONE ---------------------------------------------------------------------------------------------
+StreetFormat = Literal["number_last", "number_first", "whole"]
+
+
+class AddressOptions(EntityConfig):
+    """How street lines map between Magento (``street`` lines) and PlentyONE (address1 street, address2 house
+    number, address3 additional line). ``street_format`` per ISO country code ("*" for every other country):
+    ``number_last`` ("Hauptstraße 12a"), ``number_first`` ("12 High Street") or ``whole`` (no split: the whole
+    first line in address1). Default: number_first for GB, IE, FR, LU, US, CA, AU, NZ; number_last elsewhere."""
+
+    street_format: dict[str, StreetFormat] = Field(
+        default_factory=dict, description="ISO country code (or '*') -> number_last | number_first | whole."
+    )
 
 
 class CustomerExportConfig(EntityConfig):
@@ -29,6 +41,7 @@ class CustomerExportConfig(EntityConfig):
     )
     default_class_id: PositiveInt | None = Field(None, description="Contact class for unmapped groups.")
     contact_type_id: PositiveInt = Field(1, description="PlentyONE contact type (1 = customer).")
+    addresses: AddressOptions = Field(default_factory=AddressOptions, description="Street line mapping.")
 
 
 class CustomerImportConfig(EntityConfig):
@@ -37,6 +50,7 @@ class CustomerImportConfig(EntityConfig):
     default_group_id: PositiveInt = Field(1, description="Magento customer group for imported contacts.")
     website_id: PositiveInt = 1
     class_to_group: dict[int, PositiveInt] = Field(default_factory=dict)
+    addresses: AddressOptions = Field(default_factory=AddressOptions, description="Street line mapping.")
 
 
 class ProductExportConfig(EntityConfig):

@@ -1,9 +1,12 @@
 """Customer Export [PlentyONE]: Magento customers -> PlentyONE contacts, their addresses as contact addresses.
 
 The e-mail is the natural key (PlentyONE's exact ``email`` filter finds a contact whose create answer was
-lost, or one that exists already); the Magento customer id is the contact's ``externalId``, and each Magento
-address id the address's ``externalId``, so a re-sent address is updated, never added twice. The store view
-gives plentyId, referrer and language (store mapping); the customer group gives the contact class.
+lost, or one that exists already); the Magento customer id is the contact's ``externalId``. Each Magento
+address id is sent as the address option "external address id" (typeId 2; ``Address.externalId`` is its
+read-only alias), so a re-sent address is updated, never added twice; an address PlentyONE has without one is
+adopted when it is at the same place. Streets, countries and regions map as `plenty.addresses` says; country
+and state ids come from the system's own country list. The store view gives plentyId, referrer and language
+(store mapping); the customer group gives the contact class.
 """
 
 from __future__ import annotations
@@ -24,14 +27,14 @@ from profile_sync.entities.base import (
 )
 from profile_sync.entities.magento.search import Filter, filter_sets
 from profile_sync.entities.magento.stores import StoreViews
-from profile_sync.entities.plenty.countries import ISO_TO_PLENTY
+from profile_sync.entities.plenty.addresses import annotate_for_plenty, external_id, same_place, to_plenty
+from profile_sync.entities.plenty.countries import PlentyCountries
 from profile_sync.entities.timestamps import parse_timestamp
 from profile_sync.profiles.entity_configs import CustomerExportConfig
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 OPTION_EMAIL = {"typeId": 2, "subTypeId": 4}
 ADDRESS_BILLING, ADDRESS_DELIVERY = 1, 2
-ADDRESS_OPTION_PHONE, ADDRESS_OPTION_EMAIL = 4, 5
 
 
 class CustomerExport(EntitySync):
@@ -41,6 +44,7 @@ class CustomerExport(EntitySync):
         super().__init__(profile, systems)
         self.config: CustomerExportConfig = profile.entity_config  # type: ignore[assignment]
         self.stores = StoreViews(systems.magento) if systems else None
+        self.countries = PlentyCountries(systems.plenty) if systems else None
         self.mappings = {mapping.store: mapping for mapping in profile.store.mapping}
 
     # --- fetch ---------------------------------------------------------------------------------------------
@@ -54,10 +58,12 @@ class CustomerExport(EntitySync):
             filters=filters,
             page_size=self.profile.api.collection_size,
             sort=[("updated_at", "ASC")],
-            tiebreak="id",
+            tiebreak="entity_id",  # Magento ignores a sort on "id" for EAV entities: pages would repeat or skip
         ):
             for customer in page:
                 customer["_store_code"] = self.stores.code(customer.get("store_id"))
+                for address in objects(customer.get("addresses"), "addresses"):
+                    annotate_for_plenty(address, self.countries)
             yield page
 
     def record_id(self, record: Record) -> str:
@@ -67,7 +73,7 @@ class CustomerExport(EntitySync):
         return parse_timestamp(record.get("updated_at"))
 
     def source_ids(self) -> Iterator[str] | None:
-        for page in self.systems.magento.paginate("/V1/customers/search", page_size=500, sort=[], tiebreak="id"):
+        for page in self.systems.magento.paginate("/V1/customers/search", page_size=500, sort=[], tiebreak="entity_id"):
             yield from (str(customer["id"]) for customer in page)
 
     # --- transform -----------------------------------------------------------------------------------------
@@ -103,7 +109,11 @@ class CustomerExport(EntitySync):
         }
         if record.get("dob"):
             contact["birthdayAt"] = str(record["dob"])[:10]
-        addresses = [_address(address, record) for address in objects(record.get("addresses"), "addresses")]
+        options = self.config.addresses
+        addresses = [
+            {**to_plenty(address, email, options, external_id=str(address.get("id") or "")), "types": _types(address)}
+            for address in objects(record.get("addresses"), "addresses")
+        ]
         label = f"{email} ({self.record_id(record)})"
         payload = {"contact": contact, "addresses": addresses}
         return [TargetRecord(self.record_id(record), store, payload, natural_key=email, label=label)]
@@ -133,66 +143,49 @@ class CustomerExport(EntitySync):
     def _sync_addresses(self, contact_id: int, addresses: list[dict[str, Any]]) -> None:
         path = f"/rest/accounts/contacts/{contact_id}/addresses"
         current = self.systems.plenty.get(path) or []
-        existing = {str(a.get("externalId") or ""): a for a in current}
+        used: set[int] = set()
         for address in addresses:
             body = {k: v for k, v in address.items() if k != "types"}
-            # an address PlentyONE had before it knew the Magento id (same name and place) is adopted, not doubled
-            found = existing.get(address["externalId"]) or next(
-                (a for a in current if not a.get("externalId") and _same_place(a, address)), None
-            )
-            if found:
+            found = self._match(current, body, used)
+            if found is not None:
+                used.add(int(found["id"]))
                 self.systems.plenty.put(f"{path}/{int(found['id'])}", json=body)
                 continue
             self._create_address(path, body, address["types"][0])
+
+    @staticmethod
+    def _match(current: list[dict[str, Any]], body: dict[str, Any], used: set[int]) -> dict[str, Any] | None:
+        """The PlentyONE address a body updates: the one with its external id, else one without an external id
+        at the same place (PlentyONE had it before it knew the Magento id: adopted, not doubled)."""
+        wanted = _external_id_of(body)
+        free = [a for a in current if int(a["id"]) not in used]
+        return next((a for a in free if wanted and external_id(a) == wanted), None) or next(
+            (a for a in free if not external_id(a) and same_place(a, body)), None
+        )
 
     def _create_address(self, path: str, body: dict[str, Any], type_id: int) -> None:
         # one address record, linked as billing address when it is the default one, else as delivery
         create_or_find(
             lambda: str(self.systems.plenty.post(path, params={"typeId": type_id}, json=body)["id"]),
-            lambda: self._address_by_external_id(path, body["externalId"]),
+            lambda: self._address_by_external_id(path, _external_id_of(body)),
         )
 
-    def _address_by_external_id(self, path: str, external_id: str) -> str | None:
+    def _address_by_external_id(self, path: str, wanted: str) -> str | None:
         for address in self.systems.plenty.get(path) or []:
-            if str(address.get("externalId") or "") == external_id:
+            if wanted and external_id(address) == wanted:
                 return str(address["id"])
         return None
 
 
-def _same_place(candidate: dict[str, Any], address: dict[str, Any]) -> bool:
-    return all(str(candidate.get(key) or "") == str(address.get(key) or "") for key in _PLACE)
+def _external_id_of(body: dict[str, Any]) -> str:
+    return external_id({"options": body.get("options")})
 
 
-_PLACE = ("name2", "name3", "address1", "postalCode", "town", "countryId")
-
-
-def _address(address: Record, customer: Record) -> dict[str, Any]:
-    country = str(address.get("country_id") or "").upper()
-    if country not in ISO_TO_PLENTY:
-        raise RecordError(f"address {address.get('id')}: country {country!r} has no PlentyONE country id")
-    if not address.get("city"):
-        raise RecordError(f"address {address.get('id')} has no town")
-    street = address.get("street") or [""]
-    street = street if isinstance(street, list) else [str(street)]
-    options = [{"typeId": ADDRESS_OPTION_EMAIL, "value": str(customer.get("email") or "").lower()}]
-    if address.get("telephone"):
-        options.append({"typeId": ADDRESS_OPTION_PHONE, "value": str(address["telephone"])})
+def _types(address: Record) -> list[int]:
     types = [ADDRESS_BILLING] if address.get("default_billing") else []
     if address.get("default_shipping") or not types:
         types.append(ADDRESS_DELIVERY)
-    return {
-        "externalId": str(address.get("id") or ""),
-        "types": types,
-        "name1": address.get("company") or "",
-        "name2": address.get("firstname") or "",
-        "name3": address.get("lastname") or "",
-        "address1": street[0],
-        "address2": street[1] if len(street) > 1 else "",
-        "postalCode": address.get("postcode") or "",
-        "town": address.get("city") or "",
-        "countryId": ISO_TO_PLENTY[country],
-        "options": options,
-    }
+    return types
 
 
 SYNC = CustomerExport

@@ -4,6 +4,8 @@ The e-mail is the natural key (a Magento customer with that e-mail in the websit
 twice). The contact's plentyId and language pick the store view (store mapping); its class picks the customer
 group (``class_to_group``, else ``default_group_id``). Magento replaces a customer's address list on update,
 so the addresses it has are read first: one at the same place keeps its id, one PlentyONE does not know stays.
+Streets join as `plenty.addresses` says; the country comes from the system's country list and the region from
+the address's state, resolved through Magento's directory (Magento requires one wherever it lists regions).
 """
 
 from __future__ import annotations
@@ -14,8 +16,10 @@ from datetime import datetime
 from typing import Any
 
 from profile_sync.entities.base import EntitySync, Record, RecordError, TargetRecord
+from profile_sync.entities.magento.directory import MagentoDirectory
 from profile_sync.entities.magento.stores import StoreViews
-from profile_sync.entities.plenty.countries import PLENTY_TO_ISO
+from profile_sync.entities.plenty.addresses import annotate_for_magento, to_magento
+from profile_sync.entities.plenty.countries import PlentyCountries
 from profile_sync.entities.timestamps import iso_timestamp, parse_timestamp
 from profile_sync.profiles.entity_configs import CustomerImportConfig
 from profile_sync.profiles.schema import StoreMapping
@@ -34,6 +38,8 @@ class CustomerImport(EntitySync):
         super().__init__(profile, systems)
         self.config: CustomerImportConfig = profile.entity_config  # type: ignore[assignment]
         self.stores = StoreViews(systems.magento) if systems else None
+        self.countries = PlentyCountries(systems.plenty) if systems else None
+        self.directory = MagentoDirectory(systems.magento) if systems else None
 
     # --- fetch ---------------------------------------------------------------------------------------------
     def fetch(self, since: datetime | None, ids: Sequence[str] | None) -> Iterator[list[Record]]:
@@ -58,6 +64,9 @@ class CustomerImport(EntitySync):
             mapping = store_for(self.profile.store.mapping, contact)
             contact["_store_code"] = mapping.store if mapping else None
             contact["_store_id"] = (self.stores.ids((mapping.store,)) or [None])[0] if mapping else None
+            for address in contact.get("addresses") or []:
+                if isinstance(address, dict) and _is_postal(address):
+                    annotate_for_magento(address, self.countries, self.directory)
         return contacts
 
     def record_id(self, record: Record) -> str:
@@ -82,7 +91,7 @@ class CustomerImport(EntitySync):
             raise RecordError(f"contact e-mail {email[:80]!r} is not a valid address")
         if not record.get("lastName") and not record.get("firstName"):
             raise RecordError("contact has no name")
-        addresses = [_address(a, record) for a in record.get("addresses") or [] if _is_postal(a)]
+        addresses = [_address(a, record, self.config) for a in record.get("addresses") or [] if _is_postal(a)]
         customer: dict[str, Any] = {
             "email": email,
             "firstname": str(record.get("firstName") or record.get("lastName")),
@@ -177,26 +186,17 @@ def _types(address: Record) -> set[int]:
     return {int(rel.get("typeId") or 0) for rel in address.get("contactRelations") or []}
 
 
-def _address(address: Record, contact: Record) -> dict[str, Any]:
-    country = PLENTY_TO_ISO.get(int(address.get("countryId") or 0))
-    if country is None:
-        raise RecordError(f"address {address.get('id')}: PlentyONE country {address.get('countryId')} is unknown")
+def _address(address: Record, contact: Record, config: CustomerImportConfig) -> dict[str, Any]:
     phone = address.get("phone") or next(
         (o.get("value") for o in address.get("options") or [] if o.get("typeId") == ADDRESS_OPTION_PHONE), None
     )
     types = _types(address)
     # the contact's own phone is its main number: the billing address carries it, others their own
     phones = (contact.get("privatePhone"), phone) if ADDRESS_BILLING in types else (phone, contact.get("privatePhone"))
-    street = [str(address.get("address1") or "")]
-    if address.get("address2"):
-        street.append(str(address["address2"]))
     out: dict[str, Any] = {
         "firstname": str(address.get("name2") or contact.get("firstName") or contact.get("lastName") or ""),
         "lastname": str(address.get("name3") or contact.get("lastName") or contact.get("firstName") or ""),
-        "street": street,
-        "postcode": str(address.get("postalCode") or ""),
-        "city": str(address.get("town")),
-        "country_id": country,
+        **to_magento(address, config.addresses),
         "telephone": str(next((p for p in phones if p), NO_PHONE)),
     }
     if address.get("name1"):

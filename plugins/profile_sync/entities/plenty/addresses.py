@@ -1,0 +1,180 @@
+"""Addresses between Magento and PlentyONE, for every profile that carries them (customers, orders).
+
+Streets. Magento keeps street lines (``street``: "Hauptstraße 12a", "2. OG"); PlentyONE keeps the street in
+``address1``, the house number in ``address2`` (PlentyONE's ``houseNumber``) and an additional line in
+``address3``. The first line is split by the country's street format (`AddressOptions.street_format`):
+``number_last`` ("Hauptstraße 12a", "Königsweg 71-73", "Bahnhofstraße 61 b"), ``number_first``
+("12 High Street"), or ``whole`` (no split). A first line without a number takes a second line that is only a
+house number (shops that ask for it separately); every further line goes to ``address3``, joined by ", ".
+
+Regions. PlentyONE addresses carry a ``stateId`` of the system's country list; Magento wants a ``region_id`` of
+its directory wherever the directory lists regions for the country. Both sides are matched on the region's
+name or code.
+
+External ids. ``Address.externalId`` is a read-only alias of the address option with typeId 2 (PlentyONE's
+contract): the Magento address id is sent as that option, and read back as ``externalId``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from profile_sync.entities.base import RecordError
+from profile_sync.entities.magento.directory import MagentoDirectory
+from profile_sync.entities.plenty.countries import ISO_TO_PLENTY, PLENTY_TO_ISO, PlentyCountries
+from profile_sync.profiles.entity_configs import AddressOptions
+
+OPTION_EXTERNAL_ID, OPTION_PHONE, OPTION_EMAIL = 2, 4, 5
+NUMBER_FIRST = frozenset({"GB", "IE", "FR", "LU", "US", "CA", "AU", "NZ"})
+# a house number: digits, then letters, ranges or slashes ("12", "12a", "71-73", "5/7"), or a spaced letter ("61 b")
+_NUMBER = r"\d+[\w/-]*(?:\s[a-zA-Z])?"
+_NUMBER_LAST = re.compile(rf"(?P<street>.*\D)\s+(?P<number>{_NUMBER})")
+_NUMBER_FIRST = re.compile(rf"(?P<number>{_NUMBER}),?\s+(?P<street>.+)")
+_ONLY_NUMBER = re.compile(_NUMBER)
+# what identifies the same place in PlentyONE when no external id links an address
+PLACE = ("name2", "name3", "address1", "address2", "postalCode", "town", "countryId")
+
+
+def street_format(country: str, options: AddressOptions) -> str:
+    formats = options.street_format
+    return formats.get(country) or formats.get("*") or ("number_first" if country in NUMBER_FIRST else "number_last")
+
+
+def split_street(lines: Any, country: str, options: AddressOptions) -> tuple[str, str, str]:
+    """Magento street lines -> (address1 street, address2 house number, address3 additional lines)."""
+    given = lines if isinstance(lines, list) else [lines]
+    rest = [str(line).strip() for line in given if line is not None and str(line).strip()]
+    if not rest:
+        return "", "", ""
+    first, rest = rest[0], rest[1:]
+    form = street_format(country, options)
+    street, number = first, ""
+    if form != "whole":
+        found = (_NUMBER_FIRST if form == "number_first" else _NUMBER_LAST).fullmatch(first)
+        if found:
+            street, number = found["street"].strip(), found["number"].strip()
+        elif rest and _ONLY_NUMBER.fullmatch(rest[0]):
+            number, rest = rest[0], rest[1:]
+    return street, number, ", ".join(rest)
+
+
+def join_street(address: dict[str, Any], country: str, options: AddressOptions) -> list[str]:
+    """PlentyONE address1..address4 -> Magento street lines (the house number where the country writes it)."""
+    street, number = str(address.get("address1") or "").strip(), str(address.get("address2") or "").strip()
+    if number and street_format(country, options) == "number_first":
+        first = f"{number} {street}"
+    else:
+        first = f"{street} {number}".strip()
+    extra = ", ".join(str(address[k]).strip() for k in ("address3", "address4") if str(address.get(k) or "").strip())
+    return [first, extra] if extra else [first]
+
+
+def annotate_for_plenty(address: dict[str, Any], countries: PlentyCountries) -> None:
+    """At fetch time: the PlentyONE country and state ids of a Magento address (``_plenty_country_id``,
+    ``_plenty_state_id``), so that `to_plenty` stays a pure mapping."""
+    country = str(address.get("country_id") or "").strip().upper()
+    address["_plenty_country_id"] = countries.plenty_id(country) if country else None
+    region = address.get("region")
+    names = (region.get("region"), region.get("region_code")) if isinstance(region, dict) else (
+        region, address.get("region_code"))
+    address["_plenty_state_id"] = countries.state_id(country, *names) if country else None
+
+
+def to_plenty(
+    address: dict[str, Any], email: str, options: AddressOptions, external_id: str | None = None
+) -> dict[str, Any]:
+    """A Magento address (customer or order; annotated by `annotate_for_plenty`) -> the body of a PlentyONE
+    address: only the fields the route takes, the external id and contact data as address options."""
+    label = f"address {address.get('id') or address.get('entity_id') or ''}".strip()
+    country = str(address.get("country_id") or "").strip().upper()
+    # not annotated (a mapping test): PlentyONE's default country ids
+    country_id = address["_plenty_country_id"] if "_plenty_country_id" in address else ISO_TO_PLENTY.get(country)
+    if country_id is None:
+        raise RecordError(f"{label}: country {country!r} is not in the PlentyONE system's country list")
+    if not str(address.get("city") or "").strip():
+        raise RecordError(f"{label} has no town (city)")
+    street, number, additional = split_street(address.get("street"), country, options)
+    body: dict[str, Any] = {
+        "name1": str(address.get("company") or ""),
+        "name2": str(address.get("firstname") or ""),
+        "name3": str(address.get("lastname") or ""),
+        "address1": street,
+        "address2": number,
+        "address3": additional,
+        "postalCode": str(address.get("postcode") or ""),
+        "town": str(address["city"]).strip(),
+        "countryId": int(country_id),
+    }
+    if address.get("_plenty_state_id"):
+        body["stateId"] = int(address["_plenty_state_id"])
+    address_options = [{"typeId": OPTION_EMAIL, "value": str(address.get("email") or email).lower()}]
+    if address.get("telephone"):
+        address_options.append({"typeId": OPTION_PHONE, "value": str(address["telephone"])})
+    if external_id:
+        address_options.append({"typeId": OPTION_EXTERNAL_ID, "value": external_id})
+    body["options"] = address_options
+    return body
+
+
+def annotate_for_magento(address: dict[str, Any], countries: PlentyCountries, directory: MagentoDirectory) -> None:
+    """At fetch time: the ISO country (``_country_iso``) of a PlentyONE address and its Magento region fields
+    (``_magento_region``), or why Magento would refuse it (``_region_problem``), so `to_magento` stays pure."""
+    country = countries.iso(int(address.get("countryId") or 0)) if address.get("countryId") else None
+    address["_country_iso"] = country
+    if country is None:
+        return
+    state = countries.state(address.get("stateId"))
+    names = (state.get("name"), state.get("shortName")) if state else ()
+    regions = directory.regions(country)
+    if regions:
+        found = directory.region(country, *names)
+        if found is None:
+            given = f"state {state.get('name')!r}, which matches none" if state else "no state"
+            address["_region_problem"] = (
+                f"address {address.get('id')}: Magento requires a region for {country} (its directory lists "
+                f"{len(regions)}), and the PlentyONE address has {given}"
+            )
+            return
+        region_id = int(found["id"])
+        address["_magento_region"] = {
+            "region_id": region_id,
+            "region": {"region_code": str(found["code"]), "region": str(found["name"]), "region_id": region_id},
+        }
+    elif state:  # Magento has no list for the country: the state's name as free text
+        address["_magento_region"] = {
+            "region": {"region_code": str(state.get("shortName") or ""), "region": str(state["name"]), "region_id": 0}
+        }
+
+
+def to_magento(address: dict[str, Any], options: AddressOptions) -> dict[str, Any]:
+    """The place of a PlentyONE address (annotated by `annotate_for_magento`) as Magento address fields:
+    street lines, postcode, city, country and region. Names, phone and default flags are the caller's."""
+    country = address["_country_iso"] if "_country_iso" in address else PLENTY_TO_ISO.get(
+        int(address.get("countryId") or 0))
+    if country is None:
+        raise RecordError(f"address {address.get('id')}: PlentyONE country {address.get('countryId')} is unknown")
+    if address.get("_region_problem"):
+        raise RecordError(str(address["_region_problem"]))
+    out: dict[str, Any] = {
+        "street": join_street(address, country, options),
+        "postcode": str(address.get("postalCode") or ""),
+        "city": str(address.get("town") or ""),
+        "country_id": country,
+    }
+    out.update(address.get("_magento_region") or {})
+    return out
+
+
+def same_place(candidate: dict[str, Any], body: dict[str, Any]) -> bool:
+    """Whether a PlentyONE address (as read) is at the place of an address body (as sent)."""
+    return all(str(candidate.get(key) or "").strip().casefold() == str(body.get(key) or "").strip().casefold()
+               for key in PLACE)
+
+
+def external_id(address: dict[str, Any]) -> str:
+    """The external id of a PlentyONE address as read: its ``externalId`` alias, else its option typeId 2."""
+    if address.get("externalId"):
+        return str(address["externalId"])
+    return next((str(o.get("value") or "") for o in address.get("options") or []
+                 if o.get("typeId") == OPTION_EXTERNAL_ID), "")
