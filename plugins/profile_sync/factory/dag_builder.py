@@ -13,6 +13,7 @@ from typing import Any
 import pendulum
 from airflow.sdk import DAG, TriggerRule, get_current_context, task
 
+from profile_sync.factory.assets import dag_schedule, profile_asset
 from profile_sync.factory.docs import profile_doc
 from profile_sync.factory.params import run_params
 from profile_sync.profiles import Profile
@@ -40,7 +41,7 @@ def build_dag(profile: Profile, source: Path | None = None) -> DAG:
         dag_id=profile.id,
         dag_display_name=profile.name,
         description=profile.type.summary,
-        schedule=profile.schedule,
+        schedule=dag_schedule(profile),
         start_date=START_DATE,
         catchup=False,
         max_active_runs=1,
@@ -83,13 +84,20 @@ def _batch_task(profile: Profile, stage: str):
 
 
 def _finish(profile: Profile):
+    asset = profile_asset(profile.id)
+
     @task(
-        task_id="finish", trigger_rule=TriggerRule.NONE_FAILED, multiple_outputs=False
-    )  # also after a run with nothing to sync
+        task_id="finish",
+        trigger_rule=TriggerRule.NONE_FAILED,  # also after a run with nothing to sync
+        multiple_outputs=False,
+        outlets=[asset],  # updated only when finish succeeds: a run failed by fail_when updates nothing
+    )
     def finish(pushed: list[dict[str, Any]]) -> dict[str, Any]:
         from profile_sync.engine.tasks import conclude_run, pushed_results, run_finish
 
         context = get_current_context()
-        return conclude_run(profile, run_finish(profile, pushed_results(pushed), context), context)
+        summary = conclude_run(profile, run_finish(profile, pushed_results(pushed), context), context)
+        context["outlet_events"][asset].extra = summary  # what downstream DAGs read of this run
+        return summary
 
     return finish

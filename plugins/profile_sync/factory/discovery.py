@@ -10,7 +10,9 @@ from airflow.sdk import DAG, get_parsing_context
 
 from profile_sync.factory.dag_builder import build_dag
 from profile_sync.profiles import LoadResult, ProfileErrors, load_profiles
+from profile_sync.profiles.errors import ProfileError, closest
 from profile_sync.profiles.loader import KnownTypes
+from profile_sync.profiles.schema import ScheduleAfter
 
 log = logging.getLogger(__name__)
 CONFIG_DIR_ENV = "PROFILE_SYNC_CONFIG_DIR"
@@ -39,9 +41,33 @@ def validate_profiles(directory: Path) -> LoadResult:
     if get_parsing_context().dag_id is not None:
         return LoadResult()  # a task is running: another DAG's parse, nothing to report here
     result = load_profiles(directory, known_types=known_profile_types())
-    if result.errors:
-        raise ProfileErrors(result.errors, root=directory.parent)
+    errors = [*result.errors, *schedule_after_errors(result)]
+    if errors:
+        raise ProfileErrors(errors, root=directory.parent)
     return result
+
+
+def schedule_after_errors(result: LoadResult) -> list[ProfileError]:
+    """``schedule: {after: [...]}`` must name profiles of this folder: an unknown id's Asset is never updated."""
+    known = sorted(item.profile.id for item in result.profiles)
+    errors: list[ProfileError] = []
+    for item in result.profiles:
+        schedule = item.profile.schedule
+        if not isinstance(schedule, ScheduleAfter):
+            continue
+        for profile_id in schedule.after:
+            if profile_id not in known:
+                errors.append(
+                    ProfileError(
+                        item.path,
+                        f"runs after {profile_id!r}, which is no valid profile here: it would never run",
+                        "schedule.after",
+                        given=repr(profile_id),
+                        allowed="the id of a profile file in this folder",
+                        suggestion=closest(profile_id, known),
+                    )
+                )
+    return errors
 
 
 def known_profile_types() -> KnownTypes:

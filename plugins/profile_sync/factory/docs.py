@@ -6,24 +6,32 @@ from pathlib import Path
 from typing import Any
 
 from profile_sync.profiles import Profile
+from profile_sync.profiles.schema import ScheduleAfter
 
 
 def profile_doc(profile: Profile, source: Path | None = None) -> str:
     rows = [
         ("Profile type", f"{profile.type.label} ({profile.type.summary})"),
-        ("Schedule", f"`{profile.schedule}`" if profile.schedule else "manual runs only"),
+        ("Schedule", _schedule(profile)),
         ("Enabled on creation", _yes(profile.enabled)),
     ]
     rows += [(f"{group}.{key}", _value(value)) for group, key, value in _settings(profile)]
     table = "\n".join(f"| {name} | {value} |" for name, value in rows)
     where = f"\n\nDefined in `{source.name}`." if source else ""
     description = f"{profile.description}\n\n" if profile.description else ""
+    asset = f"\n\nA successful run updates the Asset `profile-sync://profiles/{profile.id}` (its summary in the event's extra)."
     return (
-        f"### {profile.name}\n\n{description}| setting | value |\n| --- | --- |\n{table}{where}\n\n"
+        f"### {profile.name}\n\n{description}| setting | value |\n| --- | --- |\n{table}{where}{asset}\n\n"
         f"[Synchronised records, failed entries and export queue](/profile-sync/profiles/{profile.id})\n\n"
         "Pause this DAG to disable the profile. Trigger it with config for a full resync (`behaviour: replace`), "
         "a targeted sync (`ids`), a dry run, or a retry of the failed entries."
     )
+
+
+def _schedule(profile: Profile) -> str:
+    if isinstance(profile.schedule, ScheduleAfter):
+        return "after " + ", ".join(f"`{profile_id}`" for profile_id in profile.schedule.after) + " (their Assets)"
+    return f"`{profile.schedule}`" if profile.schedule else "manual runs only"
 
 
 def _settings(profile: Profile) -> list[tuple[str, str, Any]]:

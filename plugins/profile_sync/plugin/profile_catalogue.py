@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from profile_sync.profiles import Profile, load_profiles
+from profile_sync.profiles.schema import ScheduleAfter
 
 
 def default_config_dir() -> Path:
@@ -81,7 +82,7 @@ def profile_view(profile: Profile) -> dict[str, Any]:
         "direction": profile.direction,
         "type": profile.type.label,
         "summary": profile.type.summary,
-        "schedule": profile.schedule,
+        "schedule": profile.schedule if not isinstance(profile.schedule, ScheduleAfter) else profile.schedule.after,
         "enabled_on_creation": profile.enabled,
         "connections": {name: getattr(profile.connections, name) for name in systems},
         "behaviour": profile.api.behaviour,

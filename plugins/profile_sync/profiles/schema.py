@@ -9,13 +9,23 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 from functools import cache
-from typing import Literal
+from typing import Annotated, Literal
 
 from croniter import CroniterBadCronError, CroniterBadDateError, croniter
-from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    create_model,
+    field_validator,
+    model_validator,
+)
 
 from profile_sync.profiles.catalogue import CATALOGUE, ProfileType
 from profile_sync.profiles.entity_configs import EntityConfig
+from profile_sync.profiles.plenty_languages import UnknownLanguage, plenty_language
 
 PROFILE_ID_PATTERN = r"^[a-z][a-z0-9_]{0,99}$"
 CONN_ID_PATTERN = r"^[A-Za-z0-9_.-]{1,250}$"
@@ -115,6 +125,36 @@ class RunConfig(StrictModel):
     execution_timeout_minutes: int = Field(120, ge=1, le=24 * 60)
 
 
+class ScheduleAfter(StrictModel):
+    """Run after other profiles: once each of them has finished a successful run since this one last ran.
+
+    Each profile's DAG updates an Airflow Asset when its run succeeds; this schedule waits for those Assets.
+    """
+
+    after: tuple[str, ...] = Field(min_length=1, description="Profile ids this profile runs after.")
+
+    @field_validator("after")
+    @classmethod
+    def _ids(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for profile_id in value:
+            if not re.fullmatch(PROFILE_ID_PATTERN, profile_id):
+                raise ValueError(f"{profile_id!r} is not a profile id (a file name such as customer_import_plenty)")
+        if len(set(value)) != len(value):
+            raise ValueError("a profile is named twice")
+        return value
+
+
+def _schedule_kind(value: object) -> str:
+    return "cron" if isinstance(value, str) else "after"
+
+
+# a cron/preset string, or {after: [...]}; the discriminator keeps errors to the one shape that was meant
+Schedule = Annotated[
+    Annotated[str, Tag("cron")] | Annotated[ScheduleAfter, Tag("after")],
+    Discriminator(_schedule_kind),
+]
+
+
 class FailWhen(StrictModel):
     """When a run whose records failed ends failed, after it has committed everything.
 
@@ -168,7 +208,7 @@ class Profile(StrictModel):
     entity: str
     direction: Literal["import", "export"]
     enabled: bool = False
-    schedule: str | None = None
+    schedule: Schedule | None = None
     connections: Connections = Field(default_factory=Connections)
     schedule_config: ScheduleConfig = Field(default_factory=ScheduleConfig)
     api: ApiConfig = Field(default_factory=ApiConfig)
@@ -182,14 +222,26 @@ class Profile(StrictModel):
 
     @field_validator("schedule")
     @classmethod
-    def _schedule_fires(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
+    def _schedule_fires(cls, value: Schedule | None) -> Schedule | None:
+        if not isinstance(value, str):
+            return value
         check_schedule(value)
         return value.strip()
 
     @model_validator(mode="after")
+    def _not_after_itself(self) -> Profile:
+        if isinstance(self.schedule, ScheduleAfter) and self.id in self.schedule.after:
+            raise ValueError(f"schedule.after: profile {self.id!r} cannot run after itself")
+        return self
+
+    @model_validator(mode="after")
     def _store_keys_fit_the_system(self) -> Profile:
+        if self.system == "plenty":  # PlentyONE has language codes of its own: a locale must map to one
+            for index, mapping in enumerate(self.store.mapping):
+                try:
+                    plenty_language(mapping.locale)
+                except UnknownLanguage as exc:
+                    raise ValueError(f"store.mapping[{index}].locale: {exc}") from None
         if self.system != "plenty":
             for index, mapping in enumerate(self.store.mapping):
                 if mapping.plenty_id is not None or mapping.referrer_id is not None:
