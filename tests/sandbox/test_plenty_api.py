@@ -272,6 +272,7 @@ def test_contact_address_and_order_writes_are_visible_and_findable(
                     "itemVariationId": variation["id"],
                     "quantity": 2,
                     "orderItemName": "x",
+                    "vatRate": 19.0,
                     "amounts": [{"currency": "EUR", "priceOriginalGross": 9.99}],
                 }
             ],
@@ -306,7 +307,8 @@ def test_item_category_and_stock_writes(base_url: str, session: requests.Session
         timeout=10,
     ).json()[0]
     assert admin.record("categories", category["id"])["level"] == 3
-    one = session.get(f"{base_url}/rest/categories/{category['id']}", params={"lang": "en"}, timeout=10).json()
+    one = session.get(f"{base_url}/rest/categories/{category['id']}", params={"lang": "en", "with": "details"},
+                      timeout=10).json()
     assert [d["name"] for d in one["entries"][0]["details"]] == ["New in"]
     no_unit = session.post(f"{base_url}/rest/items", json={"variations": [{"number": "NEW-1"}]}, timeout=10)
     assert no_unit.status_code == 422

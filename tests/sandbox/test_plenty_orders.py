@@ -93,3 +93,56 @@ def test_a_booked_payment_linked_to_an_order_pays_it(base_url: str, session: req
     assert again["id"] == link.json()["id"]  # linking twice never pays twice
     assert session.get(f"{base_url}/rest/orders/{order['id']}", timeout=10).json()["amounts"][0][
         "paidAmount"] == pytest.approx(total)
+
+
+def order_body(variation_id: int, **item: Any) -> dict[str, Any]:
+    line = {"typeId": 1, "itemVariationId": variation_id, "quantity": 2, "orderItemName": "Jacke", "vatRate": 19.0,
+            "amounts": [{"currency": "EUR", "isSystemCurrency": True, "priceOriginalGross": 11.9}]}
+    line.update(item)
+    return {"typeId": 1, "plentyId": 1000, "orderItems": [line]}
+
+
+def a_variation(base_url: str, session: requests.Session) -> int:
+    return session.get(f"{base_url}/rest/items/variations", params={"itemsPerPage": 1}, timeout=10).json()[
+        "entries"][0]["id"]
+
+
+def test_order_items_need_vat_and_amounts_with_a_currency(base_url: str, session: requests.Session) -> None:
+    variation = a_variation(base_url, session)
+    cases = {
+        "orderItems.0.vatField": {"vatRate": None},
+        "orderItems.0.amounts": {"amounts": []},
+        "orderItems.0.amounts.0.currency": {"amounts": [{"priceOriginalGross": 11.9}]},
+        "orderItems.0.amounts.0.isSystemCurrency": {
+            "amounts": [{"currency": "GBP", "isSystemCurrency": True, "priceOriginalGross": 11.9}]},
+        "orderItems.0.amounts.0.exchangeRate": {"amounts": [{"currency": "GBP", "priceOriginalGross": 11.9}]},
+    }
+    for field, change in cases.items():
+        body = order_body(variation, **change)
+        body["orderItems"][0] = {k: v for k, v in body["orderItems"][0].items() if v is not None}
+        answer = session.post(f"{base_url}/rest/orders", json=body, timeout=10)
+        assert answer.status_code == 422, (field, answer.text)
+        assert field in answer.json()["validation_errors"], (field, answer.json())
+    for vat in ({"vatField": 0}, {"countryVatId": 1}):
+        body = order_body(variation, vatRate=None, **vat)
+        body["orderItems"][0] = {k: v for k, v in body["orderItems"][0].items() if v is not None}
+        assert session.post(f"{base_url}/rest/orders", json=body, timeout=10).status_code == 200
+
+
+def test_order_totals_sum_the_items_coupons_included_in_both_currencies(
+    base_url: str, session: requests.Session
+) -> None:
+    variation = a_variation(base_url, session)
+    gbp = {"currency": "GBP", "isSystemCurrency": False, "exchangeRate": 0.85}
+    body = order_body(variation, amounts=[dict(gbp, priceOriginalGross=11.9)])
+    body["orderItems"] += [
+        {"typeId": 4, "quantity": 1, "orderItemName": "Coupon SUMMER", "vatRate": 19.0,
+         "amounts": [dict(gbp, priceOriginalGross=-2.38)]},
+        {"typeId": 6, "quantity": 1, "orderItemName": "Shipping", "vatRate": 19.0,
+         "amounts": [dict(gbp, priceOriginalGross=5.95)]},
+    ]
+    order = session.post(f"{base_url}/rest/orders", json=body, timeout=10).json()
+    foreign, system = order["amounts"]
+    assert (foreign["currency"], foreign["isSystemCurrency"], foreign["invoiceTotal"]) == ("GBP", False, 27.37)
+    assert (system["currency"], system["isSystemCurrency"], system["invoiceTotal"]) == ("EUR", True, 32.2)
+    assert foreign["netTotal"] == 23.0 and foreign["vatTotal"] == 4.37

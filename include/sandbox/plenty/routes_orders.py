@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +21,16 @@ from sandbox.plenty.seed import STATUS_NAMES
 # 11 multi delivery, 12 reorder, 13 partial delivery, 14 subscription, 15 redistribution.
 ORDER_TYPES = frozenset(range(1, 16))
 PAYMENT_REQUIRED = ("amount", "currency", "exchangeRatio", "mopId", "status", "transactionType", "type")
+# order item types that PlentyONE books VAT for (variation, bundle, coupon, gift card, shipping, surcharges, ...)
+VAT_ITEM_TYPES = frozenset({1, 2, 4, 5, 6, 7, 8, 9, 12, 13})
+DEFAULT_SYSTEM_CURRENCY = os.environ.get("SANDBOX_PLENTY_SYSTEM_CURRENCY", "EUR")
+
+
+def system_currency(state: PlentyState) -> str:
+    """The system's currency: ``SANDBOX_PLENTY_SYSTEM_CURRENCY`` (EUR), or the admin record settings/currency."""
+    setting = state.ensure_table("settings").get("currency")
+    return str(setting["value"]) if setting else DEFAULT_SYSTEM_CURRENCY
+
 
 if TYPE_CHECKING:
     from sandbox.plenty.state import PlentyState
@@ -82,9 +93,28 @@ class OrderWriter:
                 errors[f"{prefix}.quantity"] = ["The order items quantity field is required."]
             if item.get("typeId") == ITEM_TYPE_VARIATION and item.get("itemVariationId") not in variations:
                 errors[f"{prefix}.itemVariationId"] = [f"The selected orderItems.{i}.itemVariationId is invalid."]
-            for j, amount in enumerate(item.get("amounts") or []):
+            amounts = item.get("amounts")
+            if not isinstance(amounts, list) or not amounts:
+                errors[f"{prefix}.amounts"] = ["The order items amounts field is required."]
+            for j, amount in enumerate(amounts if isinstance(amounts, list) else []):
                 if not isinstance(amount, dict) or not amount.get("currency"):
                     errors[f"{prefix}.amounts.{j}.currency"] = ["The currency field is required."]
+                elif not (isinstance(amount["currency"], str) and len(amount["currency"]) == 3):
+                    errors[f"{prefix}.amounts.{j}.currency"] = ["The selected currency is invalid."]
+                elif amount.get("isSystemCurrency") is not None and bool(amount["isSystemCurrency"]) != (
+                    amount["currency"] == system_currency(self.state)
+                ):
+                    errors[f"{prefix}.amounts.{j}.isSystemCurrency"] = [
+                        f"The system currency is {system_currency(self.state)}."
+                    ]
+                elif amount["currency"] != system_currency(self.state) and not _positive(amount.get("exchangeRate")):
+                    errors[f"{prefix}.amounts.{j}.exchangeRate"] = ["The exchange rate field is required."]
+                if isinstance(amount, dict) and not isinstance(amount.get("priceOriginalGross"), int | float):
+                    errors[f"{prefix}.amounts.{j}.priceOriginalGross"] = ["The price original gross is required."]
+            if item.get("typeId") in VAT_ITEM_TYPES and all(
+                item.get(field) is None for field in ("countryVatId", "vatField", "vatRate")
+            ):
+                errors[f"{prefix}.vatField"] = ["The countryVatId, vatField or vatRate field is required."]
         addresses = self.state.tables["addresses"]
         for i, relation in enumerate(body.get("addressRelations") or []):
             if not isinstance(relation, dict) or relation.get("addressId") not in addresses:
@@ -271,6 +301,7 @@ def register(app: FastAPI, state: PlentyState) -> None:  # noqa: C901
             "dates": [{"orderId": order_id, "typeId": 2, "date": stamp}],
         }
         writer.apply(record, {k: v for k, v in body.items() if k != "plentyId"}, stamp)
+        record["amounts"] = order_amounts(state, record)
         state.tables["orders"].put(order_id, record, now)
         state.index_order(record)
         return json_response(render.order(state, record, set()))
@@ -293,10 +324,11 @@ def register(app: FastAPI, state: PlentyState) -> None:  # noqa: C901
         body = writer.validate(await json_body(request), creating=False)
         now = time.time()
         record = writer.apply(_copy(old), body, iso(now))
+        if isinstance(body.get("orderItems"), list):
+            record["amounts"] = order_amounts(state, record)
         state.tables["orders"].put(orderId, record, now)
         state.index_order(record)
         return json_response(render.order(state, record, set()))
-
 
     @vendor_route(app, "GET", "/rest/orders/{orderId}/packagenumbers")
     async def package_numbers(request: Request, orderId: int) -> Response:  # noqa: N803
@@ -334,13 +366,26 @@ def register_payments(app: FastAPI, state: PlentyState) -> None:
             raise invalid(errors)
         now = time.time()
         key = payments.next_key()
-        record = {"id": key, "amount": float(body["amount"]), "exchangeRatio": float(body["exchangeRatio"]),
-                  "mopId": body["mopId"], "currency": body["currency"], "type": body["type"],
-                  "status": body["status"], "transactionType": body["transactionType"], "deleted": 0,
-                  "unaccountable": 1, "parentId": body.get("parentId"), "receivedAt": iso(now),
-                  "importedAt": iso(now), "properties": [
-                      {"typeId": p.get("typeId"), "value": str(p.get("value"))}
-                      for p in body.get("properties") or [] if isinstance(p, dict)]}
+        record = {
+            "id": key,
+            "amount": float(body["amount"]),
+            "exchangeRatio": float(body["exchangeRatio"]),
+            "mopId": body["mopId"],
+            "currency": body["currency"],
+            "type": body["type"],
+            "status": body["status"],
+            "transactionType": body["transactionType"],
+            "deleted": 0,
+            "unaccountable": 1,
+            "parentId": body.get("parentId"),
+            "receivedAt": iso(now),
+            "importedAt": iso(now),
+            "properties": [
+                {"typeId": p.get("typeId"), "value": str(p.get("value"))}
+                for p in body.get("properties") or []
+                if isinstance(p, dict)
+            ],
+        }
         payments.put(key, record, now)
         return json_response(record)
 
@@ -379,6 +424,50 @@ def register_payments(app: FastAPI, state: PlentyState) -> None:
         payments, links = state.ensure_table("payments"), state.ensure_table("payment_orders")
         ids = [link["paymentId"] for link in links.records() if link["orderId"] == orderId]
         return json_response([payments.get(i) for i in ids if payments.get(i) is not None])
+
+
+def _positive(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and value > 0
+
+
+def order_amounts(state: PlentyState, record: dict[str, Any]) -> list[dict[str, Any]]:
+    """The order's totals from its items, in the order currency and (when it differs) the system currency.
+
+    PlentyONE sums each item's gross price times quantity (coupons are negative items) and rounds the totals
+    to the order's decimals; the net is the gross less each item's VAT at its rate.
+    """
+    items = [i for i in record.get("orderItems") or [] if i.get("amounts")]
+    if not items:
+        return record.get("amounts") or []
+    first = items[0]["amounts"][0]
+    currency, rate = first.get("currency"), float(first.get("exchangeRate") or 1)
+    gross = sum(float(i["amounts"][0].get("priceOriginalGross") or 0) * float(i.get("quantity") or 0) for i in items)
+    net = sum(
+        float(i["amounts"][0].get("priceOriginalGross") or 0)
+        * float(i.get("quantity") or 0)
+        / (1 + float(i.get("vatRate") or 0) / 100)
+        for i in items
+    )
+    paid = float((record.get("amounts") or [{}])[0].get("paidAmount") or 0)
+    digits = int(record.get("numberOfDecimals") or 2)
+    system = system_currency(state)
+
+    def amount(code: str, factor: float, is_system: bool) -> dict[str, Any]:
+        total = round(gross * factor, digits)
+        return {
+            "isSystemCurrency": is_system,
+            "currency": code,
+            "exchangeRate": 1.0 if is_system else rate,
+            "netTotal": round(net * factor, digits),
+            "grossTotal": total,
+            "vatTotal": round(total - round(net * factor, digits), digits),
+            "invoiceTotal": total,
+            "paidAmount": round(paid * factor, digits),
+        }
+
+    if currency == system:
+        return [amount(system, 1.0, True)]
+    return [amount(currency, 1.0, False), amount(system, 1 / rate, True)]
 
 
 def _copy(order: dict[str, Any]) -> dict[str, Any]:
