@@ -729,6 +729,7 @@ class FreeAgentPlanner(Planner):
                     "credit_note": {
                         "contact": self.contact_url(),
                         "dated_on": "2024-05-02",
+                        "payment_terms_in_days": 0,
                         "currency": "EUR",
                         "credit_note_items": [
                             {"item_type": "Products", "description": "Retoure", "quantity": "1.0", "price": "-49.90"}

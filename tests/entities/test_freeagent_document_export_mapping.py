@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,8 @@ INVOICE = {
     "order_currency_code": "EUR",
     "tax_amount": 47.45,
     "shipping_amount": 4.95,
-    "discount_amount": -11.9,
+    "discount_amount": -11.9,  # applied on prices including tax: 1.90 of it is tax (Magento's compensation)
+    "discount_tax_compensation_amount": 1.9,
     "items": [
         {"name": "Handschuhe", "sku": "MS-8", "price": 244.8, "qty": 1, "row_total": 244.8, "tax_amount": 46.51},
         {"name": "Mütze (MS-9)", "sku": "MS-9", "price": 10, "qty": 0, "row_total": 0, "tax_amount": 0},
@@ -73,7 +75,66 @@ def test_credit_note_prices_are_negative_and_adjustments_are_lines() -> None:
     [target] = entity(CreditmemoExport, "creditmemo_export_freeagent").transform(memo)
     items = target.payload["document"]["credit_note_items"]
     assert [i["price"] for i in items] == ["-244.80", "-4.95", "-5.00", "2.00"]
-    assert "payment_terms_in_days" not in target.payload["document"]
+    # issue 15 point 12: FreeAgent requires payment terms on credit notes, and the reference carries the prefix
+    # that keeps it apart from the invoice of the same Magento number (one FreeAgent sequence for both)
+    assert target.payload["document"]["payment_terms_in_days"] == 30
+    assert target.payload["document"]["reference"] == target.natural_key == "CN-200000009"
+
+
+def _freeagent_total(items: list[dict[str, str]]) -> Decimal:
+    """What FreeAgent charges for these lines: each net line plus its sales tax."""
+    total = sum(
+        (Decimal(i["price"]) * Decimal(i["quantity"]) * (1 + Decimal(i["sales_tax_rate"]) / 100) for i in items),
+        Decimal(0),
+    )
+    return total.quantize(Decimal("0.01"))
+
+
+# Magento 2 invoices of one order (2 x 100.00 net at 20 %, shipping 5.00, a 10 % cart rule) in the two settings of
+# "Apply Discount On Prices": excluding tax (Magento's default; the discount is net) and including tax (the
+# discount is gross, its tax part booked as discount_tax_compensation_amount). Both charge 222.00.
+_EXCLUDING = {"discount": 20.0, "compensation": 0.0, "item_tax": 36.0}
+_INCLUDING = {"discount": 24.0, "compensation": 4.0, "item_tax": 36.0}
+
+
+def _discounted_invoice(case: dict[str, float]) -> dict[str, object]:
+    item = {
+        "name": "Wollmantel",
+        "sku": "WM-1",
+        "price": 100.0,
+        "qty": 2,
+        "row_total": 200.0,
+        "tax_amount": case["item_tax"],
+        "discount_amount": case["discount"],
+        "discount_tax_compensation_amount": case["compensation"],
+    }
+    return dict(
+        copy.deepcopy(INVOICE),
+        items=[item],
+        subtotal=200.0,
+        shipping_amount=5.0,
+        shipping_tax_amount=1.0,
+        tax_amount=case["item_tax"] + 1.0,
+        discount_amount=-case["discount"],
+        discount_tax_compensation_amount=case["compensation"],
+        grand_total=222.0,
+    )
+
+
+@pytest.mark.parametrize("case", [_EXCLUDING, _INCLUDING], ids=["discount-excluding-tax", "discount-including-tax"])
+def test_discounted_document_totals_equal_magentos_in_both_discount_settings(case: dict[str, float]) -> None:
+    """Issue 15 point 11: the discount always divided by (1 + rate) was wrong for Magento's default."""
+    invoice = _discounted_invoice(case)
+    [target] = entity(InvoiceExport, "invoice_export_freeagent").transform(copy.deepcopy(invoice))
+    items = target.payload["document"]["invoice_items"]
+    assert [(i["item_type"], i["price"], i["sales_tax_rate"]) for i in items] == [
+        ("Products", "100.00", "20"),
+        ("Services", "5.00", "20"),
+        ("Discount", "-20.00", "20"),
+    ]
+    assert _freeagent_total(items) == Decimal("222.00")
+    [note] = entity(CreditmemoExport, "creditmemo_export_freeagent").transform(copy.deepcopy(invoice))
+    assert _freeagent_total(note.payload["document"]["credit_note_items"]) == Decimal("-222.00")
 
 
 @pytest.mark.parametrize(

@@ -21,6 +21,7 @@ from tests.integration.test_plenty_order_export_run import all_records
 
 pytestmark = pytest.mark.integration
 PROFILE = "invoice_export_freeagent"
+CENT = Decimal("0.01")
 
 
 def references(admin, collection: str = "invoices") -> Counter[str]:  # type: ignore[no-untyped-def]
@@ -30,14 +31,16 @@ def references(admin, collection: str = "invoices") -> Counter[str]:  # type: ig
 def assert_each_document_once_with_its_customer(admin, magento_entity: str, collection: str) -> None:  # type: ignore[no-untyped-def]
     docs = all_records(admin["magento"], magento_entity)
     orders = {int(o["entity_id"]): o for o in all_records(admin["magento"], "orders")}
-    exported = {str(d["reference"]): d for d in all_records(admin["freeagent"], collection)}
-    assert references(admin, collection) == Counter({str(d["increment_id"]): 1 for d in docs})
+    prefix = "CN-" if collection == "credit_notes" else ""  # the sample profiles' reference prefixes
+    exported = {str(d["reference"]).removeprefix(prefix): d for d in all_records(admin["freeagent"], collection)}
+    assert references(admin, collection) == Counter({prefix + str(d["increment_id"]): 1 for d in docs})
     contacts = {c["url"]: c for c in all_records(admin["freeagent"], "contacts")}
     for doc in docs:
         target = exported[str(doc["increment_id"])]
         order = orders[int(doc["order_id"])]
         assert contacts[target["contact"]]["email"].lower() == order["customer_email"].lower()
-        assert abs(abs(Decimal(target["total_value"])) - Decimal(str(doc["grand_total"]))) <= Decimal("0.05"), (
+        # issue 15's acceptance: each FreeAgent document's total is its Magento document's, to the cent
+        assert abs(Decimal(target["total_value"])) == Decimal(str(doc["grand_total"])).quantize(CENT), (
             doc["increment_id"],
             target["total_value"],
             doc["grand_total"],
@@ -162,3 +165,68 @@ def test_hourly_budget_running_out_stops_cleanly_and_the_next_run_finishes(world
     assert_each_document_once_with_its_customer(admin, "invoices", "invoices")
     with world.state() as state:
         assert state.get_watermark(PROFILE) is not None
+
+
+def discounted_invoice(admin, entity_id: int, discount: float, compensation: float) -> dict:  # type: ignore[no-untyped-def]
+    """A Magento invoice of 2 x 100.00 net at 20 % plus 5.00 shipping with a 10 % cart rule, as Magento books it
+    with "Apply Discount On Prices" excluding tax (its default: a net discount of 20.00) or including tax (a
+    gross discount of 24.00, of which 4.00 is tax, booked as discount_tax_compensation_amount): 222.00 both."""
+    record = dict(all_records(admin["magento"], "invoices")[0])
+    item = {
+        **record["items"][0],
+        "name": "Wollmantel",
+        "sku": record["items"][0]["sku"],
+        "price": 100.0,
+        "base_price": 100.0,
+        "price_incl_tax": 120.0,
+        "qty": 2,
+        "row_total": 200.0,
+        "base_row_total": 200.0,
+        "row_total_incl_tax": 240.0,
+        "tax_amount": 36.0,
+        "base_tax_amount": 36.0,
+        "discount_amount": discount,
+        "base_discount_amount": discount,
+        "discount_tax_compensation_amount": compensation,
+        "entity_id": entity_id * 100 + 1,
+        "parent_id": entity_id,
+    }
+    record.update(
+        entity_id=entity_id,
+        increment_id=f"{900000000 + entity_id}",
+        items=[item],
+        subtotal=200.0,
+        base_subtotal=200.0,
+        shipping_amount=5.0,
+        base_shipping_amount=5.0,
+        shipping_tax_amount=1.0,
+        tax_amount=37.0,
+        base_tax_amount=37.0,
+        discount_amount=-discount,
+        base_discount_amount=-discount,
+        discount_tax_compensation_amount=compensation,
+        grand_total=222.0,
+        base_grand_total=222.0,
+        total_qty=2,
+    )
+    return record
+
+
+def test_discounted_invoices_total_magentos_whether_the_discount_excludes_or_includes_tax(world, admin) -> None:
+    """Issue 15 point 11: the profile divided every discount by (1 + rate), right only for discounts including
+    tax; Magento's default applies them excluding tax, so those invoices were 3.33 too dear in FreeAgent."""
+    highest = max(int(i["entity_id"]) for i in all_records(admin["magento"], "invoices"))
+    excluding = discounted_invoice(admin, highest + 1, discount=20.0, compensation=0.0)
+    including = discounted_invoice(admin, highest + 2, discount=24.0, compensation=4.0)
+    for record in (excluding, including):
+        admin["magento"].create("invoices", record)
+    world.write_profile(PROFILE)
+    run = world.run(PROFILE)
+    assert run.state == "success", run.task_states
+    assert run.summary["failed"] == 0
+    exported = {d["reference"]: d for d in all_records(admin["freeagent"], "invoices")}
+    for record in (excluding, including):
+        target = exported[record["increment_id"]]
+        assert Decimal(target["total_value"]) == Decimal("222.00"), (record["increment_id"], target["total_value"])
+        assert Decimal(target["net_value"]) == Decimal("185.00")  # 200 + 5 - 20 net, whatever the setting
+    assert_each_document_once_with_its_customer(admin, "invoices", "invoices")

@@ -222,6 +222,7 @@ def test_invoice_and_credit_note_lifecycle(session: requests.Session, base_url: 
             "credit_note": {
                 "contact": contact,
                 "dated_on": "2026-01-20",
+                "payment_terms_in_days": 0,
                 "credit_note_items": [{"description": "Refund", "price": -50, "quantity": 1}],
             }
         },
@@ -231,6 +232,86 @@ def test_invoice_and_credit_note_lifecycle(session: requests.Session, base_url: 
     cancelled = session.put(f"{note.json()['credit_note']['url']}/transitions/mark_as_cancelled", timeout=10)
     assert cancelled.json()["credit_note"]["status"] == "Cancelled"
     assert admin.counts() == {"contacts": admin.counts()["contacts"], "credit_notes": 1, "invoices": 1}
+
+
+def _document(contact: str, **fields: Any) -> dict[str, Any]:
+    return {"contact": contact, "dated_on": "2026-02-01", "payment_terms_in_days": 30, **fields}
+
+
+def _one_error(response: requests.Response) -> str:
+    """The message of FreeAgent's single-error shape ``{"errors": {"error": {"message": ...}}}``."""
+    assert response.status_code == 422, (response.status_code, response.text)
+    return response.json()["errors"]["error"]["message"]
+
+
+@pytest.mark.parametrize(("collection", "envelope"), [("invoices", "invoice"), ("credit_notes", "credit_note")])
+def test_documents_without_the_fields_freeagent_requires_are_refused(
+    session: requests.Session, base_url: str, admin: SandboxAdmin, collection: str, envelope: str
+) -> None:
+    """dev.freeagent.com/docs/invoices and /docs/credit_notes mark contact, dated_on and payment_terms_in_days
+    required: a create without one is a 422 naming it (several: FreeAgent's list shape)."""
+    contact = session.get(f"{base_url}/v2/contacts", timeout=10).json()["contacts"][0]["url"]
+    url = f"{base_url}/v2/{collection}"
+    no_terms = {k: v for k, v in _document(contact).items() if k != "payment_terms_in_days"}
+    assert _one_error(session.post(url, json={envelope: no_terms}, timeout=10)) == (
+        "Payment terms in days can't be blank"
+    )
+    nothing = session.post(url, json={envelope: {"currency": "GBP"}}, timeout=10)
+    assert nothing.status_code == 422
+    assert nothing.json() == {
+        "errors": [
+            {"message": "Contact can't be blank"},
+            {"message": "Dated on can't be blank"},
+            {"message": "Payment terms in days can't be blank"},
+        ]
+    }
+    unknown = _document(f"{base_url}/v2/contacts/999999")
+    assert _one_error(session.post(url, json={envelope: unknown}, timeout=10)) == "Contact not found"
+    no_description = _document(contact, **{f"{envelope}_items": [{"price": "5.00", "quantity": "1"}]})
+    assert _one_error(session.post(url, json={envelope: no_description}, timeout=10)) == (
+        f"{envelope}_items.description can't be blank"
+    )
+    assert admin.counts()[collection] == 0, "nothing refused was stored"
+    made = session.post(url, json={envelope: _document(contact, payment_terms_in_days=0)}, timeout=10)
+    assert made.status_code == 201 and made.json()[envelope]["due_on"] == "2026-02-01"  # 0 = due on receipt
+    cleared = session.put(made.json()[envelope]["url"], json={envelope: {"payment_terms_in_days": ""}}, timeout=10)
+    assert _one_error(cleared) == "Payment terms in days can't be blank"
+
+
+def test_contacts_need_a_first_and_last_name_or_an_organisation(session: requests.Session, base_url: str) -> None:
+    """dev.freeagent.com/docs/contacts: first_name and last_name are required unless organisation_name is given."""
+    url = f"{base_url}/v2/contacts"
+    message = "Contact must have a first name and last name, or an organisation name"
+    for half in ({"first_name": "Ada"}, {"last_name": "Lovelace"}, {"email": "ada@example.com"}):
+        assert _one_error(session.post(url, json={"contact": half}, timeout=10)) == message
+    person = session.post(url, json={"contact": {"first_name": "Ada", "last_name": "Lovelace"}}, timeout=10)
+    company = session.post(url, json={"contact": {"organisation_name": "Analytical Engines Ltd"}}, timeout=10)
+    assert (person.status_code, company.status_code) == (201, 201)
+    blanked = session.put(person.json()["contact"]["url"], json={"contact": {"last_name": ""}}, timeout=10)
+    assert _one_error(blanked) == message
+
+
+def test_references_are_unique_across_invoices_and_credit_notes(
+    session: requests.Session, base_url: str, admin: SandboxAdmin
+) -> None:
+    """Credit notes use the global invoice sequence (dev.freeagent.com/docs/credit_notes, 'reference'): one
+    reference names one document of either kind; an omitted one takes the sequence's next number."""
+    contact = session.get(f"{base_url}/v2/contacts", timeout=10).json()["contacts"][0]["url"]
+    invoice = session.post(f"{base_url}/v2/invoices", json={"invoice": _document(contact, reference="041")}, timeout=10)
+    assert invoice.status_code == 201
+    clash = session.post(
+        f"{base_url}/v2/credit_notes", json={"credit_note": _document(contact, reference="041")}, timeout=10
+    )
+    assert _one_error(clash) == "Reference has already been taken"
+    again = session.post(f"{base_url}/v2/invoices", json={"invoice": _document(contact, reference="041")}, timeout=10)
+    assert _one_error(again) == "Reference has already been taken"
+    note = session.post(f"{base_url}/v2/credit_notes", json={"credit_note": _document(contact)}, timeout=10)
+    assert note.status_code == 201 and note.json()["credit_note"]["reference"] == "042"  # the shared sequence
+    same = session.put(invoice.json()["invoice"]["url"], json={"invoice": {"reference": "041"}}, timeout=10)
+    assert same.status_code == 200  # its own reference is no clash
+    taken = session.put(invoice.json()["invoice"]["url"], json={"invoice": {"reference": "042"}}, timeout=10)
+    assert _one_error(taken) == "Reference has already been taken"
+    assert admin.counts()["invoices"] == admin.counts()["credit_notes"] == 1
 
 
 def test_rate_limits_minute_and_hour_budgets(session: requests.Session, base_url: str, admin: SandboxAdmin) -> None:

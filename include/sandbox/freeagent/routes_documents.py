@@ -1,4 +1,11 @@
-"""Invoices and credit notes: the same document model with its items, totals and status transitions."""
+"""Invoices and credit notes: the same document model with its items, totals and status transitions.
+
+Validation follows FreeAgent's API reference (dev.freeagent.com/docs/invoices, /docs/credit_notes): a create
+needs ``contact``, ``dated_on`` and ``payment_terms_in_days``; a new item needs a description (and, where the
+reference is silent, a price: the stricter plausible rule); references are unique across invoices AND credit
+notes, which share the global invoice sequence (an omitted reference takes the next number of that sequence).
+Every refusal is a 422 in FreeAgent's error shape (one message as an object, several as a list).
+"""
 
 from __future__ import annotations
 
@@ -59,7 +66,6 @@ class Kind:
     collection: str  # URL segment and table
     singular: str  # JSON envelope key
     items_key: str
-    reference_prefix: str
     transitions: dict[str, tuple[tuple[str, ...], str]]  # name -> (allowed from statuses, new status)
 
 
@@ -67,7 +73,6 @@ INVOICE = Kind(
     "invoices",
     "invoice",
     "invoice_items",
-    "INV-",
     {
         "mark_as_sent": (("Draft", "Scheduled To Email"), "Open"),
         "mark_as_scheduled": (("Draft",), "Scheduled To Email"),
@@ -79,7 +84,6 @@ CREDIT_NOTE = Kind(
     "credit_notes",
     "credit_note",
     "credit_note_items",
-    "CN-",
     {
         "mark_as_sent": (("Draft",), "Open"),
         "mark_as_draft": (("Open", "Cancelled"), "Draft"),
@@ -122,10 +126,14 @@ class Documents:
         for position, item in enumerate(raw, start=1):
             if not isinstance(item, dict):
                 raise invalid(f"{self.kind.items_key} must contain objects")
-            item_type = item.get("item_type", "Products")
+            # an omitted item type is "-no unit-" (FreeAgent's answer in its API forum, thread 420)
+            item_type = item.get("item_type") or "-no unit-"
             if item_type not in ITEM_TYPES:
                 raise invalid(f"Item type '{item_type}' is not valid")
-            price = _decimal(item.get("price", 0), "Price")
+            missing = [name for name in ("description", "price") if item.get(name) in (None, "")]
+            if missing:
+                raise invalid(*(f"{self.kind.items_key}.{name} can't be blank" for name in missing))
+            price = _decimal(item.get("price"), "Price")
             quantity = _decimal(item.get("quantity", 1), "Quantity")
             rate = _decimal(item.get("sales_tax_rate", 0), "Sales tax rate")
             out.append(
@@ -163,14 +171,45 @@ class Documents:
         )
 
     def check(self, record: dict[str, Any]) -> None:
+        """What FreeAgent refuses in a document (after an update too): every problem at once, as FreeAgent lists
+        several messages."""
         problems = []
-        contact_key = self.state.key_of(record.get("contact"), "contacts")
-        if contact_key is None or contact_key not in self.state.tables["contacts"]:
-            problems.append("Contact does not exist")
+        if not record.get("contact"):
+            problems.append("Contact can't be blank")
+        else:
+            contact_key = self.state.key_of(record.get("contact"), "contacts")
+            if contact_key is None or contact_key not in self.state.tables["contacts"]:
+                problems.append("Contact not found")
         if not record.get("dated_on"):
             problems.append("Dated on can't be blank")
+        terms = record.get("payment_terms_in_days")
+        if terms in (None, ""):
+            problems.append("Payment terms in days can't be blank")
+        elif not str(terms).isdigit():
+            problems.append("Payment terms in days is not a number")
+        reference = str(record.get("reference") or "")
+        if reference and self.reference_taken(reference, record.get("url")):
+            problems.append("Reference has already been taken")
         if problems:
             raise invalid(*problems)
+
+    def reference_taken(self, reference: str, own_url: Any) -> bool:
+        """Whether another invoice or credit note has ``reference`` (one sequence for both kinds)."""
+        for collection in ("invoices", "credit_notes"):
+            for doc in self.state.tables[collection].records():
+                if doc.get("reference") == reference and doc.get("url") != own_url:
+                    return True
+        return False
+
+    def next_reference(self) -> str:
+        """The next number of the global invoice sequence, shared by invoices and credit notes."""
+        numbers = [
+            int(str(doc.get("reference")))
+            for collection in ("invoices", "credit_notes")
+            for doc in self.state.tables[collection].records()
+            if str(doc.get("reference") or "").isdigit()
+        ]
+        return f"{max(numbers, default=0) + 1:03d}"
 
     def build(self, key: int, body: dict[str, Any], now: float) -> dict[str, Any]:
         url = self.state.url(self.kind.collection, key)
@@ -181,7 +220,6 @@ class Documents:
             "long_status": "Draft",
             "currency": "GBP",
             "exchange_rate": "1.0",
-            "payment_terms_in_days": 30,
             "paid_value": "0.00",
             "omit_header": False,
             "comments": "",
@@ -192,9 +230,11 @@ class Documents:
         self.check(record)
         dated = _date(record["dated_on"], "Dated on")
         record["dated_on"] = dated.isoformat()
+        record["payment_terms_in_days"] = int(record["payment_terms_in_days"])
         if "due_on" not in body:
-            record["due_on"] = (dated + timedelta(days=int(record["payment_terms_in_days"]))).isoformat()
-        record.setdefault("reference", f"{self.kind.reference_prefix}{key:04d}")
+            record["due_on"] = (dated + timedelta(days=record["payment_terms_in_days"])).isoformat()
+        if not record.get("reference"):
+            record["reference"] = self.next_reference()
         record[self.kind.items_key] = self.items(url, body.get(self.kind.items_key))
         self.totals(record)
         return record
@@ -206,6 +246,7 @@ class Documents:
             record["contact"] = body["contact"]
         self.check(record)
         record["dated_on"] = _date(record["dated_on"], "Dated on").isoformat()
+        record["payment_terms_in_days"] = int(record["payment_terms_in_days"])
         if self.kind.items_key in body:
             record[self.kind.items_key] = self.items(record["url"], body[self.kind.items_key])
         self.totals(record)

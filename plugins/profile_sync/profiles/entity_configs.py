@@ -220,11 +220,26 @@ class InvoiceExportConfig(EntityConfig):
     default_sales_tax_rate: Decimal = Field(Decimal("20"), ge=0, le=100)
     mark_as_sent: bool = True
     mark_as_paid_when_paid: bool = True
+    discount_includes_tax: bool = Field(
+        False,
+        description="Magento's 'Apply Discount On Prices' (Including Tax = true), used only for a document that "
+        "carries no discount_tax_compensation_amount (Magento's invoices and credit memos do carry it).",
+    )
 
 
 class CreditmemoExportConfig(EntityConfig):
     """Magento credit memos -> FreeAgent credit notes (linked to the customer's contact)."""
 
     contact: ContactOptions = Field(default_factory=ContactOptions)
+    # FreeAgent requires payment terms on every credit note (dev.freeagent.com/docs/credit_notes)
+    payment_terms_in_days: int = Field(30, ge=0, le=365)
+    # credit notes share FreeAgent's global invoice sequence, and Magento numbers credit memos and invoices apart
+    # (both from 000000001): the prefix keeps a credit note's reference from ever taking an invoice's
+    reference_prefix: str = Field("CN-", min_length=1, max_length=10, pattern=r"^[A-Za-z][A-Za-z0-9/_-]*$")
     default_sales_tax_rate: Decimal = Field(Decimal("20"), ge=0, le=100)
     mark_as_sent: bool = True
+    discount_includes_tax: bool = Field(
+        False,
+        description="Magento's 'Apply Discount On Prices' (Including Tax = true), used only for a document that "
+        "carries no discount_tax_compensation_amount (Magento's invoices and credit memos do carry it).",
+    )

@@ -63,8 +63,12 @@ class DocumentExport(EntitySync):
     def contact_options(self) -> ContactOptions:
         return self.config.contact
 
-    def payment_terms(self) -> int | None:
-        return None
+    def payment_terms(self) -> int:
+        """FreeAgent requires payment terms on invoices and credit notes alike (dev.freeagent.com/docs)."""
+        return int(self.config.payment_terms_in_days)
+
+    def reference_prefix(self) -> str:
+        return ""
 
     def document_fields(self, record: Record) -> dict[str, Any]:
         return {}
@@ -128,9 +132,10 @@ class DocumentExport(EntitySync):
             if self.profile.store.restrict:
                 return []
             locale = "en"
-        reference = str(record.get("increment_id") or "").strip()
-        if not reference:
+        increment_id = str(record.get("increment_id") or "").strip()
+        if not increment_id:
             raise RecordError(f"{self.noun} has no increment_id")
+        reference = self.reference_prefix() + increment_id
         order = record.get("_order")
         if not order:
             raise RecordError(f"{self.noun} {reference}: its order {record.get('order_id')} was not found")
@@ -151,12 +156,10 @@ class DocumentExport(EntitySync):
             "dated_on": created.date().isoformat(),
             "currency": str(record.get("order_currency_code") or record.get("base_currency_code") or "GBP"),
             "comments": f"Magento order #{order.get('increment_id') or record.get('order_id')}",
+            "payment_terms_in_days": self.payment_terms(),
             self.kind.items_key: self.items(record),
             **self.document_fields(record),
         }
-        terms = self.payment_terms()
-        if terms is not None:
-            document["payment_terms_in_days"] = terms
         payload = {"contact": contact, "document": document, "transition": self.transition(record)}
         return [TargetRecord(self.record_id(record), ALL_STORES, payload, natural_key=reference, label=f"#{reference}")]
 
@@ -166,39 +169,68 @@ class DocumentExport(EntitySync):
         return "mark_as_sent" if self.config.mark_as_sent else None
 
     def items(self, record: Record) -> list[dict[str, Any]]:
+        """Item, shipping, discount and adjustment lines whose FreeAgent total is Magento's grand total.
+
+        FreeAgent adds each line's sales tax to its net price, so every line is net. Magento's discount is net
+        when it applies to prices excluding tax (its default) and gross when it applies to prices including
+        tax; then Magento books the discount's tax part as ``discount_tax_compensation_amount``. So the net
+        discount is ``discount_amount`` less that compensation, per item at the item's rate, and what is left
+        of the document's discount (a discount on shipping) at the shipping rate. An item's rate is its tax over
+        its taxable (discounted) base."""
         sign = Decimal(self.kind.sign)
-        lines = [line for line in record.get("items") or [] if Decimal(str(line.get("qty") or 0)) > 0]
+        lines = [line for line in record.get("items") or [] if _dec(line.get("qty")) > 0]
         if not lines:
             raise RecordError(f"{self.noun} {record.get('increment_id')} has no items")
         out = []
         rates: list[Decimal] = []
+        discounts: dict[Decimal, Decimal] = {}  # rate -> net discount (Magento's sign: negative)
         for line in lines:
-            rate = self._rate(line.get("tax_amount"), line.get("row_total"))
+            net_discount = self._net_discount(line.get("discount_amount"), line.get("discount_tax_compensation_amount"))
+            base = _dec(line.get("row_total")) + net_discount
+            rate = self._rate(line.get("tax_amount"), base)
             rates.append(rate)
+            if net_discount:
+                discounts[rate] = discounts.get(rate, Decimal(0)) + net_discount
             sku = str(line.get("sku") or "").strip()
             name = str(line.get("name") or sku)
             out.append(
                 {
                     "description": f"{name} ({sku})" if sku and sku not in name else name,
                     "item_type": "Products",
-                    "price": _money(sign * Decimal(str(line.get("price") or 0))),
-                    "quantity": _number(Decimal(str(line.get("qty")))),
+                    "price": _money(sign * _dec(line.get("price"))),
+                    "quantity": _number(_dec(line.get("qty"))),
                     "sales_tax_rate": _number(rate),
                 }
             )
         main_rate = max(set(rates), key=rates.count)
-        shipping = Decimal(str(record.get("shipping_amount") or 0))
+        shipping = _dec(record.get("shipping_amount"))
+        shipping_rate = main_rate
         if shipping:
-            rate = self._rate(_shipping_tax(record, lines), shipping, main_rate)
-            out.append(_line("Shipping", "Services", sign * shipping, rate))
-        discount = Decimal(str(record.get("discount_amount") or 0))
-        if discount:  # Magento keeps discounts negative and including tax where prices include tax
-            out.append(_line("Discount", "Discount", sign * discount / (1 + main_rate / 100), main_rate))
+            shipping_rate = self._rate(_shipping_tax(record, lines), shipping, main_rate)
+            out.append(_line("Shipping", "Services", sign * shipping, shipping_rate))
+        total_discount = self._net_discount(record.get("discount_amount"), record.get("discount_tax_compensation_amount"))
+        rest = total_discount - sum(discounts.values(), Decimal(0))
+        if abs(rest) >= CENT:  # the part of the discount that is not on the items: on shipping
+            discounts[shipping_rate] = discounts.get(shipping_rate, Decimal(0)) + rest
+        for rate, amount in sorted(discounts.items()):
+            if _money(amount) != "0.00":
+                out.append(_line("Discount", "Discount", sign * amount, rate))
         for field, description, direction in self.adjustments():
-            amount = Decimal(str(record.get(field) or 0))
+            amount = _dec(record.get(field))
             if amount:
                 out.append(_line(description, "-no unit-", sign * direction * amount, Decimal(0)))
         return out
+
+    def _net_discount(self, discount: Any, compensation: Any) -> Decimal:
+        """A Magento discount (negative on documents, positive on items) as a negative net amount."""
+        amount = -abs(_dec(discount))
+        if not amount:
+            return Decimal(0)
+        if compensation is not None:
+            return amount + abs(_dec(compensation))
+        if self.config.discount_includes_tax:  # no compensation recorded: the profile says how Magento applies it
+            return amount / (1 + Decimal(str(self.config.default_sales_tax_rate)) / 100)
+        return amount
 
     def adjustments(self) -> list[tuple[str, str, int]]:
         """Extra document-level amounts: (Magento field, description, sign)."""
@@ -312,6 +344,10 @@ def _line(description: str, item_type: str, price: Decimal, rate: Decimal) -> di
         "quantity": "1",
         "sales_tax_rate": _number(rate),
     }
+
+
+def _dec(value: Any) -> Decimal:
+    return Decimal(str(value)) if value not in (None, "") else Decimal(0)
 
 
 def _money(value: Decimal) -> str:

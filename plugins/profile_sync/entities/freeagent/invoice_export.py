@@ -15,8 +15,5 @@ class InvoiceExport(DocumentExport):
     kind = DocumentKind("/V1/invoices", "invoices", "invoice", "invoice_items", sign=1)
     config: InvoiceExportConfig
 
-    def payment_terms(self) -> int | None:
-        return self.config.payment_terms_in_days
-
 
 SYNC = InvoiceExport
