@@ -24,6 +24,7 @@ ORDER = {
     "customer_lastname": "Groß",
     "order_currency_code": "EUR",
     "shipping_incl_tax": 4.9,
+    "grand_total": 44.88,
     "updated_at": "2026-11-01 10:00:00",
     "payment": {"method": "paypal_express"},
     "billing_address": {
@@ -133,12 +134,89 @@ def test_a_cancelled_order_is_created_cancelled_and_a_paid_one_carries_its_payme
     paid = copy.deepcopy(ORDER)
     paid.update(total_paid=25.94)
     payment = entity.transform(paid)[0].payload["payment"]
-    assert payment == {"amount": 25.94, "currency": "EUR", "mopId": 14}
+    assert payment == {"amount": 25.94, "currency": "EUR", "exchangeRatio": 1.0, "mopId": 14}
+
+
+def total(order: dict) -> float:
+    return round(sum(i["amounts"][0]["priceOriginalGross"] * i["quantity"] for i in order["orderItems"]), 2)
+
+
+def discounted(**changes) -> dict:
+    """Two shirts at 100.00 net (19 %), a 10 % cart rule with coupon SUMMER, 5.00 shipping (19 %)."""
+    order = copy.deepcopy(ORDER)
+    order["items"] = [
+        {
+            "item_id": 1,
+            "sku": "SKU-1",
+            "name": "Shirt",
+            "qty_ordered": 2,
+            "price": 100.0,
+            "price_incl_tax": 119.0,
+            "row_total": 200.0,
+            "row_total_incl_tax": 238.0,
+            "tax_percent": 19,
+            "discount_amount": 20.0,
+            "tax_amount": 34.2,
+            "discount_tax_compensation_amount": 0,
+        }
+    ]
+    order.update(
+        shipping_amount=5.0,
+        shipping_tax_amount=0.95,
+        shipping_incl_tax=5.95,
+        coupon_code="SUMMER",
+        discount_amount=-20.0,
+        grand_total=220.15,
+    )
+    order.update(changes)
+    return order
+
+
+@pytest.mark.parametrize(
+    ("item", "grand", "coupon"),
+    [
+        # discount on prices excluding tax, tax after discount (Magento's default): 23.80 gross off
+        ({}, 220.15, -23.8),
+        # tax before discount: the full tax is charged, 20.00 off
+        ({"tax_amount": 38.0}, 223.95, -20.0),
+        # prices including tax, discount on the gross price (23.80), the tax it hid compensated
+        ({"discount_amount": 23.8, "tax_amount": 34.2, "discount_tax_compensation_amount": 3.8}, 220.15, -23.8),
+    ],
+    ids=["excl-tax-after-discount", "tax-before-discount", "incl-tax"],
+)
+def test_discounts_are_coupon_items_and_the_total_is_magentos_grand_total(
+    entity: OrderExport, item: dict, grand: float, coupon: float
+) -> None:
+    order = discounted(grand_total=grand)
+    order["items"][0].update(item)
+    payload = entity.transform(order)[0].payload["order"]
+    coupons = [i for i in payload["orderItems"] if i["typeId"] == 4]
+    assert [(c["orderItemName"], c["vatRate"], c["amounts"][0]["priceOriginalGross"]) for c in coupons] == [
+        ("Coupon SUMMER", 19, coupon)
+    ]
+    assert all(i.get("vatRate") is not None for i in payload["orderItems"])  # VAT booked on every line
+    assert total(payload) == grand
+
+
+def test_a_foreign_currency_carries_magentos_rate_and_an_unknown_rate_is_refused(entity: OrderExport) -> None:
+    order = discounted(order_currency_code="GBP", base_currency_code="EUR", base_to_order_rate=0.8563)
+    lines = entity.transform(order)[0].payload["order"]["orderItems"]
+    assert {(a["currency"], a["isSystemCurrency"], a["exchangeRate"]) for i in lines for a in i["amounts"]} == {
+        ("GBP", False, 0.8563)
+    }
+    with pytest.raises(RecordError, match="no exchange rate from EUR to GBP"):
+        entity.transform(discounted(order_currency_code="GBP", base_currency_code="USD", base_to_order_rate=1.2))
+
+
+def test_figures_that_do_not_add_up_are_refused_never_sent(entity: OrderExport) -> None:
+    with pytest.raises(RecordError, match="would total 220.15 but Magento charged 230.15"):
+        entity.transform(discounted(grand_total=230.15))
 
 
 def test_a_long_item_name_and_a_free_item_are_sent_as_they_are(entity: OrderExport) -> None:
     order = copy.deepcopy(ORDER)
     order["items"][0].update(name="x" * 100_000, price_incl_tax=0, price=0)
+    order["grand_total"] = 4.9  # only the shipping is charged
     [target] = entity.transform(order)
     item = target.payload["order"]["orderItems"][0]
     assert (len(item["orderItemName"]), item["amounts"][0]["priceOriginalGross"]) == (100_000, 0)

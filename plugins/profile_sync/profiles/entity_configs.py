@@ -133,6 +133,11 @@ class OrderExportConfig(EntityConfig):
         True, description="Book what Magento has invoiced as a PlentyONE payment linked to the order."
     )
     payment_status: int = Field(2, ge=1, le=10, description="PlentyONE payment status (2 = approved).")
+    system_currency: str = Field(
+        "EUR",
+        pattern=r"^[A-Z]{3}$",
+        description="The PlentyONE system currency: orders in another currency carry Magento's own exchange rate.",
+    )
 
 
 StatusRange = tuple[float, float]
