@@ -107,6 +107,7 @@ class Category:
     children: list[int]
     created_at: float
     updated_at: float
+    more_names: dict[str, str] = field(default_factory=dict)  # sv, cs, zh: names only PlentyONE holds
 
     @property
     def name(self) -> str:
@@ -157,6 +158,7 @@ class Product:
     ean: str
     created_at: float
     updated_at: float
+    more_names: dict[str, str] = field(default_factory=dict)  # sv, cs, zh: item names only PlentyONE holds
 
     @property
     def name(self) -> str:
@@ -344,6 +346,30 @@ _ATTRIBUTES = [("material_typ", ("Material", "Material", "Matière"), _MATERIAL)
                 [("Machine wash", "Maschinenwäsche", "Lavage en machine"),
                  ("Hand wash", "Handwäsche", "Lavage à la main"), ("Dry clean", "Chemische Reinigung", "Nettoyage à sec")])]
 _LOCALES = ("en", "de", "fr")
+# names in languages the Magento store views do not have (PlentyONE texts only): Swedish, Czech, Chinese
+MORE_LOCALES = ("sv", "cs", "zh")
+_MORE_WORDS: dict[str, tuple[str, str, str]] = {  # English word -> (sv, cs, zh)
+    "Women": ("Dam", "Ženy", "女士"), "Men": ("Herr", "Muži", "男士"), "Kids": ("Barn", "Děti", "儿童"),
+    "Home": ("Hem", "Domov", "家居"), "Outdoor": ("Utomhus", "Venku", "户外"), "Sale": ("Rea", "Výprodej", "特价"),
+    "Accessories": ("Accessoarer", "Doplňky", "配饰"), "Shoes": ("Skor", "Boty", "鞋履"),
+    "Tops": ("Överdelar", "Topy", "上衣"), "Knitwear": ("Stickat", "Pletené zboží", "针织"),
+    "Bags": ("Väskor", "Tašky", "包袋"), "Winter": ("Vinter", "Zima", "冬季"), "Summer": ("Sommar", "Léto", "夏季"),
+    "Basics": ("Basplagg", "Základy", "基础款"), "Premium": ("Premium", "Prémiové", "高端"), "Eco": ("Eko", "Eko", "环保"),
+    "Classic": ("Klassisk", "Klasický", "经典"), "Urban": ("Urban", "Městský", "都市"), "Cosy": ("Mysig", "Útulný", "舒适"),
+    "Light": ("Lätt", "Lehký", "轻盈"), "Sturdy": ("Robust", "Pevný", "结实"), "Elegant": ("Elegant", "Elegantní", "优雅"),
+    "Alpine": ("Alpin", "Alpský", "高山"), "Coastal": ("Kust", "Přímořský", "海岸"), "Vintage": ("Vintage", "Retro", "复古"),
+    "Everyday": ("Vardags", "Každodenní", "日常"),
+    "Cotton": ("bomull", "bavlna", "棉"), "Wool": ("ull", "vlna", "羊毛"), "Linen": ("linne", "len", "亚麻"),
+    "Leather": ("läder", "kůže", "皮革"), "Bamboo": ("bambu", "bambus", "竹纤维"), "Cashmere": ("kashmir", "kašmír", "羊绒"),
+    "Shirt": ("Skjorta", "Košile", "衬衫"), "Jacket": ("Jacka", "Bunda", "夹克"), "Scarf": ("Halsduk", "Šála", "围巾"),
+    "Trousers": ("Byxor", "Kalhoty", "长裤"), "Bag": ("Väska", "Taška", "包"), "Sweater": ("Tröja", "Svetr", "毛衣"),
+    "Cap": ("Mössa", "Čepice", "帽子"), "Dress": ("Klänning", "Šaty", "连衣裙"), "Belt": ("Bälte", "Pásek", "腰带"),
+    "Gloves": ("Handskar", "Rukavice", "手套"), "Socks": ("Strumpor", "Ponožky", "袜子"), "Blanket": ("Filt", "Deka", "毯子"),
+}
+
+
+def _more(english: str) -> dict[str, str]:
+    return dict(zip(MORE_LOCALES, _MORE_WORDS.get(english, (english,) * 3), strict=True))
 # PlentyONE backend names as merchants type them (spaces, dashes, umlauts); the Magento code is the name cleaned
 # (lower case, umlauts spelled out, other characters "_"), so both systems hold the same attributes
 _BACKEND_NAMES = {"color": "Color", "size": "Size", "material_typ": "Material-Typ",
@@ -428,9 +454,10 @@ class _Generator:
         rnd = self.rnd("categories")
         created, updated = self._times(rnd)
         root = Category(1, 0, {"en": "Root Catalog", "de": "Root Catalog", "fr": "Root Catalog"}, 0, 0, True, [],
-                        created, updated)
+                        created, updated, {"sv": "Rotkatalog", "cs": "Kořenový katalog", "zh": "根目录"})
         default = Category(2, 1, {"en": "Default Category", "de": "Standardkategorie", "fr": "Catégorie par défaut"},
-                           1, 1, True, [], created, updated)
+                           1, 1, True, [], created, updated,
+                           {"sv": "Standardkategori", "cs": "Výchozí kategorie", "zh": "默认类别"})
         root.children.append(2)
         cats = [root, default]
         for cid in range(3, count + 1):
@@ -442,7 +469,7 @@ class _Generator:
             names = {loc: w + suffix for loc, w in _tr(words).items()}
             c_created, c_updated = self._times(rnd)
             cat = Category(cid, parent.id, names, parent.level + 1, len(parent.children) + 1, rnd.random() > 0.05,
-                           [], c_created, c_updated)
+                           [], c_created, c_updated, {loc: w + suffix for loc, w in _more(words[0]).items()})
             parent.children.append(cid)
             cats.append(cat)
         return cats
@@ -494,6 +521,10 @@ class _Generator:
                      for i, loc in enumerate(_LOCALES)}
             descriptions = {loc: f"{name} — {('quality', 'Qualität', 'qualité')[i]} #{style}"
                             for i, (loc, name) in enumerate(names.items())}
+            adj, material, noun = (_more(w[0]) for w in words)
+            more_names = {"sv": f"{adj['sv']} {noun['sv'].lower()} i {material['sv']}",
+                          "cs": f"{adj['cs']} {noun['cs'].lower()} ({material['cs']})",
+                          "zh": f"{adj['zh']}{material['zh']}{noun['zh']}"}
             price = round(rnd.uniform(9, 249), 2)
             cats = sorted(set(rnd.sample(leaves, k=min(len(leaves), rnd.choice((1, 1, 2))))))
             base_values = {a.code: rnd.choice(a.options).id for a in rnd.sample(extra, k=min(len(extra), 2))}
@@ -503,7 +534,7 @@ class _Generator:
             if make_configurable:
                 n_children = min(rnd.randint(2, 4), remaining - 1)
                 parent = Product(pid, base_sku, "configurable", names, descriptions, price, 0.0, 1, 4, cats,
-                                 dict(base_values), None, [], True, _ean(rnd), created, updated)
+                                 dict(base_values), None, [], True, _ean(rnd), created, updated, more_names)
                 products.append(parent)
                 pid += 1
                 combos = [(c, s) for c in rnd.sample(color.options, k=min(2, len(color.options)))
@@ -524,7 +555,7 @@ class _Generator:
                     values["color"] = rnd.choice(color.options).id
                 products.append(Product(pid, base_sku, "simple", names, descriptions, price,
                                         round(rnd.uniform(0.1, 2.5), 3), 1 if rnd.random() > 0.03 else 2, 4, cats,
-                                        values, None, [], True, _ean(rnd), created, updated))
+                                        values, None, [], True, _ean(rnd), created, updated, more_names))
                 pid += 1
             style += 1
         # ~2 % of the sellable SKUs (at least one) exist only in Magento

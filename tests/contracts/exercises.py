@@ -298,6 +298,22 @@ class MagentoPlanner(Planner):
             ("GET", "/V1/products/attributes"): lambda: self.call(
                 "GET", "/V1/products/attributes", query=search_criteria(sort=None)
             ),
+            ("POST", "/V1/products/attributes"): lambda: self.call(
+                "POST",
+                "/V1/products/attributes",
+                body={
+                    "attribute": {
+                        "attribute_code": f"plenty_pruefung_{n}",
+                        "frontend_input": "select",
+                        "entity_type_id": "4",
+                        "is_required": False,
+                        "default_frontend_label": f"Prüfung {n}",
+                        "frontend_labels": [{"store_id": 2, "label": f"Prüfung {n}"}],
+                        "options": [{"label": "Grün", "value": "", "sort_order": 1,
+                                     "store_labels": [{"store_id": 2, "label": "Grün"}]}],
+                    }
+                },
+            ),
             ("GET", "/V1/products/attributes/{attributeCode}"): lambda: self.call(
                 "GET", "/V1/products/attributes/{attributeCode}", attributeCode=self.select_attribute()
             ),

@@ -49,7 +49,7 @@ def test_product_maps_to_variation_with_texts_price_categories_and_parent(entity
     )
     assert payload["categories"] == [30]  # unmapped category 77 left out
     assert payload["clients"] == [1000]
-    assert [(t["lang"], t["name1"]) for t in payload["texts"]] == [
+    assert [(t["lang"], t["name"]) for t in payload["texts"]] == [  # descriptions route bodies
         ("en", "Tee red M"),
         ("de", "T-Shirt rot M"),
         ("fr", "T-shirt rouge M"),

@@ -22,7 +22,9 @@ VARIATION = {
     "variationSalesPrices": [{"salesPriceId": 1, "price": 39.9}, {"salesPriceId": 2, "price": 35.0}],
     "variationCategories": [{"categoryId": 7}, {"categoryId": 99}],
     "variationAttributeValues": [{"attributeId": 3, "valueId": 31}],
-    "item": {"texts": [{"lang": "en", "name1": "Scarf", "description": "Warm"}, {"lang": "de", "name1": "Schal"}]},
+    # the item's descriptions, as fetch adds them from the descriptions route (the vendor's shape)
+    "_texts": [{"itemId": 100, "lang": "en", "name": "Scarf", "description": "Warm"},
+               {"itemId": 100, "lang": "de", "name": "Schal"}],
 }
 
 
@@ -59,7 +61,7 @@ def test_variations_of_an_item_share_a_partition_main_first(entity: ProductImpor
     [
         (lambda v: v.update(number=""), "no number"),
         (lambda v: v.update(variationSalesPrices=[]), "no sales price 1"),
-        (lambda v: v.update(item={"texts": []}, name=""), "no 'en' name"),
+        (lambda v: v.update(_texts=[], name=""), "no 'en' name"),
     ],
 )
 def test_a_bad_variation_is_a_record_error(entity: ProductImport, change, reason) -> None:
@@ -67,3 +69,16 @@ def test_a_bad_variation_is_a_record_error(entity: ProductImport, change, reason
     change(variation)
     with pytest.raises(RecordError, match=reason):
         entity.transform(variation)
+
+
+def test_names_come_in_plentyone_language_codes(entity: ProductImport) -> None:
+    """Issue 15 point 15: a Swedish or Czech store view reads PlentyONE's se / cz texts, not sv / cs."""
+    profile = entity.profile
+    mapping = [m.model_copy(update={"locale": {"de": "sv_SE", "fr": "cs_CZ"}.get(m.store, m.locale)})
+               for m in profile.store.mapping]
+    nordic = ProductImport(profile.model_copy(update={"store": profile.store.model_copy(update={"mapping": mapping})}),
+                           None)
+    texts = [*VARIATION["_texts"], {"lang": "se", "name": "Halsduk"}, {"lang": "cz", "name": "Šála"},
+             {"lang": "sv", "name": "wrong"}, {"lang": "cs", "name": "wrong"}]
+    [target] = nordic.transform(dict(VARIATION, _texts=texts))
+    assert target.payload["store_names"] == {"de": "Halsduk", "fr": "Šála"}

@@ -60,11 +60,6 @@ def test_variations_become_products_then_nothing_then_touched_and_a_new_configur
         "POST",
         "/rest/items",
         {
-            "texts": [
-                {"lang": "en", "name1": "Loom Scarf"},
-                {"lang": "de", "name1": "Webschal"},
-                {"lang": "fr", "name1": "Écharpe tissée"},
-            ],
             "variations": [
                 {
                     "number": "NEW-SCARF",
@@ -81,6 +76,14 @@ def test_variations_become_products_then_nothing_then_touched_and_a_new_configur
         },
     )
     assert len(item["variations"]) == 2
+    # names live in the item's descriptions, written through its main variation (POST /rest/items has no texts)
+    for lang, name in (("en", "Loom Scarf"), ("de", "Webschal"), ("fr", "Écharpe tissée")):
+        plenty_api(
+            sandbox,
+            "POST",
+            f"/rest/items/{item['id']}/variations/{item['mainVariationId']}/descriptions",
+            {"itemId": item["id"], "lang": lang, "name": name},
+        )
     third = world.run(PROFILE)
     assert third.state == "success"
     assert (third.summary["created"], third.summary["updated"], third.summary["failed"]) == (2, len(touched), 0)

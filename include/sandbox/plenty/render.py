@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from sandbox.plenty.languages import DEFAULT_LANGUAGE
+
 if TYPE_CHECKING:
     from sandbox.plenty.state import PlentyState
 
@@ -33,7 +35,8 @@ def variation(state: PlentyState, record: dict[str, Any], with_: set[str]) -> di
 
 
 def item(state: PlentyState, record: dict[str, Any], with_: set[str]) -> dict[str, Any]:
-    out = dict(record)
+    # the contract's Item has no texts: they are only read through the variation descriptions route
+    out = {k: v for k, v in record.items() if k != "texts"}
     if "variations" in with_:
         variations = state.tables["variations"]
         out["variations"] = [
@@ -45,9 +48,12 @@ def item(state: PlentyState, record: dict[str, Any], with_: set[str]) -> dict[st
 
 
 def category(record: dict[str, Any], with_: set[str], langs: set[str] | None) -> dict[str, Any]:
-    out = {k: v for k, v in record.items() if k != "clients"}
-    if langs:
-        out["details"] = [d for d in record.get("details", []) if d.get("lang") in langs]
+    """``details`` only with ``with=details``, and only in the ``lang`` asked for (the system's default language
+    when none is: contract, GET /rest/categories ``lang``)."""
+    out = {k: v for k, v in record.items() if k not in ("clients", "details")}
+    if "details" in with_:
+        wanted = langs or {DEFAULT_LANGUAGE}
+        out["details"] = [d for d in record.get("details", []) if d.get("lang") in wanted]
     if "clients" in with_:
         out["clients"] = record.get("clients", [])
     return out

@@ -12,6 +12,7 @@ from sandbox.core.app import json_response, vendor_route
 from sandbox.plenty import render
 from sandbox.plenty.common import int_param, invalid, json_body, not_found, require_auth, with_param
 from sandbox.plenty.dates import DateFilterError, iso, parse_point
+from sandbox.plenty.languages import lang_errors
 from sandbox.plenty.paging import envelope, page_params
 
 if TYPE_CHECKING:
@@ -74,6 +75,8 @@ class CategoryWriter:
             for field in ("lang", "name", "plentyId") if creating else ("lang", "plentyId"):
                 if detail.get(field) in (None, ""):
                     errors[f"{index}details.{j}.{field}"] = [f"The {field} field is required."]
+            if detail.get("lang") not in (None, ""):
+                errors.update(lang_errors(detail.get("lang"), f"{index}details.{j}.lang"))
         if creating and body.get("type", "item") not in ("item", "container", "content", "blog"):
             errors[f"{index}type"] = ["The selected type is invalid."]
         return errors

@@ -12,6 +12,7 @@ from sandbox.core.app import json_response, vendor_route
 from sandbox.plenty import render
 from sandbox.plenty.common import bool_param, int_list_param, invalid, json_body, not_found, require_auth, with_param
 from sandbox.plenty.dates import DateFilterError, iso, parse_between
+from sandbox.plenty.languages import lang_errors
 from sandbox.plenty.paging import envelope, page_params
 
 if TYPE_CHECKING:
@@ -283,9 +284,8 @@ def register(app: FastAPI, state: PlentyState) -> None:  # noqa: C901 - one clos
             raise not_found("Item", itemId)
         body = await json_body(request)
         updated = dict(item)
+        # `texts` is no property of the route (contract): ignored, as PlentyONE ignores what a route lacks
         updated.update({k: body[k] for k in ITEM_FIELDS if isinstance(body, dict) and k in body})
-        if isinstance(body, dict) and isinstance(body.get("texts"), list):
-            updated["texts"] = _merge_texts(updated.get("texts", []), body["texts"])
         return json_response(render.item(state, _stamp(state, "items", itemId, updated, time.time()), set()))
 
     # --- variations ------------------------------------------------------------------------------------
@@ -427,6 +427,8 @@ def register(app: FastAPI, state: PlentyState) -> None:  # noqa: C901 - one clos
         lang = lang or body.get("lang")
         if not lang or not isinstance(lang, str):
             raise invalid({"lang": ["The lang field is required."]})
+        if lang_errors(lang, "lang"):  # PlentyONE's own codes (se, cz, cn ...), not any ISO 639-1 one
+            raise invalid(lang_errors(lang, "lang"))
         texts = list(item.get("texts", []))
         old = next((t for t in texts if t["lang"] == lang), None)
         text = text_from_description(body, lang, old)
@@ -563,21 +565,9 @@ def new_item(item_id: int, body: dict[str, Any], now: float) -> dict[str, Any]:
         "free1": "",
         "texts": [],
     }
+    # `texts` is no property of POST /rest/items (contract): ignored; texts come through the descriptions route
     item.update({k: body[k] for k in ITEM_FIELDS if k in body})
-    if isinstance(body.get("texts"), list):
-        item["texts"] = _merge_texts([], body["texts"])
     return item
-
-
-def _merge_texts(old: list[dict[str, Any]], new: list[Any]) -> list[dict[str, Any]]:
-    by_lang = {t["lang"]: t for t in old}
-    for text in new:
-        if isinstance(text, dict) and isinstance(text.get("lang"), str):
-            merged = dict(by_lang.get(text["lang"], {f: "" for f in TEXT_FIELDS}))
-            merged.update({k: v for k, v in text.items() if k in TEXT_FIELDS and isinstance(v, str)})
-            merged["lang"] = text["lang"]
-            by_lang[text["lang"]] = merged
-    return list(by_lang.values())
 
 
 def _int(request: Request, name: str) -> int | None:

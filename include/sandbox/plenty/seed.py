@@ -114,6 +114,9 @@ def _categories(state: PlentyState, world: World) -> None:
             }
             for store in world.stores
         ]
+        details += [  # languages only PlentyONE has texts in (its own codes: se, cz, cn), for the main client
+            _category_detail(category, MORE_LANGUAGES[locale], name, stamp) for locale, name in category.more_names.items()
+        ]
         record = {
             "id": category.id,
             "parentCategoryId": category.parent_id or None,
@@ -259,6 +262,7 @@ def _item(product: Product, world: World, updated: float) -> dict[str, Any]:
         }
         for store in world.stores
     ]
+    texts += [_text(MORE_LANGUAGES[locale], name, f"{name} #{product.id}") for locale, name in product.more_names.items()]
     return {
         "id": item_id_for(product),
         "position": 0,
@@ -287,6 +291,20 @@ def _item(product: Product, world: World, updated: float) -> dict[str, Any]:
         "free1": "",
         "texts": texts,
     }
+
+
+MORE_LANGUAGES = {"sv": "se", "cs": "cz", "zh": "cn"}  # world locale -> PlentyONE's language code
+
+
+def _category_detail(category: Any, lang: str, name: str, stamp: str) -> dict[str, Any]:
+    return {"categoryId": category.id, "plentyId": PLENTY_IDS["default"], "lang": lang, "name": name,
+            "description": "", "shortDescription": "", "metaKeywords": "", "metaDescription": "", "metaTitle": name,
+            "nameUrl": _slug(name), "position": category.position, "updatedAt": stamp, "updatedBy": "sandbox"}
+
+
+def _text(lang: str, name: str, description: str) -> dict[str, Any]:
+    return {"lang": lang, "name1": name, "name2": "", "name3": "", "shortDescription": "", "metaDescription": "",
+            "description": description, "technicalData": "", "urlPath": _slug(name), "keywords": ""}
 
 
 def _variation(product: Product, root: Product, option_attribute: dict[int, int]) -> dict[str, Any]:

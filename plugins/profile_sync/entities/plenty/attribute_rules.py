@@ -17,7 +17,7 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
-from profile_sync.entities.plenty.languages import plenty_language
+from profile_sync.profiles.plenty_languages import plenty_language
 
 MAX_CODE = 60  # Magento\Eav\Model\Entity\Attribute::ATTRIBUTE_CODE_MAX_LENGTH
 _SPELLED = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "ae", "Ö": "oe", "Ü": "ue"})

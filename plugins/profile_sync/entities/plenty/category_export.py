@@ -17,6 +17,7 @@ from typing import Any
 from profile_sync.entities.base import ALL_STORES, EntitySync, Record, RecordError, TargetRecord
 from profile_sync.entities.timestamps import magento_timestamp, parse_timestamp
 from profile_sync.profiles.entity_configs import CategoryExportConfig
+from profile_sync.profiles.plenty_languages import plenty_language
 
 ID_SLICE = 100
 TREE = "tree"
@@ -102,7 +103,7 @@ class CategoryExport(EntitySync):
                 raise RecordError(f"category has no name in store {mapping.store!r}")
             details.append(
                 {
-                    "lang": mapping.locale[:2],
+                    "lang": plenty_language(mapping.locale),
                     "plentyId": mapping.plenty_id,
                     "name": name,
                     "nameUrl": _url_key(record),
@@ -130,9 +131,11 @@ class CategoryExport(EntitySync):
 
     def find_existing(self, target: TargetRecord) -> str | None:
         parent_id = target.extra.get("parent_id")
-        params: dict[str, Any] = {"name": target.natural_key, "type": target.payload["type"]}
-        params.update({"parentId": parent_id} if parent_id is not None else {"level": 1})
         first = target.payload["details"][0]
+        # details come only when asked for, and in the asked language only (else PlentyONE's default language)
+        params: dict[str, Any] = {"name": target.natural_key, "type": target.payload["type"], "with": "details",
+                                  "lang": first["lang"]}
+        params.update({"parentId": parent_id} if parent_id is not None else {"level": 1})
         claimed = set(self._pushed.values())  # sibling names repeat ("Men" twice): one PlentyONE category each
         by_url, by_name = None, None
         for page in self.systems.plenty.paginate("/rest/categories", params=params, page_size=50):

@@ -17,6 +17,7 @@ from typing import Any
 from profile_sync.entities.base import ALL_STORES, EntitySync, Record, RecordError, TargetRecord
 from profile_sync.entities.timestamps import iso_timestamp, parse_timestamp
 from profile_sync.profiles.entity_configs import CategoryImportConfig
+from profile_sync.profiles.plenty_languages import plenty_language
 from profile_sync.profiles.schema import StoreMapping
 
 TREE = "tree"
@@ -46,9 +47,15 @@ class CategoryImport(EntitySync):
                     self._levels[int(category["id"])] = (category.get("parentCategoryId"), int(category["level"]))
         return self._levels
 
+    def _detail_params(self) -> dict[str, str]:
+        # PlentyONE answers details only when asked, and only in the languages asked for (else its default one)
+        langs = sorted({plenty_language(m.locale) for m in self.stores()})
+        return {"with": "details", **({"lang": ",".join(langs)} if langs else {})}
+
     def fetch(self, since: datetime | None, ids: Sequence[str] | None) -> Iterator[list[Record]]:
         wanted = {int(i) for i in ids or () if str(i).isdigit()}
         params = {"updatedAt": iso_timestamp(since)} if since and not ids else {}
+        params.update(self._detail_params())
         found: list[Record] = []
         for page in self.systems.plenty.paginate("/rest/categories", params=params, page_size=250):
             found += [c for c in page if (not ids or int(c["id"]) in wanted) and self._in_tree(c)]
@@ -89,7 +96,7 @@ class CategoryImport(EntitySync):
         for mapping in self.stores():
             detail = _detail_for(details, mapping)
             if detail is None or not str(detail.get("name") or "").strip():
-                raise RecordError(f"no {mapping.locale[:2]!r} name for store {mapping.store!r}")
+                raise RecordError(f"no {plenty_language(mapping.locale)!r} name for store {mapping.store!r}")
             names[mapping.store] = str(detail["name"]).strip()
             meta_title = meta_title or str(detail.get("metaTitle") or "")
         if not names:
@@ -194,7 +201,7 @@ class CategoryImport(EntitySync):
 
 def _detail_for(details: list[dict[str, Any]], mapping: StoreMapping) -> dict[str, Any] | None:
     """The detail of the store's language and client, else of its language in any client."""
-    lang = mapping.locale[:2]
+    lang = plenty_language(mapping.locale)
     same_lang = [d for d in details if d.get("lang") == lang]
     exact = [d for d in same_lang if d.get("plentyId") == mapping.plenty_id]
     return (exact or same_lang or [None])[0]

@@ -4,8 +4,9 @@ Each Magento product is one PlentyONE variation whose ``number`` is the SKU (the
 without a parent, or a configurable product, is an item of its own (its main variation); a configurable's
 children are further variations of the parent's item. Configurables and their children share a partition and
 configurables are read first (``type_id`` order), so the parent item exists when a child is created. Names and
-descriptions per language come from each mapped store view (item texts), the price is the profile's sales
-price, categories go through ``category_map`` (Magento id -> PlentyONE id).
+descriptions per language come from each mapped store view and go to the main variation's descriptions route,
+one per PlentyONE language (``/rest/items`` has no texts: the vendor ignores them there); the price is the
+profile's sales price, categories go through ``category_map`` (Magento id -> PlentyONE id).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 from profile_sync.entities.base import ALL_STORES, EntitySync, Record, RecordError, TargetRecord
 from profile_sync.entities.timestamps import magento_timestamp, parse_timestamp
 from profile_sync.profiles.entity_configs import ProductExportConfig
+from profile_sync.profiles.plenty_languages import plenty_language
 
 ID_SLICE = 100
 UNIT_PIECE = {"unitId": 1, "content": 1}
@@ -122,7 +124,8 @@ class ProductExport(EntitySync):
             name = (text.get("name") or str(record.get("name") or "")).strip()
             if not name:
                 raise RecordError(f"product has no name in store {mapping.store!r}")
-            texts.append({"lang": mapping.locale[:2], "name1": name, "description": text.get("description") or ""})
+            texts.append({"lang": plenty_language(mapping.locale), "name": name,
+                          "description": text.get("description") or ""})
         texts = list({t["lang"]: t for t in texts}.values())  # one text per language
         links = (record.get("extension_attributes") or {}).get("category_links") or []
         categories = sorted(
@@ -135,7 +138,7 @@ class ProductExport(EntitySync):
         payload = {
             "number": sku,
             "parent_sku": record.get("_parent_sku"),
-            "name": texts[0]["name1"],
+            "name": texts[0]["name"],
             "texts": texts,
             "active": int(record.get("status") or 0) == ENABLED,
             "price": round(float(record.get("price") or 0), 4),
@@ -181,11 +184,11 @@ class ProductExport(EntitySync):
             return f"{item_id}/{int(created['id'])}"
         if not payload["categories"]:
             raise RecordError("a new PlentyONE item needs a category: map one of the product's (category_map)")
-        item = self.systems.plenty.post("/rest/items", json={"texts": payload["texts"], "variations": [variation]})
+        item = self.systems.plenty.post("/rest/items", json={"variations": [variation]})
         main = next(v for v in item.get("variations") or [] if v.get("isMain")) if item.get("variations") else None
         variation_id = int(main["id"]) if main else int(item["mainVariationId"])
-        if not payload["parent_sku"]:
-            self._items[payload["number"]] = int(item["id"])
+        self._items[payload["number"]] = int(item["id"])
+        self._write_texts(int(item["id"]), variation_id, payload["texts"], present=set())
         return f"{int(item['id'])}/{variation_id}"
 
     def update(self, target_id: str, target: TargetRecord) -> None:
@@ -207,8 +210,19 @@ class ProductExport(EntitySync):
                 f"{base}/variation_sales_prices", json={"salesPriceId": price_id, "price": payload["price"]}
             )
         if not payload["parent_sku"]:  # an item's texts are its main product's
-            self.systems.plenty.put(f"/rest/items/{item_id}", json={"texts": payload["texts"]})
+            present = {str(d.get("lang")) for d in self.systems.plenty.get(f"{base}/descriptions") or []}
+            self._write_texts(item_id, variation_id, payload["texts"], present)
             self._items[payload["number"]] = item_id
+
+    def _write_texts(self, item_id: int, variation_id: int, texts: list[dict[str, Any]], present: set[str]) -> None:
+        """One description per language: created where PlentyONE has none yet, else replaced."""
+        base = f"/rest/items/{item_id}/variations/{variation_id}/descriptions"
+        for text in texts:
+            body = {"itemId": item_id, **text}
+            if text["lang"] in present:
+                self.systems.plenty.put(f"{base}/{text['lang']}", json=body)
+            else:
+                self.systems.plenty.post(base, json=body)
 
     def delete(self, target_id: str, store: str) -> None:
         # deactivated, not deleted: PlentyONE keeps orders and stock history on the variation

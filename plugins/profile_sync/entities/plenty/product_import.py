@@ -4,7 +4,8 @@ Each variation is one Magento product whose SKU is the variation ``number`` (the
 variation is a simple product; an item with several is a configurable product (its main variation) whose other
 variations are simple children (not visible alone) linked to it. Variations of one item share a partition,
 main variation first, so the configurable exists when a child is linked. Names and descriptions per store
-view come from the item texts in the store mapping's language (store-scoped writes, admin value last), the
+view come from the item's descriptions (read once per item through its main variation's descriptions route,
+the vendor's place for them) in the store mapping's PlentyONE language (store-scoped writes, admin value last), the
 price from the profile's sales price, categories through ``category_map``, the purchase price as ``cost``.
 Attribute values become the product's select values; an option Magento lacks is created when
 ``create_missing_options`` is on.
@@ -21,8 +22,9 @@ from profile_sync.entities.base import ALL_STORES, EntitySync, Record, RecordErr
 from profile_sync.entities.plenty.attribute_rules import admin_mapping, attribute_code, option_label
 from profile_sync.entities.timestamps import iso_timestamp, parse_timestamp
 from profile_sync.profiles.entity_configs import ProductImportConfig
+from profile_sync.profiles.plenty_languages import plenty_language
 
-RELATIONS = "variationSalesPrices,variationCategories,variationAttributeValues,item"
+RELATIONS = "variationSalesPrices,variationCategories,variationAttributeValues"
 VISIBLE_EVERYWHERE, NOT_VISIBLE_ALONE = 4, 1
 ENABLED, DISABLED = 1, 2
 ADMIN_SCOPE = "all"
@@ -49,7 +51,7 @@ class ProductImport(EntitySync):
                 page = self.systems.plenty.get(
                     "/rest/items/variations", params={"id": ",".join(wanted[start : start + 50]), "with": RELATIONS}
                 )
-                yield self._ordered((page or {}).get("entries") or [])
+                yield self._with_texts(self._ordered((page or {}).get("entries") or []))
             return
         params = {"with": RELATIONS}
         if since:  # relatedUpdatedAt moves with prices, categories and attribute values too
@@ -57,7 +59,19 @@ class ProductImport(EntitySync):
         for page in self.systems.plenty.paginate(
             "/rest/items/variations", params=params, page_size=self.profile.api.collection_size
         ):
-            yield self._ordered(page)
+            yield self._with_texts(self._ordered(page))
+
+    def _with_texts(self, page: list[Record]) -> list[Record]:
+        """Each variation with its item's descriptions (``_texts``), one read per item of the page."""
+        texts: dict[int, list[dict[str, Any]]] = {}
+        for variation in page:
+            item_id = int(variation["itemId"])
+            if item_id not in texts:
+                main_id = variation.get("mainVariationId") or variation["id"]
+                found = self.systems.plenty.get(f"/rest/items/{item_id}/variations/{int(main_id)}/descriptions")
+                texts[item_id] = [d for d in found or [] if isinstance(d, dict)]
+            variation["_texts"] = texts[item_id]
+        return page
 
     @staticmethod
     def _ordered(page: list[Record]) -> list[Record]:
@@ -83,21 +97,22 @@ class ProductImport(EntitySync):
         sku = str(record.get("number") or "").strip()
         if not sku:
             raise RecordError("variation has no number (the Magento SKU)")
-        item = record.get("item") or {}
-        texts = {str(t.get("lang")): t for t in item.get("texts") or []}
+        texts = {str(t.get("lang")): t for t in record.get("_texts") or []}
         mappings = self.stores()
         if not mappings:
             raise RecordError("no store is mapped: product names come from the store mapping's languages")
-        admin = next((m for m in mappings if m.store == "default"), mappings[0])
-        admin_text = texts.get(admin.locale[:2]) or {}
-        admin_name = str(admin_text.get("name1") or record.get("name") or "").strip()
+        admin = admin_mapping(mappings)
+        admin_text = texts.get(plenty_language(admin.locale)) or {}
+        admin_name = str(admin_text.get("name") or record.get("name") or "").strip()
         if not admin_name:
-            raise RecordError(f"no {admin.locale[:2]!r} name for the admin store view ({admin.store!r})")
+            raise RecordError(
+                f"no {plenty_language(admin.locale)!r} name for the admin store view ({admin.store!r})"
+            )
         names: dict[str, str] = {}
         descriptions: dict[str, str] = {}
         for mapping in mappings:  # a store view without a text in its language shows the admin values
-            text = texts.get(mapping.locale[:2]) or admin_text
-            names[mapping.store] = str(text.get("name1") or "").strip() or admin_name
+            text = texts.get(plenty_language(mapping.locale)) or admin_text
+            names[mapping.store] = str(text.get("name") or "").strip() or admin_name
             descriptions[mapping.store] = str(text.get("description") or "")
         main_id = record.get("mainVariationId")
         is_child = not record.get("isMain") and main_id is not None
