@@ -17,7 +17,7 @@ $(STAMP): requirements.txt requirements-test.txt constraints.txt
 
 install: $(STAMP)
 
-## run: the sandbox APIs + Airflow standalone + the sample profiles (Ctrl-C stops everything)
+## run: PostgreSQL + the sandbox APIs + Airflow's components (supervised) + the sample profiles (Ctrl-C stops all)
 run: install
 	$(ENV) python -m localrun
 
@@ -74,5 +74,6 @@ test-reliability-long: install
 lock:
 	$(VENV)/bin/python -m pip freeze --exclude-editable | sort > constraints.txt
 
+## clean: wipes what make run and the tests keep (Airflow's home with its PostgreSQL data, var/, bench results)
 clean:
 	rm -rf airflow_home var bench/results

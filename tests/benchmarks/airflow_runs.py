@@ -3,10 +3,10 @@ use, stopped by ``close_shared`` at the end of the run), and real DAG runs in th
 
     world = shared_world(context)                    # sandbox, code snapshot, the benchmarks' profile folder
     world.reset(counts={"orders": 2000}, latency_ms=20)
-    run = world.airflow().run("order_export_plenty")  # airflow standalone; trigger, wait, read the metadata DB
+    run = world.airflow().run("order_export_plenty")  # the make-run stack; trigger, wait, read the metadata DB
     run.seconds, run.task_instances, run.xcom_bytes, run.summary
 
-Airflow is ``airflow standalone`` (scheduler, LocalExecutor, DAG processor, API server): mapped task instances
+Airflow is the stack of `make run` (scheduler, LocalExecutor, DAG processor, API server, PostgreSQL): mapped task instances
 run in parallel as in production (``airflow dags test`` would run them one after the other). Times come from
 the run's own timestamps (queued -> ended), never from polling. The engine alone, the bare client and Airflow
 all talk to the same sandbox; the project's code is a snapshot taken when the world starts, so that a run
@@ -19,7 +19,6 @@ import atexit
 import contextlib
 import json
 import shutil
-import sqlite3
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import psycopg
 from localrun.stack import LocalStack, free_port
 
 from tests.benchmarks.framework import BenchContext
@@ -65,8 +65,9 @@ class BenchStack:
         self.api.login()
 
     @property
-    def metadata_db(self) -> Path:
-        return self.stack.airflow_home / "airflow.db"
+    def metadata_db(self) -> str:
+        """The stack's metadata database (PostgreSQL, as `make run` has it)."""
+        return self.stack.postgres.url("airflow")
 
     def wait_for_dags(self, dag_ids: set[str]) -> None:
         self.stack.wait_for_dags(dag_ids, timeout=300)
@@ -90,22 +91,23 @@ class BenchStack:
     def _metadata(
         self, dag_id: str, run_id: str
     ) -> tuple[int, int, int, int, dict[str, Any] | None, dict[str, int]]:
-        with contextlib.closing(sqlite3.connect(f"file:{self.metadata_db}?mode=ro", uri=True, timeout=30)) as db:
+        with psycopg.connect(self.metadata_db) as db:
             instances, mapped = db.execute(
-                "SELECT count(*), coalesce(sum(map_index >= 0), 0) FROM task_instance WHERE dag_id=? AND run_id=?",
+                "SELECT count(*), coalesce(sum((map_index >= 0)::int), 0) FROM task_instance "
+                "WHERE dag_id=%s AND run_id=%s",
                 (dag_id, run_id),
             ).fetchone()
             rows, size = db.execute(
-                "SELECT count(*), coalesce(sum(length(CAST(value AS BLOB))), 0) FROM xcom "
-                "WHERE dag_id=? AND run_id=?",
+                "SELECT count(*), coalesce(sum(octet_length(value::text)), 0) FROM xcom WHERE dag_id=%s AND run_id=%s",
                 (dag_id, run_id),
             ).fetchone()
             states = db.execute(
-                "SELECT state, count(*) FROM task_instance WHERE dag_id=? AND run_id=? GROUP BY state",
+                "SELECT state, count(*) FROM task_instance WHERE dag_id=%s AND run_id=%s GROUP BY state",
                 (dag_id, run_id),
             ).fetchall()
             finish = db.execute(
-                "SELECT value FROM xcom WHERE dag_id=? AND run_id=? AND task_id='finish' AND key='return_value'",
+                "SELECT value::text FROM xcom WHERE dag_id=%s AND run_id=%s AND task_id='finish' "
+                "AND key='return_value'",
                 (dag_id, run_id),
             ).fetchone()
         summary = _decode(finish[0]) if finish else None
@@ -199,7 +201,7 @@ class World:
         return f"file://{self.folder / 'airflow' / 'staging'}"
 
     def airflow(self) -> BenchStack:
-        """``airflow standalone`` over the profile folder (and scheduler_dags/), started on first use."""
+        """The make-run stack over the profile folder (and scheduler_dags/), started on first use."""
         if self._airflow is None:
             self._airflow = self._exit.enter_context(self._start_airflow())
         return self._airflow
@@ -237,7 +239,7 @@ class World:
             bench = BenchStack(stack)
             profiles = {path.stem for path in self.config.glob("*.yaml") if path.stem != "defaults"}
             bench.wait_for_dags(profiles | {"bench_trivial_dag"})
-            self.log(f"airflow standalone up, {len(profiles) + 1} DAGs parsed, in {time.perf_counter() - started:.0f} s")
+            self.log(f"Airflow up, {len(profiles) + 1} DAGs parsed, in {time.perf_counter() - started:.0f} s")
             yield bench
         finally:
             stack.stop()

@@ -1,28 +1,67 @@
-"""What `make run` starts, driven through Airflow's REST API: the sample profiles as DAGs with their schedules
-and tags, pause/unpause, a broken profile as an import error, and green runs (triggered and scheduled)."""
+"""`make run` itself (`python -m localrun`, what the make target runs), driven through Airflow's REST API as a new
+user would: the sample profiles as DAGs with their schedules and tags, a broken profile as an import error,
+green runs (triggered and scheduled), every sample DAG turned on and triggered twice at once, a killed scheduler
+restarted, and Ctrl-C stopping every process it started, PostgreSQL included, with no port left listening.
+
+The tests share one `make run` and run in file order; the last one stops it."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
+import socket
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import psutil
 import pytest
 import yaml
 from localrun.stack import LocalStack, free_port
 
 from profile_sync.profiles import load_profiles
+from tests.conftest import stack_home
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
 RUN_PROFILES = ("order_export_plenty", "stock_import_plenty")
 PRESETS = {"@hourly": "0 * * * *", "@daily": "0 0 * * *", "@weekly": "0 0 * * 0", "@monthly": "0 0 1 * *"}
+READY_LINE = "Ctrl-C stops everything."
+TIMINGS = ROOT / "var" / "make-run-timings.txt"
+
+
+@dataclass
+class MakeRun:
+    process: subprocess.Popen
+    stack: LocalStack  # the same settings, for its REST API helpers; `make run` owns the processes
+    config: Path
+    console: Path
+    started: float  # time.monotonic() when `make run` was started
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def output(self) -> str:
+        return self.console.read_text(errors="replace")
+
+    def ports(self) -> list[int]:
+        return [self.stack.airflow_port, self.stack.postgres_port, *self.stack.sandbox_ports]
+
+    def component(self, name: str) -> psutil.Process:
+        for child in psutil.Process(self.process.pid).children():
+            if _cmdline(child)[-1:] == [name]:
+                return child
+        raise AssertionError(f"no {name} process under make run")
+
+    def record(self, name: str) -> None:
+        self.timings.setdefault(name, round(time.monotonic() - self.started, 1))
 
 
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LocalStack, Path]]:
-    base = tmp_path_factory.mktemp("make-run")
+def make_run() -> Iterator[MakeRun]:
+    base = stack_home("make-run")
     config = base / "profile_configs"
     shutil.copytree(ROOT / "profile_configs", config)
     for profile_id in RUN_PROFILES:  # every minute, so that a scheduled run comes within the test's patience
@@ -36,22 +75,51 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LocalStack
     stack = LocalStack(
         airflow_home=base / "airflow_home",
         airflow_port=free_port(),
+        postgres_port=free_port(),
         sandbox_ports=(free_port(), free_port(), free_port()),
-        sandbox_scale="tiny",
-        extra_env={"PROFILE_SYNC_CONFIG_DIR": str(config), "AIRFLOW__SCHEDULER__MIN_FILE_PROCESS_INTERVAL": "10"},
     )
+    magento, plenty, freeagent = stack.sandbox_ports
+    env = {
+        **os.environ,
+        "AIRFLOW_HOME": str(stack.airflow_home),
+        "PROFILE_SYNC_CONFIG_DIR": str(config),
+        "PROFILE_SYNC_AIRFLOW_PORT": str(stack.airflow_port),
+        "PROFILE_SYNC_POSTGRES_PORT": str(stack.postgres_port),
+        "SANDBOX_MAGENTO_PORT": str(magento),
+        "SANDBOX_PLENTY_PORT": str(plenty),
+        "SANDBOX_FREEAGENT_PORT": str(freeagent),
+        "SANDBOX_SCALE": "tiny",
+        "AIRFLOW__SCHEDULER__MIN_FILE_PROCESS_INTERVAL": "10",
+    }
+    console = base / "console.txt"
+    with console.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "localrun"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
+        )
+    run = MakeRun(process, stack, config, console, time.monotonic())
     try:
-        stack.start(timeout=240)
-        yield stack, config
+        deadline = time.monotonic() + 300
+        while READY_LINE not in run.output():
+            assert process.poll() is None, f"make run exited with {process.returncode}:\n{run.output()[-5000:]}"
+            assert time.monotonic() < deadline, f"make run not up in 300 s:\n{run.output()[-5000:]}"
+            time.sleep(1)
+        run.record("up")
+        yield run
     finally:
-        stack.stop()
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+            try:
+                process.wait(timeout=120)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        TIMINGS.write_text("".join(f"{name}: {seconds} s after `make run` started\n" for name, seconds in run.timings.items()))
+        shutil.rmtree(stack.airflow_home / "postgres", ignore_errors=True)  # the logs stay, for a failure's reader
 
 
-def test_rest_api_lists_every_profile_dag_with_its_schedule_and_tags(stack) -> None:
-    stack, config = stack
-    profiles = {item.profile.id: item.profile for item in load_profiles(config).profiles}
+def test_rest_api_lists_every_profile_dag_with_its_schedule_and_tags(make_run: MakeRun) -> None:
+    profiles = {item.profile.id: item.profile for item in load_profiles(make_run.config).profiles}
     assert len(profiles) == 14
-    dags = stack.wait_for_dags(set(profiles))
+    dags = make_run.stack.wait_for_dags(set(profiles))
     for profile_id, profile in profiles.items():
         dag = dags[profile_id]
         assert dag["dag_display_name"] == profile.name
@@ -59,9 +127,8 @@ def test_rest_api_lists_every_profile_dag_with_its_schedule_and_tags(stack) -> N
         assert dag["timetable_summary"] == PRESETS.get(profile.schedule, profile.schedule)
 
 
-def test_broken_profile_is_an_import_error_while_the_others_stay(stack) -> None:
-    stack, _ = stack
-    api = stack.api
+def test_broken_profile_is_an_import_error_while_the_others_stay(make_run: MakeRun) -> None:
+    api = make_run.stack.api
     api.login()
     deadline = time.monotonic() + 120
     while True:
@@ -75,24 +142,23 @@ def test_broken_profile_is_an_import_error_while_the_others_stay(stack) -> None:
     assert len([d for d in api.dags() if d != "broken_profile"]) >= 14
 
 
-def test_pause_and_unpause_through_the_api(stack) -> None:
-    stack, _ = stack
-    api = stack.api
+def test_pause_and_unpause_through_the_api(make_run: MakeRun) -> None:
+    api = make_run.stack.api
     api.login()
     assert api.set_paused("category_import_plenty", False)["is_paused"] is False
     assert api.set_paused("category_import_plenty", True)["is_paused"] is True
 
 
-def test_enabled_profiles_run_green_triggered_and_on_schedule(stack) -> None:
-    stack, config = stack
-    profiles = {item.profile.id: item.profile.enabled for item in load_profiles(config).profiles}
-    enabled = stack.unpause_enabled(profiles)
+def test_enabled_profiles_run_green_triggered_and_on_schedule(make_run: MakeRun) -> None:
+    profiles = {item.profile.id: item.profile.enabled for item in load_profiles(make_run.config).profiles}
+    enabled = make_run.stack.unpause_enabled(profiles)
     assert set(RUN_PROFILES) <= set(enabled)
-    api = stack.api
+    api = make_run.stack.api
     api.login()
     for profile_id in RUN_PROFILES:
         run = api.trigger(profile_id)
         assert api.wait_for_run(profile_id, run["dag_run_id"], timeout=300)["state"] == "success"
+        make_run.record("first green run")
     deadline = time.monotonic() + 150
     scheduled: dict[str, dict] = {}
     while time.monotonic() < deadline and len(scheduled) < len(RUN_PROFILES):
@@ -101,4 +167,84 @@ def test_enabled_profiles_run_green_triggered_and_on_schedule(stack) -> None:
                 if run["run_type"] == "scheduled" and run["state"] in ("success", "failed"):
                     scheduled[profile_id] = run
         time.sleep(5)
-    assert {pid: run["state"] for pid, run in scheduled.items()} == {pid: "success" for pid in RUN_PROFILES}
+    states = {pid: run["state"] for pid, run in scheduled.items()}
+    why = {pid: _why(make_run, pid, run["dag_run_id"]) for pid, run in scheduled.items() if run["state"] != "success"}
+    assert states == {pid: "success" for pid in RUN_PROFILES}, why
+
+
+def test_every_sample_dag_turned_on_and_triggered_twice_at_once_ends_green(make_run: MakeRun) -> None:
+    """What a new user does on a first try: everything on, everything triggered, twice, as fast as the API
+    answers. On SQLite this locked the scheduler out of its database and it died (issue 21)."""
+    api = make_run.stack.api
+    api.login()
+    profiles = sorted(item.profile.id for item in load_profiles(make_run.config).profiles)
+    for profile_id in profiles:
+        api.set_paused(profile_id, False)
+    runs = [(profile_id, api.trigger(profile_id)["dag_run_id"]) for _ in range(2) for profile_id in profiles]
+    states: dict[tuple[str, str], str] = {}
+    for profile_id, run_id in runs:
+        states[(profile_id, run_id)] = api.wait_for_run(profile_id, run_id, timeout=900, poll=3)["state"]
+    make_run.record("all green runs")
+    failed = {key: _why(make_run, *key) for key, state in states.items() if state != "success"}
+    assert failed == {}, f"runs not green: {failed}"
+    logs = "\n".join(p.read_text(errors="replace") for p in make_run.stack.airflow_home.rglob("*.log"))
+    assert "database is locked" not in logs
+    assert "[supervisor]" not in make_run.output(), "a component exited while every DAG ran"
+
+
+def test_a_killed_scheduler_is_restarted_and_runs_go_on(make_run: MakeRun) -> None:
+    scheduler = make_run.component("scheduler")
+    os.killpg(scheduler.pid, signal.SIGKILL)
+    deadline = time.monotonic() + 60
+    while "[supervisor] scheduler exited with code -9; restarting it" not in make_run.output():
+        assert time.monotonic() < deadline, make_run.output()[-3000:]
+        time.sleep(0.5)
+    assert make_run.component("scheduler").pid != scheduler.pid
+    api = make_run.stack.api
+    api.login()
+    run = api.trigger("order_export_plenty")
+    assert api.wait_for_run("order_export_plenty", run["dag_run_id"], timeout=300)["state"] == "success"
+    assert make_run.process.poll() is None
+
+
+def test_ctrl_c_stops_every_process_postgres_included_and_leaves_no_port_listening(make_run: MakeRun) -> None:
+    processes = psutil.Process(make_run.process.pid).children(recursive=True)
+    components = psutil.Process(make_run.process.pid).children()  # postgres, the sandbox, Airflow's four
+    assert len([c for c in components if _cmdline(c)]) == 6
+    assert "postgres" in {Path(argv[0]).name for argv in map(_cmdline, components) if argv}
+    make_run.process.send_signal(signal.SIGINT)
+    assert make_run.process.wait(timeout=120) == 0
+    assert make_run.output().rstrip().endswith("stopped: nothing left running.")
+    alive = [p for p in processes if _cmdline(p)]
+    assert alive == []
+    listening = [port for port in make_run.ports() if _listening(port)]
+    assert listening == []
+
+
+def _cmdline(process: psutil.Process) -> list[str]:
+    try:
+        return process.cmdline()
+    except psutil.Error:  # ended meanwhile, or a zombie (a restarted component's old process)
+        return []
+
+
+def _listening(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(1)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def _why(make_run: MakeRun, dag_id: str, run_id: str) -> str:
+    """A red run's task states and the end of its failed tasks' logs, for the reader of a failed assertion."""
+    api = make_run.stack.api
+    api.login()
+    instances = api.call("GET", f"/dags/{dag_id}/dagRuns/{run_id}/taskInstances")["task_instances"]
+    states = {f"{ti['task_id']}[{ti['map_index']}]": ti["state"] for ti in instances}
+    folder = make_run.stack.airflow_home / "logs" / f"dag_id={dag_id}" / f"run_id={run_id}"
+    tails = [
+        f"{path.relative_to(folder)}:\n" + "\n".join(path.read_text(errors="replace").splitlines()[-8:])
+        for ti in instances
+        if ti["state"] not in ("success", "skipped")
+        for path in sorted(folder.glob(f"task_id={ti['task_id']}/**/*.log"))
+    ]
+    return f"{states}\n" + "\n".join(tails)

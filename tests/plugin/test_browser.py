@@ -1,4 +1,4 @@
-"""The "Sync profiles" view in a real browser, inside a real Airflow (`airflow standalone` via LocalStack).
+"""The "Sync profiles" view in a real browser, inside a real Airflow (what `make run` starts, via LocalStack).
 
 Headless Debian Chromium driven by Playwright's Python package (no browser download). Screenshots of every
 page go to tests/artifacts/screenshots/ (ignored by git).
@@ -16,6 +16,7 @@ import pytest
 from localrun.stack import LocalStack, free_port
 
 from profile_sync.state import StateStore
+from tests.conftest import stack_home
 from tests.plugin.seed import PROFILE, bulk_mapped_records, seed_after_sync
 
 pytestmark = pytest.mark.browser
@@ -35,23 +36,15 @@ CHROMIUM_ARGS = [
 DAG_ID = PROFILE[0]
 
 
-class UiStack(LocalStack):
-    """LocalStack without the sandbox APIs: the view shows sync state seeded into the store, so no scheduled
-    run may change it under the test (without the APIs a scheduled run only fails to connect)."""
-
-    def _start(self, name: str, argv: list[str], env: dict[str, str]) -> None:
-        if name != "sandbox":
-            super()._start(name, argv, env)
-
-
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LocalStack, StateStore]]:
     if not CHROMIUM.exists():
         pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
     pytest.importorskip("playwright.sync_api")
-    home = tmp_path_factory.mktemp("airflow-home")
+    home = stack_home("ui")
     state_url = f"sqlite:///{home / 'sync_state.db'}"
-    stack = UiStack(
+    stack = LocalStack(  # no sandbox APIs: the view shows state seeded into the store, which no run may change
+        serve_sandbox=False,
         airflow_home=home,
         airflow_port=free_port(),
         sandbox_ports=(free_port(), free_port(), free_port()),
@@ -65,6 +58,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LocalStack
     finally:
         stack.stop()
         store.close()
+        shutil.rmtree(home, ignore_errors=True)
 
 
 def launch(playwright):  # type: ignore[no-untyped-def]

@@ -1,4 +1,4 @@
-"""All sample profiles running at once under LocalExecutor (airflow standalone), on the SQLite state store and on
+"""All sample profiles running at once under LocalExecutor (the stack of `make run`), on the SQLite state store and on
 PostgreSQL: every run green, no lock error in any task log, and every profile's outcome committed."""
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import yaml
 from localrun.stack import LocalStack, free_port
 
 from profile_sync.profiles import load_profiles
+from tests.conftest import stack_home
 
 pytestmark = [pytest.mark.reliability, pytest.mark.slow]
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,12 +31,12 @@ def stack(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Loca
         data["task_retries"] = {"retries": 1, "retry_delay_seconds": 5}
         path.write_text(yaml.safe_dump(data, sort_keys=False))
     env = {"PROFILE_SYNC_CONFIG_DIR": str(config), "AIRFLOW__CORE__PARALLELISM": "6"}
-    if request.param == "postgresql":
-        env["AIRFLOW_CONN_SYNC_STATE"] = json.dumps(
-            {"conn_type": "generic", "extra": {"url": os.environ["PROFILE_SYNC_TEST_PG_URL"]}}
-        )
+    state_url = (
+        os.environ["PROFILE_SYNC_TEST_PG_URL"] if request.param == "postgresql" else f"sqlite:///{tmp_path}/state.db"
+    )
+    env["AIRFLOW_CONN_SYNC_STATE"] = json.dumps({"conn_type": "generic", "extra": {"url": state_url}})
     stack = LocalStack(
-        airflow_home=tmp_path / "airflow_home",
+        airflow_home=stack_home("all-at-once"),
         airflow_port=free_port(),
         sandbox_ports=(free_port(), free_port(), free_port()),
         sandbox_scale="tiny",
@@ -46,6 +47,7 @@ def stack(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Loca
         yield stack, config
     finally:
         stack.stop()
+        shutil.rmtree(stack.airflow_home, ignore_errors=True)
 
 
 def test_every_profile_at_once_runs_green_without_lock_errors(stack, tally) -> None:
