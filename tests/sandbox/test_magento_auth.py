@@ -53,3 +53,28 @@ def test_store_code_prefixes_and_localised_names(magento: MagentoClient, magento
     assert everywhere.status_code == 200 and everywhere.json()["name"] == english["name"]
     unknown = requests.get(f"{magento_url}/rest/xx/V1/products/MS-00001", headers=headers, timeout=10)
     assert unknown.status_code == 400
+
+
+def test_two_factor_auth_closes_the_admin_token_route_and_an_integration_token_still_works(
+    magento_admin: SandboxAdmin, magento_url: str
+) -> None:
+    """Issue 14 point 3: with Magento_TwoFactorAuth (the default since 2.4.0) the admin token route checks the
+    credentials, then answers 401 naming the 2FA providers; an integration's access token needs no login."""
+    switch = f"{magento_url}/_sandbox/magento/two-factor-auth"
+    assert requests.put(switch, json={"enabled": True}, timeout=10).json() == {"enabled": True}
+    try:
+        client = MagentoClient(magento_url)
+        wrong = client.session.post(f"{client.base}/V1/integration/admin/token",
+                                    json={"username": "admin", "password": "wrong"}, timeout=10)
+        assert wrong.status_code == 401 and "sign-in was incorrect" in wrong.json()["message"]
+        refused = client.session.post(f"{client.base}/V1/integration/admin/token",
+                                      json={"username": "admin", "password": "sandbox-admin-pass"}, timeout=10)
+        assert refused.status_code == 401
+        assert refused.json() == {"message": "Please use the 2fa provider-specific endpoints to obtain a token.",
+                                  "parameters": [{"active_providers": ["google"]}]}
+        client.session.headers["Authorization"] = "Bearer sandbox-integration-token"
+        assert client.get("/V1/customers/1").status_code == 200
+    finally:
+        requests.put(switch, json={"enabled": False}, timeout=10)
+    assert requests.get(switch, timeout=10).json() == {"enabled": False}
+    assert MagentoClient(magento_url).login()

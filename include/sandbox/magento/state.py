@@ -7,6 +7,7 @@ source_items (key: "sku|source_code"; no updated_at in the answers), stock_items
 
 from __future__ import annotations
 
+import os
 import time
 from typing import Any, ClassVar
 
@@ -23,6 +24,9 @@ from sandbox.world import World
 ADMIN_USERNAME = "admin"
 ADMIN_PASSWORD = "sandbox-admin-pass"
 ADMIN_TOKEN_TTL = 4 * 3600.0
+# an integration's access token (System > Extensions > Integrations > Activate): it never expires, and it is a
+# Bearer token without any login call (Magento >= 2.4.4 only with oauth/consumer/enable_integration_as_bearer)
+INTEGRATION_TOKEN = "sandbox-integration-token"
 
 
 class MagentoState(SystemState):
@@ -34,6 +38,9 @@ class MagentoState(SystemState):
         self.skus: dict[str, int] = {}
         self.encoded_records = EncodedRecords()
         self.credentials = {ADMIN_USERNAME: ADMIN_PASSWORD}
+        self.integration_tokens = {INTEGRATION_TOKEN}
+        # Magento_TwoFactorAuth (on by default since 2.4.0): the admin token route refuses; see routes/auth.py
+        self.two_factor_auth = os.environ.get("SANDBOX_MAGENTO_TWO_FACTOR_AUTH", "") in ("1", "true", "yes")
 
     def populate(self, world: World) -> None:
         self.encoded_records.clear()

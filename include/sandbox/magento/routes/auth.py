@@ -1,8 +1,15 @@
-"""``POST /V1/integration/admin/token`` and the store views."""
+"""``POST /V1/integration/admin/token`` and the store views.
+
+Two-factor authentication (``Magento_TwoFactorAuth``, enabled by default since 2.4.0): the admin token route
+checks the credentials, then refuses with 401 "Please use the 2fa provider-specific endpoints to obtain a
+token." and the user's active providers. Off by default here; switched by ``PUT /_sandbox/magento/two-factor-auth``
+``{"enabled": true}`` or by ``SANDBOX_MAGENTO_TWO_FACTOR_AUTH=1`` when the server starts. Integration access
+tokens (`sandbox.magento.state.INTEGRATION_TOKEN`) work either way: they need no login.
+"""
 
 from __future__ import annotations
 
-from fastapi import FastAPI, Request, Response
+from fastapi import Body, FastAPI, Request, Response
 
 from sandbox.core.app import VendorError, json_response
 from sandbox.magento.common import json_body, mroute
@@ -11,6 +18,7 @@ from sandbox.world import STORES
 
 SIGN_IN_FAILED = ("The account sign-in was incorrect or your account is disabled temporarily. "
                   "Please wait and try again later.")
+TWO_FACTOR = "Please use the 2fa provider-specific endpoints to obtain a token."
 
 
 def register(app: FastAPI, state: MagentoState) -> None:
@@ -25,7 +33,20 @@ def register(app: FastAPI, state: MagentoState) -> None:
                                                 "parameters": [{"fieldName": "username" if not username else "password"}]}]})
         if state.credentials.get(username) != password:
             raise VendorError(401, SIGN_IN_FAILED)
+        if state.two_factor_auth:
+            # TwoFactorAuth's AdminAccessTokenService plugin: a WebapiException with HTTP_UNAUTHORIZED
+            raise VendorError(401, TWO_FACTOR, body={"message": TWO_FACTOR,
+                                                     "parameters": [{"active_providers": ["google"]}]})
         return json_response(state.auth.issue(username).access_token)
+
+    @app.get("/_sandbox/magento/two-factor-auth")
+    async def get_two_factor() -> dict[str, bool]:
+        return {"enabled": state.two_factor_auth}
+
+    @app.put("/_sandbox/magento/two-factor-auth")
+    async def put_two_factor(enabled: bool = Body(..., embed=True)) -> dict[str, bool]:  # noqa: B008
+        state.two_factor_auth = enabled
+        return {"enabled": state.two_factor_auth}
 
     @mroute(app, "GET", "/V1/store/storeViews", resource="Magento_Backend::store")
     async def store_views() -> Response:
