@@ -100,3 +100,33 @@ def test_a_server_refusing_every_fresh_token_ends_in_an_auth_error_after_a_few_r
     magento.clear_faults()
     assert _paths(magento, "GET").count("/rest/V1/customers/1") == 1 + MAX_TOKEN_RENEWALS
     assert _paths(magento).count("/rest/V1/integration/admin/token") == 1 + MAX_TOKEN_RENEWALS
+
+
+def _two_factor(magento, enabled: bool) -> None:  # type: ignore[no-untyped-def]
+    import requests
+
+    requests.put(f"{magento.base_url}/_sandbox/magento/two-factor-auth", json={"enabled": enabled}, timeout=10)
+
+
+def test_magento_integration_access_token_works_where_two_factor_auth_closes_the_admin_login(admin, connect) -> None:
+    """Issue 15 point 24: with two-factor authentication on (Magento's default since 2.4.0) the admin login is
+    refused with a message that says what to do; an integration access token in the connection needs no login."""
+    magento = admin("magento")
+    _two_factor(magento, True)
+    try:
+        login_conn = connect("magento")
+        with pytest.raises(AuthenticationError, match="two-factor authentication") as caught:
+            MagentoHook(login_conn, retry_policy=FAST_RETRIES).get("/V1/customers/1")
+        assert login_conn in str(caught.value) and "access_token" in str(caught.value)
+        magento.clear_requests()
+        token_conn = connect("magento", login="", password="", access_token="sandbox-integration-token")
+        hook = MagentoHook(token_conn, retry_policy=FAST_RETRIES, log_request_data=True)
+        assert hook.get("/V1/customers/1")["id"] == 1
+        assert _paths(magento) == []  # no login call at all
+        assert "sandbox-integration-token" not in hook.scrubber.text("Bearer sandbox-integration-token")  # masked
+        refused = MagentoHook(connect("magento", login="", password="", access_token="revoked-token"),
+                              retry_policy=FAST_RETRIES)
+        with pytest.raises(AuthenticationError, match="integration access token was refused"):
+            refused.get("/V1/customers/1")
+    finally:
+        _two_factor(magento, False)

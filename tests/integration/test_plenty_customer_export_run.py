@@ -179,3 +179,29 @@ def plenty_countries(admin) -> dict[str, dict[str, Any]]:  # type: ignore[no-unt
     rows = requests.get(f"{base}/rest/orders/shipping/countries", params={"with": "states"},
                         headers={"Authorization": f"Bearer {token}"}, timeout=10).json()
     return {row["isoCode2"]: row for row in rows}
+
+
+def test_with_two_factor_auth_on_a_run_uses_the_integration_access_token(world, admin, monkeypatch) -> None:
+    """Issue 15 point 24 / issue 14 point 3: Magento's admin token route closed by two-factor authentication;
+    the connection carries an integration access token instead of the admin login, and the run syncs."""
+    import json
+    import os
+
+    import requests
+
+    switch = f"{admin['magento'].base_url}/_sandbox/magento/two-factor-auth"
+    conn = json.loads(os.environ["AIRFLOW_CONN_MAGENTO_DEFAULT"])
+    conn.update(login="", password="")
+    conn.setdefault("extra", {})["access_token"] = "sandbox-integration-token"
+    monkeypatch.setenv("AIRFLOW_CONN_MAGENTO_DEFAULT", json.dumps(conn))
+    requests.put(switch, json={"enabled": True}, timeout=10)
+    try:
+        admin["magento"].clear_requests()
+        world.write_profile(PROFILE)
+        run = world.run(PROFILE, {"ids": ["1", "2"]})
+        assert run.state == "success" and run.summary["failed"] == 0, run.summary
+        assert run.summary["created"] + run.summary["matched"] == 2
+        logins = [r for r in admin["magento"].requests(limit=500) if r["path"].endswith("/integration/admin/token")]
+        assert logins == []
+    finally:
+        requests.put(switch, json={"enabled": False}, timeout=10)

@@ -1,4 +1,9 @@
-"""Magento 2 admin REST API: admin token auth, /rest[/<store>]/V1 routes, searchCriteria paging."""
+"""Magento 2 admin REST API: admin token auth (or an integration access token), /rest[/<store>]/V1 routes,
+searchCriteria paging.
+
+Connection: host/schema/port of the store; login/password of an admin user (admin token flow), or extra
+``access_token``: an integration's access token, used as the Bearer token with no login call (the way in when
+two-factor authentication closes the admin token route)."""
 
 from __future__ import annotations
 
@@ -16,6 +21,7 @@ FilterSpec = Filter | Sequence[Filter]
 DEFAULT_SORT: tuple[tuple[str, str], ...] = (("updated_at", "ASC"),)
 ADMIN_TOKEN_PATH = "/rest/V1/integration/admin/token"
 ADMIN_TOKEN_SECONDS = 4 * 3600  # Magento's default admin token lifetime; the answer does not say
+TWO_FACTOR_HINT = "2fa provider-specific endpoints"  # Magento_TwoFactorAuth's refusal of the admin token route
 
 
 def _filter_value(value: Any) -> str:
@@ -58,6 +64,7 @@ class MagentoHook(ApiHook):
     default_conn_name = "magento_default"
     conn_name_attr = "magento_conn_id"
     hook_name = "Magento 2"
+    conn_type = "magento"  # the connection type registered by profile_sync.provider_info (the form, Test)
     default_limits = RateLimits()  # Magento publishes no limit
     test_path = "/V1/store/storeViews"
 
@@ -87,6 +94,18 @@ class MagentoHook(ApiHook):
         return self.call(method, url, params=params, json=json, idempotent=idempotent).data
 
     def _obtain_token(self, previous: Token | None) -> Token:
+        # An integration access token (connection extra "access_token") is used as it is: no login call, no
+        # expiry. It is the way in when two-factor authentication (on by default since 2.4.0) closes the admin
+        # token route; Magento >= 2.4.4 accepts it as a Bearer token only with "Allow OAuth Access Tokens to be
+        # used as standalone Bearer tokens" (oauth/consumer/enable_integration_as_bearer) switched on.
+        integration = str(self.extra.get("access_token") or "").strip()
+        if integration:
+            if previous is not None:  # Magento refused it: logging in again cannot help
+                raise self._auth_error(
+                    "the integration access token was refused (revoked, or Bearer use of integration tokens is off: "
+                    "Stores > Configuration > Services > OAuth > Consumer Settings)"
+                )
+            return Token(access=integration, expires_at=float("inf"))
         # Magento has no refresh token: an expired or refused admin token means logging in again.
         try:
             reply = self.call(
@@ -98,6 +117,11 @@ class MagentoHook(ApiHook):
                 sensitive=True,
             )
         except TerminalError as exc:
+            if TWO_FACTOR_HINT in str(exc.detail or exc):
+                raise self._auth_error(
+                    "the admin token route is closed by two-factor authentication; give the connection an "
+                    "integration access token (extra access_token) instead of the admin login", exc
+                ) from exc
             raise self._auth_error("the admin login was refused", exc) from exc
         if not isinstance(reply.data, str) or not reply.data:
             raise self._auth_error("the admin token endpoint answered without a token")
