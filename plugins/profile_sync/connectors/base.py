@@ -23,6 +23,7 @@ from airflow.providers.http.hooks.http import HttpHook
 from requests_toolbelt.adapters.socket_options import TCPKeepAliveAdapter
 from urllib3.exceptions import ConnectTimeoutError
 
+from profile_sync.connectors.call_stats import CallStats
 from profile_sync.connectors.errors import (
     AuthenticationError,
     ConnectorError,
@@ -170,7 +171,12 @@ class ApiHook(HttpHook):
         max_workers: int = 4,
         retry_policy: RetryPolicy | None = None,
         rng: random.Random | None = None,
+        **named_conn_id: str,
     ) -> None:
+        # Airflow's connection Test builds the hook as Hook(<conn_name_attr>=conn_id), e.g. magento_conn_id=...
+        if unknown := set(named_conn_id) - {self.conn_name_attr}:
+            raise TypeError(f"{type(self).__name__} got unexpected keyword argument(s) {sorted(unknown)}")
+        conn_id = conn_id or named_conn_id.get(self.conn_name_attr)
         self.max_workers = max(int(max_workers), 1)
         pool = max(10, self.max_workers * 2)
         super().__init__(
@@ -184,6 +190,7 @@ class ApiHook(HttpHook):
         self.scrubber = SecretScrubber()
         self._retry_override = retry_policy
         self._rng = rng or random.Random()
+        self.call_stats = CallStats()  # read by the engine when the task ends (metrics)
         self._setup_lock = threading.Lock()
         self._token_lock = threading.Lock()
         self._session: requests.Session | None = None
@@ -396,7 +403,7 @@ class ApiHook(HttpHook):
         attempt, waited, renewals = 0, 0.0, 0
         while True:
             attempt += 1
-            self.budget.acquire(method)
+            self.call_stats.waited(self.budget.acquire(method))
             token = self.current_token() if authenticated else None
             headers = self._auth_headers(token) if token else None
             self.request_log.request(method, url, json if json is not None else data, sensitive=sensitive)
@@ -417,6 +424,7 @@ class ApiHook(HttpHook):
             except requests.RequestException as exc:
                 reason = self.scrubber.text(f"{type(exc).__name__}: {exc}")
                 self.request_log.failure(method, url, reason)
+                self.call_stats.answered(None)
                 # a write that timed out may still be in the server's hands: give it a read timeout to land
                 # before looking it up (POST) or sending it again (PUT), so that a late write never overtakes
                 settle = self.timeout[1] if method in WRITE_METHODS and isinstance(exc, requests.Timeout) else 0.0
@@ -438,6 +446,7 @@ class ApiHook(HttpHook):
                     method, response.url, status, time.monotonic() - started, text, sensitive=sensitive
                 )
                 self.budget.observe(response.headers)
+                self.call_stats.answered(status)
                 if 200 <= status < 300:
                     try:
                         return Reply(self._parse(response), status, response.headers)

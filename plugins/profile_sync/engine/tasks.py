@@ -15,6 +15,7 @@ import pendulum
 
 from profile_sync.engine.fetch import fetch_stage
 from profile_sync.engine.finish import finish_stage
+from profile_sync.engine.metrics import emit_calls, emit_run
 from profile_sync.engine.push import push_stage
 from profile_sync.engine.run_settings import RunSettings
 from profile_sync.engine.staging import RunStaging, staging_root
@@ -47,6 +48,7 @@ def task_scope(profile: Profile, context: Mapping[str, Any]) -> Iterator[TaskSco
             staging = RunStaging(staging_root(), settings.dag_id, settings.run_id)
             yield TaskScope(settings, state, staging, entity_for(profile, systems))
         finally:
+            emit_calls(profile, systems.opened())
             systems.close()
             state.close()
 
@@ -126,6 +128,7 @@ def conclude_run(profile: Profile, summary: dict[str, Any], context: Mapping[str
     from profile_sync.engine.verdict import failed_run_reason
 
     reason = failed_run_reason(profile.fail_when, summary)
+    emit_run(profile, summary, passed=reason is None)
     if reason is None:
         return summary
     summary = {**summary, "failed_run": reason}

@@ -114,6 +114,10 @@ class Systems:
     def freeagent(self) -> Any:
         return self._hook("freeagent")
 
+    def opened(self) -> dict[str, Any]:
+        """The hooks this task has used so far, by system (their call counts become metrics)."""
+        return dict(self._hooks)
+
     def close(self) -> None:
         for hook in self._hooks.values():
             closer = getattr(hook, "close", None)
