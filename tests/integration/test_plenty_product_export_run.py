@@ -79,3 +79,22 @@ def test_products_become_variations_once_then_nothing_then_exactly_the_touched(w
     [variation] = after[linked["sku"]]
     assert new_category in {c["categoryId"] for c in variation["variationCategories"]}  # a new category link
     assert_requests_fit_the_contracts(sandbox)
+
+
+def test_pages_of_25_hand_out_every_product_once(world, admin) -> None:
+    """Issue 15 point 22: Magento ignores a sort on ``id`` for products, so the read's tiebreak must be
+    ``entity_id``; with ``type_id`` ties and two pages, an ``id`` tiebreak skipped some products."""
+    categories = {c["id"] for c in all_records(admin["plenty"], "categories")}
+    world.write_profile(
+        PROFILE,
+        api={"collection_size": 25},
+        entity_config={"sales_price_id": 1, "category_map": {i: i for i in categories}},
+    )
+    run = world.run(PROFILE)
+    assert run.state == "success", run.task_states
+    products = all_records(admin["magento"], "products")
+    assert len(products) > 25  # two pages
+    with world.state() as state:
+        mapped = state.lookup(PROFILE, "*", [str(p["id"]) for p in products])
+    assert sorted(int(i) for i in mapped) == sorted(p["id"] for p in products)  # none skipped
+    assert run.summary["fetched"] == len(products)  # none twice

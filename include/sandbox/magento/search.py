@@ -8,6 +8,7 @@ group are OR-ed, groups are AND-ed. A ``currentPage`` past the end answers the L
 from __future__ import annotations
 
 import re
+import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -215,6 +216,10 @@ class EntitySpec:
     time_fields: frozenset[str] = frozenset({"created_at", "updated_at"})
     aliases: dict[str, str] = field(default_factory=dict)
     get: FieldGetter = plain_field
+    # An EAV entity (products, customers): its collection sorts through addAttributeToSort, which finds no
+    # attribute "id" and drops that sort silently (the key is entity_id); and MySQL gives rows with equal sort
+    # values no order, so such ties come in an order that differs from one page request to the next.
+    eav: bool = False
 
 
 @dataclass
@@ -254,7 +259,8 @@ def run_search(table: Table, criteria: SearchCriteria, spec: EntitySpec) -> Sear
     def predicate(record: Record) -> bool:
         return all(p(record) for p in predicates)
 
-    sorts = [(spec.aliases.get(f, f), d) for f, d in criteria.sort_orders]
+    requested = [(f, d) for f, d in criteria.sort_orders if not (spec.eav and f == "id")]
+    sorts = [(spec.aliases.get(f, f), d) for f, d in requested]
     if sorts and sorts[0][0] == spec.updated_field and all(f in spec.id_fields for f, _ in sorts[1:2]) \
             and len(sorts) <= 2 and len({d for _, d in sorts}) == 1:
         keys = table.select(predicate if predicates else None, order="updated_at", since=since, until=until,
@@ -265,6 +271,8 @@ def run_search(table: Table, criteria: SearchCriteria, spec: EntitySpec) -> Sear
     else:
         keys = table.select(predicate if predicates else None, order="key", since=since, until=until)
         keys = _sorted(table, keys, sorts, spec)
+    if spec.eav and sorts and sorts[-1][0] not in spec.id_fields:
+        keys = _unordered_ties(table, keys, [f for f, _ in sorts], spec, criteria.current_page or 1)
 
     total = len(keys)
     size = criteria.page_size
@@ -273,6 +281,23 @@ def run_search(table: Table, criteria: SearchCriteria, spec: EntitySpec) -> Sear
     last_page = max((total + size - 1) // size, 1)
     page = min(max(criteria.current_page or 1, 1), last_page)
     return SearchResult(table.page(keys, (page - 1) * size, size), total, criteria.current_page)
+
+
+def _unordered_ties(table: Table, keys: list[Key], fields: list[str], spec: EntitySpec, page: int) -> list[Key]:
+    """Rows with equal values in every sort field, in an order of their own for each requested page."""
+    out: list[Key] = []
+    group: list[Key] = []
+    last: tuple[Any, ...] | None = None
+    for key in keys:
+        record = table.get(key) or {}
+        values = tuple(_text(spec.get(record, name)) for name in fields)
+        if values != last and group:
+            out += sorted(group, key=lambda k: zlib.crc32(f"{k}:{page}".encode()))
+            group = []
+        group.append(key)
+        last = values
+    out += sorted(group, key=lambda k: zlib.crc32(f"{k}:{page}".encode()))
+    return out
 
 
 def _sorted(table: Table, keys: list[Key], sorts: list[tuple[str, str]], spec: EntitySpec) -> list[Key]:

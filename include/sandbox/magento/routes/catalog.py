@@ -19,7 +19,7 @@ from sandbox.magento.state import MagentoState
 PRODUCTS = "Magento_Catalog::products"
 CATEGORIES = "Magento_Catalog::categories"
 ATTRIBUTES = "Magento_Catalog::attributes_attributes"
-PRODUCT_SPEC = EntitySpec(aliases={"entity_id": "id"})
+PRODUCT_SPEC = EntitySpec(aliases={"entity_id": "id"}, eav=True)
 CATEGORY_SPEC = EntitySpec(aliases={"entity_id": "id"})
 ATTRIBUTE_SPEC = EntitySpec(id_fields=frozenset({"attribute_id"}), updated_field=None, time_fields=frozenset())
 

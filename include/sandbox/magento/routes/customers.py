@@ -16,7 +16,7 @@ from sandbox.magento.state import MagentoState
 from sandbox.magento.strict import Dto, check_body
 
 RESOURCE = "Magento_Customer::manage"
-SPEC = EntitySpec(aliases={"entity_id": "id"})
+SPEC = EntitySpec(aliases={"entity_id": "id"}, eav=True)  # a sort on "id" is ignored (search.EntitySpec.eav)
 _API = "Magento\\Customer\\Api\\Data\\"
 # the properties of the data interfaces, as admin-schema-2.4.8.yaml declares them
 REGION = Dto(_API + "RegionInterface", ("region_code", "region", "region_id"))

@@ -44,7 +44,11 @@ class ProductExport(EntitySync):
         if self._parents is None:
             self._parents = {}
             for page in self.systems.magento.paginate(
-                "/V1/products", filters=[("type_id", "configurable", "eq")], page_size=100, sort=[], tiebreak="id"
+                "/V1/products",
+                filters=[("type_id", "configurable", "eq")],
+                page_size=100,
+                sort=[],
+                tiebreak="entity_id",  # Magento ignores a sort on "id" for products (EAV): pages would repeat
             ):
                 for parent in page:
                     for child in (parent.get("extension_attributes") or {}).get("configurable_product_links") or []:
@@ -65,7 +69,7 @@ class ProductExport(EntitySync):
             filters=filters,
             page_size=self.profile.api.collection_size,
             sort=[("type_id", "ASC")],  # "configurable" before "simple": a parent item before its children
-            tiebreak="id",
+            tiebreak="entity_id",  # not "id": Magento drops that sort for EAV entities, and type_id ties repeat
         ):
             self._add_store_texts(page)
             for product in page:
@@ -106,7 +110,7 @@ class ProductExport(EntitySync):
         return str(record.get("_parent_sku") or record["sku"])
 
     def source_ids(self) -> Iterator[str] | None:
-        for page in self.systems.magento.paginate("/V1/products", page_size=500, sort=[], tiebreak="id"):
+        for page in self.systems.magento.paginate("/V1/products", page_size=500, sort=[], tiebreak="entity_id"):
             yield from (str(p["id"]) for p in page)
 
     # --- transform -----------------------------------------------------------------------------------------
