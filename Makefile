@@ -7,7 +7,7 @@ ENV := source include/scripts/env.sh &&
 PYTEST := $(ENV) python -m pytest
 
 .PHONY: install bench-deps browser-deps sandbox-bench run sandbox test test-all lint validate bench bench-quick test-reliability test-reliability-long \
-        test-ui distributed-demo lock clean
+        test-ui test-wheel wheel distributed-demo lock clean
 
 $(STAMP): requirements.txt requirements-test.txt constraints.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -58,6 +58,15 @@ bench: bench-deps
 
 bench-quick: bench-deps
 	$(ENV) python -m tests.benchmarks.run --quick
+
+## wheel: the distribution (dist/profile_sync-<version>-py3-none-any.whl), built with the pinned hatchling
+wheel: install
+	$(VENV)/bin/python -m build --wheel --no-isolation --outdir dist .
+
+## test-wheel: builds the wheel, installs it beside apache-airflow==3.3.2 in a fresh virtualenv (PyPI through
+## pip's configured indexes), runs `profile-sync init` and a sample profile there (slow: ~5 minutes)
+test-wheel: install
+	$(PYTEST) -m slow tests/packaging/test_wheel.py
 
 ## test-ui: the browser tests of the "Sync profiles" view (Debian chromium + Playwright, headless)
 test-ui: install browser-deps

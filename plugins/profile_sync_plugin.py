@@ -1,17 +1,11 @@
-"""Airflow plugin entry: the "Sync profiles" view (records, failed entries, export queue, actions).
+"""Airflow plugin entry of the checkout: the "Sync profiles" view (records, failed entries, export queue, actions).
 
-Airflow loads this file in every component (scheduler, DAG processor, workers); the FastAPI app behind it is
-built only when the API server first routes a request to it, so the other components pay nothing for it.
+The class lives in the package (``profile_sync.plugin.airflow_plugin``), where the wheel's ``airflow.plugins``
+entry point finds it too; Airflow registers any AirflowPlugin class it finds in this module's namespace.
 """
 
 from __future__ import annotations
 
-from airflow.plugins_manager import AirflowPlugin
+from profile_sync.plugin.airflow_plugin import ProfileSyncPlugin
 
-from profile_sync.plugin.entry import URL_PREFIX, LazyApp, external_views
-
-
-class ProfileSyncPlugin(AirflowPlugin):
-    name = "profile_sync"
-    fastapi_apps = [{"app": LazyApp(), "url_prefix": URL_PREFIX, "name": "Sync profiles"}]
-    external_views = external_views()
+__all__ = ["ProfileSyncPlugin"]

@@ -1,6 +1,9 @@
-"""Command line: ``python -m profile_sync validate [PATH ...]`` checks profile files without Airflow running.
+"""Command line (``python -m profile_sync`` or ``profile-sync`` when installed from the wheel).
 
-Prints every error of every file and exits 1 when there is any, so it fits a pre-merge check.
+- ``validate [PATH ...]`` checks profile files without Airflow running: prints every error of every file and
+  exits 1 when there is any, so it fits a pre-merge check.
+- ``init PATH`` writes the DAG files and the sample profiles into an Airflow project folder.
+- ``schema`` prints the profile file format as JSON Schema, for an editor's YAML support.
 """
 
 from __future__ import annotations
@@ -50,8 +53,47 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     check = commands.add_parser("validate", help="validate profile files or folders")
     check.add_argument("paths", nargs="*", type=Path, default=[Path("profile_configs")])
+    start = commands.add_parser("init", help="write dags/ and profile_configs/ into an Airflow project folder")
+    start.add_argument("path", type=Path, help="the project folder (the one holding dags/)")
+    start.add_argument("--force", action="store_true", help="overwrite files that exist (default: keep them)")
+    export = commands.add_parser("schema", help="print the profile file format as JSON Schema")
+    export.add_argument("--defaults", action="store_true", help="the schema of defaults.yaml instead")
+    export.add_argument("-o", "--output", type=Path, help="write to this file instead of standard output")
     args = parser.parse_args(argv)
+    if args.command == "init":
+        return init(args.path, force=args.force)
+    if args.command == "schema":
+        return schema(defaults=args.defaults, output=args.output)
     return validate(args.paths)
+
+
+def init(path: Path, *, force: bool) -> int:
+    from profile_sync.scaffold import init_project
+
+    result = init_project(path, force=force)
+    for written in result.written:
+        print(f"wrote {written}")
+    for kept in result.kept:
+        print(f"kept  {kept} (exists; --force overwrites)")
+    print(
+        f"{len(result.written)} file(s) written under {path}. Next: create the connections magento_default, "
+        "plenty_default, freeagent_default (and sync_state on a cluster), then turn profiles on in "
+        f"{path / 'profile_configs'}."
+    )
+    return 0
+
+
+def schema(*, defaults: bool, output: Path | None) -> int:
+    import json
+
+    from profile_sync.profiles.json_schema import defaults_json_schema, profile_json_schema
+
+    text = json.dumps(defaults_json_schema() if defaults else profile_json_schema(), indent=2, sort_keys=True)
+    if output is None:
+        print(text)
+    else:
+        output.write_text(text + "\n", encoding="utf-8")
+    return 0
 
 
 if __name__ == "__main__" and __package__ == "profile_sync":  # not when a plugin loader imports the file
