@@ -96,6 +96,7 @@ class LocalStack:
                 "AIRFLOW__CORE__PLUGINS_FOLDER": str(ROOT / "plugins"),
                 "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
                 "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
+                "AIRFLOW__CORE__TEST_CONNECTION": "Enabled",  # the connection form's Test button (issue 19)
                 "AIRFLOW__CORE__PARALLELISM": "4",
                 "AIRFLOW__CORE__AUTH_MANAGER": (
                     "airflow.api_fastapi.auth.managers.simple.simple_auth_manager.SimpleAuthManager"

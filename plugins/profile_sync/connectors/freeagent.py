@@ -24,6 +24,7 @@ class FreeAgentHook(ApiHook):
     default_conn_name = "freeagent_default"
     conn_name_attr = "freeagent_conn_id"
     hook_name = "FreeAgent"
+    conn_type = "freeagent"  # the connection type registered by profile_sync.provider_info (the form, Test)
     default_limits = RateLimits(per_minute=120, per_hour=3600)
     test_path = "/v2/contacts"
     test_params = {"per_page": 1}

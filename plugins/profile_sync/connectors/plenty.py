@@ -21,6 +21,7 @@ class PlentyHook(ApiHook):
     default_conn_name = "plenty_default"
     conn_name_attr = "plenty_conn_id"
     hook_name = "PlentyONE"
+    conn_type = "plentyone"  # the connection type registered by profile_sync.provider_info (the form, Test)
     default_limits = RateLimits(read_per_minute=80, write_per_minute=40)  # the Basic plan
     test_path = "/rest/stockmanagement/warehouses"
 
