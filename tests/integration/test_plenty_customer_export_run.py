@@ -205,3 +205,19 @@ def test_with_two_factor_auth_on_a_run_uses_the_integration_access_token(world, 
         assert logins == []
     finally:
         requests.put(switch, json={"enabled": False}, timeout=10)
+
+
+def test_customers_with_equal_updated_at_are_each_read_once_across_pages(world, admin) -> None:
+    """Issue 15 point 22: Magento ignores a sort on "id" for EAV entities, so ties in updated_at come in any
+    order per page; the reads sort on entity_id and every customer is exported exactly once."""
+    for system in ("magento", "plenty"):
+        admin[system].reset(seed=11, scale="tiny", counts={"customers": 80})
+    touched = admin["magento"].touch("customers", count=80)  # one updated_at for all of them
+    assert len(touched) == 80
+    world.write_profile(PROFILE, api={"collection_size": 25})
+    run = world.run(PROFILE)
+    assert run.state == "success", run.task_states
+    assert (run.summary["fetched"], run.summary["failed"]) == (80, 0), run.summary
+    contacts = contacts_by_email(admin)
+    customers = all_records(admin["magento"], "customers")
+    assert sorted(len(contacts.get(c["email"].lower(), [])) for c in customers) == [1] * 80
