@@ -16,7 +16,7 @@ SAMPLES = ROOT / "profile_configs"
 def folder(tmp_path: Path, **schedules: object) -> Path:
     """A profile folder with the defaults and the named sample profiles, each with the schedule given."""
     config = tmp_path / "profile_configs"
-    config.mkdir()
+    config.mkdir(parents=True)
     shutil.copy(SAMPLES / "defaults.yaml", config)
     for profile_id, schedule in schedules.items():
         data = yaml.safe_load((SAMPLES / f"{profile_id}.yaml").read_text())
@@ -67,3 +67,21 @@ def test_a_profile_cannot_run_after_itself(tmp_path, monkeypatch) -> None:
     config = folder(tmp_path, order_import_plenty={"after": ["order_import_plenty"]})
     [(_, error)] = parse(config, monkeypatch).import_errors.items()
     assert "cannot run after itself" in error
+
+
+def test_notify_becomes_failure_callbacks_and_a_deadline_alert(tmp_path, monkeypatch) -> None:
+    config = folder(tmp_path, contact_export_freeagent="@hourly")
+    path = config / "contact_export_freeagent.yaml"
+    data = yaml.safe_load(path.read_text())
+    data["notify"] = {"email": ["ops@example.com"], "deadline_minutes": 45}
+    path.write_text(yaml.safe_dump(data))
+    dag = parse(config, monkeypatch).dags["contact_export_freeagent"]
+    for task in dag.tasks:
+        assert [type(c).__name__ for c in task.on_failure_callback] == ["FailureAlert"], task.task_id
+    [deadline] = dag.deadline
+    assert deadline.interval.total_seconds() == 45 * 60
+    assert deadline.callback.path == "profile_sync.engine.alerts.deadline_missed"
+    assert deadline.callback.kwargs["notify"]["email"] == ["ops@example.com"]
+    quiet = parse(folder(tmp_path / "quiet", contact_export_freeagent="@hourly"), monkeypatch).dags
+    assert not quiet["contact_export_freeagent"].deadline
+    assert not quiet["contact_export_freeagent"].get_task("finish").on_failure_callback

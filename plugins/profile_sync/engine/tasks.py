@@ -130,16 +130,21 @@ def conclude_run(profile: Profile, summary: dict[str, Any], context: Mapping[str
     reason = failed_run_reason(profile.fail_when, summary)
     emit_run(profile, summary, passed=reason is None)
     if reason is None:
+        from profile_sync.engine.alerts import records_failed
+
+        records_failed(profile, summary, context)
         return summary
     summary = {**summary, "failed_run": reason}
     ti = context.get("ti")
     if ti is not None:
         ti.xcom_push("return_value", summary)
     log.warning("the run fails: %s", reason)
-    raise AirflowFailException(
+    error = AirflowFailException(
         f"profile {profile.id}: {reason}. Everything is committed (watermark, failed entries, summary); the failed "
         "entries and their reasons are on the profile page. Set fail_when in the profile to change when a run fails."
     )
+    error.summary = summary  # type: ignore[attr-defined]  # for the failure alert (engine.alerts.FailureAlert)
+    raise error
 
 
 def pushed_results(pushed: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:

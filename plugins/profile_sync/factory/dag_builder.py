@@ -15,6 +15,7 @@ from airflow.sdk import DAG, TriggerRule, get_current_context, task
 
 from profile_sync.factory.assets import dag_schedule, profile_asset
 from profile_sync.factory.docs import profile_doc
+from profile_sync.factory.notify import deadline_alert, failure_callbacks
 from profile_sync.factory.params import run_params
 from profile_sync.profiles import Profile
 
@@ -36,6 +37,7 @@ def build_dag(profile: Profile, source: Path | None = None) -> DAG:
         "retry_exponential_backoff": retries.exponential_backoff,
         "max_retry_delay": timedelta(seconds=retries.max_retry_delay_seconds),
         "execution_timeout": timedelta(minutes=profile.run.execution_timeout_minutes),
+        **failure_callbacks(profile),
     }
     with DAG(
         dag_id=profile.id,
@@ -51,6 +53,7 @@ def build_dag(profile: Profile, source: Path | None = None) -> DAG:
         default_args=default_args,
         params=run_params(),
         max_active_tasks=profile.run.max_parallel_batches + 1,
+        deadline=deadline_alert(profile),
     ) as dag:
         chunks = _fetch(profile)()
         transformed = _batch_task(profile, "transform").expand(chunk=chunks)

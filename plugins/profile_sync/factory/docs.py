@@ -36,7 +36,7 @@ def _schedule(profile: Profile) -> str:
 
 def _settings(profile: Profile) -> list[tuple[str, str, Any]]:
     groups = ("connections", "schedule_config", "api", "store", "events", "log", "task_retries", "run")
-    groups += ("fail_when", "entity_config")
+    groups += ("fail_when", "notify", "entity_config")
     found: list[tuple[str, str, Any]] = []
     for group in groups:
         for key, value in getattr(profile, group).model_dump(mode="json").items():

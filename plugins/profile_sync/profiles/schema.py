@@ -198,6 +198,41 @@ class FailWhen(StrictModel):
         return self.new_failed is None and self.new_failed_share is None
 
 
+class SlackNotify(StrictModel):
+    """A Slack channel, through the Slack provider's notifier (apache-airflow-providers-slack must be installed)."""
+
+    conn_id: str = Field("slack_api_default", pattern=CONN_ID_PATTERN, description="A Slack API connection.")
+    channel: str = Field(pattern=r"^[#@]?[A-Za-z0-9._-]{1,80}$")
+
+
+class Notify(StrictModel):
+    """Alerts through Airflow's notifiers: mail over the SMTP connection (Airflow ships the SMTP provider), Slack.
+
+    Credentials live in the connections; this names addresses, channels and connection ids only.
+    """
+
+    email: tuple[str, ...] = Field((), description="Addresses to mail; empty: no mail.")
+    smtp_conn_id: str = Field("smtp_default", pattern=CONN_ID_PATTERN)
+    slack: SlackNotify | None = None
+    on_failure: bool = Field(True, description="A task failed for good (after its retries), so the run failed.")
+    on_records_failed: bool = Field(True, description="Records failed for the first time, even if the run passed.")
+    deadline_minutes: int | None = Field(
+        None, ge=1, le=7 * 24 * 60, description="Alert when a run has not finished this long after it was queued."
+    )
+
+    @field_validator("email")
+    @classmethod
+    def _addresses(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for address in value:
+            if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", address):
+                raise ValueError(f"{address!r} is not a mail address")
+        return value
+
+    @property
+    def targets(self) -> bool:
+        return bool(self.email or self.slack)
+
+
 class Profile(StrictModel):
     """One sync job of one entity in one direction."""
 
@@ -218,6 +253,7 @@ class Profile(StrictModel):
     task_retries: TaskRetries = Field(default_factory=TaskRetries)
     run: RunConfig = Field(default_factory=RunConfig)
     fail_when: FailWhen = Field(default_factory=FailWhen)
+    notify: Notify = Field(default_factory=Notify)
     entity_config: EntityConfig = Field(default_factory=EntityConfig)
 
     @field_validator("schedule")
