@@ -150,15 +150,21 @@ class MagentoPlanner(Planner):
     def order_id(self) -> int:
         return self.remember("order", lambda: self._search("/V1/orders")["entity_id"])
 
-    def fresh_order_id(self) -> int:
-        """A new (not invoiced, not shipped) order not used by an earlier call."""
+    def fresh_order_id(self, state: str = "new") -> int:
+        """An order in ``state`` (new: not invoiced, not shipped) not used by an earlier call."""
         used: set[int] = self.memo.setdefault("used orders", set())
-        answer = self.get(self.prefix + "/V1/orders", search_criteria([("state", "new", "eq")], page_size=50))
+        answer = self.get(self.prefix + "/V1/orders", search_criteria([("state", state, "eq")], page_size=50))
         fresh = [o["entity_id"] for o in answer.get("items", []) if o["entity_id"] not in used]
         if not fresh:
-            raise AssertionError("no order in state 'new' left")
+            raise AssertionError(f"no order in state {state!r} left")
         used.add(fresh[0])
         return fresh[0]
+
+    def held_order_id(self) -> int:
+        """A fresh order put on hold (for unhold; each variant of the route gets its own)."""
+        order_id = self.fresh_order_id("processing")
+        self.send(Call("POST", f"{self.prefix}/V1/orders/{order_id}/hold"))
+        return order_id
 
     def new_customer(self, n: int) -> dict[str, Any]:
         return {
@@ -375,6 +381,15 @@ class MagentoPlanner(Planner):
                     }
                 },
             ),
+            ("POST", "/V1/orders/{id}/cancel"): lambda: self.call(
+                "POST", "/V1/orders/{id}/cancel", id=self.fresh_order_id()
+            ),
+            ("POST", "/V1/orders/{id}/hold"): lambda: self.call(
+                "POST", "/V1/orders/{id}/hold", id=self.fresh_order_id("processing")
+            ),
+            ("POST", "/V1/orders/{id}/unhold"): lambda: self.call(
+                "POST", "/V1/orders/{id}/unhold", id=self.held_order_id()
+            ),
             ("POST", "/V1/order/{orderId}/ship"): lambda: self.call(
                 "POST",
                 "/V1/order/{orderId}/ship",
@@ -499,6 +514,26 @@ class PlentyPlanner(Planner):
             return Call("PUT", path, body={k: v for k, v in record.items() if v is not None})
         raise NoExercise(f"no exercise for {method} {contract_path}")
 
+    def payment_body(self) -> dict[str, Any]:
+        """A booked incoming payment as a connector reports a paid shop order (the contract's required fields)."""
+        return {
+            "amount": 49.9,
+            "currency": "EUR",
+            "exchangeRatio": 1,
+            "mopId": 6000,
+            "status": 2,
+            "transactionType": 2,
+            "type": "credit",
+        }
+
+    def payment_id(self) -> int:
+        created = self.remember("payment", lambda: self.send(Call("POST", "/rest/payments", body=self.payment_body())))
+        return int(created["id"])
+
+    def plenty_order_id(self) -> int:
+        order = self.remember("plenty order", lambda: _first(self.get("/rest/orders", self.list_query("/rest/orders"))))
+        return int(order["id"])
+
     def builders(self) -> dict[tuple[str, str], Callable[[], Call]]:
         conn = self.client.connection
         n = next(_unique)
@@ -524,6 +559,13 @@ class PlentyPlanner(Planner):
                 },
             ),
             ("POST", "/rest/orders"): lambda: Call("POST", "/rest/orders", body=self.order_body(n)),
+            ("POST", "/rest/payments"): lambda: Call("POST", "/rest/payments", body=self.payment_body()),
+            ("POST", "/rest/payment/{paymentId}/order/{orderId}"): lambda: Call(
+                "POST", f"/rest/payment/{self.payment_id()}/order/{self.plenty_order_id()}"
+            ),
+            ("GET", "/rest/payments/orders/{orderId}"): lambda: Call(
+                "GET", f"/rest/payments/orders/{self.plenty_order_id()}"
+            ),
             ("PUT", "/rest/stockmanagement/warehouses/{warehouseId}/stock/correction"): lambda: self.correction(),
             # the contract declares one category object as the body of the bulk route
             ("PUT", "/rest/categories"): lambda: Call(

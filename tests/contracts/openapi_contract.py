@@ -15,6 +15,7 @@ from referencing.jsonschema import DRAFT4
 
 from tests.contracts.operation import GENERIC_ERROR_STATUSES, Operation, QueryInput, query_pairs, value_fits
 from tests.contracts.paths import TemplateIndex
+from tests.contracts.property_audit import Finding, SchemaWalker, body_findings
 from tests.contracts.schema_dialect import document_uri, pointer_escape
 
 _MAX_SCHEMA_ERRORS = 8
@@ -52,6 +53,8 @@ class Dialect:
     request_required: str = "all"
     # path parameters whose declared type is wrong in the contract and which are strings in the real API
     string_path_params: frozenset[str] = frozenset()
+    # component name -> properties the vendor documents as read-only (the contract never flags them)
+    read_only: dict[str, frozenset[str]] | None = None
 
 
 class OpenApiContract:
@@ -64,6 +67,7 @@ class OpenApiContract:
         self._registry: Registry = Registry().with_resource(document_uri(self.system), resource)
         self._validators: dict[tuple[str, bool], Validator] = {}
         self._null_tolerant = _null_tolerant_validator()
+        self._walker = SchemaWalker(doc, dialect.read_only)
 
     # --- matching ------------------------------------------------------------------------------------------
     def operations(self) -> list[tuple[str, str]]:
@@ -190,6 +194,17 @@ class OpenApiContract:
             return policy == "all"
 
         return self._schema_problems("request body", pointer, body, nulls_ok=False, keep=binding)
+
+    def audit_request(self, method: str, path: str, body: Any) -> list[Finding]:
+        """Properties of a request body that the route does not have, or that are read-only (see
+        `tests.contracts.property_audit`); empty when the route or its body schema is unknown."""
+        op = self.match(method, path)
+        if op is None or not isinstance(body, dict | list):
+            return []
+        pointer, _ = self._request_schema(op)
+        if pointer is None:
+            return []
+        return body_findings(self._walker, {"$ref": document_uri(self.system) + "#" + pointer}, body)
 
     # --- responses -----------------------------------------------------------------------------------------
     def _response_key(self, op: Operation, status: int) -> tuple[str | None, str | None]:

@@ -39,6 +39,23 @@ def _path_of(url: dict[str, Any] | str) -> tuple[str, list[str]]:
     return "/" + "/".join(parts), sorted(set(names))
 
 
+def _example_fields(body: dict[str, Any] | None) -> dict[str, list[str]]:
+    """Fields inside a one-key JSON example body: ``{"fields": [...], "items": [...]}`` (keys of its list rows)."""
+    if not body or body.get("mode") != "raw":
+        return {}
+    try:
+        parsed = json.loads(body.get("raw", "").strip() or "null")
+    except ValueError:
+        return {}
+    if not isinstance(parsed, dict) or len(parsed) != 1:
+        return {}
+    inner = next(iter(parsed.values()))
+    if not isinstance(inner, dict):
+        return {}
+    rows = [row for value in inner.values() if isinstance(value, list) for row in value if isinstance(row, dict)]
+    return {"fields": sorted(inner), "items": sorted({key for row in rows for key in row})}
+
+
 def _body_keys(body: dict[str, Any] | None) -> tuple[str | None, list[str] | None]:
     if not body:
         return None, None
@@ -59,7 +76,7 @@ def _body_keys(body: dict[str, Any] | None) -> tuple[str | None, list[str] | Non
 
 
 def extract_requests(collection: dict[str, Any]) -> dict[str, Any]:
-    """``{"requests": [{"name", "method", "path", "query", "body_mode", "body_keys"}, ...]}``."""
+    """``{"requests": [{"name", "method", "path", "query", "body_mode", "body_keys", "example_fields"}, ...]}``."""
     requests = []
     for item in _walk(collection.get("item", [])):
         req = item["request"]
@@ -73,6 +90,7 @@ def extract_requests(collection: dict[str, Any]) -> dict[str, Any]:
                 "query": query,
                 "body_mode": mode,
                 "body_keys": keys,
+                "example_fields": _example_fields(req.get("body")),
             }
         )
     return {"dialect": "postman", "requests": requests}

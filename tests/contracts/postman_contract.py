@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from tests.contracts.freeagent_body import resource_body_problems
+from tests.contracts.freeagent_fields import RESOURCES
 from tests.contracts.operation import GENERIC_ERROR_STATUSES, Operation, QueryInput, query_pairs
 from tests.contracts.paths import TemplateIndex, split_path
 
@@ -84,6 +86,22 @@ class PostmanContract:
                 problems.append(f"body keys {unknown} are not in the collection's example (it has: {sorted(allowed)})")
         if body is None and op.method in {"POST", "PUT"} and any(r.get("body_mode") == "json" for r in examples):
             problems.append("request body is missing (the collection's request has a JSON body)")
+        if isinstance(body, dict) and op.method in {"POST", "PUT"}:
+            problems += self._field_problems(op, body, examples)
+        return problems
+
+    def _field_problems(self, op: Operation, body: dict[str, Any], examples: list[dict[str, Any]]) -> list[str]:
+        """The envelope's fields against the API reference (`tests.contracts.freeagent_fields`) and the
+        collection's examples: a create (POST to the collection) must carry the required fields."""
+        problems: list[str] = []
+        for key in body:
+            resource = RESOURCES.get(key)
+            if resource is None or not op.contract_path.startswith(resource.collection):
+                continue
+            fields = {f for req in examples for f in (req.get("example_fields") or {}).get("fields", [])}
+            items = {f for req in examples for f in (req.get("example_fields") or {}).get("items", [])}
+            creating = op.method == "POST" and op.contract_path == resource.collection
+            problems += resource_body_problems(resource, body, creating, fields, items)
         return problems
 
     def validate_status(self, method: str, path: str, status: int) -> list[str]:

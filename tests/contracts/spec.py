@@ -16,11 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tests.contracts.errata import PLENTY_LANGUAGE_PARAMS
+from tests.contracts.errata import PLENTY_LANGUAGE_PARAMS, read_only_names
 from tests.contracts.loading import CONTRACT_FILES, contracts_dir, load_converted
 from tests.contracts.openapi_contract import Dialect, OpenApiContract
 from tests.contracts.operation import Contract, Operation, QueryInput
 from tests.contracts.postman_contract import PostmanContract
+from tests.contracts.property_audit import Finding
 
 SYSTEMS = ("magento", "plenty", "freeagent")
 
@@ -72,10 +73,12 @@ PLENTY = Dialect(
     comma_lists=True,  # id filters are typed integer but documented as "separated by commas"
     nulls_in_responses=True,  # the spec never says nullable; the API sends null for unset fields
     undeclared_body_ok=True,  # e.g. /rest/login/refresh declares no body but takes {"refresh_token"}
-    # request bodies flatten related models into one object and mark their required fields (POST /rest/items
-    # "requires" ageRestriction, profileId, propertyId), so required lists bind nothing; types still do
-    request_required="none",
+    # every required list binds, except the relaxations of errata.REQUIRED_RELAXATIONS (request bodies flatten
+    # related models into one object and mark their columns required: POST /rest/items "requires" ageRestriction,
+    # profileId and propertyId), each listed with its reason and source
+    request_required="all",
     string_path_params=PLENTY_LANGUAGE_PARAMS,
+    read_only=read_only_names(),
 )
 
 
@@ -110,6 +113,12 @@ class ContractSet:
     ) -> list[str]:
         problems = self.contracts[system].validate_request(method, path, query, body)
         return [f"{system} {method.upper()} {path}: {p}" for p in problems]
+
+    def audit_request(self, system: str, method: str, path: str, body: Any = None) -> list[Finding]:
+        """Properties of a request body that the vendor ignores (unknown on the route, or read-only): an error
+        for Magento (its schemas are closed, so `validate_request` reports them), findings for PlentyONE."""
+        contract = self.contracts[system]
+        return contract.audit_request(method, path, body) if isinstance(contract, OpenApiContract) else []
 
     def validate_response(self, system: str, method: str, path: str, status: int, body: Any = None) -> list[str]:
         problems = self.contracts[system].validate_response(method, path, status, body)

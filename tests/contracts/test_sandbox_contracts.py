@@ -17,7 +17,7 @@ import pytest
 from sandbox.core.testing import SandboxAdmin, SandboxURLs, running_sandbox
 from tests.contracts.exercises import FreeAgentPlanner, MagentoPlanner, NoExercise, Planner, PlentyPlanner
 from tests.contracts.openapi_contract import OpenApiContract
-from tests.contracts.recorded import validate_recorded_requests
+from tests.contracts.recorded import check_traffic, validate_recorded_requests
 from tests.contracts.spec import SYSTEMS, ContractSet
 from tests.contracts.vendor_client import VendorClient, sandbox_connections
 
@@ -139,3 +139,46 @@ def test_recorded_requests_are_validated_and_a_bad_one_is_caught(sandbox: Sandbo
     client.call("GET", "/rest/orders", [("modifiedSince", "2000-01-01")])
     problems = validate_recorded_requests(client.base_url, contracts=contracts)
     assert len(problems) == 1 and "'modifiedSince' is not declared" in problems[0]
+
+
+def test_traffic_check_flags_ignored_plenty_properties_and_lost_log_entries(
+    sandbox: SandboxURLs, contracts: ContractSet
+) -> None:
+    """Issue 14: a PlentyONE property the route does not have is a finding (the API drops it silently), not a
+    schema problem; a listed finding (errata.KNOWN_PLENTY_FINDINGS) is set aside; requests that fell out of the
+    sandbox's log are reported, since the check must see all the traffic."""
+    client = _client("plenty", sandbox)
+    admin = SandboxAdmin(client.base_url)
+    admin.clear_requests()
+    client.login()
+    item = {
+        "texts": [{"lang": "de", "name1": "Jacke"}],
+        "variations": [{"variationCategories": [{"categoryId": 1}], "unit": {"unitId": 1, "content": 1}}],
+    }
+    client.call("POST", "/rest/items", body=item)
+    report = check_traffic([client.base_url], contracts=contracts)
+    assert report.problems == [] and report.lost == []
+    assert report.findings == ["plenty POST /rest/items: unknown property $.texts"]
+    assert report.failures() == [f"{report.findings[0]} (not in errata.KNOWN_PLENTY_FINDINGS)"]
+    partial = check_traffic([client.base_url], limit=1, contracts=contracts)
+    assert partial.lost and "fell out of the sandbox's request log" in partial.lost[0]
+
+
+def test_a_known_defect_of_another_area_is_set_aside_and_only_it(
+    sandbox: SandboxURLs, contracts: ContractSet, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.contracts import recorded
+    from tests.contracts.errata import KnownDefect
+
+    client = _client("plenty", sandbox)
+    SandboxAdmin(client.base_url).clear_requests()
+    client.login()
+    client.call("GET", "/rest/orders", [("modifiedSince", "2000-01-01")])
+    client.call("GET", "/rest/orders", [("changedSince", "2000-01-01")])
+    defect = KnownDefect(
+        "plenty", "GET", "/rest/orders", "'modifiedSince' is not declared", "B1", "issue 15 point 0", "example"
+    )
+    monkeypatch.setattr(recorded, "KNOWN_DEFECTS", (defect,))
+    report = check_traffic([client.base_url], contracts=contracts)
+    assert report.known_defects == {defect}
+    assert len(report.problems) == 1 and "'changedSince' is not declared" in report.problems[0]

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
-from tests.contracts import spec
-from tests.contracts.loading import cache_dir
+import pytest
+
+from tests.contracts import schema_dialect, spec
+from tests.contracts.errata import read_only_names
+from tests.contracts.loading import CONTRACT_FILES, cache_dir
 from tests.contracts.spec import ContractSet
 
 CUSTOMER = {
@@ -208,8 +212,61 @@ def test_plenty_request_bodies_are_checked(contracts: ContractSet) -> None:
     assert contracts.validate_request("plenty", "PUT", path, None, {"variationId": 1})
     assert contracts.validate_request("plenty", "POST", "/rest/login", None, {"username": "u", "password": "p"}) == []
     problems = contracts.validate_request("plenty", "POST", "/rest/orders", None, {"typeId": "sales"})
-    # PlentyONE's required lists in request bodies are generator artefacts and bind nothing; types do
-    assert len(problems) == 1 and "'sales' is not of type 'integer'" in problems[0]
+    # issue 14: required fields bind (POST /rest/orders requires plentyId), types too
+    assert len(problems) == 2
+    assert "'plentyId' is a required property" in problems[0] and "'sales' is not of type 'integer'" in problems[1]
+
+
+def test_plenty_required_fields_bind_except_the_listed_relaxations(contracts: ContractSet) -> None:
+    # a relaxation (errata.REQUIRED_RELAXATIONS): profileId and propertyId are flattened columns of other models
+    item = {"variations": [{"variationCategories": [{"categoryId": 1}], "unit": {"unitId": 1, "content": 1}}]}
+    assert contracts.validate_request("plenty", "POST", "/rest/items", None, item) == []
+    # no relaxation: an address needs its country and town (the contract's required list binds)
+    problems = contracts.validate_request("plenty", "POST", "/rest/accounts/contacts/5/addresses", None, {"name2": "A"})
+    assert sorted(p.rsplit(": ", 1)[1] for p in problems) == [
+        "'countryId' is a required property",
+        "'town' is a required property",
+    ]
+
+
+def test_every_required_relaxation_names_a_field_the_contract_requires_and_says_why() -> None:
+    from tests.contracts.errata import REQUIRED_RELAXATIONS, _relax
+    from tests.contracts.loading import contracts_dir
+
+    if not (contracts_dir() / CONTRACT_FILES["plenty"]).is_file():
+        pytest.skip("vendor contracts absent")
+    raw = json.loads((contracts_dir() / CONTRACT_FILES["plenty"]).read_bytes())
+    doc = schema_dialect.convert_openapi3(raw, "plenty", closed_objects=False)
+    for relaxation in REQUIRED_RELAXATIONS:
+        assert relaxation.reason and relaxation.source.startswith("https://"), relaxation
+        _relax(doc, relaxation)  # raises on a stale erratum (a name the route does not require)
+    stale = REQUIRED_RELAXATIONS[0]
+    with pytest.raises(ValueError, match="stale erratum"):
+        _relax(doc, stale)  # applied twice: the names are no longer required
+
+
+def test_plenty_ignored_properties_are_findings_not_problems(contracts: ContractSet) -> None:
+    # POST /rest/items has no `texts` (names live at the variation descriptions route): the API drops it
+    body = {"texts": [{"lang": "de", "name1": "Jacke"}], "variations": [{"unit": {"unitId": 1}}]}
+    assert contracts.validate_request("plenty", "POST", "/rest/items", None, body) == []
+    assert [f.text() for f in contracts.audit_request("plenty", "POST", "/rest/items", body)] == [
+        "unknown property $.texts"
+    ]
+    # the create body lists only four contact fields, the API takes the Contact model's (errata.BODY_PROPERTIES)
+    contact = {"typeId": 1, "referrerId": 1, "firstName": "Anna", "lastName": "Weiß", "shoeSize": 39}
+    assert [f.text() for f in contracts.audit_request("plenty", "POST", "/rest/accounts/contacts", contact)] == [
+        "unknown property $.shoeSize"
+    ]
+    # a read-only property (errata.READ_ONLY_PROPERTIES) of a model the body uses
+    walker_doc = {"properties": {"address": {"$ref": "urn:contract:plenty#/components/schemas/Address"}}}
+    from tests.contracts.property_audit import SchemaWalker, body_findings
+
+    contract = contracts["plenty"]
+    walker = SchemaWalker(contract._doc, read_only_names())  # type: ignore[attr-defined]
+    found = body_findings(walker, walker_doc, {"address": {"externalId": "7", "town": "Köln"}})
+    assert [f.text() for f in found] == ["read-only property $.address.externalId"]
+    # Magento: an unknown property is a problem (its interfaces are closed), not a finding
+    assert contracts.audit_request("magento", "POST", "/rest/default/V1/customers", {"customer": {}}) == []
 
 
 def test_plenty_responses_are_checked_with_nulls_tolerated(contracts: ContractSet) -> None:
@@ -249,7 +306,8 @@ def test_freeagent_query_names_are_checked_where_the_collection_lists_them(contr
 
 
 def test_freeagent_bodies_and_token_endpoint(contracts: ContractSet) -> None:
-    assert contracts.validate_request("freeagent", "POST", "/v2/contacts", None, {"contact": {"first_name": "A"}}) == []
+    person = {"contact": {"first_name": "A", "last_name": "B"}}
+    assert contracts.validate_request("freeagent", "POST", "/v2/contacts", None, person) == []
     assert contracts.validate_request("freeagent", "POST", "/v2/contacts", None, {"first_name": "A"})
     assert contracts.validate_request("freeagent", "POST", "/v2/contacts", None, None)
     form = {"grant_type": "refresh_token", "refresh_token": "r"}
@@ -257,6 +315,47 @@ def test_freeagent_bodies_and_token_endpoint(contracts: ContractSet) -> None:
     token = {"access_token": "a", "token_type": "bearer", "expires_in": 3600, "refresh_token": "r"}
     assert contracts.validate_response("freeagent", "POST", "/v2/token_endpoint", 200, token) == []
     assert contracts.validate_response("freeagent", "POST", "/v2/token_endpoint", 200, {"token": "a"})
+
+
+def test_freeagent_body_fields_and_required_fields(contracts: ContractSet) -> None:
+    """Issue 14: FreeAgent bodies are checked field by field (the API reference and the collection's examples)."""
+    contact = "https://api.freeagent.com/v2/contacts/43"
+    item = {"description": "Jacke", "item_type": "Products", "price": "49.90", "quantity": "1", "sales_tax_rate": "19"}
+    good = {"contact": contact, "dated_on": "2026-01-02", "payment_terms_in_days": 30, "invoice_items": [item]}
+    assert contracts.validate_request("freeagent", "POST", "/v2/invoices", None, {"invoice": good}) == []
+
+    def problems(method: str, path: str, body: dict) -> list[str]:  # type: ignore[type-arg]
+        return [p.split(": ", 1)[1] for p in contracts.validate_request("freeagent", method, path, None, body)]
+
+    no_terms = {k: v for k, v in good.items() if k != "payment_terms_in_days"}
+    note = {k: v for k, v in no_terms.items() if k != "invoice_items"}
+    assert problems("POST", "/v2/credit_notes", {"credit_note": {**note, "credit_note_items": []}}) == [
+        "body field $.credit_note: payment_terms_in_days required on create (https://dev.freeagent.com/docs/credit_notes)"
+    ]
+    assert problems("PUT", "/v2/invoices/7", {"invoice": {"comments": "x"}}) == []  # an update needs nothing
+    wrong = {**good, "total_value": "1.00", "colour": "red", "dated_on": "02/01/2026", "payment_terms_in_days": "30d"}
+    assert problems("POST", "/v2/invoices", {"invoice": wrong}) == [
+        "body field $.invoice.colour is not an attribute of this resource (https://dev.freeagent.com/docs/invoices)",
+        "body field $.invoice.dated_on='02/01/2026' is not a YYYY-MM-DD date (https://dev.freeagent.com/docs/invoices)",
+        "body field $.invoice.payment_terms_in_days='30d' is not an integer (https://dev.freeagent.com/docs/invoices)",
+        "body field $.invoice.total_value is read-only (computed by FreeAgent, https://dev.freeagent.com/docs/invoices)",
+    ]
+    bad_item = {**good, "invoice_items": [{"item_type": "Widgets", "quantity": "1"}]}
+    assert problems("POST", "/v2/invoices", {"invoice": bad_item}) == [
+        "body field $.invoice.invoice_items[0].item_type='Widgets' is not one of Hours, Days, Weeks, Months, Years, "
+        "Products, Services, Training, Expenses, Comment, Bills, Discount, Credit, VAT, Stock, -no unit- "
+        "(https://dev.freeagent.com/docs/invoices)",
+        "body field $.invoice.invoice_items[0].description is required for a new item (https://dev.freeagent.com/docs/invoices)",
+        "body field $.invoice.invoice_items[0].price is required for a new item (https://dev.freeagent.com/docs/invoices)",
+    ]
+    # a contact needs a first and last name, or an organisation name
+    assert problems("POST", "/v2/contacts", {"contact": {"first_name": "A", "email": "a@example.com"}}) == [
+        "body field $.contact: first_name and last_name or organisation_name required on create "
+        "(https://dev.freeagent.com/docs/contacts)"
+    ]
+    assert problems("POST", "/v2/contacts", {"contact": {"organisation_name": "Acme Ltd"}}) == []
+    # the collection's own example fields count as known ("notes" in Update Invoice)
+    assert problems("PUT", "/v2/invoices/7", {"invoice": {"notes": "x"}}) == []
 
 
 def test_freeagent_response_envelopes(contracts: ContractSet) -> None:

@@ -40,3 +40,6 @@ def test_stock_matches_plenty_and_append_touches_only_changed_rows(world, admin)
     third = world.run(PROFILE)
     assert third.summary["created"] + third.summary["updated"] == len(touched)
     assert magento_stock(admin) == {**actual, **expected_stock(admin, {1: "default", 2: "lager_nord"})}
+    from tests.integration.contract_traffic import assert_admin_traffic_fits_the_contracts
+
+    assert_admin_traffic_fits_the_contracts(admin)  # issue 14: Stock Import's traffic fits the contracts

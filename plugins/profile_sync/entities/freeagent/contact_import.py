@@ -2,7 +2,8 @@
 
 The Magento side is Customer Import [PlentyONE]'s (search by e-mail in the website, create, update with the
 addresses Magento has merged in place); this module reads FreeAgent. A contact is identified by its ``url``;
-its locale picks the store view (the store mapping's locale), its address becomes the default address.
+its locale picks the store view (the store mapping's locale), its address becomes the default address, with
+the region Magento's directory names for the contact's region text (Magento requires one for many countries).
 Organisation-only contacts without a person's name or an e-mail are failed entries with that reason.
 
 A targeted run takes contact urls of the connection's FreeAgent (or bare contact numbers); any other id (a path,
@@ -19,6 +20,7 @@ from typing import Any
 
 from profile_sync.entities.base import Record, RecordError, TargetRecord
 from profile_sync.entities.freeagent.contact_fields import country_code, freeagent_locale, valid_email
+from profile_sync.entities.magento.directory import MagentoDirectory
 from profile_sync.entities.plenty.customer_import import NO_PHONE, CustomerImport
 from profile_sync.entities.timestamps import iso_timestamp, parse_timestamp
 from profile_sync.profiles.entity_configs import ContactImportConfig
@@ -76,6 +78,8 @@ class ContactImport(CustomerImport):
             mapping = by_language.get(str(contact.get("locale") or "en"))
             contact["_store_code"] = mapping.store if mapping else None
             contact["_store_id"] = (self.stores.ids((mapping.store,)) or [None])[0] if mapping else None
+            if contact.get("address1") and self.directory is not None:
+                _annotate_region(contact, self.directory)
         return contacts
 
     def record_id(self, record: Record) -> str:
@@ -114,12 +118,43 @@ class ContactImport(CustomerImport):
         return [TargetRecord(self.record_id(record), store, customer, natural_key=email, label=email)]
 
 
+def _annotate_region(contact: Record, directory: MagentoDirectory) -> None:
+    """At fetch time: the Magento region of the contact's free-text ``region`` (``_magento_region``), or why
+    Magento would refuse the address (``_region_problem``). Magento requires a region id wherever its directory
+    lists regions for the country (GET /V1/directory/countries); elsewhere the text goes as it is."""
+    country = country_code(contact.get("country"))
+    text = str(contact.get("region") or "").strip()
+    if not country:
+        return  # _address names the unknown country
+    regions = directory.regions(country)
+    if not regions:
+        if text:
+            contact["_magento_region"] = {"region": {"region_code": "", "region": text, "region_id": 0}}
+        return
+    found = directory.region(country, text)
+    if found is None:
+        given = f"region {text!r}, which matches none" if text else "no region"
+        contact["_region_problem"] = (
+            f"Magento requires a region for {country} (its directory lists {len(regions)}), and the FreeAgent "
+            f"contact has {given}"
+        )
+        return
+    region_id = int(found["id"])
+    contact["_magento_region"] = {
+        "region_id": region_id,
+        "region": {"region_code": str(found["code"]), "region": str(found["name"]), "region_id": region_id},
+    }
+
+
 def _address(contact: Record, first: str, last: str) -> dict[str, Any]:
     country = country_code(contact.get("country"))
     if not country:
         raise RecordError(f"country {str(contact.get('country'))[:40]!r} has no ISO code here")
+    if contact.get("_region_problem"):
+        raise RecordError(str(contact["_region_problem"]))
     street = [str(contact.get(key)).strip() for key in ("address1", "address2", "address3") if contact.get(key)]
     return {
+        **(contact.get("_magento_region") or {}),
         "firstname": first,
         "lastname": last,
         "company": str(contact.get("organisation_name") or ""),

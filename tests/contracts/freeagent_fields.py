@@ -1,0 +1,216 @@
+"""The fields of FreeAgent's request bodies, which the Postman collection shows only by example.
+
+FreeAgent publishes no schema: the collection's example bodies name some fields, and the API reference
+(dev.freeagent.com/docs/<resource>) lists every attribute with a "Required" mark. `RESOURCES` holds, per
+envelope key, what a write may send (the reference's attributes that are not computed, plus every field of the
+collection's examples), what is computed by FreeAgent (read-only: sending it is a mistake, the API ignores it),
+what a create must carry, the simple kind of the fields whose kind the reference states, and the same for the
+document's items. `tests.contracts.postman_contract` checks request bodies against it.
+
+Where the reference is silent the stricter plausible rule is modelled and said so (a line item without a
+description or price).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+CONTACTS_DOC = "https://dev.freeagent.com/docs/contacts"
+INVOICES_DOC = "https://dev.freeagent.com/docs/invoices"
+CREDIT_NOTES_DOC = "https://dev.freeagent.com/docs/credit_notes"
+
+
+@dataclass(frozen=True)
+class Resource:
+    envelope: str  # the body's one key: "invoice"
+    collection: str  # "/v2/invoices"
+    writable: frozenset[str]
+    read_only: frozenset[str]
+    # each entry is a set of alternatives: one of them must be present (all names of a tuple together)
+    required_on_create: tuple[tuple[tuple[str, ...], ...], ...]
+    kinds: dict[str, str]  # field -> integer | date | uri | boolean | decimal | enum:<a|b>
+    source: str
+    items_key: str | None = None
+    item_writable: frozenset[str] = frozenset()
+    item_read_only: frozenset[str] = frozenset()
+    item_required: tuple[str, ...] = ()
+    item_kinds: dict[str, str] = field(default_factory=dict)
+
+
+_ITEM_TYPES = (
+    "Hours|Days|Weeks|Months|Years|Products|Services|Training|Expenses|Comment|Bills|Discount|Credit|VAT|Stock"
+    "|-no unit-"
+)
+_ITEM_FIELDS = frozenset(
+    {
+        "position",
+        "item_type",
+        "quantity",
+        "price",
+        "description",
+        "sales_tax_rate",
+        "second_sales_tax_rate",
+        "sales_tax_status",
+        "second_sales_tax_status",
+        "category",
+        "project",
+        "stock_item",
+        "url",  # an update names the existing item it changes by its url
+        "_destroy",
+    }
+)
+_ITEM_KINDS = {
+    "quantity": "decimal",
+    "price": "decimal",
+    "sales_tax_rate": "decimal",
+    "second_sales_tax_rate": "decimal",
+    "item_type": "enum:" + _ITEM_TYPES,
+    "position": "integer",
+}
+_DOCUMENT_FIELDS = frozenset(
+    {
+        "contact",
+        "project",
+        "property",
+        "reference",
+        "dated_on",
+        "due_on",
+        "payment_terms_in_days",
+        "currency",
+        "exchange_rate",
+        "cis_rate",
+        "cis_deduction_rate",
+        "comments",
+        "discount_percent",
+        "client_contact_name",
+        "payment_terms",
+        "po_reference",
+        "bank_account",
+        "omit_header",
+        "show_project_name",
+        "always_show_bic_and_iban",
+        "ec_status",
+        "place_of_supply",
+    }
+)
+_DOCUMENT_READ_ONLY = frozenset(
+    {
+        "url",
+        "status",
+        "long_status",
+        "net_value",
+        "sales_tax_value",
+        "second_sales_tax_value",
+        "total_value",
+        "paid_value",
+        "due_value",
+        "refunded_value",
+        "written_off_date",
+        "paid_on",
+        "refunded_on",
+        "involves_sales_tax",
+        "is_interim_uk_vat",
+        "cis_deduction",
+        "cis_deduction_suffered",
+        "created_at",
+        "updated_at",
+    }
+)
+_DOCUMENT_KINDS = {
+    "contact": "uri",
+    "project": "uri",
+    "dated_on": "date",
+    "due_on": "date",
+    "payment_terms_in_days": "integer",
+    "exchange_rate": "decimal",
+    "discount_percent": "decimal",
+    "omit_header": "boolean",
+    "show_project_name": "boolean",
+    "always_show_bic_and_iban": "boolean",
+}
+# the reference marks contact, dated_on and payment_terms_in_days required on both documents
+_DOCUMENT_REQUIRED = ((("contact",),), (("dated_on",),), (("payment_terms_in_days",),))
+
+RESOURCES: dict[str, Resource] = {
+    "contact": Resource(
+        envelope="contact",
+        collection="/v2/contacts",
+        writable=frozenset(
+            {
+                "first_name",
+                "last_name",
+                "organisation_name",
+                "email",
+                "billing_email",
+                "phone_number",
+                "mobile",
+                "address1",
+                "address2",
+                "address3",
+                "town",
+                "region",
+                "postcode",
+                "country",
+                "contact_name_on_invoices",
+                "default_payment_terms_in_days",
+                "locale",
+                "charge_sales_tax",
+                "sales_tax_registration_number",
+                "uses_contact_invoice_sequence",
+                "status",
+                "is_cis_subcontractor",
+                "cis_deduction_rate",
+                "unique_tax_reference",
+                "subcontractor_verification_number",
+            }
+        ),
+        read_only=frozenset(
+            {
+                "url",
+                "active_projects_count",
+                "account_balance",
+                "direct_debit_mandate_state",
+                "created_at",
+                "updated_at",
+            }
+        ),
+        # first and last name, or an organisation name
+        required_on_create=((("first_name", "last_name"), ("organisation_name",)),),
+        kinds={
+            "default_payment_terms_in_days": "integer",
+            "contact_name_on_invoices": "boolean",
+            "uses_contact_invoice_sequence": "boolean",
+            "status": "enum:Active|Hidden",
+            "charge_sales_tax": "enum:Auto|Always|Never",
+        },
+        source=CONTACTS_DOC,
+    ),
+    "invoice": Resource(
+        envelope="invoice",
+        collection="/v2/invoices",
+        writable=_DOCUMENT_FIELDS
+        | {"include_timeslips", "include_expenses", "include_estimates", "payment_methods", "invoice_items"}
+        | {"send_new_invoice_emails", "send_reminder_emails", "send_thank_you_emails"},
+        read_only=_DOCUMENT_READ_ONLY,
+        required_on_create=_DOCUMENT_REQUIRED,
+        kinds=_DOCUMENT_KINDS,
+        source=INVOICES_DOC,
+        items_key="invoice_items",
+        item_writable=_ITEM_FIELDS,
+        item_required=("description", "price"),
+        item_kinds=_ITEM_KINDS,
+    ),
+    "credit_note": Resource(
+        envelope="credit_note",
+        collection="/v2/credit_notes",
+        writable=_DOCUMENT_FIELDS | {"credit_note_items"},
+        read_only=_DOCUMENT_READ_ONLY,
+        required_on_create=_DOCUMENT_REQUIRED,
+        kinds=_DOCUMENT_KINDS,
+        source=CREDIT_NOTES_DOC,
+        items_key="credit_note_items",
+        item_writable=_ITEM_FIELDS,
+        item_required=("description", "price"),
+        item_kinds=_ITEM_KINDS,
+    ),
+}
