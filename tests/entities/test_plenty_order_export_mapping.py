@@ -134,7 +134,13 @@ def test_a_cancelled_order_is_created_cancelled_and_a_paid_one_carries_its_payme
     paid = copy.deepcopy(ORDER)
     paid.update(total_paid=25.94)
     payment = entity.transform(paid)[0].payload["payment"]
-    assert payment == {"amount": 25.94, "currency": "EUR", "exchangeRatio": 1.0, "mopId": 14}
+    assert payment == {
+        "amount": 25.94,
+        "key": "magento-000000042-25.94",
+        "currency": "EUR",
+        "exchangeRatio": 1.0,
+        "mopId": 14,
+    }
 
 
 def total(order: dict) -> float:

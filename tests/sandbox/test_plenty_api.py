@@ -69,6 +69,8 @@ def test_every_route_requires_a_bearer_token(base_url: str, admin: SandboxAdmin)
             "addressTypeId",
             "orderId",
             "paymentId",
+            "propertyTypeId",
+            "propertyValue",
             "warehouseId",
             "attributeId",
             "priceId",

@@ -418,6 +418,16 @@ def register_payments(app: FastAPI, state: PlentyState) -> None:
             state.tables["orders"].put(orderId, record, now)
         return json_response(link)
 
+    @vendor_route(app, "GET", "/rest/payments/property/{propertyTypeId}/{propertyValue}")
+    async def payments_by_property(request: Request, propertyTypeId: int, propertyValue: str) -> Response:  # noqa: N803
+        require_auth(request, state)
+        found = [
+            p
+            for p in state.ensure_table("payments").records()
+            if any(q.get("typeId") == propertyTypeId and q.get("value") == propertyValue for q in p["properties"])
+        ]
+        return json_response(found)
+
     @vendor_route(app, "GET", "/rest/payments/orders/{orderId}")
     async def order_payments(request: Request, orderId: int) -> Response:  # noqa: N803
         require_auth(request, state)

@@ -31,13 +31,24 @@ from profile_sync.entities.magento.search import Filter, filter_sets
 from profile_sync.entities.magento.stores import StoreViews
 from profile_sync.entities.plenty.addresses import annotate_for_plenty, to_plenty
 from profile_sync.entities.plenty.countries import PlentyCountries
+from profile_sync.entities.plenty.order_money import (
+    ITEM_VARIATION,
+    amount,
+    coupon_lines,
+    currency_of,
+    discount_by_rate,
+    reconcile,
+    row_discount,
+    shipping_lines,
+    unit_gross,
+)
 from profile_sync.entities.timestamps import parse_timestamp
 from profile_sync.profiles.entity_configs import AddressOptions, OrderExportConfig
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PROPERTY_SHIPPING_PROFILE, PROPERTY_PAYMENT_METHOD, PROPERTY_LANGUAGE, PROPERTY_EXTERNAL_ID = 2, 3, 6, 7
 ADDRESS_BILLING, ADDRESS_DELIVERY = 1, 2
-ITEM_VARIATION, ITEM_SHIPPING = 1, 6
+PAYMENT_PROPERTY_TRANSACTION_ID = 1
 
 
 class OrderExport(EntitySync):
@@ -98,7 +109,7 @@ class OrderExport(EntitySync):
         email = str(record.get("customer_email") or "").strip().lower()
         if not EMAIL.match(email):
             raise RecordError(f"customer e-mail {email[:80]!r} is not a valid address")
-        currency = record.get("order_currency_code") or "EUR"
+        money = currency_of(record, self.config.system_currency)
         lines = record.get("items") or []
         if not isinstance(lines, list):
             raise RecordError(f"order items {shown(lines)} are not a list")
@@ -107,17 +118,17 @@ class OrderExport(EntitySync):
         items = [item for item in lines if not item.get("parent_item_id")]
         if not items:
             raise RecordError("order has no items")
-        order_items = [self._item(item, currency, mapping.referrer_id) for item in items]
-        shipping = number(record.get("shipping_incl_tax") or record.get("shipping_amount") or 0, "shipping amount")
-        if shipping:
-            order_items.append(
-                {
-                    "typeId": ITEM_SHIPPING,
-                    "quantity": 1,
-                    "orderItemName": "Shipping costs",
-                    "amounts": [_amount(currency, shipping)],
-                }
-            )
+        order_items, row_discounts = [], []
+        for item in items:
+            line, discount = self._item(item, money, mapping.referrer_id)
+            order_items.append(line)
+            row_discounts.append((line["vatRate"], discount))
+        shipping, shipping_discount, shipping_rate = shipping_lines(
+            record, money, [line["vatRate"] for line in order_items]
+        )
+        order_items += shipping
+        order_items += coupon_lines(record, money, discount_by_rate(row_discounts, (shipping_rate, shipping_discount)))
+        reconcile(record, order_items)
         payment = (record.get("payment") or {}).get("method")
         billing = record.get("billing_address") or {}
         if not isinstance(billing, dict):
@@ -165,43 +176,42 @@ class OrderExport(EntitySync):
             # no updated_at: a Magento change that the PlentyONE order does not carry (a comment, an invoice
             # or shipment Order Import made) is no reason to write the PlentyONE order
             "cancelled": cancelled,
-            "payment": self._payment(record, currency, payment) if self.config.export_payments else None,
+            "payment": self._payment(record, money, payment) if self.config.export_payments else None,
         }
         return [TargetRecord(self.record_id(record), store, draft, natural_key=increment_id, label=f"#{increment_id}")]
 
-    def _payment(self, record: Record, currency: str, method: str | None) -> dict[str, Any] | None:
+    def _payment(self, record: Record, money: dict[str, Any], method: str | None) -> dict[str, Any] | None:
         """What Magento has been paid for this order (its invoices), as a PlentyONE payment; None when nothing."""
         paid = round(number(record.get("total_paid") or 0, "total_paid"), 2)
         if paid <= 0:
             return None
         return {
             "amount": paid,
-            "currency": currency,
+            # PlentyONE payment property 1 (transaction id): finds a payment whose create answer was lost
+            "key": f"magento-{record.get('increment_id')}-{paid:.2f}",
+            "currency": money["currency"],
+            "exchangeRatio": money["exchangeRate"],
             "mopId": self.config.payment_method_map.get(method or "", self.config.default_payment_method_id),
         }
 
-    def _item(self, item: Record, currency: str, referrer: float | None) -> dict[str, Any]:
+    def _item(self, item: Record, money: dict[str, Any], referrer: float | None) -> tuple[dict[str, Any], float]:
+        """The variation line at its undiscounted gross price, and the gross its row lost to discounts."""
         sku = str(item.get("sku") or "").strip()
         if not sku:
             raise RecordError(f"order item {item.get('item_id')} has no SKU")
         quantity = number(item.get("qty_ordered") or 0, f"order item {sku!r}: qty_ordered")
         if quantity <= 0:
             raise RecordError(f"order item {sku!r} has quantity {quantity}")
-        # a price of 0 is a free item; no price at all is broken data, never sent as 0
-        given = {key: item.get(key) for key in ("price_incl_tax", "price") if item.get(key) not in (None, "")}
-        if not given:
-            raise RecordError(f"order item {sku!r} has no price (price_incl_tax and price are empty)")
-        prices = [number(value, f"order item {sku!r}: {key}") for key, value in given.items()]
-        price = next((value for value in prices if value), 0.0)
-        return {
+        line = {
             "typeId": ITEM_VARIATION,
             "sku": sku,
             "quantity": quantity,
             "orderItemName": str(item.get("name") or sku),  # whole: the API names no limit, nothing is cut
             "referrerId": referrer if referrer is not None else 1,
             "vatRate": number(item.get("tax_percent") or 0, f"order item {sku!r}: tax_percent"),
-            "amounts": [_amount(currency, price)],
+            "amounts": [amount(money, unit_gross(item, sku, quantity))],
         }
+        return line, row_discount(item, sku)
 
     # --- push ----------------------------------------------------------------------------------------------
     def prepare(self, target: TargetRecord) -> TargetRecord:
@@ -264,19 +274,29 @@ class OrderExport(EntitySync):
         missing = round(payment["amount"] - already, 2)
         if missing < 0.01:
             return
-        created = self.systems.plenty.post(
-            "/rest/payments",
-            json={
-                "amount": missing,
-                "currency": payment["currency"],
-                "exchangeRatio": payment.get("exchangeRatio", 1.0),
-                "mopId": payment["mopId"],
-                "status": self.config.payment_status,
-                "transactionType": 2,  # booked payment
-                "type": "credit",
-            },
+        body = {
+            "amount": missing,
+            "currency": payment["currency"],
+            "exchangeRatio": payment.get("exchangeRatio", 1.0),
+            "mopId": payment["mopId"],
+            "status": self.config.payment_status,
+            "transactionType": 2,  # booked payment
+            "type": "credit",
+            "properties": [{"typeId": PAYMENT_PROPERTY_TRANSACTION_ID, "value": payment["key"]}],
+        }
+        # a payment created earlier whose answer or link was lost is linked, never created again
+        payment_id = (
+            self._payment_by_key(payment["key"])
+            or create_or_find(
+                lambda: str(self.systems.plenty.post("/rest/payments", json=body)["id"]),
+                lambda: _text(self._payment_by_key(payment["key"])),
+            )[0]
         )
-        self.systems.plenty.post(f"/rest/payment/{int(created['id'])}/order/{order_id}")
+        self.systems.plenty.post(f"/rest/payment/{int(payment_id)}/order/{order_id}")
+
+    def _payment_by_key(self, key: str) -> int | None:
+        found = self.systems.plenty.get(f"/rest/payments/property/{PAYMENT_PROPERTY_TRANSACTION_ID}/{key}") or []
+        return int(found[0]["id"]) if isinstance(found, list) and found else None
 
     def _body(self, target: TargetRecord) -> dict[str, Any]:
         order, extra = dict(target.payload["order"]), target.extra
@@ -370,15 +390,6 @@ def _changed(current: Record, body: dict[str, Any]) -> dict[str, Any]:
     if any(have_relations.get((r["referenceType"], r["relation"])) != r["referenceId"] for r in body["relations"]):
         changes["relations"] = body["relations"]
     return changes
-
-
-def _amount(currency: str, gross: float) -> dict[str, Any]:
-    return {
-        "currency": currency,
-        "priceOriginalGross": round(gross, 4),
-        "isSystemCurrency": currency == "EUR",
-        "exchangeRate": 1,
-    }
 
 
 def _shipping_method(order: Record) -> str | None:

@@ -11,7 +11,8 @@ tax_amount + discount_tax_compensation_amount - discount_amount)``. That holds i
 discount before or after tax, on prices excluding or including tax (the compensation amount is the tax the
 discount hid when prices include tax). Magento rounds per row and PlentyONE per item, so a residual cent
 against Magento's grand total (what the customer was charged, always the truth) goes to the coupon or the
-shipping line; a larger gap is a failed entry, never an order with a wrong total.
+shipping line, else to the line with the fewest units (its 4-decimal unit price); a larger gap is a failed
+entry, never an order with a wrong total.
 
 Amounts are in the Magento order's currency. When that is not the PlentyONE system currency, the exchange rate
 is the Magento order's own: ``base_to_order_rate`` when Magento's base currency is the system currency.
@@ -126,7 +127,7 @@ def coupon_lines(order: Record, money: dict[str, Any], discounts: dict[float, fl
 
 
 def reconcile(order: Record, lines: list[dict[str, Any]]) -> None:
-    """Make the lines' total Magento's grand total: a rounding residual goes to a coupon or the shipping line."""
+    """Make the lines' total Magento's grand total: a rounding residual goes to a coupon, shipping or unit line."""
     if order.get("grand_total") in (None, ""):
         raise RecordError("order has no grand_total")
     grand = round(number(order["grand_total"], "grand_total"), 2)
@@ -134,14 +135,17 @@ def reconcile(order: Record, lines: list[dict[str, Any]]) -> None:
     residual = round(grand - total, 2)
     if not residual:
         return
-    absorbing = [line for line in lines if line["typeId"] in (ITEM_COUPON, ITEM_SHIPPING)]
-    if abs(residual) > ROUNDING_TOLERANCE * len(lines) or not absorbing:
+    by_preference = sorted(
+        lines, key=lambda line: (line["typeId"] not in (ITEM_COUPON, ITEM_SHIPPING), float(line["quantity"]))
+    )
+    if abs(residual) > ROUNDING_TOLERANCE * len(lines) or not by_preference:
         raise RecordError(
             f"the PlentyONE order would total {total:.2f} but Magento charged {grand:.2f}: the order's rows, "
             "discounts and shipping do not add up to its grand total"
         )
-    line = absorbing[0]
-    line["amounts"] = [amount(line["amounts"][0], _gross(line) + residual)]
+    # the unit price has 4 decimals: a cent spread over a few units still sums to the cent
+    line = by_preference[0]
+    line["amounts"] = [amount(line["amounts"][0], _gross(line) + residual / float(line["quantity"]))]
 
 
 def _gross(line: dict[str, Any]) -> float:
