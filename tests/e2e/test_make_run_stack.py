@@ -172,6 +172,7 @@ def test_enabled_profiles_run_green_triggered_and_on_schedule(make_run: MakeRun)
     assert states == {pid: "success" for pid in RUN_PROFILES}, why
 
 
+@pytest.mark.timeout(1500)  # 28 runs on 2 cores; the waits inside have their own deadlines
 def test_every_sample_dag_turned_on_and_triggered_twice_at_once_ends_green(make_run: MakeRun) -> None:
     """What a new user does on a first try: everything on, everything triggered, twice, as fast as the API
     answers. On SQLite this locked the scheduler out of its database and it died (issue 21)."""

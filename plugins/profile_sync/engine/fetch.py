@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from profile_sync.engine.partitions import PartitionWriter, partition_of
+from profile_sync.engine.partitions import PartitionWriter
 from profile_sync.engine.run_settings import RunSettings
 from profile_sync.engine.staging import RunStaging
 from profile_sync.entities.base import EntitySync, Record
@@ -21,8 +21,9 @@ def fetch_stage(
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """Stage the run's records; return the chunk references and the run's manifest."""
     profile = entity.profile
-    partitions = profile.run.max_parallel_batches
-    writer = PartitionWriter(staging, FETCHED, partitions, profile.schedule_config.process_batch_size)
+    writer = PartitionWriter(
+        staging, FETCHED, profile.run.max_parallel_batches, profile.schedule_config.process_batch_size
+    )
     high_water: datetime | None = None
     since: datetime | None = None
     retried: list[str] = []
@@ -36,7 +37,7 @@ def fetch_stage(
                 changed = entity.updated_at(record)
                 if changed is not None and (high_water is None or changed > high_water):
                     high_water = changed
-                writer.add(partition_of(entity.partition_key(record), partitions), record)
+                writer.add(entity.partition_key(record), record)
 
     if settings.mode == "retry_failed":
         retried = state.failed_source_ids(profile.id)

@@ -19,16 +19,44 @@ def chunk_label(partition: int, partitions: int, records: int, batches: int) -> 
 
 
 class PartitionWriter:
-    """Buffers at most one batch per partition in memory and writes each full batch to staging."""
+    """Records -> partitions -> staged batches, the number of partitions set by the run's volume.
 
-    def __init__(self, staging: RunStaging, stage: str, partitions: int, batch_size: int) -> None:
+    A partition is a mapped task instance, and each costs a worker start-up: a run of a few records is one
+    partition, not ``max_partitions`` nearly empty ones. Records wait in memory until the volume is known: at the
+    end of the stream (then one partition per batch's worth) or past ``max_partitions`` batches (then all
+    ``max_partitions``). Either way at most ``max_partitions * batch_size`` records are held, the bound of one batch
+    per partition. Within a run a key always lands in one partition (a stable hash), so that records of one key
+    are never pushed by two task instances at once."""
+
+    def __init__(self, staging: RunStaging, stage: str, max_partitions: int, batch_size: int) -> None:
         self.staging, self.stage, self.batch_size = staging, stage, batch_size
+        self.max_partitions = max_partitions
+        self.partitions: int | None = None  # decided by the volume, see the class docstring
+        self._waiting: list[tuple[str, dict[str, Any]]] = []
+        self._buffers: list[list[dict[str, Any]]] = []
+        self._batches: list[int] = []
+        self._records: list[int] = []
+
+    def add(self, key: str, record: dict[str, Any]) -> None:
+        if self.partitions is None:
+            self._waiting.append((key, record))
+            if len(self._waiting) > self.max_partitions * self.batch_size:
+                self._spread(self.max_partitions)
+            return
+        self._place(key, record)
+
+    def _spread(self, partitions: int) -> None:
         self.partitions = partitions
-        self._buffers: list[list[dict[str, Any]]] = [[] for _ in range(partitions)]
+        self._buffers = [[] for _ in range(partitions)]
         self._batches = [0] * partitions
         self._records = [0] * partitions
+        waiting, self._waiting = self._waiting, []
+        for key, record in waiting:
+            self._place(key, record)
 
-    def add(self, partition: int, record: dict[str, Any]) -> None:
+    def _place(self, key: str, record: dict[str, Any]) -> None:
+        assert self.partitions is not None
+        partition = partition_of(key, self.partitions)
         buffer = self._buffers[partition]
         buffer.append(record)
         self._records[partition] += 1
@@ -44,6 +72,9 @@ class PartitionWriter:
 
     def close(self) -> list[dict[str, Any]]:
         """Write what is left; return the non-empty partitions as chunk references for XCom."""
+        if self.partitions is None:
+            self._spread(max(1, -(-len(self._waiting) // self.batch_size)))
+        assert self.partitions is not None
         chunks = []
         for partition in range(self.partitions):
             self._flush(partition)
@@ -61,5 +92,10 @@ class PartitionWriter:
         return chunks
 
     @property
+    def held(self) -> int:
+        """Records in memory now (waiting for the volume to be known, or in a partition's unwritten batch)."""
+        return len(self._waiting) + sum(len(buffer) for buffer in self._buffers)
+
+    @property
     def total(self) -> int:
-        return sum(self._records)
+        return sum(self._records) + len(self._waiting)
