@@ -34,8 +34,10 @@ browser-deps:
 	@command -v chromium >/dev/null || [ "$$(id -u)" != 0 ] || \
 	  (apt-get install -y -qq chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null))
 
+## lint: ruff, and the layers and forbidden imports of .importlinter (import-linter)
 lint: install
 	$(ENV) ruff check dags plugins include tests
+	$(ENV) lint-imports
 
 ## validate: check every profile file, print every error, exit non-zero on any (for pre-merge checks)
 validate: install

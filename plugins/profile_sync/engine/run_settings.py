@@ -7,10 +7,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from profile_sync.factory.params import ID_PATTERN, MAX_IDS
 from profile_sync.profiles import Profile
 
 Mode = Literal["append", "replace", "ids", "retry_failed"]
+# Source ids are Magento entity ids, SKUs, e-mails or PlentyONE ids: printable text, no control characters.
+# They never become paths (staging names come from batch numbers) and go to SQL and URLs only escaped.
+# The factory's Params and the UI's API check ids with these same rules before a run starts.
+ID_PATTERN = r"^[^\x00-\x1f\x7f]{1,128}$"
+MAX_IDS = 10_000
 _ID = re.compile(ID_PATTERN)
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path
 
 from airflow.sdk import DAG, get_parsing_context
@@ -15,13 +14,6 @@ from profile_sync.profiles.loader import KnownTypes
 from profile_sync.profiles.schema import ScheduleAfter
 
 log = logging.getLogger(__name__)
-CONFIG_DIR_ENV = "PROFILE_SYNC_CONFIG_DIR"
-
-
-def config_dir(dag_file: str | Path) -> Path:
-    """``$PROFILE_SYNC_CONFIG_DIR``, else ``profile_configs/`` beside the DAG folder."""
-    configured = os.environ.get(CONFIG_DIR_ENV)
-    return Path(configured) if configured else Path(dag_file).resolve().parent.parent / "profile_configs"
 
 
 def build_profile_dags(directory: Path) -> list[DAG]:

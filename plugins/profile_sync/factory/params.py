@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from airflow.sdk import Param
 
-# Source ids are Magento entity ids, SKUs, e-mails or PlentyONE ids: printable text, no control characters.
-# They never become paths (staging names come from batch numbers) and go to SQL and URLs only escaped.
-ID_PATTERN = r"^[^\x00-\x1f\x7f]{1,128}$"
-MAX_IDS = 10_000
+from profile_sync.engine.run_settings import ID_PATTERN, MAX_IDS
 
 
 def run_params() -> dict[str, Param]:

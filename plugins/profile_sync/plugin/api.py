@@ -17,7 +17,7 @@ from airflow.api_fastapi.logging.decorators import action_logging
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 from pydantic import BaseModel, Field, field_validator
 
-from profile_sync.factory.params import ID_PATTERN, MAX_IDS
+from profile_sync.engine.run_settings import ID_PATTERN, MAX_IDS
 from profile_sync.plugin.airflow_meta import dag_summaries, recent_runs
 from profile_sync.plugin.profile_catalogue import ProfileCatalogue, profile_view
 from profile_sync.plugin.state_access import StoreProvider, as_json

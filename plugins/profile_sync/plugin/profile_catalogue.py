@@ -18,7 +18,7 @@ def default_config_dir() -> Path:
     """The folder the DAG file reads: ``$PROFILE_SYNC_CONFIG_DIR`` or ``profile_configs/`` beside ``dags/``."""
     from airflow.configuration import conf
 
-    from profile_sync.factory import config_dir
+    from profile_sync.profiles.locations import config_dir
 
     return config_dir(Path(conf.get("core", "dags_folder")) / "profile_sync_dags.py")
 
