@@ -17,7 +17,7 @@ chown -R "$uid:0" /opt/airflow/logs /opt/airflow/staging /opt/airflow/auth
 chmod 600 /opt/airflow/auth/passwords.json
 
 # A broken profile file never stops the stack (each good profile still becomes a DAG), but say so early.
-PYTHONPATH=/opt/airflow/plugins:/opt/airflow/include python -m profile_sync validate /opt/airflow/profile_configs ||
+python -m profile_sync validate /opt/airflow/profile_configs ||
     echo "airflow-init: some profile files have errors (listed above); their DAGs show them as import errors"
 
 exec /entrypoint airflow version

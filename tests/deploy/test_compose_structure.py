@@ -26,11 +26,10 @@ AIRFLOW_SERVICES = {
     "airflow-worker": "celery worker",
 }
 LONG_RUNNING = {"postgres", "redis", "sandbox", *AIRFLOW_SERVICES}
+# The project folder as `profile-sync init` writes it; the package itself is in the image (its wheel).
 MOUNTS = {
     "./dags": "/opt/airflow/dags",
-    "./plugins": "/opt/airflow/plugins",
     "./profile_configs": "/opt/airflow/profile_configs",
-    "./include": "/opt/airflow/include",
 }
 SANDBOX_PORTS = {"magento": 8081, "plenty": 8082, "freeagent": 8083}
 _VARIABLE = re.compile(r"\$(?:\$|\{(?P<braced>[^}]+)\}|(?P<name>[A-Za-z_][A-Za-z0-9_]*))")
@@ -148,17 +147,21 @@ def test_airflow_services_and_the_sandbox_run_the_image_built_from_the_dockerfil
 
     dockerfile = (ROOT / "Dockerfile").read_text()
     instructions = [
-        line.split(None, 1) for line in dockerfile.splitlines() if line and not line.startswith("#")
+        line.split(None, 1) for line in dockerfile.replace("\\\n", " ").splitlines() if line and not line.startswith("#")
     ]
-    assert instructions[0][0] == "FROM" and instructions[0][1].startswith("apache/airflow:3.3.2")
-    install = next(arg for op, arg in instructions if op == "RUN" and "pip install" in arg)
-    assert (
-        "-r /opt/profile-sync/requirements.txt" in install
-        and "-c /opt/profile-sync/constraints.txt" in install
-    )
-    assert ["USER", "airflow"] in instructions  # the image's own user installs (never root)
-    copied = [arg for op, arg in instructions if op in ("COPY", "ADD")]
-    assert copied and all(not any(mount[2:] in arg for mount in MOUNTS) for arg in copied)
+    stages = [arg.split() for op, arg in instructions if op == "FROM"]
+    assert stages[0][0].startswith("python:3.11") and stages[0][-1] == "wheel"  # builds the wheel
+    assert stages[-1][0].startswith("apache/airflow:3.3.2") and stages[-1][-1] == "runtime"  # the default target
+    runtime = instructions[[op for op, _ in instructions].index("FROM", 1) :]
+    build = next(arg for op, arg in instructions if op == "RUN" and "python -m build" in arg)
+    assert "--wheel" in build and "-c constraints.txt" in build
+    install = next(arg for op, arg in runtime if op == "RUN" and "pip install" in arg)
+    # the wheel beside Airflow pinned to its own version (pip never moves it), and no requirements file
+    assert '"apache-airflow==3.3.2"' in install and "dist/*.whl" in install and "requirements" not in install
+    assert ["USER", "airflow"] in runtime  # the image's own user installs (never root)
+    copied = [arg for op, arg in runtime if op in ("COPY", "ADD")]
+    assert all("include/sandbox" not in arg and "tests" not in arg for arg in copied)  # lean: no sandbox, no tests
+    assert "requirements-test" not in dockerfile and "requirements-bench" not in dockerfile
     assert "_PIP_ADDITIONAL_REQUIREMENTS" not in COMPOSE_FILE.read_text()
 
 
@@ -171,9 +174,10 @@ def test_airflow_services_mount_the_code_the_profiles_and_shared_logs(
             assert mounts.get(source) == target, f"{name} mounts {source}"
         assert mounts.get("airflow-logs") == "/opt/airflow/logs", name
         assert mounts.get("staging") == "/opt/airflow/staging", name
+        assert not any(source.startswith(("./include", "./plugins")) for source in mounts), name  # lean runtime
     for source in MOUNTS:
         assert (ROOT / source).is_dir()
-    assert volumes_of(services["sandbox"])["./include"] == "/opt/airflow/include"
+    assert volumes_of(services["sandbox"])["./include"] == "/opt/airflow/include"  # the sandbox alone
 
 
 def test_environment_configures_celery_postgres_redis_and_the_package(
@@ -194,7 +198,8 @@ def test_environment_configures_celery_postgres_redis_and_the_package(
         assert env["AIRFLOW__CORE__EXECUTION_API_SERVER_URL"] == "http://airflow-apiserver:8080/execution/"
         assert env["AIRFLOW_CONN_SYNC_STATE"] == "postgres://airflow:airflow@postgres:5432/sync_state"
         assert env["PROFILE_SYNC_CONFIG_DIR"] == MOUNTS["./profile_configs"]
-        assert env["PYTHONPATH"].split(":") == [MOUNTS["./plugins"], MOUNTS["./include"]]
+        assert "PYTHONPATH" not in env, name  # the wheel is installed: no checkout folder on the import path
+        assert env["AIRFLOW__CORE__TEST_CONNECTION"] == "Enabled"  # the connection form's Test button
         assert env["PROFILE_SYNC_STAGING_URL"] == "file:///opt/airflow/staging"  # shared by every worker
         assert env["PROFILE_SYNC_STAGING_SHARED"] == "true"  # says so, or profile_sync refuses it under Celery
         assert env["AIRFLOW__API_AUTH__JWT_SECRET"], "every component must share the JWT secret"
@@ -264,11 +269,13 @@ def test_the_sync_state_database_is_created_by_the_postgres_init_script(
     assert environment_of(services["postgres"])["POSTGRES_DB"] == "airflow"  # the metadata database
 
 
-def test_airflow_init_runs_a_script_the_include_mount_provides(services: dict[str, dict[str, Any]]) -> None:
+def test_airflow_init_runs_the_script_the_image_holds(services: dict[str, dict[str, Any]]) -> None:
     init = services["airflow-init"]
     script = init["command"][0]
-    assert script.startswith(MOUNTS["./include"] + "/")
-    assert (ROOT / "include" / script.removeprefix(MOUNTS["./include"] + "/")).is_file()
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert f"include/deploy/airflow_init.sh {script}" in dockerfile  # copied into the image
+    assert (ROOT / "include" / "deploy" / "airflow_init.sh").is_file()
+    assert "PYTHONPATH" not in (ROOT / "include" / "deploy" / "airflow_init.sh").read_text()
     assert environment_of(init)["_AIRFLOW_DB_MIGRATE"] == "true"
     assert init["user"] == "0:0"
 
