@@ -217,3 +217,24 @@ def test_customers_with_equal_updated_at_are_each_read_once_across_pages(world, 
     contacts = contacts_by_email(admin)
     customers = all_records(admin["magento"], "customers")
     assert sorted(len(contacts.get(c["email"].lower(), [])) for c in customers) == [1] * 80
+
+
+def test_every_country_of_the_seed_syncs(world, admin) -> None:
+    """Issue 15 acceptance: every country in the seed data syncs (the EU, UK, CH, NO, US, CA, AU, JP: every
+    seventh address is abroad, so 200 customers cover them all), with the states of regions Magento requires."""
+    from sandbox.geo import ABROAD, MAGENTO_REGIONS
+
+    for system in ("magento", "plenty"):
+        admin[system].reset(seed=11, scale="tiny", counts={"customers": 200})
+    customers = all_records(admin["magento"], "customers")
+    countries = {a["country_id"] for c in customers for a in c["addresses"]}
+    assert set(ABROAD) <= countries
+    world.write_profile(PROFILE, api={"behaviour": "replace"})
+    run = world.run(PROFILE)
+    assert run.state == "success" and run.summary["failed"] == 0, run.summary
+    by_id = {row["id"]: row for row in plenty_countries(admin).values()}
+    exported = all_records(admin["plenty"], "addresses")
+    synced = {by_id[a["countryId"]]["isoCode2"] for a in exported}
+    assert countries <= synced
+    with_region = [a for a in exported if by_id[a["countryId"]]["isoCode2"] in MAGENTO_REGIONS]
+    assert with_region and all(a.get("stateId") for a in with_region)

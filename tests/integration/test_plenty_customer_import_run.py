@@ -119,3 +119,23 @@ def test_addresses_get_magentos_region_and_joined_streets_and_a_missing_region_f
     assert "no.state@example.com" not in customers_by_email(admin)
     [failed] = [f for f in world.state().failed_entries(PROFILE) if f.source_id == "802"]
     assert "requires a region for US" in failed.reason
+
+
+def test_every_country_of_the_seeded_contacts_syncs_with_its_region(world, admin) -> None:
+    """Issue 15 acceptance: the seeded PlentyONE contacts (every third of 200 customers, addresses in many
+    countries, split into street, house number and additional line, with states) all import, each address
+    with the region Magento's directory requires and its street lines joined back."""
+    from sandbox.geo import MAGENTO_REGIONS
+
+    for system in ("magento", "plenty"):
+        admin[system].reset(seed=11, scale="tiny", counts={"customers": 200})
+    contacts = {c["id"]: c for c in all_records(admin["plenty"], "contacts")}
+    world.write_profile(PROFILE, api={"behaviour": "replace"})
+    run = world.run(PROFILE)
+    assert run.state == "success" and run.summary["failed"] == 0, run.summary
+    magento = {c["email"].lower(): c for c in all_records(admin["magento"], "customers")}
+    imported = [a for c in contacts.values() for a in magento[str(c["email"]).lower()]["addresses"]]
+    countries = {a["country_id"] for a in imported}
+    assert len(countries) >= 8
+    needing = [a for a in imported if a["country_id"] in MAGENTO_REGIONS]
+    assert needing and all(a.get("region_id") for a in needing)
