@@ -110,3 +110,25 @@ def test_every_seeded_customer_address_passes_the_checks(magento: MagentoClient)
     for customer_id in (1, 2, 3, 4, 5):
         record = magento.get(f"/V1/customers/{customer_id}").json()
         assert magento.put(f"/V1/customers/{customer_id}", {"customer": record}).status_code == 200
+
+
+def test_order_addresses_are_judged_as_the_sales_validator_does() -> None:
+    """`check_order_address` (for the sales routes): Sales\\Model\\Order\\Address\\Validator's required fields
+    and its "Please enter the state/province." where the directory requires a region."""
+    import pytest
+
+    from sandbox.core.app import VendorError
+    from sandbox.magento.directory import check_order_address
+
+    good = {"parent_id": 1, "address_type": "billing", "firstname": "Zoë", "lastname": "Ørsted", "email": "z@x.io",
+            "street": ["350 Fifth Avenue"], "city": "New York", "postcode": "10118", "country_id": "US",
+            "region_id": 43, "telephone": "1"}
+    check_order_address(good)
+    check_order_address(dict(good, country_id="GB", region_id=None, region="England"))
+    with pytest.raises(VendorError) as region:
+        check_order_address(dict(good, region_id=None))
+    assert (region.value.status, region.value.message) == (400, "Please enter the state/province.")
+    with pytest.raises(VendorError) as several:
+        check_order_address(dict(good, city="", street=[]))
+    assert several.value.body["message"] == "One or more input exceptions have occurred."
+    assert [e["parameters"] for e in several.value.body["errors"]] == [[{"1": "Street"}], [{"1": "City"}]]

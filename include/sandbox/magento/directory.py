@@ -56,6 +56,13 @@ def region_id_of(address: dict[str, Any]) -> str:
     return str(found[0]) if found else ""
 
 
+def _first_line(street: Any) -> Any:
+    """The first street line (Magento's ``getStreetLine(1)``); none for an empty list."""
+    if isinstance(street, list):
+        return street[0] if street else ""
+    return street
+
+
 def _region_text(address: dict[str, Any]) -> str:
     region = address.get("region")
     return _text(region.get("region") if isinstance(region, dict) else region)
@@ -64,8 +71,7 @@ def _region_text(address: dict[str, Any]) -> str:
 def customer_address_problems(address: dict[str, Any]) -> list[Problem]:
     """What Magento's General and Country validators say about one customer address (empty: valid)."""
     problems: list[Problem] = []
-    street = address.get("street")
-    first_line = street[0] if isinstance(street, list) and street else street
+    first_line = _first_line(address.get("street"))
     for name, value in (("firstname", address.get("firstname")), ("lastname", address.get("lastname")),
                         ("street", first_line), ("city", address.get("city")),
                         ("telephone", address.get("telephone"))):
@@ -91,8 +97,7 @@ def customer_address_problems(address: dict[str, Any]) -> list[Problem]:
 
 def order_address_problems(address: dict[str, Any]) -> list[Problem]:
     """What ``Sales\\Model\\Order\\Address\\Validator`` says about one order address (empty: valid)."""
-    street = address.get("street")
-    values = dict(address, street=street[0] if isinstance(street, list) and street else street)
+    values = dict(address, street=_first_line(address.get("street")))
     problems: list[Problem] = [(ORDER_REQUIRED, {"1": label}) for name, label in ORDER_FIELDS.items()
                                if not _text(values.get(name))]
     country = _text(address.get("country_id")).upper()
