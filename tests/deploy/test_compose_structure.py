@@ -302,3 +302,21 @@ def test_env_example_points_the_sandbox_connections_at_the_sandbox_service(
         if name in committed:  # the same credentials as `make run` uses, only the host differs
             assert {**json.loads(committed[name]), "host": "sandbox"} == connections[name]
     assert ".env" in (ROOT / ".gitignore").read_text().splitlines()
+
+
+def test_a_team_gets_fab_users_and_roles_from_env(
+    services: dict[str, dict[str, Any]], env_example: dict[str, str]
+) -> None:
+    """FAB's auth manager with one user per role (issue 19 point 7); `make run` keeps the simple auth manager."""
+    for name in [*AIRFLOW_SERVICES, "airflow-init"]:
+        env = environment_of(services[name])
+        assert env["AIRFLOW__CORE__AUTH_MANAGER"] == (
+            "airflow.providers.fab.auth_manager.fab_auth_manager.FabAuthManager"
+        ), name
+        assert not any(key.startswith("AIRFLOW__CORE__SIMPLE_AUTH_MANAGER") for key in env), name
+    script = (ROOT / "include" / "deploy" / "airflow_init.sh").read_text()
+    for role, prefix in (("Admin", "ADMIN"), ("Op", "OPERATOR"), ("Viewer", "VIEWER")):
+        assert f'create_user "${{AIRFLOW_{prefix}_USERNAME' in script and script.count(f"}}\" {role}\n") == 1
+        assert env_example[f"AIRFLOW_{prefix}_USERNAME"] and env_example[f"AIRFLOW_{prefix}_PASSWORD"]
+    assert script.index("/entrypoint airflow version") < script.index("create_user \"")  # users after migrating
+    assert "SimpleAuthManager" in (ROOT / "include" / "localrun" / "stack.py").read_text()  # make run's
