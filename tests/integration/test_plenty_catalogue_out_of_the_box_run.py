@@ -45,6 +45,19 @@ def test_catalogue_samples_in_dependency_order_fail_nothing(world, admin, sandbo
             if value["attribute_code"].startswith("plenty_"):
                 options = {o["value"] for o in attributes[value["attribute_code"]]["options"]}
                 assert value["value"] in options, (variation["number"], value)
+    # each configurable offers the attributes its children differ in (issue 15 point 17), where every child is
+    # a PlentyONE variation (a Magento-only child has no plenty_ values, and Magento refuses an option it lacks)
+    codes_by_id = {str(a["attribute_id"]): code for code, a in attributes.items()}
+    numbers, skus_by_id = {v["number"] for v in variations}, {p["id"]: sku for sku, p in products.items()}
+    checked = 0
+    for variation in variations:
+        ext = products[variation["number"]]["extension_attributes"]
+        links = ext.get("configurable_product_links") or []
+        if variation["isMain"] and links and all(skus_by_id[i] in numbers for i in links):
+            options = ext["configurable_product_options"]
+            assert {"plenty_color", "plenty_size"} <= {codes_by_id[str(o["attribute_id"])] for o in options}
+            checked += 1
+    assert checked
     assert_requests_fit_the_contracts(sandbox)
 
 

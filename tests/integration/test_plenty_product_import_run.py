@@ -55,6 +55,7 @@ def test_variations_become_products_then_nothing_then_touched_and_a_new_configur
         },
     )
     category = next(c for c in all_records(admin["plenty"], "categories") if c["id"] > 2)
+    other_value = next(v for v in all_records(admin["plenty"], "attribute_values") if v["attributeId"] == attribute["id"])
     item = plenty_api(
         sandbox,
         "POST",
@@ -72,10 +73,15 @@ def test_variations_become_products_then_nothing_then_touched_and_a_new_configur
                     "variationSalesPrices": [{"salesPriceId": 1, "price": 51.0}],
                     "variationAttributeValues": [{"attributeId": attribute["id"], "valueId": new_value["id"]}],
                 },
+                {
+                    "number": "NEW-SCARF-OTHER",
+                    "variationSalesPrices": [{"salesPriceId": 1, "price": 51.0}],
+                    "variationAttributeValues": [{"attributeId": attribute["id"], "valueId": other_value["id"]}],
+                },
             ],
         },
     )
-    assert len(item["variations"]) == 2
+    assert len(item["variations"]) == 3
     # names live in the item's descriptions, written through its main variation (POST /rest/items has no texts)
     for lang, name in (("en", "Loom Scarf"), ("de", "Webschal"), ("fr", "Écharpe tissée")):
         plenty_api(
@@ -86,12 +92,22 @@ def test_variations_become_products_then_nothing_then_touched_and_a_new_configur
         )
     third = world.run(PROFILE)
     assert third.state == "success"
-    assert (third.summary["created"], third.summary["updated"], third.summary["failed"]) == (2, len(touched), 0)
+    assert (third.summary["created"], third.summary["updated"], third.summary["failed"]) == (3, len(touched), 0)
     products = {p["sku"]: p for p in all_records(admin["magento"], "products")}
     parent, child = products["NEW-SCARF"], products["NEW-SCARF-PETROL"]
     assert (parent["type_id"], parent["name"], parent["price"]) == ("configurable", "Loom Scarf", 49.0)
     assert parent["extension_attributes"]["category_links"] == [{"position": 0, "category_id": str(category["id"])}]
-    assert parent["extension_attributes"]["configurable_product_links"] == [child["id"]]
+    other = products["NEW-SCARF-OTHER"]
+    assert parent["extension_attributes"]["configurable_product_links"] == sorted([child["id"], other["id"]])
+    # issue 15 point 17: the attribute the children differ in is the configurable option, with both values
+    magento_attribute = admin["magento"].record("attributes", attribute_code("", attribute["backendName"]))
+    [option] = parent["extension_attributes"]["configurable_product_options"]
+    assert option["attribute_id"] == str(magento_attribute["attribute_id"])
+    other_option = next(o for o in magento_attribute["options"] if o["value"] == str(other_value["id"]))
+    assert sorted(v["value_index"] for v in option["values"]) == sorted(
+        [int(next(o["value"] for o in magento_attribute["options"] if o["label"] == "Petrol")),
+         int(other_option["value"])]
+    )
     options = admin["magento"].record("attributes", attribute_code("", attribute["backendName"]))["options"]
     [petrol] = [o for o in options if o["label"] == "Petrol"]  # the missing option, created once
     values = {a["attribute_code"]: a["value"] for a in child["custom_attributes"]}

@@ -94,3 +94,52 @@ def test_known_properties_in_snake_or_camel_case_are_accepted(magento: MagentoCl
                "extension_attributes": {"website_ids": [1], "category_links": [{"position": 0, "category_id": "3"}]},
                "custom_attributes": [{"attribute_code": "anything_eav", "value": "1"}]}
     assert magento.post("/V1/products", {"product": product}).status_code == 200
+
+
+def test_a_configurable_needs_options_that_tell_its_children_apart(magento: MagentoClient) -> None:
+    """ConfigurableProduct ProductRepositorySave::afterSave: links without configurable_product_options cannot
+    hold two children (both have the empty set of option values)."""
+    color = magento.get("/V1/products/attributes/color").json()
+    red, blue = (o["value"] for o in color["options"][1:3])
+    for sku, value in (("CFG-RED", red), ("CFG-BLUE", blue)):
+        body = {"sku": sku, "name": sku, "price": 10, "type_id": "simple", "attribute_set_id": 4,
+                "custom_attributes": [{"attribute_code": "color", "value": value}]}
+        assert magento.post("/V1/products", {"product": body}).status_code == 200
+    ids = [magento.get(f"/V1/products/{sku}").json()["id"] for sku in ("CFG-RED", "CFG-BLUE")]
+    parent = {"sku": "CFG", "name": "CFG", "price": 10, "type_id": "configurable", "attribute_set_id": 4,
+              "extension_attributes": {"configurable_product_links": ids}}
+    refused = magento.post("/V1/products", {"product": parent})
+    assert refused.status_code == 400
+    assert refused.json() == {"message": 'Products "%1" and "%2" have the same set of attribute values.',
+                              "parameters": [str(ids[1]), str(ids[0])]}
+    assert magento.get("/V1/products/CFG").status_code == 404  # nothing stored
+    option = {"attribute_id": str(color["attribute_id"]), "label": "Colour", "position": 0,
+              "values": [{"value_index": int(red)}, {"value_index": int(blue)}]}
+    parent["extension_attributes"]["configurable_product_options"] = [option]
+    accepted = magento.post("/V1/products", {"product": parent})
+    assert accepted.status_code == 200, accepted.text
+    size = magento.get("/V1/products/attributes/size").json()
+    parent["extension_attributes"]["configurable_product_options"].append(
+        {"attribute_id": str(size["attribute_id"]), "label": "Size", "position": 1, "values": []})
+    missing = magento.put("/V1/products/CFG", {"product": parent})
+    assert missing.status_code == 400
+    assert missing.json()["message"] == 'Product with id "%1" does not contain required attribute "%2".'
+
+
+def test_a_product_update_keeps_the_custom_and_extension_attributes_it_does_not_name(magento: MagentoClient) -> None:
+    child = magento.get("/V1/products", criteria_for_children()).json()["items"][0]
+    codes = {a["attribute_code"] for a in child["custom_attributes"]}
+    assert "color" in codes
+    body = {"sku": child["sku"], "custom_attributes": [{"attribute_code": "cost", "value": "9.5"}],
+            "extension_attributes": {"category_links": []}}
+    updated = magento.put(f"/V1/products/{child['sku']}", {"product": body}).json()
+    values = {a["attribute_code"]: a["value"] for a in updated["custom_attributes"]}
+    assert codes <= set(values) and values["cost"] == "9.5"
+    assert updated["extension_attributes"]["website_ids"] == child["extension_attributes"]["website_ids"]
+    assert updated["extension_attributes"]["category_links"] == []
+
+
+def criteria_for_children() -> dict[str, str]:
+    from tests.sandbox.magento_client import criteria
+
+    return criteria([[("visibility", "1", "eq")]], page_size=1)

@@ -134,11 +134,23 @@ def register(app: FastAPI, state: MagentoState) -> None:  # noqa: C901 (one clos
             key = record["id"]
         else:
             record = dict(table.get(key) or {})
+            old_custom = record.get("custom_attributes") or []
+            old_ext = record.get("extension_attributes") or {}
             record.update({k: v for k, v in data.items() if k not in ("id", "created_at", "updated_at")})
+            # ProductRepository::save on an existing product sets what the body carries and keeps the rest:
+            # custom attributes merge by code, extension attributes by key
+            if isinstance(data.get("custom_attributes"), list):
+                given = {str(a.get("attribute_code")): a for a in data["custom_attributes"] if isinstance(a, dict)}
+                kept = [a for a in old_custom if str(a.get("attribute_code")) not in given]
+                record["custom_attributes"] = [*kept, *given.values()]
+            if isinstance(data.get("extension_attributes"), dict):
+                record["extension_attributes"] = {**old_ext, **data["extension_attributes"]}
             record["sku"] = data.get("sku") or sku
             record["updated_at"] = magento_time(now)
             if "name" in data:
                 record.pop("_names", None)  # the admin value now rules every store view
+        if record.get("type_id") == "configurable":
+            _check_configurable(tables, record)
         if record["sku"] != sku:
             state.skus.pop(sku, None)
         state.skus[record["sku"]] = key
@@ -276,6 +288,41 @@ def register(app: FastAPI, state: MagentoState) -> None:  # noqa: C901 (one clos
         table.put(categoryId, dict(table.get(categoryId) or record, parent_id=parent_id, position=position + 1,
                                    updated_at=magento_time(now)), now)
         return json_response(True)
+
+
+def _check_configurable(tables: dict[str, Any], record: Record) -> None:
+    """ConfigurableProduct's ProductRepositorySave::afterSave: every linked child has a value for each attribute
+    of the configurable options, and no two children share one set of values (so links without options
+    cannot hold two children). Magento checks after saving; the sandbox refuses before storing (stricter)."""
+    ext = record.get("extension_attributes") or {}
+    links = [int(i) for i in ext.get("configurable_product_links") or []]
+    options = ext.get("configurable_product_options") or []
+    if not links and not options:
+        return
+    by_id = {str(a.get("attribute_id")): a for a in tables["attributes"].records()}
+    codes = []
+    for option in options:
+        found = by_id.get(str(option.get("attribute_id")))
+        if found is None:
+            raise VendorError(404, f'The attribute with a "{option.get("attribute_id")}" attributeCode doesn\'t '
+                              "exist. Verify the attribute and try again.")
+        codes.append(str(found["attribute_code"]))
+    seen: dict[str, int] = {}
+    for child_id in links:
+        child = tables["products"].get(child_id) or {}
+        values = {str(a.get("attribute_code")): a.get("value") for a in child.get("custom_attributes") or []}
+        key = ""
+        for code in codes:
+            if not values.get(code):
+                raise VendorError(400, f'Product with id "{child_id}" does not contain required attribute "{code}".',
+                                  body={"message": 'Product with id "%1" does not contain required attribute "%2".',
+                                        "parameters": [str(child_id), code]})
+            key += f"{code}:{values[code]};"
+        if key in seen:
+            raise VendorError(400, f'Products "{child_id}" and "{seen[key]}" have the same set of attribute values.',
+                              body={"message": 'Products "%1" and "%2" have the same set of attribute values.',
+                                    "parameters": [str(child_id), str(seen[key])]})
+        seen[key] = child_id
 
 
 BACKEND_TYPES = {"select": "int", "boolean": "int", "multiselect": "varchar", "text": "varchar", "textarea": "text",

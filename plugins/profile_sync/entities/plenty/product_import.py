@@ -38,6 +38,7 @@ class ProductImport(EntitySync):
         self.config: ProductImportConfig = profile.entity_config  # type: ignore[assignment]
         self._attributes: dict[int, dict[str, Any]] | None = None
         self._options: dict[str, dict[str, str]] = {}  # Magento attribute code -> option label -> option id
+        self._attribute_records: dict[str, dict[str, Any]] = {}  # Magento attribute code -> attribute
 
     def stores(self) -> list[Any]:
         scope = self.profile.store.stores()
@@ -202,7 +203,9 @@ class ProductImport(EntitySync):
             )
 
     def _link_to_parent(self, sku: str, target: TargetRecord) -> None:
-        """A child variation becomes a child of its item's configurable product (which becomes configurable)."""
+        """A child variation becomes a child of its item's configurable product (which becomes configurable),
+        with the child's attributes as the configurable options: without options Magento cannot tell two
+        children apart (it refuses the second link) and the shop has nothing to choose."""
         parent_sku = target.extra.get("parent_sku")
         if not parent_sku:
             return
@@ -212,14 +215,65 @@ class ProductImport(EntitySync):
             raise RecordError(f"configurable {parent_sku!r} is not in Magento yet")
         ext = dict(parent.get("extension_attributes") or {})
         links = [int(i) for i in ext.get("configurable_product_links") or []]
-        if int(child["id"]) in links and parent.get("type_id") == "configurable":
+        options = self._configurable_options(parent, target.extra.get("attributes") or [])
+        if any(i != int(child["id"]) for i in links):
+            options = self._held_by_every_child(parent_sku, options, len(ext.get("configurable_product_options") or []))
+        if int(child["id"]) in links and parent.get("type_id") == "configurable" and options == (
+            ext.get("configurable_product_options") or []
+        ):
             return
         ext["configurable_product_links"] = sorted({*links, int(child["id"])})
+        ext["configurable_product_options"] = options
         self.systems.magento.put(
             f"/V1/products/{parent_sku}",
             json={"product": {"sku": parent_sku, "type_id": "configurable", "extension_attributes": ext}},
             store_code=ADMIN_SCOPE,
         )
+
+    def _configurable_options(self, parent: dict[str, Any], child_values: list[Any]) -> list[dict[str, Any]]:
+        """The parent's configurable options plus the child's values of the attributes it varies in (those whose
+        value differs from the parent's own: a shared material is no choice)."""
+        ext = parent.get("extension_attributes") or {}
+        options = [dict(o, values=list(o.get("values") or [])) for o in ext.get("configurable_product_options") or []]
+        own = {str(a.get("attribute_code")): str(a.get("value")) for a in parent.get("custom_attributes") or []}
+        for code, value in child_values:
+            if own.get(code) == str(value):
+                continue
+            attribute = self._magento_attribute(code)
+            attribute_id = str(attribute["attribute_id"])
+            option = next((o for o in options if str(o.get("attribute_id")) == attribute_id), None)
+            if option is None:
+                option = {
+                    "attribute_id": attribute_id,
+                    "label": str(attribute.get("default_frontend_label") or code),
+                    "position": len(options),
+                    "values": [],
+                }
+                options.append(option)
+            if all(int(v.get("value_index") or 0) != int(value) for v in option["values"]):
+                option["values"].append({"value_index": int(value)})
+        return options
+
+    def _held_by_every_child(self, parent_sku: str, options: list[dict[str, Any]], kept: int) -> list[dict[str, Any]]:
+        """The parent's options and those new ones that every linked child has a value for: Magento refuses an
+        option some child lacks, so a new option waits until the item's last child carries it."""
+        children = self.systems.magento.get(f"/V1/configurable-products/{parent_sku}/children") or []
+        held = [
+            {str(a.get("attribute_code")) for a in c.get("custom_attributes") or [] if a.get("value")}
+            for c in children
+        ]
+        out = options[:kept]
+        for option in options[kept:]:
+            code = next((c for c, a in self._attribute_records.items() if str(a.get("attribute_id")) ==
+                         str(option["attribute_id"])), None)
+            if code is not None and all(code in values for values in held):
+                out.append(dict(option, position=len(out)))
+        return out
+
+    def _magento_attribute(self, code: str) -> dict[str, Any]:
+        if code not in self._attribute_records:
+            self._attribute_records[code] = self.systems.magento.get(f"/V1/products/attributes/{code}") or {}
+        return self._attribute_records[code]
 
     def _body(self, target: TargetRecord, current: dict[str, Any] | None) -> dict[str, Any]:
         payload = target.payload
