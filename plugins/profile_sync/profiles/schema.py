@@ -45,6 +45,9 @@ class ScheduleConfig(StrictModel):
     retry_on_error: bool = True
     max_failed_attempts: int = Field(5, ge=1, le=100, description="Attempts before a failed entry is parked.")
     enable_history: bool = True
+    history_retention_days: int | None = Field(
+        90, ge=1, le=3650, description="Per-record history older than this is pruned (maintenance DAG); null: kept."
+    )
 
 
 class ApiConfig(StrictModel):
