@@ -566,6 +566,13 @@ class PlentyPlanner(Planner):
             ("GET", "/rest/payments/orders/{orderId}"): lambda: Call(
                 "GET", f"/rest/payments/orders/{self.plenty_order_id()}"
             ),
+            # a connector files the shop's transaction id as payment property type 1 and finds the payment by it
+            ("POST", "/rest/payments/properties"): lambda: Call(
+                "POST", "/rest/payments/properties", body={"paymentId": self.payment_id(), "typeId": 1, "value": "4711"}
+            ),
+            ("GET", "/rest/payments/property/{propertyTypeId}/{propertyValue}"): lambda: Call(
+                "GET", "/rest/payments/property/1/4711"
+            ),
             ("PUT", "/rest/stockmanagement/warehouses/{warehouseId}/stock/correction"): lambda: self.correction(),
             # the contract declares one category object as the body of the bulk route
             ("PUT", "/rest/categories"): lambda: Call(
