@@ -136,7 +136,7 @@ def test_a_cancelled_order_is_created_cancelled_and_a_paid_one_carries_its_payme
     payment = entity.transform(paid)[0].payload["payment"]
     assert payment == {
         "amount": 25.94,
-        "key": "magento-000000042-25.94",
+        "key": "42000000002594",
         "currency": "EUR",
         "exchangeRatio": 1.0,
         "mopId": 14,

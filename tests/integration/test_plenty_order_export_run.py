@@ -29,6 +29,8 @@ def plenty_external_ids(admin) -> Counter[str]:  # type: ignore[no-untyped-def]
     """How many PlentyONE orders carry each external order id (the Magento increment id)."""
     found: Counter[str] = Counter()
     for order in all_records(admin["plenty"], "orders"):
+        if order.get("typeId") != 1:
+            continue  # returns and credit notes carry their sales order's external order id
         for prop in order.get("properties") or []:
             if prop.get("typeId") == 7:
                 found[str(prop.get("value"))] += 1

@@ -82,8 +82,13 @@ def test_a_booked_payment_linked_to_an_order_pays_it(base_url: str, session: req
     total = order["amounts"][0]["invoiceTotal"]
     payment = session.post(f"{base_url}/rest/payments", json={
         "amount": total, "currency": "EUR", "exchangeRatio": 1.0, "mopId": 1, "status": 2, "transactionType": 2,
-        "type": "credit", "properties": [{"typeId": 1, "value": "magento-1"}]}, timeout=10).json()
-    found = session.get(f"{base_url}/rest/payments/property/1/magento-1", timeout=10).json()
+        "type": "credit", "properties": [{"typeId": 1, "value": "51000000002594"}]}, timeout=10).json()
+    assert payment["properties"] == []  # not in the contract's body: ignored
+    assert session.post(f"{base_url}/rest/payments/properties", json={"typeId": 1}, timeout=10).status_code == 422
+    prop = session.post(f"{base_url}/rest/payments/properties",
+                        json={"paymentId": payment["id"], "typeId": 1, "value": "51000000002594"}, timeout=10)
+    assert prop.status_code == 200, prop.text
+    found = session.get(f"{base_url}/rest/payments/property/1/51000000002594", timeout=10).json()
     assert [p["id"] for p in found] == [payment["id"]]  # a payment whose answer was lost is found by property
     link = session.post(f"{base_url}/rest/payment/{payment['id']}/order/{order['id']}", timeout=10)
     assert link.status_code == 200 and link.json()["orderId"] == order["id"]

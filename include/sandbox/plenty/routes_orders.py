@@ -380,14 +380,33 @@ def register_payments(app: FastAPI, state: PlentyState) -> None:
             "parentId": body.get("parentId"),
             "receivedAt": iso(now),
             "importedAt": iso(now),
-            "properties": [
-                {"typeId": p.get("typeId"), "value": str(p.get("value"))}
-                for p in body.get("properties") or []
-                if isinstance(p, dict)
-            ],
+            # the contract's POST /rest/payments body has no properties: they are ignored, and added with
+            # POST /rest/payments/properties
+            "properties": [],
         }
         payments.put(key, record, now)
         return json_response(record)
+
+    @vendor_route(app, "POST", "/rest/payments/properties")
+    async def add_payment_property(request: Request) -> Response:
+        require_auth(request, state)
+        body = await json_body(request)
+        body = body if isinstance(body, dict) else {}
+        errors = {name: [f"The {name} field is required."] for name in ("paymentId", "typeId") if not body.get(name)}
+        payments = state.ensure_table("payments")
+        if "paymentId" not in errors and payments.get(body["paymentId"]) is None:
+            errors["paymentId"] = ["The selected payment id is invalid."]
+        if errors:
+            raise invalid(errors)
+        payment = payments.get(body["paymentId"])
+        prop = {
+            "id": body["paymentId"] * 100 + len(payment["properties"]) + 1,
+            "paymentId": body["paymentId"],
+            "typeId": body["typeId"],
+            "value": str(body.get("value") or ""),
+        }
+        payments.put(payment["id"], dict(payment, properties=[*payment["properties"], prop]), time.time())
+        return json_response(prop)
 
     @vendor_route(app, "POST", "/rest/payment/{paymentId}/order/{orderId}")
     async def link_payment(request: Request, paymentId: int, orderId: int) -> Response:  # noqa: N803

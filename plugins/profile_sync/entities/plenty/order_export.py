@@ -187,8 +187,10 @@ class OrderExport(EntitySync):
             return None
         return {
             "amount": paid,
-            # PlentyONE payment property 1 (transaction id): finds a payment whose create answer was lost
-            "key": f"magento-{record.get('increment_id')}-{paid:.2f}",
+            # PlentyONE payment property 1 (transaction id): finds a payment whose create answer was lost. The
+            # contract types the property value in GET /rest/payments/property/{type}/{value} as an integer:
+            # the Magento order id, then the paid amount in cents (12 digits)
+            "key": f"{int(record['entity_id'])}{round(paid * 100):012d}",
             "currency": money["currency"],
             "exchangeRatio": money["exchangeRate"],
             "mopId": self.config.payment_method_map.get(method or "", self.config.default_payment_method_id),
@@ -282,16 +284,22 @@ class OrderExport(EntitySync):
             "status": self.config.payment_status,
             "transactionType": 2,  # booked payment
             "type": "credit",
-            "properties": [{"typeId": PAYMENT_PROPERTY_TRANSACTION_ID, "value": payment["key"]}],
         }
-        # a payment created earlier whose answer or link was lost is linked, never created again
-        payment_id = (
-            self._payment_by_key(payment["key"])
-            or create_or_find(
-                lambda: str(self.systems.plenty.post("/rest/payments", json=body)["id"]),
-                lambda: _text(self._payment_by_key(payment["key"])),
-            )[0]
-        )
+        # a payment created earlier whose link was lost is found by its transaction id and linked, never created
+        # again; a create whose answer is lost before the property is set leaves an unassigned payment (PlentyONE
+        # applies it to no order), which the retry does not find: the contract's create body has no properties
+        payment_id = self._payment_by_key(payment["key"])
+        if payment_id is None:
+            payment_id = int(
+                create_or_find(
+                    lambda: str(self.systems.plenty.post("/rest/payments", json=body)["id"]),
+                    lambda: _text(self._payment_by_key(payment["key"])),
+                )[0]
+            )
+            self.systems.plenty.post(
+                "/rest/payments/properties",
+                json={"paymentId": payment_id, "typeId": PAYMENT_PROPERTY_TRANSACTION_ID, "value": payment["key"]},
+            )
         self.systems.plenty.post(f"/rest/payment/{int(payment_id)}/order/{order_id}")
 
     def _payment_by_key(self, key: str) -> int | None:
