@@ -114,3 +114,14 @@ def test_a_bad_customer_is_a_record_error(entity: CustomerExport, change, reason
     change(customer)
     with pytest.raises(RecordError, match=reason):
         entity.transform(customer)
+
+
+def test_an_address_without_external_id_is_the_same_place_whether_its_street_is_split_or_not() -> None:
+    from profile_sync.entities.plenty.addresses import same_place
+
+    body = {"name2": "Zoë", "name3": "Müller", "address1": "Bergstraße", "address2": "3", "postalCode": "01067",
+            "town": "Dresden", "countryId": 1}
+    assert same_place(dict(body, name2="ZOË"), body)
+    assert same_place(dict(body, address1="Bergstraße 3", address2="Hinterhaus"), body)  # written before the split
+    assert not same_place(dict(body, address2="5"), body)
+    assert not same_place(dict(body, town="Leipzig"), body)

@@ -32,8 +32,8 @@ _NUMBER = r"\d+[\w/-]*(?:\s[a-zA-Z])?"
 _NUMBER_LAST = re.compile(rf"(?P<street>.*\D)\s+(?P<number>{_NUMBER})")
 _NUMBER_FIRST = re.compile(rf"(?P<number>{_NUMBER}),?\s+(?P<street>.+)")
 _ONLY_NUMBER = re.compile(_NUMBER)
-# what identifies the same place in PlentyONE when no external id links an address
-PLACE = ("name2", "name3", "address1", "address2", "postalCode", "town", "countryId")
+# what identifies the same place in PlentyONE when no external id links an address (and the street, below)
+PLACE = ("name2", "name3", "postalCode", "town", "countryId")
 
 
 def street_format(country: str, options: AddressOptions) -> str:
@@ -167,9 +167,21 @@ def to_magento(address: dict[str, Any], options: AddressOptions) -> dict[str, An
 
 
 def same_place(candidate: dict[str, Any], body: dict[str, Any]) -> bool:
-    """Whether a PlentyONE address (as read) is at the place of an address body (as sent)."""
-    return all(str(candidate.get(key) or "").strip().casefold() == str(body.get(key) or "").strip().casefold()
-               for key in PLACE)
+    """Whether a PlentyONE address (as read) is at the place of an address body (as sent): same names, postcode,
+    town, country, and the same street and house number, whether the candidate holds them apart or (as written
+    before streets were split) together in address1."""
+    if not all(_text(candidate.get(key)) == _text(body.get(key)) for key in PLACE):
+        return False
+    wanted = _words(body.get("address1"), body.get("address2"))
+    return wanted in (_words(candidate.get("address1"), candidate.get("address2")), _words(candidate.get("address1")))
+
+
+def _text(value: Any) -> str:
+    return str(value if value is not None else "").strip().casefold()
+
+
+def _words(*parts: Any) -> list[str]:
+    return sorted(" ".join(_text(part) for part in parts).split())
 
 
 def external_id(address: dict[str, Any]) -> str:
