@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from profile_sync.engine.partitions import PartitionWriter
+from profile_sync.engine.progress import Progress, budget_wait_of
 from profile_sync.engine.run_settings import RunSettings
 from profile_sync.engine.staging import RunStaging
 from profile_sync.entities.base import EntitySync, Record
@@ -28,9 +29,12 @@ def fetch_stage(
     since: datetime | None = None
     retried: list[str] = []
 
+    progress = Progress("fetch", profile.log.progress_seconds, budget_wait_of(entity))
+
     def take(pages: Iterable[list[Record]], skip: frozenset[str] = frozenset()) -> None:
         nonlocal high_water
         for page in pages:
+            progress.add(len(page))
             for record in page:
                 if skip and entity.record_id(record) in skip:
                     continue  # already staged as a failed-entry retry: never twice in one run

@@ -19,6 +19,7 @@ from profile_sync.connectors.errors import (
     TransientError,
 )
 from profile_sync.engine.payload_hash import payload_hash
+from profile_sync.engine.progress import Progress, budget_wait_of
 from profile_sync.engine.run_settings import RunSettings
 from profile_sync.engine.staging import RunStaging
 from profile_sync.engine.transform import TRANSFORMED
@@ -26,6 +27,7 @@ from profile_sync.entities.base import EntitySync, RecordError, TargetRecord, cr
 
 log = logging.getLogger(__name__)
 MAX_CONSECUTIVE_TRANSIENT = 5
+CHANGES = frozenset({"created", "updated", "matched", "failed", "dry_run"})  # logged with log.records: changes
 RETRY_PASSES = 2  # records that failed transiently get this many more tries within the task, after the batches
 RETRY_PAUSE_SECONDS = 1.0  # then the system is down, not the record: fail the task for Airflow to retry
 
@@ -90,6 +92,8 @@ class _Pusher:
         # "add new entities to the export queue" off: only records already mapped or queued by hand are exported
         self.queue_gate = profile.direction == "export" and not profile.events.add_new_to_export_queue
         self.queued: set[tuple[str, str]] = set()
+        self.log_all = profile.log.records == "all"  # "changes": unchanged / left-out records are not logged
+        self.progress = Progress("push", profile.log.progress_seconds, budget_wait_of(entity))
 
     def push_batch(self, targets: list[TargetRecord]) -> None:
         if self.entity.profile.direction == "export":
@@ -201,4 +205,8 @@ class _Pusher:
 
     def _outcome(self, action: str, line: str) -> None:
         self.result.counts[action] += 1
-        log.info(line)
+        self.progress.add()
+        if action == "failed":
+            log.warning(line)  # stands out in the log's level filter
+        elif action in CHANGES or self.log_all:
+            log.info(line)

@@ -38,11 +38,12 @@ def transform_stage(
                 continue
             if not targets:
                 out_of_scope += 1
-                log.info(
-                    "%s %s -> out of scope (the profile does not map its store, warehouse or client)",
-                    entity.noun,
-                    source_id,
-                )
+                if entity.profile.log.records == "all":  # "changes": left-out records are not logged one by one
+                    log.info(
+                        "%s %s -> out of scope (the profile does not map its store, warehouse or client)",
+                        entity.noun,
+                        source_id,
+                    )
             out.extend(target.as_dict() for target in targets)
         produced += staging.write_batch(TRANSFORMED, partition, batch, out)
     log.info(

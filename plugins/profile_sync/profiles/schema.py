@@ -102,6 +102,10 @@ class LogConfig(StrictModel):
 
     request_data: bool = False
     response_data: bool = False
+    records: Literal["all", "changes"] = Field(
+        "all", description="changes: log only created, updated, matched and failed records (large resyncs)."
+    )
+    progress_seconds: int = Field(30, ge=1, le=3600, description="A progress line this often in fetch and push.")
 
 
 class Connections(StrictModel):
