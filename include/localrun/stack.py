@@ -58,6 +58,9 @@ class LocalStack:
     extra_env: dict[str, str] = field(default_factory=dict)
     users: dict[str, str] = field(default_factory=lambda: {"admin": "admin", "viewer": "viewer"})
     serve_sandbox: bool = True  # False: the sandbox on ``sandbox_ports`` is already serving (benchmarks)
+    # the scheduler's and the triggerer's log servers; (0, 0): free ports at start (Airflow's fixed defaults, 8793
+    # and 8794, collide between two stacks on one machine)
+    log_server_ports: tuple[int, int] = (0, 0)
     report: Callable[[str], None] = print  # where the supervisor says what it restarted
     supervisor: Supervisor | None = None
 
@@ -110,6 +113,13 @@ class LocalStack:
                 # workers reach the api-server's execution API here (the default assumes port 8080)
                 "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://127.0.0.1:{self.airflow_port}/execution/",
                 "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "20",
+                # a restarted scheduler resets the tasks of the one that died once that one's heartbeat is stale; by
+                # default it looks every 5 minutes, and the dead one's runs block their DAGs (max_active_runs) that long
+                "AIRFLOW__SCHEDULER__ORPHANED_TASKS_CHECK_INTERVAL": "30",
+                # on 2 busy cores the api-server can take more than the default 5 s to answer a task
+                "AIRFLOW__WORKERS__EXECUTION_API_TIMEOUT": "30",
+                "AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT": str(self.log_server_ports[0]),
+                "AIRFLOW__LOGGING__TRIGGER_LOG_SERVER_PORT": str(self.log_server_ports[1]),
                 "AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK": "True",
                 "SANDBOX_MAGENTO_PORT": str(magento),
                 "SANDBOX_PLENTY_PORT": str(plenty),
@@ -125,6 +135,8 @@ class LocalStack:
         """PostgreSQL, the metadata DB migrated, the sandbox and Airflow's components; back when Airflow is healthy."""
         if not self.postgres_port:
             self.postgres_port = free_port()
+        if not all(self.log_server_ports):
+            self.log_server_ports = (free_port(), free_port())
         self.airflow_home.mkdir(parents=True, exist_ok=True)
         (self.airflow_home / "passwords.json").write_text(json.dumps(self.users))
         log_dir = self.log_dir or self.airflow_home / "run-logs"

@@ -179,6 +179,7 @@ def test_every_sample_dag_turned_on_and_triggered_twice_at_once_ends_green(make_
     api = make_run.stack.api
     api.login()
     profiles = sorted(item.profile.id for item in load_profiles(make_run.config).profiles)
+    assert len(profiles) == 14
     for profile_id in profiles:
         api.set_paused(profile_id, False)
     runs = [(profile_id, api.trigger(profile_id)["dag_run_id"]) for _ in range(2) for profile_id in profiles]
