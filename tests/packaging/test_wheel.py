@@ -9,10 +9,14 @@ runs green against the sandbox.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import signal
+import socket
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -87,13 +91,15 @@ def test_the_project_folder_gives_every_sample_dag(installed: Path, project: tup
     folder, env = project
     probe = (
         "import json, sys; from airflow.dag_processing.dagbag import DagBag; "
-        "import profile_sync; bag = DagBag(dag_folder=sys.argv[1]); "
+        "import importlib.util, profile_sync; bag = DagBag(dag_folder=sys.argv[1]); "
         "print(json.dumps({'ids': sorted(bag.dag_ids), 'errors': {k: str(v) for k, v in bag.import_errors.items()},"
-        " 'package': profile_sync.__file__}))"
+        " 'package': profile_sync.__file__,"
+        " 'leaked': [m for m in ('sandbox', 'localrun', 'deploy', 'tests') if importlib.util.find_spec(m)]}))"
     )
     result = json.loads(_run([str(installed / "python"), "-c", probe, str(folder / "dags")], env=env).splitlines()[-1])
     assert result["errors"] == {}
     assert str(installed.parent) in result["package"]  # the wheel's copy, not this checkout's
+    assert result["leaked"] == []  # lean: the sandbox, the run helpers and the tests are not importable there
     samples = sorted(p.stem for p in (folder / "profile_configs").glob("*.yaml") if p.name != "defaults.yaml")
     assert result["ids"] == samples and len(samples) >= 14
 
@@ -125,3 +131,88 @@ def test_a_sample_profile_runs_green_against_the_sandbox(
         # exits non-zero when the run fails ("DagRun failed")
         output = _run([str(installed / "airflow"), "dags", "test", "stock_import_plenty"], env=run_env)
     assert "stock_import_plenty" in output
+
+
+def test_fab_roles_rule_the_view(installed: Path, project: tuple[Path, dict[str, str]], tmp_path: Path) -> None:
+    """docker-compose's auth (issue 19 point 7) in this environment: FAB's auth manager, the users created by
+    include/deploy/airflow_init.sh's own create_user, and a Viewer who reads a profile but cannot retry it.
+    Runs last: FAB's provider is installed into the virtualenv after the version checks above."""
+    import requests
+
+    _run([str(installed / "python"), "-m", "pip", "install", "--quiet", "apache-airflow-providers-fab"], timeout=1200)
+    fab_env = fab_environment(project[1], tmp_path)
+    for step in (["db", "migrate"], ["dags", "reserialize"]):
+        _run([str(installed / "airflow"), *step], env=fab_env)
+    create_users(fab_env, {"admin": ("admin-pw", "Admin"), "viewer": ("viewer-pw", "Viewer")})
+    with api_server(installed, fab_env) as base:
+        def session(user: str, password: str) -> requests.Session:
+            token = requests.post(f"{base}/auth/token", json={"username": user, "password": password}, timeout=60)
+            assert token.status_code in (200, 201), token.text
+            http = requests.Session()
+            http.headers["Authorization"] = f"Bearer {token.json()['access_token']}"
+            return http
+
+        api = f"{base}/profile-sync/api/profiles/stock_import_plenty"
+        viewer, admin = session("viewer", "viewer-pw"), session("admin", "admin-pw")
+        seen = viewer.get(api, timeout=60)
+        assert seen.status_code == 200 and seen.json()["can_trigger"] is False, seen.text
+        refused = viewer.post(f"{api}/retry-failed", json={}, timeout=60)
+        assert refused.status_code == 403, refused.text
+        assert admin.get(api, timeout=60).json()["can_trigger"] is True
+
+
+def fab_environment(env: dict[str, str], home: Path) -> dict[str, str]:
+    return {
+        **env,
+        "AIRFLOW_HOME": str(home),
+        "AIRFLOW__CORE__AUTH_MANAGER": "airflow.providers.fab.auth_manager.fab_auth_manager.FabAuthManager",
+        "AIRFLOW__API__SECRET_KEY": "test-secret-key",
+        "AIRFLOW__API_AUTH__JWT_SECRET": "test-jwt-secret",
+        "AIRFLOW__LOGGING__LOGGING_LEVEL": "WARNING",
+    }
+
+
+def create_users(env: dict[str, str], users: dict[str, tuple[str, str]]) -> None:
+    """Through airflow_init.sh's own create_user (twice: the second time it keeps the user)."""
+    script = (ROOT / "include" / "deploy" / "airflow_init.sh").read_text()
+    function = script[script.index("create_user() {") : script.index("\n}\n", script.index("create_user() {")) + 3]
+    calls = "\n".join(f"create_user {name} {password} {role}" for name, (password, role) in users.items())
+    output = _run(["bash", "-euo", "pipefail", "-c", f"{function}\n{calls}\n{calls}\n"], env=env)
+    assert output.count("exists") == len(users), output
+
+
+@contextlib.contextmanager
+def api_server(bin_dir: Path, env: dict[str, str]) -> Iterator[str]:
+    import requests
+
+    port = _free_port()
+    log = open(Path(env["AIRFLOW_HOME"]) / "api-server.log", "wb")  # noqa: SIM115 - closed below
+    process = subprocess.Popen(
+        [str(bin_dir / "airflow"), "api-server", "--host", "127.0.0.1", "--port", str(port)],
+        env={**env, "AIRFLOW__API__WORKERS": "1"},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 180
+        while True:
+            assert process.poll() is None, (Path(env["AIRFLOW_HOME"]) / "api-server.log").read_text()[-3000:]
+            with contextlib.suppress(requests.RequestException):
+                if requests.get(f"{base}/api/v2/monitor/health", timeout=2).ok:
+                    break
+            assert time.monotonic() < deadline, "api-server not up in 180 s"
+            time.sleep(1)
+        yield base
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+        log.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
