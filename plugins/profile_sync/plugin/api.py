@@ -23,6 +23,7 @@ from profile_sync.plugin.profile_catalogue import ProfileCatalogue, profile_view
 from profile_sync.plugin.state_access import StoreProvider, as_json
 from profile_sync.plugin.trigger import trigger_profile_run
 from profile_sync.profiles import Profile
+from profile_sync.state.upkeep import run_trend
 
 MAX_PAGE = 200
 CanRead = Depends(requires_access_dag(method="GET", access_entity=DagAccessEntity.RUN))
@@ -90,6 +91,7 @@ def build_router(catalogue: ProfileCatalogue, store: StoreProvider) -> APIRouter
             "dag": as_json(dag_summaries(session, [dag_id]).get(dag_id)),
             "counts": counts(dag_id),
             "runs": as_json(recent_runs(session, dag_id)),
+            "trend": as_json(run_trend(store(), dag_id)),  # the charts: outcomes of the last runs
             "can_trigger": can_trigger,
         }
 

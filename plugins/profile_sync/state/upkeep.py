@@ -76,3 +76,41 @@ def history_profiles(store: StateStore) -> list[str]:
     """Every profile id that has history rows (the maintenance job prunes these)."""
     query = select(history.c.profile_id).distinct().order_by(history.c.profile_id)
     return run_read(store.engine, lambda conn: [str(value) for value in conn.execute(query).scalars()])
+
+
+TREND_ACTIONS = ("created", "updated", "matched", "failed", "deleted")
+
+
+def run_trend(store: StateStore, profile_id: str, limit: int = 20) -> list[dict[str, object]]:
+    """Records created / updated / matched / failed / deleted per run, for the profile's last ``limit`` runs (oldest
+    first), from the per-record history (so: runs within the history's retention, profiles that keep history)."""
+    last = func.max(history.c.id).label("last")
+    runs = (
+        select(history.c.run_id, last)
+        .where(history.c.profile_id == profile_id, history.c.run_id.is_not(None))
+        .group_by(history.c.run_id)
+        .order_by(last.desc())
+        .limit(limit)
+        .subquery()
+    )
+    query = (
+        select(history.c.run_id, history.c.action, func.count().label("n"), func.max(history.c.at).label("at"))
+        .where(history.c.profile_id == profile_id, history.c.run_id.in_(select(runs.c.run_id)))
+        .group_by(history.c.run_id, history.c.action)
+    )
+    order = select(runs.c.run_id, runs.c.last)
+
+    def work(conn: Connection) -> list[dict[str, object]]:
+        found: dict[str, dict[str, object]] = {}
+        for row in conn.execute(query):
+            item = found.setdefault(
+                str(row.run_id), {"run_id": str(row.run_id), "at": row.at, **dict.fromkeys(TREND_ACTIONS, 0)}
+            )
+            if row.action in TREND_ACTIONS:
+                item[row.action] = int(row.n)
+            if row.at and (item["at"] is None or row.at > item["at"]):  # type: ignore[operator]
+                item["at"] = row.at
+        ranked = sorted(conn.execute(order), key=lambda row: row.last)
+        return [found[str(row.run_id)] for row in ranked if str(row.run_id) in found]
+
+    return run_read(store.engine, work)

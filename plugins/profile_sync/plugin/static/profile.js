@@ -116,6 +116,49 @@
     ], runs, "No run yet.");
   }
 
+  const SERIES = ["created", "updated", "matched", "failed"];
+
+  // One stacked bar per run (oldest left): created, updated, matched, failed, from the per-record history.
+  function renderTrend(trend, queued) {
+    const section = document.getElementById("trend");
+    section.hidden = false;
+    document.getElementById("trend-queue").textContent = `· ${num(queued)} waiting in the export queue`;
+    const chart = document.getElementById("trend-chart");
+    if (!trend.length) {
+      chart.replaceChildren(el("p", { class: "muted" }, "No run with history yet."));
+      return;
+    }
+    const ns = "http://www.w3.org/2000/svg";
+    const svg = (tag, attrs = {}) => {
+      const node = document.createElementNS(ns, tag);
+      for (const [key, value] of Object.entries(attrs)) node.setAttribute(key, String(value));
+      return node;
+    };
+    const width = 720, height = 160, pad = 24, gap = 4;
+    const top = Math.max(1, ...trend.map((r) => SERIES.reduce((sum, key) => sum + (r[key] || 0), 0)));
+    const bar = Math.max(4, Math.min(40, (width - pad) / trend.length - gap));
+    const root = svg("svg", { viewBox: `0 0 ${width} ${height + pad}`, width: "100%", height: height + pad, preserveAspectRatio: "xMinYMin meet" });
+    root.append(svg("line", { x1: pad, y1: height, x2: width, y2: height, class: "axis" }));
+    const label = svg("text", { x: 0, y: 12, class: "tick" });
+    label.textContent = num(top);
+    root.append(label);
+    trend.forEach((run, index) => {
+      const group = svg("g", { class: "run", "data-run": run.run_id });
+      const title = svg("title");
+      title.textContent = `${run.run_id}: ` + SERIES.map((key) => `${run[key] || 0} ${key}`).join(", ");
+      group.append(title);
+      let y = height;
+      for (const key of SERIES) {
+        const h = ((run[key] || 0) / top) * (height - 16);
+        if (h <= 0) continue;
+        y -= h;
+        group.append(svg("rect", { x: pad + index * (bar + gap), y, width: bar, height: h, class: `bar ${key}`, "data-count": run[key] }));
+      }
+      root.append(group);
+    });
+    chart.replaceChildren(root);
+  }
+
   function card(label, value, id) {
     return el("div", { class: "card", id }, el("div", { class: "value" }, value), el("div", { class: "label" }, label));
   }
@@ -155,6 +198,7 @@
     document.getElementById("export-store").replaceChildren(el("option", { value: "*" }, "every store"),
       ...data.stores.map((s) => el("option", { value: s }, s)));
     renderRuns(data.runs);
+    renderTrend(data.trend || [], data.counts.queued);
     return true;
   }
 
