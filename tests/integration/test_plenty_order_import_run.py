@@ -136,3 +136,23 @@ def test_a_cancellation_magento_cannot_make_is_a_failed_entry_with_the_reason(wo
     assert set(failed) == {str(complete["id"])}
     assert "Magento cannot cancel order" in failed[str(complete["id"])]
     assert magento_by_increment(admin)[external_id(complete)]["state"] == "complete"
+
+
+def test_hold_statuses_hold_the_magento_order_and_leaving_them_unholds_it(world, admin, sandbox) -> None:
+    magento = magento_by_increment(admin)
+    order = next(o for o in sales_orders(admin) if magento[external_id(o)]["state"] == "new")
+    increment = external_id(order)
+    plenty_api(sandbox, "PUT", f"/rest/orders/{order['id']}", {"statusId": 4.0})  # e.g. waiting for a check
+    world.write_profile(PROFILE, entity_config={"hold_statuses": [4, 4.99]})
+    held = world.run(PROFILE)
+    assert held.summary["failed"] == 0, held.summary
+    assert magento_by_increment(admin)[increment]["state"] == "holded"  # through POST /V1/orders/{id}/hold
+    plenty_api(sandbox, "PUT", f"/rest/orders/{order['id']}", {"statusId": 5.0})
+    released = world.run(PROFILE)
+    assert released.summary["failed"] == 0, released.summary
+    after = magento_by_increment(admin)[increment]
+    assert (after["state"], after["status"]) == ("new", "pending")  # unheld: as before the hold
+    assert plenty_comments(after)[:2] == [
+        "PlentyONE status 5 Cleared for shipping",
+        "PlentyONE status 4 In preparation for shipping",
+    ]
