@@ -314,6 +314,38 @@ def test_references_are_unique_across_invoices_and_credit_notes(
     assert admin.counts()["invoices"] == admin.counts()["credit_notes"] == 1
 
 
+def test_a_sent_document_is_locked_and_items_change_by_url(session: requests.Session, base_url: str) -> None:
+    """FreeAgent staff, forum thread 819: a sent invoice's items are locked (422 listing the locked attributes);
+    mark it as draft, change it, mark it as sent again. Items change by their url, go with ``_destroy``, and an
+    item without a url is added (the others stay)."""
+    contact = session.get(f"{base_url}/v2/contacts", timeout=10).json()["contacts"][0]["url"]
+    lines = [{"description": "Mantel", "price": "100.00", "quantity": "1"}, {"description": "Schal", "price": "20"}]
+    made = session.post(f"{base_url}/v2/invoices", json={"invoice": _document(contact, invoice_items=lines)}, timeout=10)
+    invoice = made.json()["invoice"]
+    session.put(f"{invoice['url']}/transitions/mark_as_sent", timeout=10)
+    locked = session.put(
+        invoice["url"], json={"invoice": {"invoice_items": [{"description": "Neu", "price": "1"}]}}, timeout=10
+    )
+    assert locked.status_code == 422
+    assert {"message": "invoice_items contain errors"} in locked.json()["errors"]
+    assert {"message": "invoice_items.description is locked and cannot be changed"} in locked.json()["errors"]
+    assert session.put(invoice["url"], json={"invoice": {"comments": "ok"}}, timeout=10).status_code == 200
+    session.put(f"{invoice['url']}/transitions/mark_as_draft", timeout=10)
+    first, second = invoice["invoice_items"]
+    changes = [
+        {"url": first["url"], "price": "90.00"},
+        {"url": second["url"], "_destroy": True},
+        {"description": "Mütze", "price": "15.00", "quantity": "2"},
+    ]
+    updated = session.put(invoice["url"], json={"invoice": {"invoice_items": changes}}, timeout=10).json()["invoice"]
+    assert [(i["description"], i["price"]) for i in updated["invoice_items"]] == [("Mantel", "90.00"), ("Mütze", "15.00")]
+    assert updated["net_value"] == "120.00"
+    appended = session.put(
+        invoice["url"], json={"invoice": {"invoice_items": [{"description": "Handschuhe", "price": "5"}]}}, timeout=10
+    ).json()["invoice"]
+    assert len(appended["invoice_items"]) == 3, "an item without a url is added; the others stay"
+
+
 def test_rate_limits_minute_and_hour_budgets(session: requests.Session, base_url: str, admin: SandboxAdmin) -> None:
     admin.set_limits(per_minute=3)
     codes = [session.get(f"{base_url}/v2/contacts", timeout=10) for _ in range(4)]

@@ -39,6 +39,7 @@ DOC_FIELDS = (
     "exchange_rate",
     "po_reference",
 )
+ITEM_LOCKED = ("description", "item_type", "price", "quantity")  # what a sent document's items keep
 ITEM_TYPES = (
     "Hours",
     "Days",
@@ -117,38 +118,57 @@ class Documents:
         self.state = state
         self.kind = kind
 
-    def items(self, doc_url: str, raw: Any) -> list[dict[str, Any]]:
+    def items(self, doc_url: str, raw: Any, current: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+        """The document's items after a write: on create the given ones; on update FreeAgent's nested-item rules
+        (forum thread 819): an entry with the ``url`` of an item changes that item, with ``_destroy: true``
+        removes it, and an entry without a url adds an item; items the body does not name stay."""
         if raw is None:
-            return []
+            return list(current or [])
         if not isinstance(raw, list):
             raise invalid(f"{self.kind.items_key} must be a list")
-        out = []
-        for position, item in enumerate(raw, start=1):
-            if not isinstance(item, dict):
+        kept = {item["url"]: dict(item) for item in current or []}
+        numbers = [int(url[-3:]) for url in kept if url[-3:].isdigit()]
+        next_number = max(numbers, default=0) + 1
+        added = []
+        for entry in raw:
+            if not isinstance(entry, dict):
                 raise invalid(f"{self.kind.items_key} must contain objects")
-            # an omitted item type is "-no unit-" (FreeAgent's answer in its API forum, thread 420)
-            item_type = item.get("item_type") or "-no unit-"
-            if item_type not in ITEM_TYPES:
-                raise invalid(f"Item type '{item_type}' is not valid")
-            missing = [name for name in ("description", "price") if item.get(name) in (None, "")]
-            if missing:
-                raise invalid(*(f"{self.kind.items_key}.{name} can't be blank" for name in missing))
-            price = _decimal(item.get("price"), "Price")
-            quantity = _decimal(item.get("quantity", 1), "Quantity")
-            rate = _decimal(item.get("sales_tax_rate", 0), "Sales tax rate")
-            out.append(
-                {
-                    "url": f"{doc_url.replace(self.kind.collection, self.kind.items_key)}{position:03d}",
-                    "position": position,
-                    "description": str(item.get("description", "")),
-                    "item_type": item_type,
-                    "price": money(price),
-                    "quantity": str(quantity),
-                    "sales_tax_rate": str(rate),
-                    "category": item.get("category", ""),
-                }
-            )
+            url = entry.get("url")
+            if url:
+                if url not in kept:
+                    raise invalid(f"{self.kind.items_key}.url {url} is not an item of this {self.kind.singular}")
+                if entry.get("_destroy") in (True, "true", 1, "1"):
+                    del kept[url]
+                    continue
+                changes = {k: v for k, v in entry.items() if k not in ("url", "_destroy")}
+                kept[url] = self._item({**kept[url], **changes}, url)
+                continue
+            item_url = f"{doc_url.replace(self.kind.collection, self.kind.items_key)}{next_number:03d}"
+            added.append(self._item(entry, item_url))
+            next_number += 1
+        out = [*kept.values(), *added]
+        for position, item in enumerate(out, start=1):
+            item["position"] = position
         return out
+
+    def _item(self, item: dict[str, Any], url: str) -> dict[str, Any]:
+        # an omitted item type is "-no unit-" (FreeAgent's answer in its API forum, thread 420)
+        item_type = item.get("item_type") or "-no unit-"
+        if item_type not in ITEM_TYPES:
+            raise invalid(f"Item type '{item_type}' is not valid")
+        missing = [name for name in ("description", "price") if item.get(name) in (None, "")]
+        if missing:
+            raise invalid(*(f"{self.kind.items_key}.{name} can't be blank" for name in missing))
+        return {
+            "url": url,
+            "position": 0,
+            "description": str(item.get("description", "")),
+            "item_type": item_type,
+            "price": money(_decimal(item.get("price"), "Price")),
+            "quantity": str(_decimal(item.get("quantity", 1), "Quantity")),
+            "sales_tax_rate": str(_decimal(item.get("sales_tax_rate", 0), "Sales tax rate")),
+            "category": item.get("category", ""),
+        }
 
     def totals(self, record: dict[str, Any]) -> None:
         net = sum((Decimal(i["price"]) * Decimal(i["quantity"]) for i in record[self.kind.items_key]), Decimal(0))
@@ -248,7 +268,14 @@ class Documents:
         record["dated_on"] = _date(record["dated_on"], "Dated on").isoformat()
         record["payment_terms_in_days"] = int(record["payment_terms_in_days"])
         if self.kind.items_key in body:
-            record[self.kind.items_key] = self.items(record["url"], body[self.kind.items_key])
+            if old.get("status") != "Draft":
+                # a sent document is locked (FreeAgent staff, forum thread 819: mark it as draft, change it,
+                # mark it as sent again); the answer lists the locked attributes, as FreeAgent's does
+                raise invalid(
+                    *(f"{self.kind.items_key}.{name} is locked and cannot be changed" for name in ITEM_LOCKED),
+                    f"{self.kind.items_key} contain errors",
+                )
+            record[self.kind.items_key] = self.items(record["url"], body[self.kind.items_key], old.get(self.kind.items_key))
         self.totals(record)
         record["updated_at"] = stamp(now)
         return record

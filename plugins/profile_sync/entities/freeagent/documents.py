@@ -6,7 +6,8 @@ customer's FreeAgent contact is found by e-mail or created once (the seed: custo
 these profiles), so that Contact Export later matches it instead of creating it again. The Magento increment id
 is the document's FreeAgent ``reference``, the natural key that finds a document whose create answer was lost
 (listed per contact: FreeAgent has no reference filter). After a create or update, the document is moved to the
-status the Magento state asks for through the transition routes (mark_as_sent, mark_as_cancelled).
+status the Magento state asks for through the transition routes (mark_as_sent, mark_as_cancelled). An update
+first marks a sent document as draft (FreeAgent locks sent documents) and replaces its items by url.
 """
 
 from __future__ import annotations
@@ -304,7 +305,15 @@ class DocumentExport(EntitySync):
         with budget_spent_on_429():
             if not target_id.startswith(("http://", "https://")):
                 raise RecordError(f"mapped target id {target_id!r} is not a FreeAgent url")
-            updated = self.systems.freeagent.put(target_id, json=self._body(target))
+            # FreeAgent locks a sent document (its staff, forum thread 819: mark it as draft, change it, mark it as
+            # sent again), and items change by their url: the current items go (_destroy), the new ones come
+            current = (self.systems.freeagent.get(target_id) or {}).get(self.kind.singular) or {}
+            if current.get("status") not in (None, "Draft"):
+                self.systems.freeagent.put(f"{target_id}/transitions/mark_as_draft")
+            body = self._body(target)
+            gone = [{"url": item["url"], "_destroy": True} for item in current.get(self.kind.items_key) or []]
+            body[self.kind.singular][self.kind.items_key] = [*gone, *body[self.kind.singular][self.kind.items_key]]
+            updated = self.systems.freeagent.put(target_id, json=body)
             status = ((updated or {}).get(self.kind.singular) or {}).get("status")
             self._move(target_id, status, target.payload["transition"])
 
