@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import base64
+import json
 from pathlib import Path
 from typing import Any
 
 from profile_sync.profiles import Profile
 from profile_sync.profiles.schema import ScheduleAfter
+
+PROFILE_MARK = "profile-sync:"
+
+
+def embedded_profile(profile: Profile) -> str:
+    """The profile's settings as a Markdown comment (a link reference nothing renders): the UI plugin reads the
+    profile from the serialized DAG when the API server has no profile files (DAG bundles, git-sync)."""
+    data = base64.b64encode(json.dumps(profile.model_dump(mode="json"), sort_keys=True).encode()).decode()
+    return f"\n\n[//]: # ({PROFILE_MARK}{data})\n"
 
 
 def profile_doc(profile: Profile, source: Path | None = None) -> str:
@@ -25,7 +36,7 @@ def profile_doc(profile: Profile, source: Path | None = None) -> str:
         f"[Synchronised records, failed entries and export queue](/profile-sync/profiles/{profile.id})\n\n"
         "Pause this DAG to disable the profile. Trigger it with config for a full resync (`behaviour: replace`), "
         "a targeted sync (`ids`), a dry run, or a retry of the failed entries."
-    )
+    ) + embedded_profile(profile)
 
 
 def _schedule(profile: Profile) -> str:

@@ -2,6 +2,8 @@
 // Helpers shared by the two pages. Data is only ever put into the page as text (never as HTML).
 const PS = (() => {
   const base = document.body.dataset.base || "";
+  // Airflow's own pages sit beside the plugin's mount point: under a sub-path when Airflow is served under one
+  const airflowRoot = base.replace(/\/profile-sync$/, "");
 
   class ApiError extends Error {
     constructor(status, detail) { super(detail); this.status = status; }
@@ -71,11 +73,11 @@ const PS = (() => {
 
   function explain(error) {
     if (error.status === 401) {
-      return el("span", {}, "You are not logged in to Airflow. ", el("a", { href: "/", target: "_top" }, "Log in"), " and come back.");
+      return el("span", {}, "You are not logged in to Airflow. ", el("a", { href: airflowRoot + "/", target: "_top" }, "Log in"), " and come back.");
     }
     if (error.status === 403) return "Your Airflow role does not allow this: " + error.message;
     return "Error " + (error.status || "") + ": " + error.message;
   }
 
-  return { base, api, el, badge, when, num, table, notice, explain, ApiError };
+  return { base, airflowRoot, api, el, badge, when, num, table, notice, explain, ApiError };
 })();

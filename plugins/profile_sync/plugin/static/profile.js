@@ -1,6 +1,6 @@
 "use strict";
 (() => {
-  const { api, el, badge, when, num, table, notice, explain, base } = PS;
+  const { api, el, badge, when, num, table, notice, explain, base, airflowRoot } = PS;
   const dagId = decodeURIComponent(location.pathname.split("/profiles/")[1] || "").replace(/\/$/, "");
   const pageSize = 50;
   let profile = null;
@@ -106,7 +106,7 @@
 
   function renderRuns(runs) {
     table(document.getElementById("runs"), [
-      { title: "Run", cell: (r) => el("a", { href: `/dags/${encodeURIComponent(dagId)}/runs/${encodeURIComponent(r.run_id)}`, target: "_top" }, r.run_id) },
+      { title: "Run", cell: (r) => el("a", { href: `${airflowRoot}/dags/${encodeURIComponent(dagId)}/runs/${encodeURIComponent(r.run_id)}`, target: "_top" }, r.run_id) },
       { title: "State", cell: (r) => badge(r.state) },
       { title: "Type", cell: (r) => r.run_type },
       { title: "Conf", cell: (r) => confSummary(r.conf) },
@@ -172,7 +172,7 @@
     const conns = Object.entries(data.connections).map(([k, v]) => `${k}: ${v}`).join(", ");
     document.getElementById("subtitle").replaceChildren(
       el("code", {}, data.id), ` · ${data.summary} · connections ${conns} · `,
-      el("a", { href: `/dags/${encodeURIComponent(data.id)}`, target: "_top" }, "DAG in Airflow"));
+      el("a", { href: `${airflowRoot}/dags/${encodeURIComponent(data.id)}`, target: "_top" }, "DAG in Airflow"));
     const dag = data.dag;
     document.getElementById("facts").replaceChildren(
       dag ? (dag.is_paused ? badge("paused") : badge("enabled")) : badge("not in Airflow", "none"),
