@@ -177,8 +177,9 @@ def test_hostile_orders_are_failed_entries_or_exported_exactly(world, admin, tal
         contact = contact_of(plenty_order)
         same((contact["firstName"], contact["lastName"]), (RTL_FIRST, RTL_LAST), "contact name")
         billing = address_of(plenty_order, 1)
+        # a second street line is an additional line (address3), not the house number (issue 15 point 19)
         same(
-            (billing["name2"], billing["name3"], billing["address1"], billing["address2"], billing["town"]),
+            (billing["name2"], billing["name3"], billing["address1"], billing["address3"], billing["town"]),
             (RTL_FIRST, RTL_LAST, EMOJI, RTL_LAST, RTL_FIRST),
             "billing address",
         )
@@ -563,7 +564,7 @@ def test_hostile_customers_are_failed_entries_or_plentyone_contacts_exactly(worl
         pushed(
             "100 KB street",
             c["id"],
-            contact(lambda _, a: same([(x["address1"], x["address2"]) for x in a], [(BIG, EMOJI)], "street")),
+            contact(lambda _, a: same([(x["address1"], x["address3"]) for x in a], [(BIG, EMOJI)], "street")),
         )
     )
     first = customers.create("twin@example.com", firstname="First", lastname="Twin")

@@ -70,6 +70,34 @@ def join_street(address: dict[str, Any], country: str, options: AddressOptions) 
     return [first, extra] if extra else [first]
 
 
+def address_objects(*candidates: Any) -> list[dict[str, Any]]:
+    """The address objects among `candidates` (an address, a list of them, anything else): fetch-time
+    annotation skips what is not an address, and the mapping then names the broken field in a failed entry
+    (a bad record never stops a fetch)."""
+    out: list[dict[str, Any]] = []
+    for candidate in candidates:
+        for item in candidate if isinstance(candidate, list) else [candidate]:
+            if isinstance(item, dict):
+                out.append(item)
+    return out
+
+
+def order_addresses(order: dict[str, Any]) -> list[dict[str, Any]]:
+    """A Magento order's billing address and its first shipping assignment's address, where they are objects."""
+    extension = order.get("extension_attributes")
+    assignments = extension.get("shipping_assignments") if isinstance(extension, dict) else None
+    first = assignments[0] if isinstance(assignments, list) and assignments else None
+    shipping = first.get("shipping") if isinstance(first, dict) else None
+    return address_objects(order.get("billing_address"), shipping.get("address") if isinstance(shipping, dict) else None)
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
 def annotate_for_plenty(address: dict[str, Any], countries: PlentyCountries) -> None:
     """At fetch time: the PlentyONE country and state ids of a Magento address (``_plenty_country_id``,
     ``_plenty_state_id``), so that `to_plenty` stays a pure mapping."""
@@ -120,11 +148,12 @@ def to_plenty(
 def annotate_for_magento(address: dict[str, Any], countries: PlentyCountries, directory: MagentoDirectory) -> None:
     """At fetch time: the ISO country (``_country_iso``) of a PlentyONE address and its Magento region fields
     (``_magento_region``), or why Magento would refuse it (``_region_problem``), so `to_magento` stays pure."""
-    country = countries.iso(int(address.get("countryId") or 0)) if address.get("countryId") else None
+    country_id = _int(address.get("countryId"))
+    country = countries.iso(country_id) if country_id else None
     address["_country_iso"] = country
     if country is None:
         return
-    state = countries.state(address.get("stateId"))
+    state = countries.state(_int(address.get("stateId")))
     names = (state.get("name"), state.get("shortName")) if state else ()
     regions = directory.regions(country)
     if regions:
@@ -151,7 +180,7 @@ def to_magento(address: dict[str, Any], options: AddressOptions) -> dict[str, An
     """The place of a PlentyONE address (annotated by `annotate_for_magento`) as Magento address fields:
     street lines, postcode, city, country and region. Names, phone and default flags are the caller's."""
     country = address["_country_iso"] if "_country_iso" in address else PLENTY_TO_ISO.get(
-        int(address.get("countryId") or 0))
+        _int(address.get("countryId")) or 0)
     if country is None:
         raise RecordError(f"address {address.get('id')}: PlentyONE country {address.get('countryId')} is unknown")
     if address.get("_region_problem"):

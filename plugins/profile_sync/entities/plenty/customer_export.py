@@ -27,7 +27,13 @@ from profile_sync.entities.base import (
 )
 from profile_sync.entities.magento.search import Filter, filter_sets
 from profile_sync.entities.magento.stores import StoreViews
-from profile_sync.entities.plenty.addresses import annotate_for_plenty, external_id, same_place, to_plenty
+from profile_sync.entities.plenty.addresses import (
+    address_objects,
+    annotate_for_plenty,
+    external_id,
+    same_place,
+    to_plenty,
+)
 from profile_sync.entities.plenty.countries import PlentyCountries
 from profile_sync.entities.timestamps import parse_timestamp
 from profile_sync.profiles.entity_configs import CustomerExportConfig
@@ -62,7 +68,7 @@ class CustomerExport(EntitySync):
         ):
             for customer in page:
                 customer["_store_code"] = self.stores.code(customer.get("store_id"))
-                for address in objects(customer.get("addresses"), "addresses"):
+                for address in address_objects(customer.get("addresses")):
                     annotate_for_plenty(address, self.countries)
             yield page
 

@@ -18,7 +18,7 @@ from typing import Any
 from profile_sync.entities.base import EntitySync, Record, RecordError, TargetRecord
 from profile_sync.entities.magento.directory import MagentoDirectory
 from profile_sync.entities.magento.stores import StoreViews
-from profile_sync.entities.plenty.addresses import annotate_for_magento, to_magento
+from profile_sync.entities.plenty.addresses import address_objects, annotate_for_magento, to_magento
 from profile_sync.entities.plenty.countries import PlentyCountries
 from profile_sync.entities.timestamps import iso_timestamp, parse_timestamp
 from profile_sync.profiles.entity_configs import CustomerImportConfig
@@ -64,8 +64,8 @@ class CustomerImport(EntitySync):
             mapping = store_for(self.profile.store.mapping, contact)
             contact["_store_code"] = mapping.store if mapping else None
             contact["_store_id"] = (self.stores.ids((mapping.store,)) or [None])[0] if mapping else None
-            for address in contact.get("addresses") or []:
-                if isinstance(address, dict) and _is_postal(address):
+            for address in address_objects(contact.get("addresses")):
+                if _is_postal(address):
                     annotate_for_magento(address, self.countries, self.directory)
         return contacts
 

@@ -29,7 +29,7 @@ from profile_sync.entities.base import (
 )
 from profile_sync.entities.magento.search import Filter, filter_sets
 from profile_sync.entities.magento.stores import StoreViews
-from profile_sync.entities.plenty.addresses import annotate_for_plenty, to_plenty
+from profile_sync.entities.plenty.addresses import annotate_for_plenty, order_addresses, to_plenty
 from profile_sync.entities.plenty.countries import PlentyCountries
 from profile_sync.entities.plenty.order_money import (
     ITEM_VARIATION,
@@ -79,9 +79,8 @@ class OrderExport(EntitySync):
             for order in page:
                 order["_store_code"] = self.stores.code(order.get("store_id"))
                 # the system's country and state ids of both addresses (plenty.addresses: read once per task)
-                for address in (order.get("billing_address"), _shipping_address(order)):
-                    if isinstance(address, dict):
-                        annotate_for_plenty(address, self.countries)
+                for address in order_addresses(order):  # only objects: the mapping names broken ones
+                    annotate_for_plenty(address, self.countries)
             yield page
 
     def record_id(self, record: Record) -> str:
