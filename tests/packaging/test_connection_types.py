@@ -128,3 +128,54 @@ def test_the_form_has_each_systems_fields(server: AirflowServer) -> None:
     assert by_type["plentyone"]["extra_fields"]["rate_limit_per_minute"]["schema"]["type"] == ["integer", "null"]
     assert by_type["magento"]["extra_fields"]["access_token"]["schema"]["format"] == "password"
     assert by_type["magento"]["standard_fields"]["host"]["placeholder"] == "shop.example.com"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    ("label", "standard", "extra"),
+    [
+        (
+            "Magento 2",
+            ["Admin username", "Admin password", "shop.example.com"],
+            ["Integration access token", "Admin token lifetime (s)", "Requests per minute"],
+        ),
+        (
+            "FreeAgent",
+            ["OAuth client id", "OAuth client secret", "the app's OAuth identifier"],
+            ["Refresh token", "Requests per minute", "Requests per hour"],
+        ),
+    ],
+)
+def test_the_connection_form_in_chromium(
+    server: AirflowServer, label: str, standard: list[str], extra: list[str]
+) -> None:
+    """The UI's "Add Connection" form for the type: relabelled standard fields with placeholders, and the extra
+    fields; screenshots of both parts go to tests/artifacts/screenshots/connection-form-<type>-*.png."""
+    from tests.plugin.test_browser import CHROMIUM, SHOTS, launch, log_in
+
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    name = label.split()[0].lower()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_api.sync_playwright() as playwright:
+        browser = launch(playwright)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 1400})
+            log_in(page, server.base_url, "admin", "admin")
+            page.goto(f"{server.base_url}/connections")
+            page.get_by_role("button", name="Add Connection").click()
+            page.get_by_label("Connection ID").fill(f"{name}_default")
+            page.get_by_role("combobox").fill(label)
+            page.get_by_role("option", name=label).first.click()
+            for part, texts in (("Standard Fields", standard), ("Extra Fields", extra)):
+                page.wait_for_timeout(1000)  # the form settles on the type's fields (Standard Fields open)
+                if not page.get_by_text(texts[0], exact=True).first.is_visible():
+                    page.get_by_text(part, exact=True).first.click()  # one part of the form open at a time
+                for text_shown in texts:
+                    shown = page.get_by_text(text_shown, exact=True).or_(page.get_by_placeholder(text_shown))
+                    sync_api.expect(shown.first).to_be_visible(timeout=30_000)
+                shot = SHOTS / f"connection-form-{name}-{part.split()[0].lower()}.png"
+                page.screenshot(path=str(shot), full_page=True)
+        finally:
+            browser.close()
