@@ -10,6 +10,7 @@ import pytest
 from tests.integration.test_plenty_category_import_run import plenty_api
 from tests.integration.test_plenty_customer_export_run import assert_requests_fit_the_contracts
 from tests.integration.test_plenty_order_export_run import all_records
+from tests.integration.test_plenty_order_life_cycle_run import magento_client
 
 pytestmark = pytest.mark.integration
 PROFILE = "order_import_plenty"
@@ -156,3 +157,20 @@ def test_hold_statuses_hold_the_magento_order_and_leaving_them_unholds_it(world,
         "PlentyONE status 5 Cleared for shipping",
         "PlentyONE status 4 In preparation for shipping",
     ]
+
+
+def test_an_order_held_in_magento_is_a_failed_entry_until_released_never_a_silent_skip(world, admin, sandbox) -> None:
+    magento = magento_by_increment(admin)
+    order = next(o for o in sales_orders(admin) if magento[external_id(o)]["state"] == "new")
+    increment = external_id(order)
+    client = magento_client(sandbox)
+    assert client.post(f"/V1/orders/{magento[increment]['entity_id']}/hold", {}).json() is True  # a person holds it
+    plenty_api(sandbox, "PUT", f"/rest/orders/{order['id']}", {"statusId": 7.0})  # PlentyONE ships it
+    world.write_profile(PROFILE)
+    world.run(PROFILE)
+    with world.state() as state:
+        failed = {e.source_id: e.reason for e in state.failed_entries(PROFILE)}
+    assert "is on hold" in failed[str(order["id"])]
+    assert client.post(f"/V1/orders/{magento[increment]['entity_id']}/unhold", {}).json() is True
+    world.run(PROFILE)  # the failed entry is retried (retry_on_error), the PlentyONE order unchanged
+    assert not open_items(magento_by_increment(admin)[increment], "qty_shipped")

@@ -135,8 +135,15 @@ class OrderImport(EntitySync):
                 raise RecordError(f"{status_text} ships the order, but Magento order {target.natural_key} is {state}")
         else:
             state = self._hold_or_unhold(order_id, order, state, payload)
-            if state != "holded":  # a held order takes neither invoice nor shipment (Order::canInvoice/canShip)
+            if state != "holded":
                 self._invoice_and_ship(order_id, order, target)
+            elif not payload["hold"] and self._due(order, payload):
+                # held in Magento by a person: Order::canInvoice/canShip refuse it. A failed entry (retried) rather
+                # than a skip, which the unchanged PlentyONE order would never bring back once it is released
+                raise RecordError(
+                    f"{status_text} asks for an invoice or a shipment, but Magento order {target.natural_key} is on "
+                    "hold: release it in Magento"
+                )
         if self.config.comment_on_status_change and payload["plenty_status"] != _last_plenty_status(order):
             history: dict[str, Any] = {
                 "comment": f"{status_text} {payload['plenty_status_name']}".strip(),
@@ -165,6 +172,12 @@ class OrderImport(EntitySync):
             self._post(f"/V1/orders/{order_id}/unhold")
             return str(order.get("hold_before_state") or "processing")
         return state
+
+    @staticmethod
+    def _due(order: Record, payload: dict[str, Any]) -> bool:
+        return (payload["invoice"] and _open(order, "qty_invoiced")) or (
+            payload["ship"] and _open(order, "qty_shipped")
+        )
 
     def _invoice_and_ship(self, order_id: int, order: Record, target: TargetRecord) -> None:
         payload, notify = target.payload, self.config.notify_customer
