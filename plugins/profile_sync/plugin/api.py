@@ -10,7 +10,6 @@ from typing import Annotated, Any
 
 from airflow.api_fastapi.app import get_auth_manager
 from airflow.api_fastapi.auth.managers.models.resource_details import DagAccessEntity, DagDetails
-from airflow.api_fastapi.common.dagbag import DagBagDep
 from airflow.api_fastapi.common.db.common import SessionDep
 from airflow.api_fastapi.core_api.security import GetUserDep, requires_access_dag
 from airflow.api_fastapi.logging.decorators import action_logging
@@ -134,9 +133,7 @@ def build_router(catalogue: ProfileCatalogue, store: StoreProvider) -> APIRouter
         return as_json(store().list_history(dag_id, source_id or None, offset=offset, limit=limit))
 
     @router.post("/profiles/{dag_id}/retry-failed", dependencies=[CanTrigger, JsonOnly, Depends(action_logging())])
-    def retry_failed(
-        dag_id: str, request: Request, user: GetUserDep, session: SessionDep, dag_bag: DagBagDep
-    ) -> dict[str, Any]:
+    def retry_failed(dag_id: str, request: Request, user: GetUserDep) -> dict[str, Any]:
         """Trigger a run that syncs only the failed entries (``retry_failed`` Param)."""
         profile_or_404(dag_id)
         return trigger_profile_run(
@@ -144,15 +141,10 @@ def build_router(catalogue: ProfileCatalogue, store: StoreProvider) -> APIRouter
             {"retry_failed": True},
             f"Retry of failed entries, from the Sync profiles page by {user.get_name()}",
             request=request,
-            user=user,
-            session=session,
-            dag_bag=dag_bag,
         )
 
     @router.post("/profiles/{dag_id}/resync", dependencies=[CanTrigger, JsonOnly, Depends(action_logging())])
-    def full_resync(
-        dag_id: str, request: Request, user: GetUserDep, session: SessionDep, dag_bag: DagBagDep
-    ) -> dict[str, Any]:
+    def full_resync(dag_id: str, request: Request, user: GetUserDep) -> dict[str, Any]:
         """Trigger a full resync (``behaviour: replace``)."""
         profile_or_404(dag_id)
         return trigger_profile_run(
@@ -160,9 +152,6 @@ def build_router(catalogue: ProfileCatalogue, store: StoreProvider) -> APIRouter
             {"behaviour": "replace"},
             f"Full resync, from the Sync profiles page by {user.get_name()}",
             request=request,
-            user=user,
-            session=session,
-            dag_bag=dag_bag,
         )
 
     @router.post("/profiles/{dag_id}/export", dependencies=[CanTrigger, JsonOnly, Depends(action_logging())])
@@ -171,8 +160,6 @@ def build_router(catalogue: ProfileCatalogue, store: StoreProvider) -> APIRouter
         body: ExportRequest,
         request: Request,
         user: GetUserDep,
-        session: SessionDep,
-        dag_bag: DagBagDep,
     ) -> dict[str, Any]:
         """Queue ids for export (export profiles) and, with ``run_now``, trigger a targeted run of them."""
         profile = profile_or_404(dag_id)
@@ -191,9 +178,6 @@ def build_router(catalogue: ProfileCatalogue, store: StoreProvider) -> APIRouter
                 {"ids": body.ids},
                 f"Targeted sync of {len(body.ids)} id(s), by {user.get_name()}",
                 request=request,
-                user=user,
-                session=session,
-                dag_bag=dag_bag,
             )
         return result
 
