@@ -112,7 +112,9 @@ def make_run() -> Iterator[MakeRun]:
                 process.wait(timeout=120)
             except subprocess.TimeoutExpired:
                 process.kill()
-        TIMINGS.write_text("".join(f"{name}: {seconds} s after `make run` started\n" for name, seconds in run.timings.items()))
+        TIMINGS.write_text(
+            "".join(f"{name}: {seconds} s after `make run` started\n" for name, seconds in run.timings.items())
+        )
         shutil.rmtree(stack.airflow_home / "postgres", ignore_errors=True)  # the logs stay, for a failure's reader
 
 
@@ -149,46 +151,63 @@ def test_pause_and_unpause_through_the_api(make_run: MakeRun) -> None:
     assert api.set_paused("category_import_plenty", True)["is_paused"] is True
 
 
-def test_enabled_profiles_run_green_triggered_and_on_schedule(make_run: MakeRun) -> None:
+def test_enabled_profiles_run_triggered_and_then_green_on_schedule(make_run: MakeRun) -> None:
+    """A triggered run ends green, or red only by fail_when over the seed's deliberate bad records (Order Export:
+    SKUs that exist only in Magento, see include/sandbox/README.md); the scheduled runs after it are green."""
     profiles = {item.profile.id: item.profile.enabled for item in load_profiles(make_run.config).profiles}
     enabled = make_run.stack.unpause_enabled(profiles)
     assert set(RUN_PROFILES) <= set(enabled)
     api = make_run.stack.api
     api.login()
+    ended: dict[str, str] = {}
     for profile_id in RUN_PROFILES:
-        run = api.trigger(profile_id)
-        assert api.wait_for_run(profile_id, run["dag_run_id"], timeout=300)["state"] == "success"
-        make_run.record("first green run")
-    deadline = time.monotonic() + 150
+        run = api.wait_for_run(profile_id, api.trigger(profile_id)["dag_run_id"], timeout=300)
+        assert run["state"] == "success" or _red_by_records(make_run, profile_id, run["dag_run_id"]), _why(
+            make_run, profile_id, run["dag_run_id"]
+        )
+        if run["state"] == "success":
+            make_run.record("first green run")
+        ended[profile_id] = run["end_date"]
+    deadline = time.monotonic() + 180
     scheduled: dict[str, dict] = {}
     while time.monotonic() < deadline and len(scheduled) < len(RUN_PROFILES):
         for profile_id in RUN_PROFILES:
             for run in api.runs(profile_id):
-                if run["run_type"] == "scheduled" and run["state"] in ("success", "failed"):
+                later = run["start_date"] and run["start_date"] > ended[profile_id]
+                if run["run_type"] == "scheduled" and later and run["state"] in ("success", "failed"):
                     scheduled[profile_id] = run
         time.sleep(5)
     states = {pid: run["state"] for pid, run in scheduled.items()}
     why = {pid: _why(make_run, pid, run["dag_run_id"]) for pid, run in scheduled.items() if run["state"] != "success"}
     assert states == {pid: "success" for pid in RUN_PROFILES}, why
+    make_run.record("first green run")
 
 
 @pytest.mark.timeout(1500)  # 28 runs on 2 cores; the waits inside have their own deadlines
-def test_every_sample_dag_turned_on_and_triggered_twice_at_once_ends_green(make_run: MakeRun) -> None:
+def test_every_sample_dag_turned_on_and_triggered_twice_at_once_ends_well(make_run: MakeRun) -> None:
     """What a new user does on a first try: everything on, everything triggered, twice, as fast as the API
-    answers. On SQLite this locked the scheduler out of its database and it died (issue 21)."""
+    answers. On SQLite this locked the scheduler out of its database and it died (issue 21). Every run ends; a
+    red one is red only because records failed for the first time (fail_when, judged after every task succeeded
+    and everything was committed), never because the stack failed it; the second round is all green."""
     api = make_run.stack.api
     api.login()
     profiles = sorted(item.profile.id for item in load_profiles(make_run.config).profiles)
     assert len(profiles) == 14
     for profile_id in profiles:
         api.set_paused(profile_id, False)
-    runs = [(profile_id, api.trigger(profile_id)["dag_run_id"]) for _ in range(2) for profile_id in profiles]
+    rounds = [[(profile_id, api.trigger(profile_id)["dag_run_id"]) for profile_id in profiles] for _ in range(2)]
     states: dict[tuple[str, str], str] = {}
-    for profile_id, run_id in runs:
+    for profile_id, run_id in rounds[0] + rounds[1]:
         states[(profile_id, run_id)] = api.wait_for_run(profile_id, run_id, timeout=900, poll=3)["state"]
-    make_run.record("all green runs")
-    failed = {key: _why(make_run, *key) for key, state in states.items() if state != "success"}
-    assert failed == {}, f"runs not green: {failed}"
+    make_run.record("all runs of both rounds ended")
+    not_by_records = {
+        key: _why(make_run, *key)
+        for key, state in states.items()
+        if state != "success" and not _red_by_records(make_run, *key)
+    }
+    assert not_by_records == {}, f"runs the stack failed: {not_by_records}"
+    second = {key: _why(make_run, *key) for key in rounds[1] if states[key] != "success"}
+    assert second == {}, f"second round not green: {second}"
     logs = "\n".join(p.read_text(errors="replace") for p in make_run.stack.airflow_home.rglob("*.log"))
     assert "database is locked" not in logs
     assert "[supervisor]" not in make_run.output(), "a component exited while every DAG ran"
@@ -234,6 +253,17 @@ def _listening(port: int) -> bool:
     with socket.socket() as sock:
         sock.settimeout(1)
         return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def _red_by_records(make_run: MakeRun, dag_id: str, run_id: str) -> bool:
+    """The run is red only because finish judged its records (fail_when), after every other task succeeded."""
+    api = make_run.stack.api
+    api.login()
+    instances = api.call("GET", f"/dags/{dag_id}/dagRuns/{run_id}/taskInstances")["task_instances"]
+    if any(ti["state"] != "success" for ti in instances if ti["task_id"] != "finish"):
+        return False
+    folder = make_run.stack.airflow_home / "logs" / f"dag_id={dag_id}" / f"run_id={run_id}" / "task_id=finish"
+    return any("the run fails: " in path.read_text(errors="replace") for path in folder.glob("**/*.log"))
 
 
 def _why(make_run: MakeRun, dag_id: str, run_id: str) -> str:
