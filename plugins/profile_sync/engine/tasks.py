@@ -15,6 +15,7 @@ import pendulum
 
 from profile_sync.engine.fetch import fetch_stage
 from profile_sync.engine.finish import finish_stage
+from profile_sync.engine.id_map import StateIdMap
 from profile_sync.engine.metrics import emit_calls, emit_run
 from profile_sync.engine.push import push_stage
 from profile_sync.engine.run_settings import RunSettings
@@ -46,7 +47,7 @@ def task_scope(profile: Profile, context: Mapping[str, Any]) -> Iterator[TaskSco
         try:
             state.register_profile(profile.id, profile.system, profile.entity, profile.direction)
             staging = RunStaging(staging_root(), settings.dag_id, settings.run_id)
-            yield TaskScope(settings, state, staging, entity_for(profile, systems))
+            yield TaskScope(settings, state, staging, entity_for(profile, systems, StateIdMap(state, profile.id)))
         finally:
             emit_calls(profile, systems.opened())
             systems.close()

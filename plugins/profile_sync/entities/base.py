@@ -13,7 +13,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from profile_sync.profiles import Profile
 
@@ -153,6 +153,21 @@ def create_or_find(create: Callable[[], str], find: Callable[[], str | None]) ->
     raise AssertionError("unreachable")
 
 
+class IdMap(Protocol):
+    """What an entity may ask of the sync state: where a source record of this profile went in the target.
+
+    The engine owns the state store and hands this in; an entity never opens the store itself."""
+
+    def target_of(self, source_id: str, store: str) -> str | None: ...
+
+
+class NoIdMap:
+    """Nothing synced yet (an entity built outside a run, such as in a mapping test)."""
+
+    def target_of(self, source_id: str, store: str) -> str | None:
+        return None
+
+
 class EntitySync(ABC):
     """One profile type. Subclasses set ``noun`` and implement fetch, transform, create and update."""
 
@@ -161,6 +176,8 @@ class EntitySync(ABC):
     # duplicate (two variations with one number, two customers with one e-mail), a failed entry, never merged.
     # True where several source records rightly report on one target record.
     shared_targets = False
+    # set by the engine for a run (profile_sync.entities.registry.entity_for)
+    id_map: IdMap = NoIdMap()
 
     def __init__(self, profile: Profile, systems: Systems) -> None:
         self.profile = profile

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from importlib import import_module
 
-from profile_sync.entities.base import EntitySync, Systems
+from profile_sync.entities.base import EntitySync, IdMap, NoIdMap, Systems
 from profile_sync.profiles import Profile
 
 
@@ -17,7 +17,7 @@ def module_name(profile: Profile) -> str:
     return f"profile_sync.entities.{profile.system}.{profile.entity}_{profile.direction}"
 
 
-def entity_for(profile: Profile, systems: Systems) -> EntitySync:
+def entity_for(profile: Profile, systems: Systems, id_map: IdMap | None = None) -> EntitySync:
     name = module_name(profile)
     try:
         module = import_module(name)
@@ -27,4 +27,6 @@ def entity_for(profile: Profile, systems: Systems) -> EntitySync:
         raise NotImplementedProfileType(
             f"profile type {profile.type.label} ({profile.type.key}) has no sync implementation yet ({name})"
         ) from None
-    return module.SYNC(profile, systems)
+    entity: EntitySync = module.SYNC(profile, systems)
+    entity.id_map = id_map or NoIdMap()
+    return entity

@@ -186,16 +186,11 @@ class CategoryImport(EntitySync):
         return str(target_id)
 
     def _target_of(self, source_id: str) -> int | None:
-        if source_id in self._pushed:
-            return self._pushed[source_id]
-        from profile_sync.state import StateStore
-
-        # a parent pushed by an earlier run: its Magento id is in the ID map
-        with StateStore.from_airflow() as state:
-            entry = state.lookup(self.profile.id, ALL_STORES, [source_id]).get(source_id)
-        if entry is None or not entry.target_id or entry.status == "deleted":
-            return None
-        self._pushed[source_id] = int(entry.target_id)
+        if source_id not in self._pushed:
+            target_id = self.id_map.target_of(source_id, ALL_STORES)  # a parent pushed by an earlier run
+            if target_id is None:
+                return None
+            self._pushed[source_id] = int(target_id)
         return self._pushed[source_id]
 
 
