@@ -18,7 +18,7 @@ from profile_sync.profiles.yaml_source import YamlSourceError, read_yaml
 
 
 def validate(paths: list[Path]) -> int:
-    from profile_sync.factory.discovery import known_profile_types
+    from profile_sync.factory.discovery import known_profile_types, schedule_after_errors
 
     known = known_profile_types()
     total = LoadResult()
@@ -26,7 +26,7 @@ def validate(paths: list[Path]) -> int:
         if path.is_dir():
             result = load_profiles(path, known_types=known)
             total.profiles += result.profiles
-            total.errors += result.errors
+            total.errors += result.errors + schedule_after_errors(result)  # after: ids of this folder's profiles
         elif path.is_file():
             defaults_path = path.parent / DEFAULTS_FILE
             try:

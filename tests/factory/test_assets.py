@@ -63,6 +63,20 @@ def test_after_an_unknown_profile_is_the_validation_dags_import_error(tmp_path, 
     assert "did you mean 'customer_import_plenty'" in error
 
 
+def test_make_validate_reports_an_unknown_after_id_too(tmp_path) -> None:
+    import subprocess
+    import sys
+
+    config = folder(
+        tmp_path, customer_import_plenty="@hourly", order_import_plenty={"after": ["customer_imprt_plenty"]}
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "profile_sync", "validate", str(config)], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 1
+    assert "schedule.after" in result.stderr and "did you mean 'customer_import_plenty'" in result.stderr
+
+
 def test_a_profile_cannot_run_after_itself(tmp_path, monkeypatch) -> None:
     config = folder(tmp_path, order_import_plenty={"after": ["order_import_plenty"]})
     [(_, error)] = parse(config, monkeypatch).import_errors.items()
