@@ -11,8 +11,8 @@ from fastapi.responses import Response
 from sandbox.core.app import json_response, vendor_route
 from sandbox.plenty.common import int_param, invalid, json_body, not_found, require_auth
 from sandbox.plenty.dates import DateFilterError, iso, parse_point
+from sandbox.plenty.keys import stock_key
 from sandbox.plenty.paging import envelope, page_params
-from sandbox.plenty.state import stock_key
 
 if TYPE_CHECKING:
     from sandbox.plenty.state import PlentyState

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from sandbox.plenty.countries import COUNTRY_IDS, state_id
 from sandbox.plenty.dates import iso
-from sandbox.plenty.state import EXTERNAL_ORDER_ID_PROPERTY, stock_key
+from sandbox.plenty.keys import EXTERNAL_ORDER_ID_PROPERTY, stock_key
 from sandbox.world import Address, Order, Product, World
 
 if TYPE_CHECKING:

@@ -11,15 +11,15 @@ from sandbox.core.settings import SandboxSettings
 from sandbox.core.state import SystemState
 from sandbox.core.store import Record
 from sandbox.plenty.dates import iso
+from sandbox.plenty.keys import EXTERNAL_ORDER_ID_PROPERTY
+from sandbox.plenty.seed import populate
 from sandbox.world import World
 
 USERNAME = "rest-user"
 PASSWORD = "sandbox-plenty-pass"
-EXTERNAL_ORDER_ID_PROPERTY = 7  # order property type "external order id"
 ACCESS_TTL_SECONDS = 86400  # PlentyONE access tokens live 24 h
 
-# Tables and what a key is. Stock rows are keyed variationId * 10 + warehouseId (2 warehouses), so that key
-# order is (variation, warehouse) order.
+# Tables (what a stock row's key is: sandbox.plenty.keys.stock_key)
 TABLES = (
     "items",
     "variations",
@@ -32,10 +32,6 @@ TABLES = (
     "stock",
     "warehouses",
 )
-
-
-def stock_key(variation_id: int, warehouse_id: int) -> int:
-    return variation_id * 10 + warehouse_id
 
 
 class PlentyState(SystemState):
@@ -54,8 +50,6 @@ class PlentyState(SystemState):
         self.seed_address_ids: dict[tuple[int, int], int] = {}
 
     def populate(self, world: World) -> None:
-        from sandbox.plenty.seed import populate
-
         for name in TABLES:
             self.ensure_table(name)
         populate(self, world)
