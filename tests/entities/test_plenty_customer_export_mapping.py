@@ -125,3 +125,14 @@ def test_an_address_without_external_id_is_the_same_place_whether_its_street_is_
     assert same_place(dict(body, address1="Bergstraße 3", address2="Hinterhaus"), body)  # written before the split
     assert not same_place(dict(body, address2="5"), body)
     assert not same_place(dict(body, town="Leipzig"), body)
+
+
+def test_the_contact_language_is_plentyones_code_for_the_store_locale() -> None:
+    """A Swedish store view's customers are PlentyONE language ``se`` (not ``sv``, which PlentyONE refuses)."""
+    profile = next(
+        i.profile for i in load_profiles(ROOT / "profile_configs").profiles if i.profile.id == "customer_export_plenty"
+    )
+    mapping = profile.store.mapping[0].model_copy(update={"store": "se", "locale": "sv_SE"})
+    swedish = profile.model_copy(update={"store": profile.store.model_copy(update={"mapping": [mapping]})})
+    [target] = CustomerExport(swedish, None).transform({**copy.deepcopy(CUSTOMER), "_store_code": "se"})
+    assert target.payload["contact"]["lang"] == "se"

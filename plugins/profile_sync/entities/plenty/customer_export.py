@@ -37,6 +37,7 @@ from profile_sync.entities.plenty.addresses import (
 from profile_sync.entities.plenty.countries import PlentyCountries
 from profile_sync.entities.timestamps import parse_timestamp
 from profile_sync.profiles.entity_configs import CustomerExportConfig
+from profile_sync.profiles.plenty_languages import plenty_language
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 OPTION_EMAIL = {"typeId": 2, "subTypeId": 4}
@@ -110,7 +111,7 @@ class CustomerExport(EntitySync):
             "gender": {1: "male", 2: "female"}.get(int(number(record.get("gender") or 0, "gender")), ""),
             "plentyId": mapping.plenty_id,
             "referrerId": mapping.referrer_id if mapping.referrer_id is not None else 1,
-            "lang": mapping.locale[:2],
+            "lang": plenty_language(mapping.locale),
             "options": [{**OPTION_EMAIL, "value": email, "priority": 0}],
         }
         if record.get("dob"):

@@ -22,6 +22,7 @@ from profile_sync.entities.plenty.addresses import address_objects, annotate_for
 from profile_sync.entities.plenty.countries import PlentyCountries
 from profile_sync.entities.timestamps import iso_timestamp, parse_timestamp
 from profile_sync.profiles.entity_configs import CustomerImportConfig
+from profile_sync.profiles.plenty_languages import plenty_language
 from profile_sync.profiles.schema import StoreMapping
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -140,10 +141,10 @@ class CustomerImport(EntitySync):
 
 def store_for(mappings: Sequence[StoreMapping], contact: Record) -> StoreMapping | None:
     """The store view of a contact: its plentyId and language, else its plentyId alone."""
-    plenty_id, lang = contact.get("plentyId"), str(contact.get("lang") or "")[:2]
+    plenty_id, lang = contact.get("plentyId"), str(contact.get("lang") or "")
     same_client = [m for m in mappings if m.plenty_id is not None and m.plenty_id == plenty_id]
     for mapping in same_client:
-        if mapping.locale[:2] == lang:
+        if plenty_language(mapping.locale) == lang:
             return mapping
     return same_client[0] if same_client else None
 

@@ -44,6 +44,7 @@ from profile_sync.entities.plenty.order_money import (
 )
 from profile_sync.entities.timestamps import parse_timestamp
 from profile_sync.profiles.entity_configs import AddressOptions, OrderExportConfig
+from profile_sync.profiles.plenty_languages import plenty_language
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PROPERTY_SHIPPING_PROFILE, PROPERTY_PAYMENT_METHOD, PROPERTY_LANGUAGE, PROPERTY_EXTERNAL_ID = 2, 3, 6, 7
@@ -158,7 +159,7 @@ class OrderExport(EntitySync):
                             )
                         ),
                     },
-                    {"typeId": PROPERTY_LANGUAGE, "value": mapping.locale[:2]},
+                    {"typeId": PROPERTY_LANGUAGE, "value": plenty_language(mapping.locale)},
                 ],
                 "orderItems": order_items,
             },
@@ -168,7 +169,7 @@ class OrderExport(EntitySync):
                 "lastName": record.get("customer_lastname") or billing.get("lastname") or "",
                 "referrerId": mapping.referrer_id if mapping.referrer_id is not None else 1,
                 "plentyId": mapping.plenty_id,
-                "lang": mapping.locale[:2],
+                "lang": plenty_language(mapping.locale),
             },
             "billing": _address(billing, email),
             "delivery": _address(delivery, email),

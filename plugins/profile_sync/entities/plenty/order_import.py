@@ -23,6 +23,7 @@ from profile_sync.connectors.errors import NotFoundError
 from profile_sync.entities.base import ALL_STORES, EntitySync, Record, RecordError, TargetRecord
 from profile_sync.entities.timestamps import iso_timestamp, parse_timestamp
 from profile_sync.profiles.entity_configs import OrderImportConfig
+from profile_sync.profiles.plenty_languages import plenty_language
 
 PROPERTY_EXTERNAL_ID = 7
 ORDER_TYPE_SALES = 1
@@ -211,7 +212,7 @@ def _store_of(mappings: Sequence[Any], order: Record) -> Any:
     """The store view of an order: its plentyId and language (order property 6), else its plentyId alone."""
     lang = next((str(p.get("value") or "") for p in order.get("properties") or [] if p.get("typeId") == 6), "")
     same_client = [m for m in mappings if m.plenty_id is not None and m.plenty_id == order.get("plentyId")]
-    return next((m for m in same_client if m.locale[:2] == lang[:2]), same_client[0] if same_client else None)
+    return next((m for m in same_client if plenty_language(m.locale) == lang), same_client[0] if same_client else None)
 
 
 def _within(status_id: float | None, statuses: tuple[float, float] | None) -> bool:
