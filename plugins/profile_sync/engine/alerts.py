@@ -102,6 +102,6 @@ def deadline_missed(profile_id: str, name: str, notify: dict[str, Any], minutes:
     """A deadline alert's callback: the run has not finished ``minutes`` after it was queued."""
     settings = Notify.model_validate(notify)
     context = context.get("context", context)
-    subject = f"{SUBJECT_PREFIX} {name}: a run has not finished {minutes} minutes after it was queued"
+    subject = f"{SUBJECT_PREFIX} {name}: a run has not finished within {minutes} min of being queued"
     lines = [f"profile: {profile_id}", *_run_lines(context), "", "Look at the run in Airflow: stuck, slow, or queued."]
     send(settings, subject, lines, context)
