@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from sandbox.core.app import json_response, vendor_route
 from sandbox.freeagent.common import invalid, json_body, list_response, not_found, parse_since, require_auth, sort_keys
 from sandbox.freeagent.seed import contact_record
-from sandbox.freeagent.state import stamp
+from sandbox.freeagent.stamps import stamp
 
 if TYPE_CHECKING:
     from sandbox.freeagent.state import FreeAgentState

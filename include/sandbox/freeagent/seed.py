@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sandbox.freeagent.state import stamp
+from sandbox.freeagent.stamps import stamp
 from sandbox.world import World
 
 if TYPE_CHECKING:

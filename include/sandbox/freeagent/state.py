@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 from sandbox.core.auth import TokenAuthority
@@ -11,6 +10,8 @@ from sandbox.core.ratelimit import FreeAgentLimits
 from sandbox.core.settings import SandboxSettings
 from sandbox.core.state import SystemState
 from sandbox.core.store import Record
+from sandbox.freeagent.seed import contact_record, populate
+from sandbox.freeagent.stamps import stamp
 from sandbox.world import World
 
 CLIENT_ID = "sandbox-client-id"
@@ -18,12 +19,6 @@ CLIENT_SECRET = "sandbox-client-secret"
 REFRESH_TOKEN = "sandbox-refresh-token"  # the long-lived refresh token of connections.env
 ACCESS_TTL_SECONDS = 3600
 TABLES = ("contacts", "invoices", "credit_notes")
-
-
-def stamp(ts: float) -> str:
-    """FreeAgent's timestamps: ``2024-05-01T10:00:00.000Z``."""
-    moment = datetime.fromtimestamp(ts, UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
 class FreeAgentState(SystemState):
@@ -57,8 +52,6 @@ class FreeAgentState(SystemState):
         return result
 
     def populate(self, world: World) -> None:
-        from sandbox.freeagent.seed import populate
-
         for name in TABLES:
             self.ensure_table(name)
         populate(self, world)
@@ -73,8 +66,6 @@ class FreeAgentState(SystemState):
         key = int(body.get("id", table.next_key()))
         fields = {k: v for k, v in body.items() if k not in ("id", "url")}
         if entity == "contacts":
-            from sandbox.freeagent.seed import contact_record
-
             record = contact_record(self, key, fields, now, now)
         else:
             record = {
