@@ -37,7 +37,7 @@ browser-deps:
 ## lint: ruff, and the layers and forbidden imports of .importlinter (import-linter)
 lint: install
 	$(ENV) ruff check dags plugins include tests
-	$(ENV) lint-imports
+	$(ENV) lint-imports --no-cache
 
 ## validate: check every profile file, print every error, exit non-zero on any (for pre-merge checks)
 validate: install
