@@ -27,8 +27,8 @@ AIRFLOW = "apache-airflow==3.3.2"
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(1500)]
 
 
-def _run(cmd: list[str], env: dict[str, str] | None = None, timeout: float = 900) -> str:
-    done = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=timeout)
+def _run(cmd: list[str], env: dict[str, str] | None = None, timeout: float = 900, cwd: Path | None = None) -> str:
+    done = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=timeout, cwd=cwd)
     assert done.returncode == 0, f"{' '.join(cmd)} exited {done.returncode}:\n{done.stdout[-4000:]}\n{done.stderr[-4000:]}"
     return done.stdout
 
@@ -94,12 +94,16 @@ def test_the_project_folder_gives_every_sample_dag(installed: Path, project: tup
         "import importlib.util, profile_sync; bag = DagBag(dag_folder=sys.argv[1]); "
         "print(json.dumps({'ids': sorted(bag.dag_ids), 'errors': {k: str(v) for k, v in bag.import_errors.items()},"
         " 'package': profile_sync.__file__,"
-        " 'leaked': [m for m in ('sandbox', 'localrun', 'deploy', 'tests') if importlib.util.find_spec(m)]}))"
+        " 'leaked': [m for m in ('sandbox', 'localrun', 'deploy') if importlib.util.find_spec(m)],"
+        " 'tests': str(getattr(importlib.util.find_spec('tests'), 'submodule_search_locations', ''))}))"
     )
-    result = json.loads(_run([str(installed / "python"), "-c", probe, str(folder / "dags")], env=env).splitlines()[-1])
+    # run from the project folder, as a worker would (python -c puts the working directory on sys.path)
+    output = _run([str(installed / "python"), "-c", probe, str(folder / "dags")], env=env, cwd=folder)
+    result = json.loads(output.splitlines()[-1])
     assert result["errors"] == {}
     assert str(installed.parent) in result["package"]  # the wheel's copy, not this checkout's
-    assert result["leaked"] == []  # lean: the sandbox, the run helpers and the tests are not importable there
+    assert result["leaked"] == []  # lean: the sandbox and the run helpers are not importable there
+    assert str(ROOT) not in result["tests"]  # nor are this checkout's tests
     samples = sorted(p.stem for p in (folder / "profile_configs").glob("*.yaml") if p.name != "defaults.yaml")
     assert result["ids"] == samples and len(samples) >= 14
 
