@@ -279,6 +279,11 @@ def _leaked_secrets(admin, logged: str, run_folder: Path) -> dict[str, list[str]
     return {place: found for place, found in leaks.items() if found}
 
 
+def _failure_kinds(failed: dict[str, str]) -> dict[str, str]:
+    """Each failed record's reason up to the vendor's status (``magento: PUT .../V1/products/X -> 400``)."""
+    return {source_id: reason.split(" -> ")[0] + reason.partition(" -> ")[2][:3] for source_id, reason in failed.items()}
+
+
 def _closest_difference(missing: list[str], extra: list[str]) -> str:
     """The fields in which the first missing record differs from its most similar extra one."""
     if not missing or not extra:
@@ -351,7 +356,9 @@ def test_target_equals_the_fault_free_run_record_by_record(  # type: ignore[no-u
         f"{sum(missing.values())} target records missing or different, {sum(extra.values())} extra or duplicated:\n"
         + _closest_difference(list(missing), list(extra))
     )
-    assert got.failed == expected.failed, "the faults changed which records failed"
+    # which records failed, and for what (the request and the vendor's status): the wording of an error body may
+    # differ, as a truncated body cannot be read whole
+    assert _failure_kinds(got.failed) == _failure_kinds(expected.failed), "the faults changed which records failed"
     leaks = _leaked_secrets(admin, logged, tmp_path / "faulted")
     assert not leaks, f"secrets found: {leaks}"
     tally("6. Secrets after faulted runs with both log switches on").add(iterations=1, records=len(_secrets(admin)))

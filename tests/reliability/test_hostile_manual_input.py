@@ -18,6 +18,7 @@ import pytest
 from tests.integration import conftest as integration
 from tests.integration.test_plenty_order_export_run import all_records
 from tests.reliability.hostile import RTL_LAST
+from tests.reliability.order_figures import with_figures_of_its_items
 
 pytestmark = [pytest.mark.reliability, pytest.mark.integration]
 # the integration suite's fixtures: the sandbox servers, their admin clients, a migrated Airflow DB, a test's world
@@ -115,7 +116,7 @@ def _good_order(admin) -> dict[str, Any]:  # type: ignore[no-untyped-def]
             {"item_id": 910_002, "sku": skus[0], "name": "x", "qty_ordered": 1, "price": 5.0, "price_incl_tax": 6.0}
         ],
     )
-    return admin["magento"].create("orders", order)
+    return admin["magento"].create("orders", with_figures_of_its_items(order))
 
 
 def _hostile_requests(client) -> list[str]:  # type: ignore[no-untyped-def]

@@ -25,6 +25,7 @@ from tests.reliability.hostile import (
     verify,
     verify_duplicate,
 )
+from tests.reliability.order_figures import with_figures_of_its_items
 
 pytestmark = [pytest.mark.reliability, pytest.mark.integration]
 # the integration suite's fixtures: the sandbox servers, their admin clients, a migrated Airflow DB, a test's world
@@ -90,7 +91,7 @@ def test_hostile_orders_are_failed_entries_or_exported_exactly(world, admin, tal
                 record.pop(key, None)
             else:
                 record[key] = value
-        return admin["magento"].create("orders", record)
+        return admin["magento"].create("orders", with_figures_of_its_items(record))
 
     def exported(check):  # type: ignore[no-untyped-def]
         return lambda target_id: check(admin["plenty"].record("orders", int(target_id)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,7 +50,12 @@ def dag_factory_installed() -> bool:
 def project_variant(root: Path, work: Path, count: int, samples: Path) -> tuple[Variant, list[str]]:
     profile_dir = work / f"n{count}" / "profile_configs"
     ids = generate_profiles(samples, profile_dir, count)
-    return Variant(PROJECT, root / "dags", {"PROFILE_SYNC_CONFIG_DIR": str(profile_dir)}), ids
+    # the profiles' DAG files only: the maintenance DAG beside them is one fixed DAG, not a profile's
+    dags = work / f"n{count}" / "project_dags"
+    dags.mkdir(parents=True, exist_ok=True)
+    for name in (DAG_FILE, VALIDATION_FILE):
+        shutil.copyfile(root / "dags" / name, dags / name)
+    return Variant(PROJECT, dags, {"PROFILE_SYNC_CONFIG_DIR": str(profile_dir)}), ids
 
 
 def diagnostic_variants(project: Variant) -> tuple[Variant, ...]:
