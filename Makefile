@@ -27,7 +27,12 @@ sandbox: install
 
 ## test: lint + the test suite CI runs (unit, integration against the real sandbox and a real Airflow)
 test: install lint browser-deps
-	$(ENV) bash include/scripts/with_postgres.sh python -m pytest -m "not slow and not bench and not distributed" tests
+	$(ENV) bash include/scripts/with_postgres.sh python -m pytest -m "not slow and not bench and not distributed" --durations=25 tests
+
+## test-all: make test plus the long forms marked slow (the scheduler-driven e2e tests, the reliability suite's
+## slow cases, the wheel); not the benchmarks or the distributed demo
+test-all: install lint browser-deps
+	$(ENV) bash include/scripts/with_postgres.sh python -m pytest -m "not bench and not distributed" --durations=25 tests
 
 ## browser-deps: Debian's chromium for the UI tests (Playwright drives it; it never downloads a browser)
 browser-deps:
