@@ -4,7 +4,7 @@
 # PostgreSQL the command still runs and those tests skip, saying why. The server is stopped whatever happens.
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-DATA="$ROOT/var/test-pg"
+DATA="$ROOT/var/test-pg-$$"  # one per run: two suites side by side must not share a cluster
 
 bindir() {
     local dir
