@@ -18,6 +18,7 @@ from pydantic import (
     Discriminator,
     Field,
     Tag,
+    ValidationInfo,
     create_model,
     field_validator,
     model_validator,
@@ -93,8 +94,16 @@ class StoreConfig(StrictModel):
 class EventConfig(StrictModel):
     """The seeds' "Event Configuration"."""
 
-    add_new_to_export_queue: bool = True
-    delete_externally: bool = False
+    add_new_to_export_queue: bool = Field(
+        True,
+        description="false: a record new to the profile is synced only when asked for (queued on the profile page, "
+        "or a targeted run); records synced before keep syncing. Exports and imports alike.",
+    )
+    delete_externally: bool = Field(
+        False,
+        description="A record gone from the source is deleted in the target (or hidden/deactivated where the type "
+        "says so); refused for types whose records are never deleted (orders, stock, invoices, credit notes).",
+    )
 
 
 class LogConfig(StrictModel):
@@ -262,6 +271,16 @@ class Profile(StrictModel):
     fail_when: FailWhen = Field(default_factory=FailWhen)
     notify: Notify = Field(default_factory=Notify)
     entity_config: EntityConfig = Field(default_factory=EntityConfig)
+
+    @field_validator("events")
+    @classmethod
+    def _events_fit_the_type(cls, value: EventConfig, info: ValidationInfo) -> EventConfig:
+        kind = CATALOGUE.get((info.data.get("system"), info.data.get("entity"), info.data.get("direction")))
+        if value.delete_externally and kind is not None and kind.delete_refused:
+            raise ValueError(
+                f"delete_externally is not an option of {kind.label}: {kind.delete_refused}; set it to false"
+            )
+        return value
 
     @field_validator("schedule")
     @classmethod
