@@ -17,7 +17,8 @@ from sandbox.plenty.paging import envelope, page_params
 if TYPE_CHECKING:
     from sandbox.plenty.state import PlentyState
 
-CORRECTION_REASONS = range(300, 310)  # PlentyONE's "stock correction" reason ids
+# the reasons the contract lists for PUT .../stock/correction (reasonId: 301, 302, 304-307, 309, 317-328)
+CORRECTION_REASONS = frozenset({301, 302, 304, 305, 306, 307, 309, *range(317, 329)})
 
 
 def _date(request: Request, name: str) -> float | None:

@@ -18,6 +18,7 @@ from profile_sync.connectors.errors import (
     TerminalError,
     TransientError,
 )
+from profile_sync.engine.bulk_push import BulkWriter, Waiting
 from profile_sync.engine.payload_hash import payload_hash
 from profile_sync.engine.progress import Progress, budget_wait_of
 from profile_sync.engine.run_settings import RunSettings
@@ -94,6 +95,8 @@ class _Pusher:
         self.queued: set[tuple[str, str]] = set()
         self.log_all = profile.log.records == "all"  # "changes": unchanged / left-out records are not logged
         self.progress = Progress("push", profile.log.progress_seconds, budget_wait_of(entity))
+        bulk = entity.bulk_size > 0  # the target takes lists: writes wait in the BulkWriter
+        self.bulk = BulkWriter(entity, self._bulk_synced, self._failed, self._bulk_transient) if bulk else None
 
     def push_batch(self, targets: list[TargetRecord]) -> None:
         if self.entity.profile.direction == "export":
@@ -107,6 +110,8 @@ class _Pusher:
                 mapped[(store, source_id)] = entry
         for target in targets:
             self._push_one(target, mapped.get((target.store, target.source_id)))
+        if self.bulk:
+            self.bulk.flush()
 
     def _push_one(self, target: TargetRecord, entry: Any) -> None:
         noun, name = self.entity.noun, target.label or target.source_id
@@ -125,6 +130,9 @@ class _Pusher:
         if self.settings.dry_run:
             action = "update" if target_id else "create"
             self._outcome("dry_run", f"{noun} {name}: would {action} (dry run)")
+            return
+        if self.bulk:
+            self.bulk.add(Waiting(target, digest, target_id if status != "pending" else None, was_queued))
             return
         try:
             prepared = self.entity.prepare(target)
@@ -164,6 +172,29 @@ class _Pusher:
                     f"{self.transient_in_a_row} {noun}s in a row failed transiently (last: {exc}); "
                     "the task fails so that Airflow retries it; committed records are not sent again"
                 ) from exc
+
+    def _bulk_synced(self, record: Waiting, target_id: str, action: str) -> None:
+        target = record.target
+        self.state.record_synced(
+            self.profile_id, target.store, target.source_id, target_id, record.digest, action, self.settings.run_id,
+            history=self.history,
+        )
+        self.transient_in_a_row = 0
+        if record.was_queued:
+            self.state.dequeue(self.profile_id, target.store, [target.source_id])
+            self.state.dequeue(self.profile_id, "*", [target.source_id])
+        self._outcome(action, f"{self.entity.noun} {target.label or target.source_id} -> {target_id} {action}")
+
+    def _bulk_transient(self, targets: list[TargetRecord], exc: Exception) -> None:
+        for target in targets:
+            self._failed(target, f"transient: {exc}")
+            self.transient.append(target)
+        self.transient_in_a_row += 1  # one list is one try of the system
+        if self.transient_in_a_row >= MAX_CONSECUTIVE_TRANSIENT:
+            raise SystemUnavailable(
+                f"{self.transient_in_a_row} lists of {self.entity.noun}s in a row failed transiently (last: {exc}); "
+                "the task fails so that Airflow retries it; committed records are not sent again"
+            ) from exc
 
     def _create(self, target: TargetRecord, digest: str, *, pending: bool) -> tuple[str, str]:
         """Create unless the target has it already; a lost answer is looked up before any second create."""

@@ -178,6 +178,10 @@ class EntitySync(ABC):
     shared_targets = False
     # set by the engine for a run (profile_sync.entities.registry.entity_for)
     id_map: IdMap = NoIdMap()
+    # > 0 where the target takes a list (PlentyONE's stock correction): the engine hands the records it would
+    # create or update to ``write_many``, up to this many per call and one ``bulk_group`` per call. Only for writes
+    # that set a state (sent twice, they set the same), since a list whose answer was lost is sent again.
+    bulk_size = 0
 
     def __init__(self, profile: Profile, systems: Systems) -> None:
         self.profile = profile
@@ -230,3 +234,12 @@ class EntitySync(ABC):
     def prepare(self, target: TargetRecord) -> TargetRecord:
         """Resolve references the payload needs at push time (contact, variation ids); may raise RecordError."""
         return target
+
+    # --- bulk writes (bulk_size > 0) ---------------------------------------------------------------------------
+    def bulk_group(self, target: TargetRecord) -> str:
+        """Records of one group go in one list (one PlentyONE warehouse per stock correction)."""
+        return ""
+
+    def write_many(self, targets: list[TargetRecord]) -> list[str]:
+        """Create or update ``targets`` (prepared, one bulk group) in one call; their target ids, in order."""
+        raise NotImplementedError(f"{self.noun}s are not written in lists")

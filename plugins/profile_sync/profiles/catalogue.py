@@ -63,6 +63,9 @@ _TYPES = (
     ProfileType(
         "plenty", "stock", "import", ec.StockImportConfig, "stock per warehouse -> Magento sources", STOCK_STAYS
     ),
+    ProfileType(
+        "plenty", "stock", "export", ec.StockExportConfig, "Magento source stock -> warehouse stock", STOCK_STAYS
+    ),
     ProfileType("freeagent", "contact", "export", ec.ContactExportConfig, "Magento customers -> contacts"),
     ProfileType("freeagent", "contact", "import", ec.ContactImportConfig, "contacts -> Magento customers"),
     ProfileType(

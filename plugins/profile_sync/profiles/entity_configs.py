@@ -193,6 +193,26 @@ class StockImportConfig(EntityConfig):
     stock_field: Literal["stockNet", "stockPhysical"] = Field("stockNet", description="Which PlentyONE figure is sold.")
 
 
+# PlentyONE's stock correction reasons (PUT /rest/stockmanagement/warehouses/{warehouseId}/stock/correction)
+CorrectionReason = Literal[301, 302, 304, 305, 306, 307, 309, 317, 318, 319, 320, 321, 322, 323, 324, 325, 326, 327, 328]
+
+
+class StockExportConfig(EntityConfig):
+    """Magento stock per source -> PlentyONE stock per warehouse, as stock corrections."""
+
+    source_warehouse_map: dict[str, PositiveInt] = Field(
+        default_factory=lambda: {"default": 1},
+        min_length=1,
+        description="Magento MSI source code -> PlentyONE warehouse id (legacy stock is the source 'default').",
+    )
+    stock_source: Literal["msi", "legacy"] = Field(
+        "msi",
+        description="msi: MSI source items; legacy: the cataloginventory stock items of a shop without MSI "
+        "(one stock, exported as the source 'default').",
+    )
+    reason_id: CorrectionReason = Field(301, description="PlentyONE's correction reason (301 = stock correction).")
+
+
 # --- FreeAgent ---------------------------------------------------------------------------------------------
 
 

@@ -78,6 +78,30 @@ def register(app: FastAPI, state: MagentoState) -> None:
                     tables["stock_items"].put(product_id, dict(stock, qty=quantity, is_in_stock=bool(status)), now)
         return json_response([])
 
+    @mroute(app, "GET", "/V1/stockItems/lowStock/", resource=STOCK)
+    async def low_stock(request: Request) -> Response:
+        # StockRegistry::getLowStockItems: the items of the scope at or below ``qty``, paged by currentPage and
+        # pageSize (0: every item), as a StockItemCollection; scopeId and qty are required
+        query = request.query_params
+        for name in ("scopeId", "qty"):
+            if query.get(name) in (None, ""):
+                raise VendorError(400, f'"{name}" is required. Enter and try again.',
+                                  body={"message": '"%fieldName" is required. Enter and try again.',
+                                        "parameters": {"fieldName": name}})
+        try:
+            ceiling = float(query["qty"])
+            page, size = int(query.get("currentPage") or 1), int(query.get("pageSize") or 0)
+        except ValueError:
+            raise VendorError(400, "The request parameters are not valid numbers.") from None
+        items = [r for r in tables["stock_items"].records() if float(r.get("qty") or 0) <= ceiling]
+        items.sort(key=lambda r: int(r["item_id"]))
+        if size > 0:  # a page past the end answers the last page again (the collection clamps its page)
+            page = min(max(page, 1), max(1, -(-len(items) // size)))
+        shown = items[(page - 1) * size:page * size] if size > 0 else items
+        criteria = {"mapper_interface_name": "Magento\\CatalogInventory\\Model\\ResourceModel\\Stock\\Item"
+                    "\\StockItemCriteriaMapper", "criteria_list": [], "filters": [], "orders": [], "limit": []}
+        return json_response({"items": shown, "search_criteria": criteria, "total_count": len(items)})
+
     @mroute(app, "GET", "/V1/stockItems/{productSku}", resource=STOCK)
     async def get_stock_item(productSku: str) -> Response:  # noqa: N803 (the contract's name)
         product_id = state.skus.get(productSku)

@@ -1,7 +1,7 @@
 """Stock Import [PlentyONE]: PlentyONE stock per warehouse -> Magento MSI source items.
 
 A PlentyONE stock row names a variation id; the Magento SKU is the variation's number, read once per task
-(one page walk over the variations, ids and numbers only). A number that several variations carry names no one
+(``variation_numbers``, shared with Stock Export). A number that several variations carry names no one
 Magento SKU: their stock rows are failed entries rather than overwriting each other's stock. Warehouse -> source comes from entity_config; a
 warehouse that is not mapped is out of scope. Magento's source-items POST is an upsert keyed by
 (sku, source_code), so a repeated push never duplicates.
@@ -13,6 +13,7 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 
 from profile_sync.entities.base import ALL_STORES, EntitySync, Record, RecordError, TargetRecord
+from profile_sync.entities.plenty.variation_numbers import VariationNumbers, ambiguous
 from profile_sync.entities.timestamps import iso_timestamp, parse_timestamp
 from profile_sync.profiles.entity_configs import StockImportConfig
 
@@ -23,22 +24,10 @@ class StockImport(EntitySync):
     def __init__(self, profile, systems) -> None:  # type: ignore[no-untyped-def]
         super().__init__(profile, systems)
         self.config: StockImportConfig = profile.entity_config  # type: ignore[assignment]
-        self._numbers: dict[int, str] | None = None
-        self._holders: dict[str, list[int]] = {}  # variation number -> the variation ids that carry it
+        self.variations = VariationNumbers(systems.plenty, profile.api.collection_size) if systems else None
 
     def _variation_numbers(self) -> dict[int, str]:
-        if self._numbers is None:
-            numbers: dict[int, str] = {}
-            for page in self.systems.plenty.paginate(
-                "/rest/items/variations", page_size=self.profile.api.collection_size
-            ):
-                for variation in page:
-                    if variation.get("number"):
-                        numbers[int(variation["id"])] = str(variation["number"])
-            self._numbers = numbers
-            for variation_id, number in sorted(numbers.items()):
-                self._holders.setdefault(number, []).append(variation_id)
-        return self._numbers
+        return self.variations.numbers()
 
     def fetch(self, since: datetime | None, ids: Sequence[str] | None) -> Iterator[list[Record]]:
         numbers = self._variation_numbers()
@@ -62,7 +51,7 @@ class StockImport(EntitySync):
 
     def _annotate(self, row: Record, numbers: dict[int, str]) -> Record:
         row["_sku"] = numbers.get(int(row["variationId"]))
-        holders = self._holders.get(row["_sku"] or "", [])
+        holders = self.variations.holders(row["_sku"] or "")
         if len(holders) > 1:
             row["_sku_holders"] = holders
         return row
@@ -84,10 +73,7 @@ class StockImport(EntitySync):
         if not sku:
             raise RecordError(f"variation {record['variationId']} has no variation number (Magento SKU)")
         if holders := record.get("_sku_holders"):
-            raise RecordError(
-                f"variation number {sku!r} (the Magento SKU) is carried by variations {', '.join(map(str, holders))}: "
-                "whose stock it is is ambiguous"
-            )
+            raise RecordError(ambiguous(sku, holders))
         quantity = record.get(self.config.stock_field)
         if not isinstance(quantity, int | float) or isinstance(quantity, bool):
             raise RecordError(f"{self.config.stock_field} is {quantity!r}, not a number")

@@ -1,0 +1,77 @@
+"""Writes of a type whose target takes a list (``EntitySync.bulk_size``): one request per group of records.
+
+The push stage decides per record as for any type (unchanged -> skipped, not queued, dry run); what it would
+create or update waits here, per ``bulk_group``, and goes out as one list when the group is full and at the end
+of each log group. Each record's outcome is still committed on its own. A list the target refuses as a whole
+(a terminal error) is sent again record by record, so that only the bad record fails; a transient error fails
+the whole list transiently (the push stage's retry passes send it again: bulk writes set a state, so a list
+whose answer was lost is harmless to send twice).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from profile_sync.connectors.errors import AuthenticationError, TerminalError, TransientError
+from profile_sync.entities.base import EntitySync, RecordError, TargetRecord
+
+
+@dataclass(frozen=True)
+class Waiting:
+    target: TargetRecord
+    digest: str
+    target_id: str | None  # mapped already: an update
+    was_queued: bool
+
+
+class BulkWriter:
+    """Collects the records to write and sends them in lists; outcomes go back through the callbacks."""
+
+    def __init__(
+        self,
+        entity: EntitySync,
+        synced: Callable[[Waiting, str, str], None],  # (record, target id, "created" | "updated")
+        failed: Callable[[TargetRecord, str], None],
+        transient: Callable[[list[TargetRecord], TransientError], None],
+    ) -> None:
+        self.entity, self.synced, self.failed, self.transient = entity, synced, failed, transient
+        self.waiting: dict[str, list[Waiting]] = {}
+
+    def add(self, record: Waiting) -> None:
+        group = self.entity.bulk_group(record.target)
+        self.waiting.setdefault(group, []).append(record)
+        if len(self.waiting[group]) >= self.entity.bulk_size:
+            self._send(self.waiting.pop(group))
+
+    def flush(self) -> None:
+        while self.waiting:
+            self._send(self.waiting.pop(next(iter(self.waiting))))
+
+    def _send(self, records: list[Waiting]) -> None:
+        ready: list[tuple[Waiting, TargetRecord]] = []
+        for record in records:
+            try:
+                ready.append((record, self.entity.prepare(record.target)))
+            except RecordError as exc:
+                self.failed(record.target, str(exc))
+        if ready:
+            self._write(ready)
+
+    def _write(self, ready: list[tuple[Waiting, TargetRecord]]) -> None:
+        try:
+            target_ids = self.entity.write_many([prepared for _, prepared in ready])
+        except AuthenticationError:
+            raise  # the connection's fault, not the records': the task fails at once
+        except TerminalError as exc:
+            if len(ready) > 1:  # one record spoiled the list: each alone, so that only that one fails
+                for one in ready:
+                    self._write([one])
+                return
+            self.failed(ready[0][0].target, str(exc) or type(exc).__name__)
+            return
+        except TransientError as exc:
+            self.transient([record.target for record, _ in ready], exc)
+            return
+        for (record, _), target_id in zip(ready, target_ids, strict=True):
+            self.synced(record, target_id, "updated" if record.target_id else "created")

@@ -1,0 +1,93 @@
+"""Stock Export [PlentyONE]: a Magento source item -> a PlentyONE stock correction of the mapped warehouse."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from profile_sync.entities.base import RecordError
+from profile_sync.entities.plenty.stock_export import StockExport, split_id
+from profile_sync.profiles import load_profiles
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class _Plenty:
+    def __init__(self, variations: list[dict[str, Any]]) -> None:
+        self.variations = variations
+        self.puts: list[tuple[str, Any]] = []
+
+    def paginate(self, path: str, **_: object):  # type: ignore[no-untyped-def]
+        yield self.variations
+
+    def put(self, path: str, json: Any = None) -> list[Any]:
+        self.puts.append((path, json))
+        return []
+
+
+class _Systems:
+    def __init__(self, variations: list[dict[str, Any]]) -> None:
+        self.plenty = _Plenty(variations)
+
+
+@pytest.fixture
+def entity() -> StockExport:
+    profile = next(
+        i.profile for i in load_profiles(ROOT / "profile_configs").profiles if i.profile.id == "stock_export_plenty"
+    )
+    variations = [{"id": 1, "number": "A"}, {"id": 2, "number": "B"}, {"id": 3, "number": "B"}, {"id": 4}]
+    return StockExport(profile, _Systems(variations))
+
+
+def _item(sku: str = "A", source: str = "default", quantity: Any = 5) -> dict[str, Any]:
+    return {"sku": sku, "source_code": source, "quantity": quantity}
+
+
+def test_a_source_item_is_the_stock_of_its_mapped_warehouse_and_other_sources_are_out_of_scope(
+    entity: StockExport,
+) -> None:
+    [target] = entity.transform(_item(source="lager_nord", quantity="7.5"))
+    assert (target.source_id, target.payload) == ("lager_nord:A", {"sku": "A", "warehouse_id": 2, "quantity": 7.5})
+    assert entity.transform(_item(source="dropship")) == []
+    assert split_id("default:SKU:with:colons") == ("default", "SKU:with:colons")
+
+
+@pytest.mark.parametrize(
+    ("item", "reason"),
+    [
+        (_item(sku=""), "stock row has no SKU"),
+        (_item(quantity="many"), "quantity 'many' is not a number"),
+        (_item(quantity=None), "quantity None is not a number"),
+    ],
+)
+def test_a_row_that_cannot_be_stock_names_why(entity: StockExport, item: dict[str, Any], reason: str) -> None:
+    with pytest.raises(RecordError, match=reason):
+        entity.transform(item)
+
+
+@pytest.mark.parametrize(
+    ("sku", "reason"),
+    [("B", "'B' .* carried by variations 2, 3"), ("Z", "SKU 'Z' is not a PlentyONE variation number")],
+)
+def test_a_sku_without_exactly_one_variation_is_refused_never_guessed(
+    entity: StockExport, sku: str, reason: str
+) -> None:
+    [target] = entity.transform(_item(sku=sku))
+    with pytest.raises(RecordError, match=reason):
+        entity.prepare(target)
+
+
+def test_rows_of_one_warehouse_go_out_as_one_correction_list(entity: StockExport) -> None:
+    targets = [entity.prepare(entity.transform(_item(sku=sku, quantity=q))[0]) for sku, q in (("A", 3), ("A", 0))]
+    assert {entity.bulk_group(t) for t in targets} == {"1"}
+    assert entity.write_many(targets) == ["1@1", "1@1"]
+    [(path, body)] = entity.systems.plenty.puts
+    assert path == "/rest/stockmanagement/warehouses/1/stock/correction"
+    assert body == {
+        "corrections": [
+            {"variationId": 1, "warehouseId": 1, "storageLocationId": 0, "quantity": q, "reasonId": 301}
+            for q in (3.0, 0.0)
+        ]
+    }
