@@ -93,19 +93,17 @@ def test_restriction_exports_only_the_mapped_stores(world, admin) -> None:
     assert all((c["lang"], c["plentyId"]) == ("de", 1001) for c in created)  # the store mapping's locale and client
 
 
-@pytest.mark.parametrize("delete_externally", [True, False])
-def test_a_customer_deleted_in_magento_is_blocked_in_plentyone_only_when_configured(
-    world, admin, delete_externally
-) -> None:
-    world.write_profile(PROFILE, events={"delete_externally": delete_externally})
+def test_a_customer_deleted_in_magento_stays_in_plentyone_when_delete_externally_is_off(world, admin) -> None:
+    """Off (the default): nothing is deleted or blocked. On: tests/integration/test_delete_externally_run.py."""
+    world.write_profile(PROFILE, events={"delete_externally": False})
     assert world.run(PROFILE).state == "success"
     customer = all_records(admin["magento"], "customers")[0]
     [contact] = contacts_by_email(admin)[customer["email"].lower()]
     admin["magento"].delete("customers", customer["id"])
     run = world.run(PROFILE)
     assert run.state == "success"
-    assert run.summary.get("deleted", 0) == (1 if delete_externally else 0)
-    assert admin["plenty"].record("contacts", contact["id"])["blocked"] == (1 if delete_externally else 0)
+    assert "deleted" not in run.summary
+    assert admin["plenty"].record("contacts", contact["id"]) == contact
 
 
 @pytest.mark.parametrize("add_new", [True, False])

@@ -249,6 +249,24 @@ def register(app: FastAPI, state: PlentyState) -> None:  # noqa: C901
             raise invalid(errors)
         return json_response(writer.update(id, body, time.time()))
 
+    @vendor_route(app, "DELETE", "/rest/categories/{id}")
+    async def delete_category(request: Request, id: int) -> Response:  # noqa: A002
+        # the contract is silent on subcategories: refusing a category that has children is the stricter
+        # reading (nothing is deleted that the caller did not name); a client deletes the children first
+        require_auth(request, state)
+        categories = state.tables["categories"]
+        if id not in categories:
+            raise not_found("Category", id)
+        children = [c["id"] for c in categories.records() if c.get("parentCategoryId") == id]
+        if children:
+            raise invalid({"id": [f"The category has subcategories ({', '.join(map(str, sorted(children)))})."]})
+        parent = categories.get(id).get("parentCategoryId")
+        categories.delete(id)
+        if parent is not None and parent in categories:
+            still = any(c.get("parentCategoryId") == parent for c in categories.records())
+            categories.put(parent, dict(categories.get(parent), hasChildren=still), categories.updated_at(parent))
+        return json_response({})
+
     # --- attributes --------------------------------------------------------------------------------------
     @vendor_route(app, "GET", "/rest/items/attributes")
     async def list_attributes(request: Request) -> Response:

@@ -8,9 +8,17 @@ from typing import TYPE_CHECKING, Any
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
 
-from sandbox.core.app import json_response, vendor_route
+from sandbox.core.app import VendorError, json_response, vendor_route
 from sandbox.plenty import render
-from sandbox.plenty.common import int_param, invalid, json_body, not_found, require_auth, with_param
+from sandbox.plenty.common import (
+    bool_param,
+    int_param,
+    invalid,
+    json_body,
+    not_found,
+    require_auth,
+    with_param,
+)
 from sandbox.plenty.countries import ISO_BY_ID, STATE_IDS, countries
 from sandbox.plenty.dates import DateFilterError, iso, parse_point
 from sandbox.plenty.paging import envelope, page_params
@@ -224,6 +232,28 @@ def register(app: FastAPI, state: PlentyState) -> None:  # noqa: C901
         state.index_contact(record)
         return json_response(record)
 
+    @vendor_route(app, "DELETE", "/rest/accounts/contacts/{contactId}")
+    async def delete_contact(request: Request, contactId: int) -> Response:  # noqa: N803
+        # the contract: with checkExistingOrders a contact linked to orders is refused (CustomerDeleteException)
+        # and kept; without it the contact goes, its orders keep their own copies of the addresses
+        require_auth(request, state)
+        if contactId not in state.tables["contacts"]:
+            raise not_found("Contact", contactId)
+        if bool_param(request, "checkExistingOrders") and _has_orders(state, contactId):
+            raise VendorError(
+                400,
+                f"The contact with the ID {contactId} is linked to orders and cannot be deleted.",
+                body={
+                    "error": {
+                        "class": "Plenty\\Modules\\Account\\Contact\\Exceptions\\CustomerDeleteException",
+                        "code": 400,
+                        "message": f"The contact with the ID {contactId} is linked to orders and cannot be deleted.",
+                    }
+                },
+            )
+        state.delete_record("contacts", contactId)
+        return json_response([])
+
     @vendor_route(app, "GET", "/rest/orders/shipping/countries")
     async def shipping_countries(request: Request) -> Response:
         """A plain list (no paging), ``with=states,names`` loads the relations, as the contract describes."""
@@ -345,3 +375,10 @@ def register(app: FastAPI, state: PlentyState) -> None:  # noqa: C901
         record["updatedAt"] = iso(now)
         state.tables["addresses"].put(addressId, record, now)
         return json_response(record)
+
+def _has_orders(state: PlentyState, contact_id: int) -> bool:
+    return any(
+        relation.get("referenceType") == "contact" and relation.get("referenceId") == contact_id
+        for order in state.tables["orders"].records()
+        for relation in order.get("relations") or []
+    )

@@ -288,6 +288,18 @@ def register(app: FastAPI, state: PlentyState) -> None:  # noqa: C901 - one clos
         updated.update({k: body[k] for k in ITEM_FIELDS if isinstance(body, dict) and k in body})
         return json_response(render.item(state, _stamp(state, "items", itemId, updated, time.time()), set()))
 
+    @route("DELETE", "/rest/items/{itemId:int}")
+    async def delete_item(request: Request, itemId: int) -> Response:  # noqa: N803
+        # an item goes with every variation of it (and their stock rows)
+        require_auth(request, state)
+        if itemId not in state.tables["items"]:
+            raise not_found("Item", itemId)
+        for variation_id in list(state.item_variations.get(itemId, [])):
+            _drop_variation(state, variation_id)
+        state.tables["items"].delete(itemId)
+        state.rebuild_indexes()
+        return json_response({})
+
     # --- variations ------------------------------------------------------------------------------------
     def variation_keys(request: Request, item_id: int | None) -> list[Any]:
         table = state.tables["variations"]
@@ -407,6 +419,19 @@ def register(app: FastAPI, state: PlentyState) -> None:  # noqa: C901 - one clos
         _stamp(state, "variations", variationId, updated, now)
         state.index_variation(updated)
         return json_response(render.variation(state, updated, set()))
+
+    @route("DELETE", "/rest/items/{itemId:int}/variations/{variationId:int}")
+    async def delete_variation(request: Request, itemId: int, variationId: int) -> Response:  # noqa: N803
+        # PlentyONE keeps an item's main variation as long as the item: it goes only with the item
+        require_auth(request, state)
+        variation = find_variation(itemId, variationId)
+        if variation.get("isMain"):
+            raise invalid({"variationId": ["The main variation cannot be deleted. Delete the item instead."]})
+        _drop_variation(state, variationId)
+        item = state.tables["items"].get(itemId)
+        _stamp(state, "items", itemId, dict(item), time.time())
+        state.rebuild_indexes()
+        return json_response({})
 
     # --- texts -----------------------------------------------------------------------------------------
     base = "/rest/items/{id:int}/variations/{variationId:int}"
@@ -574,3 +599,12 @@ def _int(request: Request, name: str) -> int | None:
     from sandbox.plenty.common import int_param
 
     return int_param(request, name)
+
+
+def _drop_variation(state: PlentyState, variation_id: int) -> None:
+    """A variation and its stock rows (stock is keyed variation id * 10 + warehouse id)."""
+    state.tables["variations"].delete(variation_id)
+    stock = state.tables["stock"]
+    keys = stock.keys()  # a sorted copy: safe to delete from the table while walking it
+    for key in [k for k in keys if k // 10 == variation_id]:
+        stock.delete(key)

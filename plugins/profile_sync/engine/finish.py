@@ -72,7 +72,11 @@ def finish_stage(
 
 
 def reconcile_deletions(entity: EntitySync, settings: RunSettings, state: Any) -> int:
-    """Delete in the target what the source no longer has: the ID map against the source's ids now."""
+    """Delete in the target what the source no longer has: the ID map against the source's ids now.
+
+    A delete the target refuses is tried once more after all the others: a parent category or an item's main
+    variation can go only after its children. What is still refused then stays mapped and is tried next run.
+    """
     ids = entity.source_ids()
     if ids is None:
         log.warning("delete externally: %ss cannot be listed by id here; nothing deleted", entity.noun)
@@ -80,28 +84,43 @@ def reconcile_deletions(entity: EntitySync, settings: RunSettings, state: Any) -
     present = set(ids)
     profile = entity.profile
     stores = {ALL_STORES, "default", *(mapping.store for mapping in profile.store.mapping)}
+    gone = [
+        (store, source_id)
+        for store in sorted(stores)
+        for source_id in list(state.mapped_source_ids(profile.id, store))
+        if source_id not in present
+    ]
     deleted = 0
-    for store in sorted(stores):
-        for source_id in list(state.mapped_source_ids(profile.id, store)):
-            if source_id in present:
-                continue
-            entry = state.lookup(profile.id, store, [source_id]).get(source_id)
-            try:
-                if entry is not None and entry.target_id:
-                    with contextlib.suppress(NotFoundError):  # already gone in the target: the goal
-                        entity.delete(entry.target_id, store)
-                state.mark_deleted(
-                    profile.id, store, source_id, settings.run_id, history=profile.schedule_config.enable_history
-                )
+    for last_try in (False, True):
+        refused = []
+        for store, source_id in gone:
+            if _delete_one(entity, settings, state, store, source_id, last_try):
                 deleted += 1
-                log.info(
-                    "%s %s -> %s deleted (gone from the source)",
-                    entity.noun,
-                    source_id,
-                    entry.target_id if entry else "?",
-                )
-            except AuthenticationError:
-                raise  # not this record's problem: the task fails, naming the connection
-            except (ConnectorError, RecordError, NotImplementedError) as exc:
-                log.warning("%s %s: could not delete in the target: %s", entity.noun, source_id, exc)
+            else:
+                refused.append((store, source_id))
+        gone = refused
+        if not gone:
+            break
     return deleted
+
+
+def _delete_one(
+    entity: EntitySync, settings: RunSettings, state: Any, store: str, source_id: str, last_try: bool
+) -> bool:
+    profile = entity.profile
+    entry = state.lookup(profile.id, store, [source_id]).get(source_id)
+    try:
+        if entry is not None and entry.target_id:
+            with contextlib.suppress(NotFoundError):  # already gone in the target: the goal
+                entity.delete(entry.target_id, store)
+        state.mark_deleted(
+            profile.id, store, source_id, settings.run_id, history=profile.schedule_config.enable_history
+        )
+    except AuthenticationError:
+        raise  # not this record's problem: the task fails, naming the connection
+    except (ConnectorError, RecordError) as exc:
+        if last_try:
+            log.warning("%s %s: could not delete in the target: %s", entity.noun, source_id, exc)
+        return False
+    log.info("%s %s -> %s deleted (gone from the source)", entity.noun, source_id, entry.target_id if entry else "?")
+    return True

@@ -106,6 +106,28 @@ def register(app: FastAPI, state: MagentoState) -> None:  # noqa: C901 (one clos
                                                      _updated_at=magento_time(now)), now)
         return json_response(f"id_{next_id}")
 
+    @mroute(app, "DELETE", "/V1/products/attributes/{attributeCode}", resource=ATTRIBUTES)
+    async def delete_attribute(attributeCode: str) -> Response:  # noqa: N803
+        # Catalog's attribute model refuses a system attribute and one a configurable product is built on ("This
+        # attribute is used in configurable products."); Eav's AttributeRepository::delete wraps either as this
+        # StateException. The products' values of the attribute go with it
+        record = attribute(attributeCode)
+        used = any(
+            str(option.get("attribute_id")) == str(record.get("attribute_id"))
+            for product in tables["products"].records()
+            for option in (product.get("extension_attributes") or {}).get("configurable_product_options") or []
+        )
+        if not record.get("is_user_defined") or used:
+            raise VendorError(400, "The attribute can't be deleted.")
+        tables["attributes"].delete(attributeCode)
+        now = time.time()
+        for product in list(tables["products"].records()):
+            values = product.get("custom_attributes") or []
+            kept = [value for value in values if value.get("attribute_code") != attributeCode]
+            if len(kept) != len(values):
+                tables["products"].put(product["id"], dict(product, custom_attributes=kept), now)
+        return json_response(True)
+
 
     # --- products ------------------------------------------------------------------------------------------
     @mroute(app, "GET", "/V1/products", resource=PRODUCTS)

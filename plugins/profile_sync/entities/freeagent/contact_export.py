@@ -8,9 +8,11 @@ exist already, made by hand or by an invoice export, are matched and updated, ne
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 
+from profile_sync.connectors.errors import NotFoundError, TerminalError
 from profile_sync.entities.base import ALL_STORES, EntitySync, Record, RecordError, TargetRecord
 from profile_sync.entities.freeagent.contact_fields import contact_payload, default_address, update_body, valid_email
 from profile_sync.entities.freeagent.directory import ContactDirectory, budget_spent_on_429
@@ -18,6 +20,8 @@ from profile_sync.entities.magento.search import Filter, filter_sets
 from profile_sync.entities.magento.stores import StoreViews
 from profile_sync.entities.timestamps import parse_timestamp
 from profile_sync.profiles.entity_configs import ContactExportConfig
+
+log = logging.getLogger(__name__)
 
 
 class ContactExport(EntitySync):
@@ -61,6 +65,12 @@ class ContactExport(EntitySync):
     def partition_key(self, record: Record) -> str:
         return str(record.get("email") or record["id"]).strip().lower()
 
+    def source_ids(self) -> Iterator[str] | None:
+        for page in self.systems.magento.paginate(
+            "/V1/customers/search", page_size=self.profile.api.collection_size, sort=[], tiebreak="entity_id"
+        ):
+            yield from (str(customer["id"]) for customer in page)
+
     # --- transform -----------------------------------------------------------------------------------------
     def transform(self, record: Record) -> list[TargetRecord]:
         store = record.get("_store_code") or "default"
@@ -94,6 +104,20 @@ class ContactExport(EntitySync):
             if not target_id.startswith(("http://", "https://")):
                 raise RecordError(f"mapped target id {target_id!r} is not a FreeAgent contact url")
             self.systems.freeagent.put(target_id, json={"contact": update_body(target.payload)})
+
+    def delete(self, target_id: str, store: str) -> None:
+        # FreeAgent refuses to delete a contact that has invoices or credit notes (the books need it): such a
+        # contact is hidden instead (status Hidden: out of the active lists, its documents untouched)
+        if not target_id.startswith(("http://", "https://")):
+            raise RecordError(f"mapped target id {target_id!r} is not a FreeAgent contact url")
+        with budget_spent_on_429():
+            try:
+                self.systems.freeagent.delete(target_id)
+            except NotFoundError:
+                raise
+            except TerminalError as exc:
+                log.info("contact %s has documents, so it is hidden instead of deleted (%s)", target_id, exc)
+                self.systems.freeagent.put(target_id, json={"contact": {"status": "Hidden"}})
 
 
 SYNC = ContactExport

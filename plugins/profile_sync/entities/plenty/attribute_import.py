@@ -68,6 +68,10 @@ class AttributeImport(EntitySync):
     def record_id(self, record: Record) -> str:
         return str(record["id"])
 
+    def source_ids(self) -> Iterator[str] | None:
+        for page in self._attribute_pages():
+            yield from (str(attribute["id"]) for attribute in page)
+
     def updated_at(self, record: Record) -> datetime | None:
         stamps = [parse_timestamp(record.get("updatedAt"))]
         stamps += [parse_timestamp(v.get("updatedAt")) for v in record.get("values") or []]
@@ -138,6 +142,12 @@ class AttributeImport(EntitySync):
             if option["label"] not in present:  # a value Magento has no option for: created
                 self.systems.magento.post(path, json={"option": option})
                 present.add(option["label"])
+
+    def delete(self, target_id: str, store: str) -> None:
+        # Magento deletes the attribute with every product's value of it; it refuses one that a configurable
+        # product is built on (then it stays mapped and is tried again on the next run)
+        self.systems.magento.delete(f"/V1/products/attributes/{target_id}")
+
 
 
 def _store_labels(

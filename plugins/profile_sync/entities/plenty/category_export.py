@@ -87,7 +87,9 @@ class CategoryExport(EntitySync):
         return TREE  # one task walks the tree, parents first
 
     def source_ids(self) -> Iterator[str] | None:
-        for page in self.systems.magento.paginate("/V1/categories/list", page_size=500, sort=[], tiebreak="entity_id"):
+        for page in self.systems.magento.paginate(
+            "/V1/categories/list", page_size=self.profile.api.collection_size, sort=[], tiebreak="entity_id"
+        ):
             yield from (str(c["id"]) for c in page if self._in_tree(c))
 
     # --- transform -----------------------------------------------------------------------------------------
@@ -160,6 +162,11 @@ class CategoryExport(EntitySync):
     def update(self, target_id: str, target: TargetRecord) -> None:
         self.systems.plenty.put(f"/rest/categories/{int(target_id)}", json=self._body(target))
         self._remember(target, target_id)
+
+    def delete(self, target_id: str, store: str) -> None:
+        # PlentyONE refuses a category that still has subcategories: a gone subtree is deleted children first
+        # (engine.finish tries a refused delete again after the others)
+        self.systems.plenty.delete(f"/rest/categories/{int(target_id)}")
 
     def _body(self, target: TargetRecord) -> dict[str, Any]:
         clients = sorted({d["plentyId"] for d in target.payload["details"]})

@@ -11,11 +11,13 @@ and state ids come from the system's own country list. The store view gives plen
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
+from profile_sync.connectors.errors import NotFoundError, TerminalError
 from profile_sync.entities.base import (
     EntitySync,
     Record,
@@ -39,6 +41,7 @@ from profile_sync.entities.timestamps import parse_timestamp
 from profile_sync.profiles.entity_configs import CustomerExportConfig
 from profile_sync.profiles.plenty_languages import plenty_language
 
+log = logging.getLogger(__name__)
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 OPTION_EMAIL = {"typeId": 2, "subTypeId": 4}
 ADDRESS_BILLING, ADDRESS_DELIVERY = 1, 2
@@ -144,8 +147,16 @@ class CustomerExport(EntitySync):
         self._sync_addresses(int(target_id), target.payload["addresses"])
 
     def delete(self, target_id: str, store: str) -> None:
-        # the contacts API offers no delete here: a customer gone from Magento is blocked in PlentyONE
-        self.systems.plenty.put(f"/rest/accounts/contacts/{int(target_id)}", json={"blocked": 1})
+        # deleted unless PlentyONE has orders of the contact (checkExistingOrders: it refuses then): such a contact
+        # stays for its orders, blocked
+        path = f"/rest/accounts/contacts/{int(target_id)}"
+        try:
+            self.systems.plenty.delete(path, params={"checkExistingOrders": "true"})
+        except NotFoundError:
+            raise
+        except TerminalError as exc:
+            log.info("contact %s keeps its orders, so it is blocked instead of deleted (%s)", target_id, exc)
+            self.systems.plenty.put(path, json={"blocked": 1})
 
     def _sync_addresses(self, contact_id: int, addresses: list[dict[str, Any]]) -> None:
         path = f"/rest/accounts/contacts/{contact_id}/addresses"

@@ -15,6 +15,7 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
+from profile_sync.connectors.errors import NotFoundError
 from profile_sync.entities.base import ALL_STORES, EntitySync, Record, RecordError, TargetRecord
 from profile_sync.entities.timestamps import magento_timestamp, parse_timestamp
 from profile_sync.profiles.entity_configs import ProductExportConfig
@@ -229,9 +230,27 @@ class ProductExport(EntitySync):
                 self.systems.plenty.post(base, json=body)
 
     def delete(self, target_id: str, store: str) -> None:
-        # deactivated, not deleted: PlentyONE keeps orders and stock history on the variation
+        # PlentyONE orders keep their own copy of an order item, so a variation can go. Its main variation goes
+        # only with the item: while other variations of the item are still there, the item stays (the run tries
+        # again after deleting the others, see engine.finish)
         item_id, variation_id = (int(part) for part in target_id.split("/"))
-        self.systems.plenty.put(f"/rest/items/{item_id}/variations/{variation_id}", json={"isActive": False})
+        variations = [
+            variation
+            for page in self.systems.plenty.paginate(
+                f"/rest/items/{item_id}/variations", page_size=self.profile.api.collection_size
+            )
+            for variation in page
+        ]
+        this = next((v for v in variations if int(v["id"]) == variation_id), None)
+        if this is None:
+            raise NotFoundError(f"variation {target_id} is gone", system="plenty", status=404)
+        if not this.get("isMain"):
+            self.systems.plenty.delete(f"/rest/items/{item_id}/variations/{variation_id}")
+            return
+        others = sorted(int(v["id"]) for v in variations if int(v["id"]) != variation_id)
+        if others:
+            raise RecordError(f"main variation of item {item_id}, which still has variations {others}")
+        self.systems.plenty.delete(f"/rest/items/{item_id}")
 
     def _variation(self, number: str, relations: str = "") -> dict[str, Any] | None:
         params = {"numberExact": number, **({"with": relations} if relations else {})}
