@@ -35,7 +35,30 @@ def test_magento_wrong_password_names_the_connection_and_hides_the_password(admi
         hook.get("/V1/customers/1")
     assert "not-the-password-123" not in str(caught.value) + caught.value.detail
     ok, message = hook.test_connection()
-    assert not ok and conn_id in message and "not-the-password-123" not in message
+    assert not ok and "The account sign-in was incorrect" in message and "not-the-password-123" not in message
+
+
+def test_a_refused_login_is_one_sentence_naming_the_connection_once_and_the_test_button_names_none(
+    admin, connect
+) -> None:
+    """The task's error says once which connection to fix; the form's Test button (which runs on Airflow's
+    temporary copy of the form, under a random id) gives the vendor's refusal in one sentence without advice."""
+    admin("plenty")
+    conn_id = connect("plenty", password="not-the-password-123")
+    hook = PlentyHook(conn_id, retry_policy=FAST_RETRIES)
+    with pytest.raises(AuthenticationError) as caught:
+        hook.get("/rest/stockmanagement/warehouses")
+    error = str(caught.value)
+    assert error.startswith("plenty: the REST login was refused (POST ") and error.count("plenty: ") == 1, error
+    assert "401: The user credentials were incorrect" in error
+    assert error.endswith(f". Fix the Airflow connection '{conn_id}'.") and error.count(conn_id) == 1, error
+    assert ".." not in error
+    ok, message = hook.test_connection()
+    assert not ok
+    assert message.startswith("PlentyONE: the REST login was refused (POST ") and message.endswith(").")
+    assert "401: The user credentials were incorrect" in message
+    assert conn_id not in message and "Fix the" not in message and ". " not in message, message
+    assert "not-the-password-123" not in message
 
 
 def test_plenty_refreshes_an_expired_token_with_the_refresh_token(admin, connect) -> None:
@@ -83,7 +106,7 @@ def test_freeagent_refreshes_on_expiry_and_a_revoked_refresh_token_names_the_con
         hook.get("/v2/contacts", params={"per_page": 1})
     assert "invalid_grant" in str(caught.value) and "refresh_token" in str(caught.value)
     ok, message = FreeAgentHook(conn_id).test_connection()
-    assert not ok and conn_id in message and "sandbox-client-secret" not in message
+    assert not ok and "invalid_grant" in message and "sandbox-client-secret" not in message
 
 
 def test_a_server_refusing_every_fresh_token_ends_in_an_auth_error_after_a_few_renewals(admin, connect) -> None:

@@ -94,3 +94,24 @@ def test_subtree_already_in_magento_is_matched_not_doubled(world, admin) -> None
     assert run.summary["created"] == 0 and run.summary["matched"] == before - 2
     assert admin["magento"].counts()["categories"] == before
     assert_tree_kept(world, admin, 2)
+
+
+def test_every_paged_read_asks_for_the_profiles_collection_size(world, admin) -> None:
+    """Issue 16 point 6: the category reads asked for 250 a page whatever the profile said (25..100)."""
+    from urllib.parse import parse_qs
+
+    world.write_profile(PROFILE, api={"collection_size": 25}, events={"delete_externally": True})
+    for client in (admin["plenty"], admin["magento"]):
+        client.clear_requests()
+    assert world.run(PROFILE).state == "success"
+    plenty_pages = [
+        parse_qs(r["query"]) for r in admin["plenty"].requests(limit=2000)
+        if r["method"] == "GET" and r["path"] == "/rest/categories"
+    ]
+    magento_pages = [
+        parse_qs(r["query"]) for r in admin["magento"].requests(limit=2000)
+        if r["method"] == "GET" and r["path"].endswith("/V1/categories/list")
+    ]
+    assert plenty_pages  # the tree read (and, with delete_externally, the ids read)
+    assert {q.get("itemsPerPage", ["none"])[0] for q in plenty_pages} == {"25"}
+    assert {q.get("searchCriteria[pageSize]", ["none"])[0] for q in magento_pages} <= {"25"}

@@ -327,10 +327,12 @@ class ApiHook(HttpHook):
                 self._token = replace(token, expires_at=0.0)
 
     def _auth_error(self, what: str, cause: ConnectorError | None = None) -> AuthenticationError:
-        detail = f": {cause}" if cause else ""
+        # the cause's reason, not its message: that one has the system's name and, for a 401, the advice already
+        because = f" ({cause.reason.rstrip('. ')})" if cause else ""
         return AuthenticationError(
-            f"{self.system}: {what}{detail}. Fix the Airflow connection '{self.conn_id}'.",
+            f"{what}{because}",
             system=self.system,
+            conn_id=self.conn_id,
             status=cause.status if cause else 401,
             detail=cause.detail if cause else "",
         )
@@ -504,8 +506,9 @@ class ApiHook(HttpHook):
             return TransientError(text, system=self.system, status=status, detail=detail)
         if status == 401:
             return AuthenticationError(
-                f"{text}. Fix the Airflow connection '{self.conn_id}'.",
+                text.removeprefix(f"{self.system}: "),
                 system=self.system,
+                conn_id=self.conn_id,
                 status=status,
                 detail=detail,
             )
@@ -544,12 +547,15 @@ class ApiHook(HttpHook):
 
     # --- Airflow UI ----------------------------------------------------------------------------------------
     def test_connection(self) -> tuple[bool, str]:
-        """Log in and read one small resource; the message never holds a secret."""
+        """Log in and read one small resource; one sentence back, never a secret.
+
+        The sentence names neither the connection nor what to fix in Airflow: the form's Test button runs this on
+        a temporary copy of the form under a random connection id, and the user is looking at the fields."""
         try:
             self.current_token()
             self.request("GET", self.test_path, params=self.test_params or None)
         except ConnectorError as exc:
-            return False, self.scrubber.text(str(exc))
+            return False, self.scrubber.text(f"{self.hook_name}: {exc.reason.rstrip('. ')}.")
         except Exception as exc:  # noqa: BLE001 - the UI wants a message, not a traceback
-            return False, self.scrubber.text(f"{self.system}: {type(exc).__name__}: {exc}")
-        return True, f"Connected to {self.system} at {self.base_url} (connection '{self.conn_id}')"
+            return False, self.scrubber.text(f"{self.hook_name}: {type(exc).__name__}: {exc}")
+        return True, f"Connected to {self.hook_name} at {self.base_url}."

@@ -17,6 +17,11 @@ class ConnectorError(Exception):
         self.status = status
         self.detail = detail
 
+    @property
+    def reason(self) -> str:
+        """What failed, without the system's name in front: the part a longer message is composed from."""
+        return str(self).removeprefix(f"{self.system}: ")
+
 
 class TransientError(ConnectorError):
     """5xx, timeouts, connection errors, 429 after the retries: the same call may work later."""
@@ -45,7 +50,26 @@ class NotFoundError(TerminalError):
 
 
 class AuthenticationError(TerminalError):
-    """Bad credentials or a revoked refresh token: the message names the Airflow connection to fix."""
+    """Bad credentials or a revoked refresh token: the message names the Airflow connection to fix.
+
+    ``reason`` is the refusal without that advice: the connection form's Test button shows it as it is, since
+    the connection it would name there is Airflow's temporary copy of the form, not one the user can fix.
+    """
+
+    def __init__(
+        self, refusal: str, *, system: str, conn_id: str, status: int | None = 401, detail: str = ""
+    ) -> None:
+        self.refusal = refusal.rstrip(". ")
+        super().__init__(
+            f"{system}: {self.refusal}. Fix the Airflow connection '{conn_id}'.",
+            system=system,
+            status=status,
+            detail=detail,
+        )
+
+    @property
+    def reason(self) -> str:
+        return self.refusal
 
 
 class RateBudgetExhausted(ConnectorError):

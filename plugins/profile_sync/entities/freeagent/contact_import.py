@@ -89,7 +89,9 @@ class ContactImport(CustomerImport):
         return parse_timestamp(record.get("updated_at"))
 
     def source_ids(self) -> Iterator[str] | None:
-        for page in self.systems.freeagent.paginate("/v2/contacts", params={"view": "all"}, page_size=100):
+        for page in self.systems.freeagent.paginate(
+            "/v2/contacts", params={"view": "all"}, page_size=self.profile.api.collection_size
+        ):
             yield from (str(contact["url"]) for contact in page)
 
     # --- transform -----------------------------------------------------------------------------------------

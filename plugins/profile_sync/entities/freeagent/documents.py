@@ -98,7 +98,9 @@ class DocumentExport(EntitySync):
             return {}
         found: dict[int, Record] = {}
         for page in self.systems.magento.paginate(
-            "/V1/orders", filters=[("entity_id", ",".join(map(str, sorted(ids))), "in")], page_size=100
+            "/V1/orders",
+            filters=[("entity_id", ",".join(map(str, sorted(ids))), "in")],
+            page_size=self.profile.api.collection_size,
         ):
             for order in page:
                 found[int(order["entity_id"])] = {
@@ -273,7 +275,9 @@ class DocumentExport(EntitySync):
             known: dict[str, str] = {}
             if not self.directory.created_here(contact):
                 params = {"view": "all", "contact": contact}
-                for page in self.systems.freeagent.paginate(f"/v2/{self.kind.collection}", params=params):
+                for page in self.systems.freeagent.paginate(
+                    f"/v2/{self.kind.collection}", params=params, page_size=self.profile.api.collection_size
+                ):
                     for document in page:
                         known.setdefault(str(document.get("reference")), str(document["url"]))
             self._by_contact[contact] = known

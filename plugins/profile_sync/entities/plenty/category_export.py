@@ -140,7 +140,7 @@ class CategoryExport(EntitySync):
         params.update({"parentId": parent_id} if parent_id is not None else {"level": 1})
         claimed = set(self._pushed.values())  # sibling names repeat ("Men" twice): one PlentyONE category each
         by_url, by_name = None, None
-        for page in self.systems.plenty.paginate("/rest/categories", params=params, page_size=50):
+        for page in self.systems.plenty.paginate("/rest/categories", params=params, page_size=self.profile.api.collection_size):
             for category in page:
                 if category.get("parentCategoryId") != parent_id or int(category["id"]) in claimed:
                     continue

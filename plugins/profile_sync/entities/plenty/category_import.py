@@ -42,7 +42,7 @@ class CategoryImport(EntitySync):
         """Every PlentyONE category: id -> (parent id, level), to tell which are in the imported subtree."""
         if self._levels is None:
             self._levels = {}
-            for page in self.systems.plenty.paginate("/rest/categories", page_size=250):
+            for page in self.systems.plenty.paginate("/rest/categories", page_size=self.profile.api.collection_size):
                 for category in page:
                     self._levels[int(category["id"])] = (category.get("parentCategoryId"), int(category["level"]))
         return self._levels
@@ -57,7 +57,7 @@ class CategoryImport(EntitySync):
         params = {"updatedAt": iso_timestamp(since)} if since and not ids else {}
         params.update(self._detail_params())
         found: list[Record] = []
-        for page in self.systems.plenty.paginate("/rest/categories", params=params, page_size=250):
+        for page in self.systems.plenty.paginate("/rest/categories", params=params, page_size=self.profile.api.collection_size):
             found += [c for c in page if (not ids or int(c["id"]) in wanted) and self._in_tree(c)]
         found.sort(key=lambda c: (int(c["level"]), int(c["id"])))  # parents before children
         yield found
@@ -85,7 +85,7 @@ class CategoryImport(EntitySync):
         return TREE
 
     def source_ids(self) -> Iterator[str] | None:
-        for page in self.systems.plenty.paginate("/rest/categories", page_size=250):
+        for page in self.systems.plenty.paginate("/rest/categories", page_size=self.profile.api.collection_size):
             yield from (str(c["id"]) for c in page if self._in_tree(c))
 
     # --- transform -----------------------------------------------------------------------------------------
@@ -129,7 +129,7 @@ class CategoryImport(EntitySync):
         for page in self.systems.magento.paginate(
             "/V1/categories/list",
             filters=[("parent_id", str(target.extra["parent_id"]), "eq"), ("name", target.natural_key, "eq")],
-            page_size=50,
+            page_size=self.profile.api.collection_size,
             sort=[],
             tiebreak="entity_id",
         ):

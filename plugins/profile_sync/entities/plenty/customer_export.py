@@ -83,7 +83,9 @@ class CustomerExport(EntitySync):
         return parse_timestamp(record.get("updated_at"))
 
     def source_ids(self) -> Iterator[str] | None:
-        for page in self.systems.magento.paginate("/V1/customers/search", page_size=500, sort=[], tiebreak="entity_id"):
+        for page in self.systems.magento.paginate(
+            "/V1/customers/search", page_size=self.profile.api.collection_size, sort=[], tiebreak="entity_id"
+        ):
             yield from (str(customer["id"]) for customer in page)
 
     # --- transform -----------------------------------------------------------------------------------------

@@ -77,7 +77,7 @@ class CustomerImport(EntitySync):
         return parse_timestamp(record.get("updatedAt"))
 
     def source_ids(self) -> Iterator[str] | None:
-        for page in self.systems.plenty.paginate("/rest/accounts/contacts", page_size=250):
+        for page in self.systems.plenty.paginate("/rest/accounts/contacts", page_size=self.profile.api.collection_size):
             yield from (str(contact["id"]) for contact in page)
 
     # --- transform -----------------------------------------------------------------------------------------

@@ -27,7 +27,6 @@ from profile_sync.profiles.plenty_languages import plenty_language
 
 PROPERTY_EXTERNAL_ID = 7
 ORDER_TYPE_SALES = 1
-ID_SLICE = 50
 PAID_TOLERANCE = 0.005
 COMMENT_PREFIX = "PlentyONE status "
 # Magento states in which an order takes no invoice, shipment or cancellation (Order::canInvoice/canShip/canCancel)
@@ -48,11 +47,12 @@ class OrderImport(EntitySync):
         base = {"orderType": ORDER_TYPE_SALES}
         if ids:
             wanted = [i for i in ids if str(i).isdigit()]
-            for start in range(0, len(wanted), ID_SLICE):
+            page_size = self.profile.api.collection_size  # a slice of ids fills one page at most
+            for start in range(0, len(wanted), page_size):
                 yield from self.systems.plenty.paginate(
                     "/rest/orders",
-                    params={**base, "orderIds": ",".join(wanted[start : start + ID_SLICE])},
-                    page_size=ID_SLICE,
+                    params={**base, "orderIds": ",".join(wanted[start : start + page_size])},
+                    page_size=page_size,
                 )
             return
         params = {**base, "updatedAtFrom": iso_timestamp(since)} if since else base

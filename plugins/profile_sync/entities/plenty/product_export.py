@@ -47,7 +47,7 @@ class ProductExport(EntitySync):
             for page in self.systems.magento.paginate(
                 "/V1/products",
                 filters=[("type_id", "configurable", "eq")],
-                page_size=100,
+                page_size=self.profile.api.collection_size,
                 sort=[],
                 tiebreak="entity_id",  # Magento ignores a sort on "id" for products (EAV): pages would repeat
             ):
@@ -111,7 +111,9 @@ class ProductExport(EntitySync):
         return str(record.get("_parent_sku") or record["sku"])
 
     def source_ids(self) -> Iterator[str] | None:
-        for page in self.systems.magento.paginate("/V1/products", page_size=500, sort=[], tiebreak="entity_id"):
+        for page in self.systems.magento.paginate(
+            "/V1/products", page_size=self.profile.api.collection_size, sort=[], tiebreak="entity_id"
+        ):
             yield from (str(p["id"]) for p in page)
 
     # --- transform -----------------------------------------------------------------------------------------

@@ -90,7 +90,7 @@ class ProductImport(EntitySync):
         return str(record["itemId"])
 
     def source_ids(self) -> Iterator[str] | None:
-        for page in self.systems.plenty.paginate("/rest/items/variations", page_size=250):
+        for page in self.systems.plenty.paginate("/rest/items/variations", page_size=self.profile.api.collection_size):
             yield from (str(v["id"]) for v in page)
 
     # --- transform -----------------------------------------------------------------------------------------

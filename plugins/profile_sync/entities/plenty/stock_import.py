@@ -39,7 +39,7 @@ class StockImport(EntitySync):
                     wanted.setdefault(int(variation), set()).add(int(warehouse))
             for variation, warehouses in wanted.items():
                 for page in self.systems.plenty.paginate(
-                    "/rest/stockmanagement/stock", params={"variationId": variation}, page_size=100
+                    "/rest/stockmanagement/stock", params={"variationId": variation}, page_size=self.profile.api.collection_size
                 ):
                     yield [self._annotate(row, numbers) for row in page if int(row["warehouseId"]) in warehouses]
             return
