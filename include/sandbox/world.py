@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 
 from sandbox.geo import ABROAD
+from sandbox.money import RATES, Row, TaxConfig, cents, row
 
 DAY = 86400.0
 HISTORY_DAYS = 90
@@ -40,14 +41,30 @@ class Store:
     language: str  # ISO 639-1, e.g. for PlentyONE "lang"
     countries: tuple[str, ...]
     tax_percent: float
+    tax: TaxConfig
+    currencies: tuple[tuple[str, int], ...]  # the currencies its customers pay in, with weights
 
 
+# One catalog price (global price scope), three tax configurations: gross in the English store (UK-style
+# prices, discounts off the gross price), net in the others; the French store taxes the undiscounted price.
+# Base currency EUR; customers pay in GBP, USD or CHF too (Magento converts at its currency rates).
 STORES: tuple[Store, ...] = (
-    Store(1, "default", "Default Store View", "en", "en", ("GB", "IE"), 20.0),
-    Store(2, "de", "Deutsch", "de", "de", ("DE", "AT"), 19.0),
-    Store(3, "fr", "Français", "fr", "fr", ("FR", "BE"), 20.0),
+    Store(1, "default", "Default Store View", "en", "en", ("GB", "IE"), 20.0,
+          TaxConfig(prices_include_tax=True, apply_tax_after_discount=True, discount_on_prices_incl_tax=True),
+          (("GBP", 6), ("EUR", 3), ("USD", 1))),
+    Store(2, "de", "Deutsch", "de", "de", ("DE", "AT"), 19.0,
+          TaxConfig(prices_include_tax=False, apply_tax_after_discount=True, discount_on_prices_incl_tax=False),
+          (("EUR", 9), ("CHF", 1))),
+    Store(3, "fr", "Français", "fr", "fr", ("FR", "BE"), 20.0,
+          TaxConfig(prices_include_tax=False, apply_tax_after_discount=False, discount_on_prices_incl_tax=False),
+          (("EUR", 9), ("USD", 1))),
 )
-CURRENCY = "EUR"
+CURRENCY = "EUR"  # Magento's base currency
+# cart rules: (coupon code or None for an automatic rule, label, percent off)
+CART_RULES: tuple[tuple[str | None, str, float], ...] = (
+    ("SAVE15", "15 % off with coupon SAVE15", 15.0),
+    (None, "Winter sale 10 %", 10.0),
+)
 
 
 @dataclass(frozen=True)
@@ -177,9 +194,15 @@ class OrderItem:
     sku: str
     name: str
     qty: int
-    price: float  # net unit price
     tax_percent: float
     parent_sku: str | None  # the configurable parent's SKU when the product is a child
+    money: Row  # Magento's figures of the line (order currency), see `sandbox.money`
+    qty_shipped: int = 0
+
+    @property
+    def price(self) -> float:
+        """The net unit price (order currency)."""
+        return self.money.price
 
 
 @dataclass
@@ -194,7 +217,7 @@ class Order:
     billing: Address
     shipping: Address
     items: list[OrderItem]
-    status: str  # pending, processing, complete, canceled, closed
+    status: str  # pending, processing, complete, canceled, closed, holded
     payment_method: str
     shipping_method: str
     shipping_amount: float
@@ -203,6 +226,21 @@ class Order:
     grand_total: float
     created_at: float
     updated_at: float
+    currency: str = CURRENCY
+    rate: float = 1.0  # base (EUR) -> order currency
+    coupon_code: str | None = None
+    discount_description: str | None = None
+    discount_amount: float = 0.0  # positive; Magento shows it negative on the order
+    discount_tax_compensation_amount: float = 0.0
+    shipping_tax_amount: float = 0.0
+
+    @property
+    def subtotal_incl_tax(self) -> float:
+        return cents(sum(i.money.row_total_incl_tax for i in self.items))
+
+    @property
+    def partially_shipped(self) -> bool:
+        return any(i.qty_shipped for i in self.items) and any(i.qty_shipped < i.qty for i in self.items)
 
 
 @dataclass
@@ -218,6 +256,8 @@ class Invoice:
     state: int  # 2 paid
     created_at: float
     updated_at: float
+    discount_amount: float = 0.0  # positive; Magento shows it negative
+    discount_tax_compensation_amount: float = 0.0
 
 
 @dataclass
@@ -234,6 +274,8 @@ class CreditMemo:
     grand_total: float
     created_at: float
     updated_at: float
+    discount_amount: float = 0.0  # positive; Magento shows it negative
+    discount_tax_compensation_amount: float = 0.0
 
 
 @dataclass
@@ -614,6 +656,7 @@ class _Generator:
 
     def orders(self, count: int, customers: list[Customer], products: list[Product]) -> list[Order]:
         rnd = self.rnd("orders")
+        extra = self.rnd("orders:cases")  # its own stream: the cases below leave the orders' other choices alone
         sellable = [p for p in products if p.sellable and p.status == 1] or [p for p in products if p.sellable]
         by_id = {p.id: p for p in products}
         out: list[Order] = []
@@ -631,25 +674,46 @@ class _Generator:
                 email = f"{ascii_fold(first)}.{ascii_fold(last)}.guest{oid}@example.{_TLD[store.locale]}"
                 billing = shipping = self._address(rnd, guest_address_id, store, first, last)
                 guest_address_id += 1
-            items = []
+            currency = extra.choices([c for c, _ in store.currencies], [w for _, w in store.currencies])[0]
+            rate = RATES[currency]
+            # every fifth order has a cart rule: a coupon or an automatic one, in turn
+            rule = CART_RULES[(oid // 5) % len(CART_RULES)] if oid % 5 == 2 else None
+            percent = rule[2] if rule else 0.0
+            picked = []
             for product in rnd.sample(sellable, k=min(len(sellable), rnd.choice((1, 1, 2, 2, 3, 4)))) if sellable else []:
+                picked.append((product, rnd.choice((1, 1, 1, 2, 3))))
+            items = []
+            for product, qty in picked:
                 parent = by_id.get(product.parent_id) if product.parent_id else None
-                items.append(OrderItem(item_id, product.id, product.sku, product.names[store.locale],
-                                       rnd.choice((1, 1, 1, 2, 3)), product.price, store.tax_percent,
-                                       parent.sku if parent else None))
+                items.append(OrderItem(item_id, product.id, product.sku, product.names[store.locale], qty,
+                                       store.tax_percent, parent.sku if parent else None,
+                                       row(product.price, qty, store.tax_percent, store.tax, percent, rate)))
                 item_id += 1
-            subtotal = round(sum(i.price * i.qty for i in items), 2)
-            shipping_amount = 0.0 if subtotal >= 100 else 4.95
-            tax = round((subtotal + shipping_amount) * store.tax_percent / 100, 2)
+            subtotal = cents(sum(i.money.row_total for i in items))
+            base_subtotal = sum(p.price * q for p, q in picked)
+            shipping_amount = 0.0 if base_subtotal >= 100 else cents(4.95 * rate)
+            shipping_tax = cents(shipping_amount * store.tax_percent / 100)
+            discount = cents(sum(i.money.discount_amount for i in items))
+            compensation = cents(sum(i.money.discount_tax_compensation_amount for i in items))
+            tax = cents(sum(i.money.tax_amount for i in items) + shipping_tax)
             created = float(int(self.anchor - rnd.uniform(0.01, HISTORY_DAYS) * DAY))
             status = rnd.choices(["pending", "processing", "complete", "canceled", "closed"],
                                  weights=[15, 30, 45, 5, 5])[0]
             updated = float(int(min(created + rnd.uniform(0, 10) * DAY, self.anchor - 60)))
+            if status in ("complete", "closed"):
+                for item in items:
+                    item.qty_shipped = item.qty
+            elif status == "processing" and (case := extra.random()) < 0.1:
+                status = "holded"  # on hold: paid, waiting for the merchant
+            elif status == "processing" and case < 0.4 and (len(items) > 1 or items and items[0].qty > 1):
+                items[0].qty_shipped = 1 if len(items) == 1 else items[0].qty  # partially shipped
             out.append(Order(oid, f"{store.id}{oid:08d}", store, customer.id if customer else None, email, first,
                              last, billing, shipping, items, status,
                              rnd.choice(["checkmo", "banktransfer", "cashondelivery", "free"]),
                              rnd.choice(["flatrate_flatrate", "tablerate_bestway"]), shipping_amount, subtotal, tax,
-                             round(subtotal + shipping_amount + tax, 2), created, max(updated, created)))
+                             cents(subtotal + shipping_amount + tax + compensation - discount), created,
+                             max(updated, created), currency, rate, rule[0] if rule else None,
+                             rule[1] if rule else None, discount, compensation, shipping_tax))
         return out
 
     def invoices_and_creditmemos(self, orders: list[Order]) -> tuple[list[Invoice], list[CreditMemo]]:
@@ -657,21 +721,26 @@ class _Generator:
         invoices: list[Invoice] = []
         memos: list[CreditMemo] = []
         for order in orders:
-            if order.status not in ("processing", "complete", "closed") or not order.items:
+            if order.status not in ("processing", "complete", "closed", "holded") or not order.items:
                 continue
             created = min(order.created_at + rnd.uniform(0, 2) * DAY, order.updated_at)
             invoice = Invoice(len(invoices) + 1, f"{order.store.id}{len(invoices) + 1:08d}", order.id, order.items,
                               order.subtotal, order.tax_amount, order.shipping_amount, order.grand_total, 2,
-                              float(int(created)), order.updated_at)
+                              float(int(created)), order.updated_at, order.discount_amount,
+                              order.discount_tax_compensation_amount)
             invoices.append(invoice)
-            if order.status == "closed" or rnd.random() < 0.03:
+            if order.status == "closed" or (rnd.random() < 0.03 and order.status != "holded"):
                 refunded = order.items[: max(1, len(order.items) // 2)] if order.status != "closed" else order.items
-                subtotal = round(sum(i.price * i.qty for i in refunded), 2)
+                subtotal = cents(sum(i.money.row_total for i in refunded))
                 shipping = order.shipping_amount if order.status == "closed" else 0.0
-                tax = round((subtotal + shipping) * order.store.tax_percent / 100, 2)
+                shipping_tax = order.shipping_tax_amount if order.status == "closed" else 0.0
+                tax = cents(sum(i.money.tax_amount for i in refunded) + shipping_tax)
+                discount = cents(sum(i.money.discount_amount for i in refunded))
+                compensation = cents(sum(i.money.discount_tax_compensation_amount for i in refunded))
                 memos.append(CreditMemo(len(memos) + 1, f"{order.store.id}{len(memos) + 1:08d}", order.id, invoice.id,
-                                        refunded, subtotal, tax, shipping, 0.0, round(subtotal + shipping + tax, 2),
-                                        order.updated_at, order.updated_at))
+                                        refunded, subtotal, tax, shipping, 0.0,
+                                        cents(subtotal + shipping + tax + compensation - discount),
+                                        order.updated_at, order.updated_at, discount, compensation))
         return invoices, memos
 
     def stock(self, products: list[Product]) -> list[StockLevel]:

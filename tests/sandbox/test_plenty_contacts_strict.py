@@ -98,3 +98,18 @@ def test_the_country_list_names_every_country_with_iso_codes_and_states(base_url
     eu_only = session.get(f"{base_url}/rest/orders/shipping/countries", params={"onlyEUCountries": 1}, timeout=10)
     assert {c["isoCode2"] for c in eu_only.json()} == set(eu)
     assert requests.get(f"{base_url}/rest/orders/shipping/countries", timeout=10).status_code == 401
+
+
+def test_a_contact_language_plentyone_does_not_have_is_refused_on_create_and_update(
+    base_url: str, session: requests.Session
+) -> None:
+    contacts = f"{base_url}/rest/accounts/contacts"
+    refused = session.post(contacts, json={"typeId": 1, "referrerId": 1.0, "lang": "cs"}, timeout=10)
+    assert refused.status_code == 422
+    assert refused.json()["validation_errors"] == {"lang": ["The selected lang is invalid."]}
+    created = session.post(contacts, json={"typeId": 1, "referrerId": 1.0, "lang": "cz"}, timeout=10)
+    assert created.status_code == 200, created.text
+    contact_id = created.json()["id"]
+    assert session.put(f"{contacts}/{contact_id}", json={"lang": "zh"}, timeout=10).status_code == 422
+    assert session.get(f"{contacts}/{contact_id}", timeout=10).json()["lang"] == "cz"  # the refused write left it
+    assert session.put(f"{contacts}/{contact_id}", json={"lang": "cn"}, timeout=10).status_code == 200

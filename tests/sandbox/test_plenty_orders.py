@@ -153,3 +153,15 @@ def test_order_totals_sum_the_items_coupons_included_in_both_currencies(
     assert (foreign["currency"], foreign["isSystemCurrency"], foreign["invoiceTotal"]) == ("GBP", False, 27.37)
     assert (system["currency"], system["isSystemCurrency"], system["invoiceTotal"]) == ("EUR", True, 32.2)
     assert foreign["netTotal"] == 23.0 and foreign["vatTotal"] == 4.37
+
+
+def test_an_order_document_language_plentyone_does_not_have_is_refused(
+    base_url: str, session: requests.Session
+) -> None:
+    body = order_body(a_variation(base_url, session))
+    body["properties"] = [{"typeId": 6, "value": "sv"}]  # ISO 639-1 Swedish; PlentyONE's code is "se"
+    refused = session.post(f"{base_url}/rest/orders", json=body, timeout=10)
+    assert refused.status_code == 422
+    assert refused.json()["validation_errors"] == {"properties.0.value": ["The selected value is invalid."]}
+    body["properties"][0]["value"] = "se"
+    assert session.post(f"{base_url}/rest/orders", json=body, timeout=10).status_code == 200

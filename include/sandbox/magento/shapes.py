@@ -10,7 +10,9 @@ from typing import Any
 
 from sandbox.geo import region_by_name
 from sandbox.magento.search import magento_time
+from sandbox.money import cents, to_base
 from sandbox.world import (
+    CART_RULES,
     CURRENCY,
     STORES,
     Address,
@@ -172,32 +174,41 @@ def _order_address(order: Order, address: Address, kind: str, entity_id: int) ->
     return out
 
 
+def _line_money(it: OrderItem, rate: float) -> dict[str, Any]:
+    """An order, invoice or credit-memo line's figures: order currency, and base currency (EUR) as base_*."""
+    m = it.money
+    figures = {"price": m.price, "price_incl_tax": m.price_incl_tax, "row_total": m.row_total,
+               "row_total_incl_tax": m.row_total_incl_tax, "tax_amount": m.tax_amount,
+               "discount_amount": m.discount_amount,
+               "discount_tax_compensation_amount": m.discount_tax_compensation_amount}
+    return {**figures, **{f"base_{k}": to_base(v, rate) for k, v in figures.items()}}
+
+
 def _order_items(order: Order, created: str, updated: str) -> list[dict[str, Any]]:
     """Order lines; a configurable child also gets its parent line, as Magento stores them."""
     items: list[dict[str, Any]] = []
+    percent = next((r[2] for r in CART_RULES if order.discount_description == r[1]), 0)
+    invoiced_states = ("processing", "complete", "closed", "holded")
     for it in order.items:
-        row = round(it.price * it.qty, 2)
-        tax = round(row * it.tax_percent / 100, 2)
-        shipped = it.qty if order.status in ("complete", "closed") else 0
-        invoiced = it.qty if order.status in ("processing", "complete", "closed") else 0
+        money = _line_money(it, order.rate)
+        invoiced = it.qty if order.status in invoiced_states else 0
         base = {
-            "amount_refunded": row if order.status == "closed" else 0, "base_amount_refunded": 0,
-            "base_discount_amount": 0, "base_price": it.price, "base_row_total": row, "base_tax_amount": tax,
-            "created_at": created, "discount_amount": 0, "discount_percent": 0, "is_virtual": 0,
-            "name": it.name, "order_id": order.id, "original_price": it.price, "price": it.price,
-            "price_incl_tax": round(it.price * (1 + it.tax_percent / 100), 2), "product_id": it.product_id,
+            **money,
+            "amount_refunded": it.money.row_total if order.status == "closed" else 0, "base_amount_refunded": 0,
+            "created_at": created, "discount_percent": percent, "is_virtual": 0,
+            "name": it.name, "order_id": order.id,
+            "original_price": it.money.price_incl_tax if order.store.tax.prices_include_tax else it.money.price,
+            "product_id": it.product_id,
             "qty_canceled": it.qty if order.status == "canceled" else 0, "qty_invoiced": invoiced,
             "qty_ordered": it.qty, "qty_refunded": it.qty if order.status == "closed" else 0,
-            "qty_shipped": shipped, "row_total": row, "row_total_incl_tax": round(row + tax, 2),
-            "sku": it.sku, "store_id": order.store.id, "tax_amount": tax, "tax_percent": it.tax_percent,
-            "updated_at": updated,
+            "qty_shipped": it.qty_shipped, "sku": it.sku, "store_id": order.store.id,
+            "tax_percent": it.tax_percent, "updated_at": updated,
         }
         if it.parent_sku:
             parent_id = it.id + 5_000_000
             parent = dict(base, item_id=parent_id, product_type="configurable", sku=it.sku)
-            child = dict(base, item_id=it.id, product_type="simple", parent_item_id=parent_id, price=0,
-                         base_price=0, row_total=0, base_row_total=0, tax_amount=0, base_tax_amount=0,
-                         price_incl_tax=0, row_total_incl_tax=0, original_price=0)
+            child = dict(base, item_id=it.id, product_type="simple", parent_item_id=parent_id,
+                         original_price=0, discount_percent=0, **{k: 0 for k in money})
             child["parent_item"] = dict(parent)
             items += [parent, child]
         else:
@@ -206,30 +217,31 @@ def _order_items(order: Order, created: str, updated: str) -> list[dict[str, Any
 
 
 _STATES = {"pending": "new", "processing": "processing", "complete": "complete", "canceled": "canceled",
-           "closed": "closed"}
+           "closed": "closed", "holded": "holded"}
 
 
 def order(o: Order) -> dict[str, Any]:
     created, updated = magento_time(o.created_at), magento_time(o.updated_at)
-    invoiced = o.grand_total if o.status in ("processing", "complete", "closed") else 0
+    invoiced = o.grand_total if o.status in ("processing", "complete", "closed", "holded") else 0
     refunded = o.grand_total if o.status == "closed" else 0
     qty = sum(i.qty for i in o.items)
-    shipping_tax = round(o.shipping_amount * o.store.tax_percent / 100, 2)
+    shipping_tax = o.shipping_tax_amount
     billing = _order_address(o, o.billing, "billing", o.id * 2 - 1)
     shipping = _order_address(o, o.shipping, "shipping", o.id * 2)
+    figures = {
+        "grand_total": o.grand_total, "subtotal": o.subtotal, "subtotal_incl_tax": o.subtotal_incl_tax,
+        "tax_amount": o.tax_amount, "shipping_amount": o.shipping_amount,
+        "shipping_incl_tax": cents(o.shipping_amount + shipping_tax), "shipping_tax_amount": shipping_tax,
+        "discount_amount": -o.discount_amount, "shipping_discount_amount": 0.0,
+        "discount_tax_compensation_amount": o.discount_tax_compensation_amount,
+        "total_due": cents(o.grand_total - invoiced), "total_invoiced": invoiced, "total_paid": invoiced,
+        "total_refunded": refunded,
+    }
     totals = {
-        "base_currency_code": CURRENCY, "base_discount_amount": 0, "base_grand_total": o.grand_total,
-        "base_shipping_amount": o.shipping_amount, "base_shipping_incl_tax": round(o.shipping_amount + shipping_tax, 2),
-        "base_subtotal": o.subtotal, "base_subtotal_incl_tax": round(o.subtotal + o.tax_amount - shipping_tax, 2),
-        "base_tax_amount": o.tax_amount, "base_total_due": round(o.grand_total - invoiced, 2),
-        "base_total_invoiced": invoiced, "base_total_paid": invoiced, "base_total_refunded": refunded,
-        "base_to_global_rate": 1, "base_to_order_rate": 1, "discount_amount": 0, "global_currency_code": CURRENCY,
-        "grand_total": o.grand_total, "order_currency_code": CURRENCY, "shipping_amount": o.shipping_amount,
-        "shipping_incl_tax": round(o.shipping_amount + shipping_tax, 2), "shipping_tax_amount": shipping_tax,
-        "store_currency_code": CURRENCY, "store_to_base_rate": 0, "store_to_order_rate": 0, "subtotal": o.subtotal,
-        "subtotal_incl_tax": round(o.subtotal + o.tax_amount - shipping_tax, 2), "tax_amount": o.tax_amount,
-        "total_due": round(o.grand_total - invoiced, 2), "total_invoiced": invoiced, "total_paid": invoiced,
-        "total_refunded": refunded, "total_qty_ordered": qty,
+        **figures, **{f"base_{k}": to_base(v, o.rate) for k, v in figures.items()},
+        "base_currency_code": CURRENCY, "global_currency_code": CURRENCY, "store_currency_code": CURRENCY,
+        "order_currency_code": o.currency, "base_to_global_rate": 1, "base_to_order_rate": o.rate,
+        "store_to_base_rate": 0, "store_to_order_rate": 0, "total_qty_ordered": qty,
     }
     out: dict[str, Any] = {
         "entity_id": o.id, "increment_id": o.increment_id, "state": _STATES[o.status], "status": o.status,
@@ -243,68 +255,85 @@ def order(o: Order) -> dict[str, Any]:
         "total_item_count": len(o.items), "weight": 0, **totals,
         "items": _order_items(o, created, updated), "billing_address": billing,
         "payment": {"account_status": "", "additional_information": [_PAYMENT_TITLES[o.payment_method]],
-                    "amount_ordered": o.grand_total, "amount_paid": invoiced, "base_amount_ordered": o.grand_total,
-                    "base_amount_paid": invoiced, "base_shipping_amount": o.shipping_amount, "cc_last4": "",
+                    "amount_ordered": o.grand_total, "amount_paid": invoiced,
+                    "base_amount_ordered": to_base(o.grand_total, o.rate),
+                    "base_amount_paid": to_base(invoiced, o.rate),
+                    "base_shipping_amount": to_base(o.shipping_amount, o.rate), "cc_last4": "",
                     "entity_id": o.id, "method": o.payment_method, "parent_id": o.id,
                     "shipping_amount": o.shipping_amount},
         "status_histories": [],
         "extension_attributes": {"shipping_assignments": [{
             "shipping": {"address": shipping, "method": o.shipping_method,
-                         "total": {"base_shipping_amount": o.shipping_amount, "shipping_amount": o.shipping_amount,
-                                   "shipping_tax_amount": shipping_tax}},
+                         "total": {"base_shipping_amount": to_base(o.shipping_amount, o.rate),
+                                   "shipping_amount": o.shipping_amount, "shipping_tax_amount": shipping_tax}},
             "items": [], }]},
     }
+    if o.coupon_code:
+        out["coupon_code"] = o.coupon_code
+    if o.discount_description:
+        out["discount_description"] = o.discount_description
+    if o.status == "holded":  # Order::hold keeps what it was, for unhold
+        out["hold_before_state"], out["hold_before_status"] = "processing", "processing"
     if o.customer_id is not None:
         out["customer_id"] = o.customer_id
     return out
+
+
+def shipment(o: Order, number: int) -> dict[str, Any] | None:
+    """The shipment of what `o` has shipped (complete, closed and partially shipped orders), or None."""
+    lines = [it for it in o.items if it.qty_shipped]
+    if not lines:
+        return None
+    return {
+        "entity_id": number, "increment_id": f"{o.store.id}{number:08d}", "order_id": o.id,
+        "store_id": o.store.id, "created_at": magento_time(o.updated_at), "updated_at": magento_time(o.updated_at),
+        "billing_address_id": o.id * 2 - 1, "shipping_address_id": o.id * 2,
+        "total_qty": sum(it.qty_shipped for it in lines), "email_sent": 1,
+        "items": [{"entity_id": number * 100 + n, "parent_id": number, "order_item_id": it.id, "sku": it.sku,
+                   "name": it.name, "qty": it.qty_shipped, "price": it.money.price, "product_id": it.product_id,
+                   "weight": 0} for n, it in enumerate(lines, start=1)],
+        "tracks": [], "comments": [],
+    }
 
 
 _PAYMENT_TITLES = {"checkmo": "Check / Money order", "banktransfer": "Bank Transfer Payment",
                    "cashondelivery": "Cash On Delivery", "free": "No Payment Information Required"}
 
 
-def _document_items(items: list[OrderItem], parent_id: int, with_entity: bool) -> list[dict[str, Any]]:
-    out = []
-    for n, it in enumerate(items, start=1):
-        row = round(it.price * it.qty, 2)
-        tax = round(row * it.tax_percent / 100, 2)
-        line = {"base_price": it.price, "base_row_total": row, "base_tax_amount": tax, "base_cost": 0,
-                "name": it.name, "parent_id": parent_id, "price": it.price,
-                "price_incl_tax": round(it.price * (1 + it.tax_percent / 100), 2), "product_id": it.product_id,
-                "row_total": row, "row_total_incl_tax": round(row + tax, 2), "sku": it.sku, "tax_amount": tax,
-                "order_item_id": it.id, "qty": it.qty, "entity_id": parent_id * 100 + n}
-        out.append(line)
-    return out
+def _document_items(items: list[OrderItem], parent_id: int, rate: float) -> list[dict[str, Any]]:
+    return [{**_line_money(it, rate), "base_cost": 0, "name": it.name, "parent_id": parent_id,
+             "product_id": it.product_id, "sku": it.sku, "order_item_id": it.id, "qty": it.qty,
+             "entity_id": parent_id * 100 + n} for n, it in enumerate(items, start=1)]
 
 
-def invoice(inv: Invoice, order_record: dict[str, Any]) -> dict[str, Any]:
+def _document_money(doc: Invoice | CreditMemo, order: Order) -> dict[str, Any]:
+    figures = {"grand_total": doc.grand_total, "subtotal": doc.subtotal, "tax_amount": doc.tax_amount,
+               "shipping_amount": doc.shipping_amount, "discount_amount": -doc.discount_amount,
+               "discount_tax_compensation_amount": doc.discount_tax_compensation_amount}
+    return {**figures, **{f"base_{k}": to_base(v, order.rate) for k, v in figures.items()},
+            "base_currency_code": CURRENCY, "global_currency_code": CURRENCY, "store_currency_code": CURRENCY,
+            "order_currency_code": order.currency, "base_to_global_rate": 1, "base_to_order_rate": order.rate}
+
+
+def invoice(inv: Invoice, order_record: dict[str, Any], o: Order) -> dict[str, Any]:
     return {
         "entity_id": inv.id, "increment_id": inv.increment_id, "order_id": inv.order_id, "state": inv.state,
         "store_id": order_record["store_id"], "created_at": magento_time(inv.created_at),
-        "updated_at": magento_time(inv.updated_at), "base_currency_code": CURRENCY, "global_currency_code": CURRENCY,
-        "order_currency_code": CURRENCY, "store_currency_code": CURRENCY, "base_grand_total": inv.grand_total,
-        "grand_total": inv.grand_total, "subtotal": inv.subtotal, "base_subtotal": inv.subtotal,
-        "tax_amount": inv.tax_amount, "base_tax_amount": inv.tax_amount, "shipping_amount": inv.shipping_amount,
-        "base_shipping_amount": inv.shipping_amount, "discount_amount": 0, "base_discount_amount": 0,
+        "updated_at": magento_time(inv.updated_at), **_document_money(inv, o),
         "billing_address_id": order_record["billing_address_id"], "total_qty": sum(i.qty for i in inv.items),
-        "email_sent": 1, "can_void_flag": 0, "base_to_global_rate": 1, "base_to_order_rate": 1,
-        "items": _document_items(inv.items, inv.id, True), "comments": [],
+        "email_sent": 1, "can_void_flag": 0, "items": _document_items(inv.items, inv.id, o.rate), "comments": [],
     }
 
 
-def creditmemo(memo: CreditMemo, order_record: dict[str, Any]) -> dict[str, Any]:
+def creditmemo(memo: CreditMemo, order_record: dict[str, Any], o: Order) -> dict[str, Any]:
     return {
         "entity_id": memo.id, "increment_id": memo.increment_id, "order_id": memo.order_id,
         "invoice_id": memo.invoice_id, "state": 2, "creditmemo_status": 2, "store_id": order_record["store_id"],
         "created_at": magento_time(memo.created_at), "updated_at": magento_time(memo.updated_at),
         "adjustment": memo.adjustment, "adjustment_negative": 0, "adjustment_positive": 0,
-        "base_adjustment": memo.adjustment, "base_currency_code": CURRENCY, "global_currency_code": CURRENCY,
-        "order_currency_code": CURRENCY, "store_currency_code": CURRENCY, "base_grand_total": memo.grand_total,
-        "grand_total": memo.grand_total, "subtotal": memo.subtotal, "base_subtotal": memo.subtotal,
-        "tax_amount": memo.tax_amount, "base_tax_amount": memo.tax_amount, "shipping_amount": memo.shipping_amount,
-        "base_shipping_amount": memo.shipping_amount, "discount_amount": 0, "base_discount_amount": 0,
-        "billing_address_id": order_record["billing_address_id"], "email_sent": 1, "base_to_global_rate": 1,
-        "base_to_order_rate": 1, "items": _document_items(memo.items, memo.id, True), "comments": [],
+        "base_adjustment": memo.adjustment, **_document_money(memo, o),
+        "billing_address_id": order_record["billing_address_id"], "email_sent": 1,
+        "items": _document_items(memo.items, memo.id, o.rate), "comments": [],
     }
 
 
@@ -353,6 +382,11 @@ def render_world(world: World) -> dict[str, list[Row]]:
             stock_rows.append((p.id, item, p.updated_at))
         product_rows.append((p.id, record, p.updated_at))
     orders = {o.id: order(o) for o in world.orders}
+    by_id = {o.id: o for o in world.orders}
+    shipments: list[Row] = []
+    for o in world.orders:
+        if (record := shipment(o, len(shipments) + 1)) is not None:
+            shipments.append((record["entity_id"], record, o.updated_at))
     return {
         "customers": [(c.id, customer(c), c.updated_at) for c in world.customers],
         "categories": [(c.id, category(c, counts), c.updated_at) for c in world.categories],
@@ -360,9 +394,10 @@ def render_world(world: World) -> dict[str, list[Row]]:
         "products": product_rows,
         "orders": [(o.id, orders[o.id], o.updated_at) for o in world.orders],
         "order_comments": [],
-        "shipments": [],
-        "invoices": [(i.id, invoice(i, orders[i.order_id]), i.updated_at) for i in world.invoices],
-        "creditmemos": [(m.id, creditmemo(m, orders[m.order_id]), m.updated_at) for m in world.creditmemos],
+        "shipments": shipments,
+        "invoices": [(i.id, invoice(i, orders[i.order_id], by_id[i.order_id]), i.updated_at) for i in world.invoices],
+        "creditmemos": [(m.id, creditmemo(m, orders[m.order_id], by_id[m.order_id]), m.updated_at)
+                        for m in world.creditmemos],
         "sources": [(w.code, source(world, n), world.anchor) for n, w in enumerate(world.warehouses)],
         "source_items": source_items,
         "stock_items": stock_rows,

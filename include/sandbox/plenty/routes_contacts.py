@@ -21,6 +21,7 @@ from sandbox.plenty.common import (
 )
 from sandbox.plenty.countries import ISO_BY_ID, STATE_IDS, countries
 from sandbox.plenty.dates import DateFilterError, iso, parse_point
+from sandbox.plenty.languages import lang_errors
 from sandbox.plenty.paging import envelope, page_params
 
 if TYPE_CHECKING:
@@ -173,6 +174,8 @@ def register(app: FastAPI, state: PlentyState) -> None:  # noqa: C901
             errors["typeId"] = ["The type id field is required."]
         if not isinstance(body.get("referrerId"), int | float) or isinstance(body.get("referrerId"), bool):
             errors["referrerId"] = ["The referrer id field is required."]
+        if "lang" in body:  # PlentyONE's own codes only (`sandbox.plenty.languages`)
+            errors.update(lang_errors(body["lang"], "lang"))
         if errors:
             raise invalid(errors)
         now = time.time()
@@ -221,6 +224,8 @@ def register(app: FastAPI, state: PlentyState) -> None:  # noqa: C901
         if old is None:
             raise not_found("Contact", contactId)
         body = await json_body(request)
+        if isinstance(body, dict) and "lang" in body and (errors := lang_errors(body["lang"], "lang")):
+            raise invalid(errors)
         now = time.time()
         record = apply_contact(dict(old), body if isinstance(body, dict) else {})
         record["updatedAt"] = iso(now)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -13,6 +12,8 @@ from sandbox.core.app import json_response, vendor_route
 from sandbox.plenty import render
 from sandbox.plenty.common import bool_param, int_list_param, int_param, invalid, json_body, not_found, require_auth
 from sandbox.plenty.dates import DateFilterError, iso, parse_point
+from sandbox.plenty.languages import lang_errors
+from sandbox.plenty.order_totals import order_amounts, system_currency
 from sandbox.plenty.paging import envelope, page_params
 from sandbox.plenty.seed import STATUS_NAMES
 
@@ -22,15 +23,8 @@ from sandbox.plenty.seed import STATUS_NAMES
 ORDER_TYPES = frozenset(range(1, 16))
 PAYMENT_REQUIRED = ("amount", "currency", "exchangeRatio", "mopId", "status", "transactionType", "type")
 # order item types that PlentyONE books VAT for (variation, bundle, coupon, gift card, shipping, surcharges, ...)
+DOCUMENT_LANGUAGE_PROPERTY = 6  # order property type 6: the language of the order's documents
 VAT_ITEM_TYPES = frozenset({1, 2, 4, 5, 6, 7, 8, 9, 12, 13})
-DEFAULT_SYSTEM_CURRENCY = os.environ.get("SANDBOX_PLENTY_SYSTEM_CURRENCY", "EUR")
-
-
-def system_currency(state: PlentyState) -> str:
-    """The system's currency: ``SANDBOX_PLENTY_SYSTEM_CURRENCY`` (EUR), or the admin record settings/currency."""
-    setting = state.ensure_table("settings").get("currency")
-    return str(setting["value"]) if setting else DEFAULT_SYSTEM_CURRENCY
-
 
 if TYPE_CHECKING:
     from sandbox.plenty.state import PlentyState
@@ -128,6 +122,8 @@ class OrderWriter:
         for i, prop in enumerate(body.get("properties") or []):
             if not isinstance(prop, dict) or not isinstance(prop.get("typeId"), int):
                 errors[f"properties.{i}.typeId"] = ["The properties typeId field is required."]
+            elif prop["typeId"] == DOCUMENT_LANGUAGE_PROPERTY:
+                errors.update(lang_errors(prop.get("value"), f"properties.{i}.value"))
         if errors:
             raise invalid(errors)
         return body
@@ -459,44 +455,6 @@ def _positive(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and value > 0
 
 
-def order_amounts(state: PlentyState, record: dict[str, Any]) -> list[dict[str, Any]]:
-    """The order's totals from its items, in the order currency and (when it differs) the system currency.
-
-    PlentyONE sums each item's gross price times quantity (coupons are negative items) and rounds the totals
-    to the order's decimals; the net is the gross less each item's VAT at its rate.
-    """
-    items = [i for i in record.get("orderItems") or [] if i.get("amounts")]
-    if not items:
-        return record.get("amounts") or []
-    first = items[0]["amounts"][0]
-    currency, rate = first.get("currency"), float(first.get("exchangeRate") or 1)
-    gross = sum(float(i["amounts"][0].get("priceOriginalGross") or 0) * float(i.get("quantity") or 0) for i in items)
-    net = sum(
-        float(i["amounts"][0].get("priceOriginalGross") or 0)
-        * float(i.get("quantity") or 0)
-        / (1 + float(i.get("vatRate") or 0) / 100)
-        for i in items
-    )
-    paid = float((record.get("amounts") or [{}])[0].get("paidAmount") or 0)
-    digits = int(record.get("numberOfDecimals") or 2)
-    system = system_currency(state)
-
-    def amount(code: str, factor: float, is_system: bool) -> dict[str, Any]:
-        total = round(gross * factor, digits)
-        return {
-            "isSystemCurrency": is_system,
-            "currency": code,
-            "exchangeRate": 1.0 if is_system else rate,
-            "netTotal": round(net * factor, digits),
-            "grossTotal": total,
-            "vatTotal": round(total - round(net * factor, digits), digits),
-            "invoiceTotal": total,
-            "paidAmount": round(paid * factor, digits),
-        }
-
-    if currency == system:
-        return [amount(system, 1.0, True)]
-    return [amount(currency, 1.0, False), amount(system, 1 / rate, True)]
 
 
 def _copy(order: dict[str, Any]) -> dict[str, Any]:

@@ -14,9 +14,11 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+from sandbox.money import RATES
 from sandbox.plenty.countries import COUNTRY_IDS, state_id
 from sandbox.plenty.dates import iso
 from sandbox.plenty.keys import EXTERNAL_ORDER_ID_PROPERTY, stock_key
+from sandbox.plenty.order_totals import order_amounts, system_currency
 from sandbox.world import Address, Order, Product, World
 
 if TYPE_CHECKING:
@@ -506,43 +508,7 @@ def _order(state: PlentyState, order: Order, variation_ids: list[int]) -> dict[s
     status = ORDER_STATUS.get(order.status, 5.0)
     if order.status == "pending" and order.id % 40 == 28:
         status = 8.0  # cancelled in PlentyONE (the customer called), still pending in Magento: not a mirror
-    items = []
-    for position, (item, variation_id) in enumerate(zip(order.items, variation_ids, strict=True)):
-        gross = round(item.price * (1 + item.tax_percent / 100), 2)
-        items.append(
-            {
-                "id": order.id * 100 + position + 1,
-                "orderId": order.id,
-                "typeId": 1,
-                "referrerId": 1.0,
-                "itemVariationId": variation_id,
-                "quantity": float(item.qty),
-                "orderItemName": item.name,
-                "shippingProfileId": 6,
-                "countryVatId": 1,
-                "vatField": 0,
-                "vatRate": item.tax_percent,
-                "position": position,
-                "warehouseId": 1,
-                "createdAt": created,
-                "updatedAt": updated,
-                "amounts": [
-                    {
-                        "isSystemCurrency": True,
-                        "currency": "EUR",
-                        "exchangeRate": 1.0,
-                        "priceOriginalGross": gross,
-                        "priceGross": gross,
-                        "priceNet": item.price,
-                        "surcharge": 0.0,
-                        "discount": 0.0,
-                        "isPercentage": False,
-                    }
-                ],
-                "properties": [],
-                "references": [],
-            }
-        )
+    items = _order_items(state, order, variation_ids, created, updated)
     contact_id = order.customer_id if order.customer_id and order.customer_id in state.tables["contacts"] else 0
     relations = []
     address_relations = []
@@ -554,7 +520,7 @@ def _order(state: PlentyState, order: Order, variation_ids: list[int]) -> dict[s
             address_id = state.seed_address_ids.get((contact_id, address.id))
             if address_id:
                 address_relations.append({"orderId": order.id, "typeId": type_id, "addressId": address_id})
-    return {
+    record: dict[str, Any] = {
         "id": order.id,
         "typeId": 1,
         "statusId": status,
@@ -579,20 +545,72 @@ def _order(state: PlentyState, order: Order, variation_ids: list[int]) -> dict[s
         ],
         "addressRelations": address_relations,
         "relations": relations,
-        "amounts": [
-            {
-                "isSystemCurrency": True,
-                "currency": "EUR",
-                "exchangeRate": 1.0,
-                "netTotal": round(order.subtotal + order.shipping_amount, 2),
-                "grossTotal": order.grand_total,
-                "vatTotal": order.tax_amount,
-                "invoiceTotal": order.grand_total,
-                "paidAmount": 0.0,
-            }
-        ],
         "dates": [{"orderId": order.id, "typeId": 2, "date": created}],
     }
+    record["amounts"] = order_amounts(state, record)
+    return record
+
+
+def _order_items(
+    state: PlentyState, order: Order, variation_ids: list[int], created: str, updated: str
+) -> list[dict[str, Any]]:
+    """The order's money as PlentyONE items: variations at their undiscounted gross price, the shipping line,
+    and each VAT rate's discount as a coupon item (negative), in the order currency."""
+    system = system_currency(state)
+    currency = order.currency
+    money = {
+        "isSystemCurrency": currency == system,
+        "currency": currency,
+        "exchangeRate": 1.0 if currency == system else round(RATES[currency] / RATES.get(system, 1.0), 6),
+        "surcharge": 0.0,
+        "discount": 0.0,
+        "isPercentage": False,
+    }
+    lines: list[tuple[int, int | None, str, float, float, float]] = []  # type, variation, name, qty, gross, rate
+    discounts: dict[float, float] = {}
+    for item, variation_id in zip(order.items, variation_ids, strict=True):
+        m = item.money
+        lines.append((1, variation_id, item.name, float(item.qty), m.row_total_incl_tax / item.qty, item.tax_percent))
+        lost = round(m.row_total_incl_tax - m.paid, 2)  # what the row's gross lost to the discount
+        if lost:
+            discounts[item.tax_percent] = discounts.get(item.tax_percent, 0.0) + lost
+    if order.shipping_amount:
+        shipping_gross = round(order.shipping_amount + order.shipping_tax_amount, 2)
+        lines.append((6, None, "Shipping costs", 1.0, shipping_gross, order.store.tax_percent))
+    label = order.coupon_code or order.discount_description or "Discount"
+    lines += [(4, None, label, 1.0, -gross, rate) for rate, gross in sorted(discounts.items())]
+    items = []
+    for position, (type_id, variation_id, name, qty, gross, rate) in enumerate(lines):
+        items.append(
+            {
+                "id": order.id * 100 + position + 1,
+                "orderId": order.id,
+                "typeId": type_id,
+                "referrerId": 1.0,
+                "itemVariationId": variation_id or 0,
+                "quantity": qty,
+                "orderItemName": name,
+                "shippingProfileId": 6,
+                "countryVatId": 1,
+                "vatField": 0,
+                "vatRate": rate,
+                "position": position,
+                "warehouseId": 1 if type_id == 1 else 0,
+                "createdAt": created,
+                "updatedAt": updated,
+                "amounts": [
+                    dict(
+                        money,
+                        priceOriginalGross=round(gross, 4),
+                        priceGross=round(gross, 4),
+                        priceNet=round(gross / (1 + rate / 100), 4),
+                    )
+                ],
+                "properties": [],
+                "references": [],
+            }
+        )
+    return items
 
 
 def _slug(text: str) -> str:

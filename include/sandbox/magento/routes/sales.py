@@ -196,27 +196,39 @@ def register(app: FastAPI, state: MagentoState) -> None:  # noqa: C901 (one clos
         invoices = tables["invoices"]
         key = invoices.next_key()
         lines = []
-        subtotal = tax = 0.0
+        sums = dict.fromkeys(("row_total", "tax_amount", "discount_amount", "discount_tax_compensation_amount"), 0.0)
         for item in record.get("items") or []:
             qty = wanted.get(item["item_id"], 0)
             if not qty:
                 continue
-            price = float(item.get("price") or 0)
-            line_tax = round(price * qty * float(item.get("tax_percent") or 0) / 100, 2)
-            subtotal += price * qty
-            tax += line_tax
+            # the share of the line's figures (Magento's Invoice\Item::calcRowTotal: the ordered row pro rata)
+            share = qty / float(item.get("qty_ordered") or qty)
+            line = {k: round(v * share, 2) for k, v in _ordered_figures(item).items()}
+            for k in sums:
+                sums[k] += line[k]
             lines.append({"sku": item.get("sku"), "name": item.get("name"), "order_item_id": item["item_id"],
-                          "qty": qty, "price": price, "row_total": round(price * qty, 2), "tax_amount": line_tax,
-                          "product_id": item.get("product_id"), "parent_id": key, "entity_id": key * 100 + len(lines) + 1})
-        shipping = float(record.get("shipping_amount") or 0) if not (record.get("total_invoiced") or 0) else 0.0
-        grand = round(subtotal + tax + shipping, 2)
+                          "qty": qty, "price": float(item.get("price") or 0),
+                          "price_incl_tax": float(item.get("price_incl_tax") or 0), **line,
+                          "row_total_incl_tax": round(float(item.get("row_total_incl_tax") or 0) * share, 2),
+                          "product_id": item.get("product_id"), "parent_id": key,
+                          "entity_id": key * 100 + len(lines) + 1})
+        first = not (record.get("total_invoiced") or 0)
+        shipping = float(record.get("shipping_amount") or 0) if first else 0.0
+        shipping_tax = float(record.get("shipping_tax_amount") or 0) if first else 0.0
+        subtotal, tax = round(sums["row_total"], 2), round(sums["tax_amount"] + shipping_tax, 2)
+        discount, hidden = round(sums["discount_amount"], 2), round(sums["discount_tax_compensation_amount"], 2)
+        grand = round(subtotal + tax + hidden + shipping - discount, 2)
+        rate = float(record.get("base_to_order_rate") or 1)
+        figures = {"subtotal": subtotal, "tax_amount": tax, "shipping_amount": shipping, "grand_total": grand,
+                   "discount_amount": -discount, "discount_tax_compensation_amount": hidden}
         invoices.put(key, {
             "entity_id": key, "increment_id": f"{record.get('store_id', 1)}{key:08d}", "order_id": orderId, "state": 2,
             "store_id": record.get("store_id", 1), "created_at": mtime(now), "updated_at": mtime(now),
-            "base_currency_code": CURRENCY, "order_currency_code": CURRENCY, "global_currency_code": CURRENCY,
-            "store_currency_code": CURRENCY, "subtotal": round(subtotal, 2), "base_subtotal": round(subtotal, 2),
-            "tax_amount": round(tax, 2), "base_tax_amount": round(tax, 2), "shipping_amount": shipping,
-            "base_shipping_amount": shipping, "grand_total": grand, "base_grand_total": grand,
+            "base_currency_code": record.get("base_currency_code", CURRENCY),
+            "order_currency_code": record.get("order_currency_code", CURRENCY),
+            "global_currency_code": record.get("global_currency_code", CURRENCY),
+            "store_currency_code": record.get("store_currency_code", CURRENCY), "base_to_order_rate": rate,
+            **figures, **{f"base_{k}": round(v / rate, 2) for k, v in figures.items()},
             "total_qty": sum(wanted.values()), "items": lines, "comments": [],
             "billing_address_id": record.get("billing_address_id")}, now)
         record["items"] = [dict(i, qty_invoiced=float(i.get("qty_invoiced") or 0) + wanted.get(i["item_id"], 0))
@@ -253,6 +265,17 @@ def register(app: FastAPI, state: MagentoState) -> None:  # noqa: C901 (one clos
         if record is None:
             raise not_found('No such entity with %fieldName = %fieldValue', fieldName="id", fieldValue=id)
         return json_response(public(record))
+
+
+def _ordered_figures(item: Record) -> dict[str, float]:
+    """The ordered row's figures; an order created through the API without them gets price x qty and its tax."""
+    figures = {k: float(item.get(k) or 0) for k in
+               ("row_total", "tax_amount", "discount_amount", "discount_tax_compensation_amount")}
+    if "row_total" not in item:
+        figures["row_total"] = round(float(item.get("price") or 0) * float(item.get("qty_ordered") or 0), 2)
+    if "tax_amount" not in item:
+        figures["tax_amount"] = round(figures["row_total"] * float(item.get("tax_percent") or 0) / 100, 2)
+    return figures
 
 
 def _cancellable(item: Record) -> float:

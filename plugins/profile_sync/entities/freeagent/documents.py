@@ -163,7 +163,13 @@ class DocumentExport(EntitySync):
             self.kind.items_key: self.items(record),
             **self.document_fields(record),
         }
-        payload = {"contact": contact, "document": document, "transition": self.transition(record)}
+        total = record.get("grand_total")
+        payload = {
+            "contact": contact,
+            "document": document,
+            "transition": self.transition(record),
+            "total": _money(Decimal(self.kind.sign) * abs(_dec(total))) if total is not None else None,
+        }
         return [TargetRecord(self.record_id(record), ALL_STORES, payload, natural_key=reference, label=f"#{reference}")]
 
     def transition(self, record: Record) -> str | None:
@@ -196,12 +202,18 @@ class DocumentExport(EntitySync):
                 discounts[rate] = discounts.get(rate, Decimal(0)) + net_discount
             sku = str(line.get("sku") or "").strip()
             name = str(line.get("name") or sku)
+            description = f"{name} ({sku})" if sku and sku not in name else name
+            price, quantity = _dec(line.get("price")), _dec(line.get("qty"))
+            if line.get("row_total") is not None and (price * quantity).quantize(CENT) != base - net_discount:
+                # prices including tax: Magento rounds the net row, not the unit, so the unit price times the
+                # quantity misses the row by cents; the row as one unit keeps FreeAgent's total Magento's
+                description, price, quantity = f"{_number(quantity)} x {description}", base - net_discount, Decimal(1)
             out.append(
                 {
-                    "description": f"{name} ({sku})" if sku and sku not in name else name,
+                    "description": description,
                     "item_type": "Products",
-                    "price": _money(sign * _dec(line.get("price"))),
-                    "quantity": _number(_dec(line.get("qty"))),
+                    "price": _money(sign * price),
+                    "quantity": _number(quantity),
                     "sales_tax_rate": _number(rate),
                 }
             )
@@ -298,10 +310,13 @@ class DocumentExport(EntitySync):
                     raise
                 document = created[self.kind.singular]
                 status["value"] = document.get("status")
+                answer["document"] = document
                 return str(document["url"])
 
+            answer: dict[str, Any] = {}
             url, _ = create_or_find(post, lambda: self.find_existing(target))
             self._references(contact)[str(target.natural_key)] = url
+            self._true_up(url, answer.get("document"), target.payload.get("total"))
             self._move(url, status["value"], target.payload["transition"])
             return url
 
@@ -317,9 +332,27 @@ class DocumentExport(EntitySync):
             body = self._body(target)
             gone = [{"url": item["url"], "_destroy": True} for item in current.get(self.kind.items_key) or []]
             body[self.kind.singular][self.kind.items_key] = [*gone, *body[self.kind.singular][self.kind.items_key]]
-            updated = self.systems.freeagent.put(target_id, json=body)
-            status = ((updated or {}).get(self.kind.singular) or {}).get("status")
-            self._move(target_id, status, target.payload["transition"])
+            updated = ((self.systems.freeagent.put(target_id, json=body) or {}).get(self.kind.singular)) or {}
+            self._true_up(target_id, updated or None, target.payload.get("total"))
+            self._move(target_id, updated.get("status"), target.payload["transition"])
+
+    def _true_up(self, url: str, document: dict[str, Any] | None, expected: str | None) -> None:
+        """Make FreeAgent's total Magento's to the cent while the document is a draft.
+
+        FreeAgent computes the sales tax of the items itself and does not publish how it rounds it; Magento rounds
+        the tax of each row. So the total FreeAgent answers (read back when the answer was lost) is compared with
+        Magento's, and a difference becomes one "Rounding" line without tax. Only documents that differ cost
+        the extra request."""
+        if expected is None:
+            return
+        if document is None or document.get("total_value") is None:
+            document = (self.systems.freeagent.get(url) or {}).get(self.kind.singular) or {}
+        if document.get("total_value") is None or document.get("status") not in (None, "Draft"):
+            return
+        difference = Decimal(expected) - _dec(document["total_value"])
+        if abs(difference) >= CENT:
+            line = _line("Rounding (sales tax per Magento row)", "-no unit-", difference, Decimal(0))
+            self.systems.freeagent.put(url, json={self.kind.singular: {self.kind.items_key: [line]}})
 
     def _move(self, url: str, status: str | None, transition: str | None) -> None:
         """Apply ``transition`` unless the document is in its resulting status already."""
