@@ -203,6 +203,26 @@ class MagentoPlanner(Planner):
         created = self.send(Call("POST", self.prefix + create, body=body))
         return self.call("DELETE", contract_path, **{param: created[key]})
 
+    def delete_builders(self, n: int) -> dict[tuple[str, str], Callable[[], Call]]:
+        """The delete of a Magento attribute (Attribute Import's delete_externally): one made first."""
+        attribute = {
+            "attribute": {
+                "attribute_code": f"plenty_weg_{n}",
+                "frontend_input": "select",
+                "default_frontend_label": f"Weg {n}",
+                "options": [{"label": "Eins", "sort_order": 1}],
+            }
+        }
+        return {
+            ("DELETE", "/V1/products/attributes/{attributeCode}"): lambda: self.delete_created(
+                "/V1/products/attributes/{attributeCode}",
+                "/V1/products/attributes",
+                attribute,
+                "attribute_code",
+                "attributeCode",
+            ),
+        }
+
     def order_round_trip(self) -> dict[str, Any]:
         return self.get(f"{self.prefix}/V1/orders/{self.order_id()}")
 
@@ -260,6 +280,7 @@ class MagentoPlanner(Planner):
                 },
             ),
             ("POST", "/V1/customers"): lambda: self.call("POST", "/V1/customers", body=self.new_customer(n)),
+            **self.delete_builders(n),
             ("DELETE", "/V1/customers/{customerId}"): lambda: self.delete_created(
                 "/V1/customers/{customerId}", "/V1/customers", self.new_customer(n), "id", "customerId"
             ),
@@ -610,6 +631,7 @@ class PlentyPlanner(Planner):
                 self.path("/rest/items/{id}/variations/{variationId}/variation_categories"),
                 body={"categoryId": self.other_category_id()},
             ),
+            **self.delete_builders(n),
             ("POST", "/rest/accounts/contacts/{contactId}/addresses"): lambda: Call(
                 "POST", self.path("/rest/accounts/contacts/{contactId}/addresses"), body=self.new_address()
             ),
@@ -626,6 +648,41 @@ class PlentyPlanner(Planner):
     def plenty_id(self) -> int:
         details = self.category().get("details") or [{}]
         return int(details[0].get("plentyId") or 1000)
+
+    def delete_builders(self, n: int) -> dict[tuple[str, str], Callable[[], Call]]:
+        """The deletes of delete_externally (contacts, categories, items, variations): each of a record made first,
+        so the seed stays whole for the other exercises."""
+
+        def made(path: str, body: dict[str, Any]) -> dict[str, Any]:
+            answer = self.send(Call("POST", path, body=body))
+            return answer[0] if isinstance(answer, list) else answer
+
+        def contact() -> int:
+            body = {"typeId": 1, "referrerId": 1, "lastName": f"Weg {n}", "email": f"weg-{n}@example.com"}
+            return int(made("/rest/accounts/contacts", body)["id"])
+
+        def category() -> int:
+            details = [{"lang": "de", "name": f"Weg {n}", "plentyId": self.plenty_id()}]
+            return int(made("/rest/categories", {"type": "item", "details": details})["id"])
+
+        def item() -> dict[str, Any]:
+            return made("/rest/items", {"variations": [self.new_variation(n)]})
+
+        def variation() -> tuple[int, int]:
+            item_id = int(item()["id"])
+            body = {**self.new_variation(n + 100_000), "isMain": False}
+            return item_id, int(made(f"/rest/items/{item_id}/variations", body)["id"])
+
+        return {
+            ("DELETE", "/rest/accounts/contacts/{contactId}"): lambda: Call(
+                "DELETE", f"/rest/accounts/contacts/{contact()}", [("checkExistingOrders", "true")]
+            ),
+            ("DELETE", "/rest/categories/{id}"): lambda: Call("DELETE", f"/rest/categories/{category()}"),
+            ("DELETE", "/rest/items/{itemId}"): lambda: Call("DELETE", f"/rest/items/{item()['id']}"),
+            ("DELETE", "/rest/items/{itemId}/variations/{variationId}"): lambda: Call(
+                "DELETE", "/rest/items/{}/variations/{}".format(*variation())
+            ),
+        }
 
     def other_category_id(self) -> int:
         linked = {c.get("categoryId") for c in self.variation().get("variationCategories") or []}
