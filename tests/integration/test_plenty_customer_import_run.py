@@ -139,3 +139,25 @@ def test_every_country_of_the_seeded_contacts_syncs_with_its_region(world, admin
     assert len(countries) >= 8
     needing = [a for a in imported if a["country_id"] in MAGENTO_REGIONS]
     assert needing and all(a.get("region_id") for a in needing)
+
+
+def test_with_add_new_off_only_contacts_asked_for_by_id_are_imported_and_then_kept_in_sync(world, admin) -> None:
+    """Issue 16 point 5: events.add_new_to_export_queue false in an import: a contact new to the profile is left
+    out until a targeted run asks for it; once imported it syncs like any other."""
+    world.write_profile(PROFILE, events={"add_new_to_export_queue": False})
+    customers_before = len(all_records(admin["magento"], "customers"))
+    first = world.run(PROFILE)
+    assert first.state == "success", first.task_states
+    assert (first.summary["created"], first.summary["matched"]) == (0, 0)
+    assert first.summary["not_queued"] == first.summary["fetched"] > 0
+    assert len(all_records(admin["magento"], "customers")) == customers_before
+
+    contact = all_records(admin["plenty"], "contacts")[0]
+    asked = world.run(PROFILE, {"ids": [str(contact["id"])]})
+    assert asked.state == "success"
+    assert asked.summary["created"] + asked.summary["matched"] == 1
+
+    admin["plenty"].touch("contacts", ids=[contact["id"]])
+    later = world.run(PROFILE)
+    assert later.summary["updated"] == 1  # the imported contact keeps syncing
+    assert later.summary["created"] + later.summary["matched"] == 0  # the others wait to be asked for

@@ -90,8 +90,9 @@ class _Pusher:
         self.transient_in_a_row = 0
         self.transient: list[TargetRecord] = []  # tried again after the batches (see push_stage)
         profile = entity.profile
-        # "add new entities to the export queue" off: only records already mapped or queued by hand are exported
-        self.queue_gate = profile.direction == "export" and not profile.events.add_new_to_export_queue
+        # "add new entities to the export queue" off: only records already mapped, queued by hand (exports) or
+        # asked for by id (a targeted run, either direction) are pushed; an import has no queue of its own
+        self.queue_gate = not profile.events.add_new_to_export_queue
         self.queued: set[tuple[str, str]] = set()
         self.log_all = profile.log.records == "all"  # "changes": unchanged / left-out records are not logged
         self.progress = Progress("push", profile.log.progress_seconds, budget_wait_of(entity))
