@@ -8,7 +8,9 @@ import pytest
 
 from profile_sync.entities.base import RecordError
 from profile_sync.entities.plenty.product_export import ProductExport
+from profile_sync.entities.prices import to_magento, to_plenty
 from profile_sync.profiles import load_profiles
+from profile_sync.profiles.entity_configs import PriceTaxOptions
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCT = {
@@ -44,7 +46,7 @@ def test_product_maps_to_variation_with_texts_price_categories_and_parent(entity
     assert (target.natural_key, payload["parent_sku"], payload["price"], payload["active"]) == (
         "TEE-RED-M",
         "TEE",
-        19.9,
+        23.68,  # Magento's net 19.90 as PlentyONE's gross sales price at 19 %
         True,
     )
     assert payload["categories"] == [30]  # unmapped category 77 left out
@@ -60,3 +62,21 @@ def test_product_maps_to_variation_with_texts_price_categories_and_parent(entity
 def test_a_product_without_sku_is_a_record_error(entity: ProductExport) -> None:
     with pytest.raises(RecordError, match="no SKU"):
         entity.transform(dict(PRODUCT, sku=""))
+
+
+@pytest.mark.parametrize(
+    ("magento_gross", "plenty_gross", "magento_price", "plenty_price"),
+    [
+        (False, True, 100.0, 119.0),  # Magento's default and PlentyONE's: net -> gross
+        (True, False, 119.0, 100.0),  # a gross catalog into a net (B2B) sales price
+        (True, True, 119.0, 119.0),
+        (False, False, 100.0, 100.0),
+    ],
+)
+def test_prices_convert_between_each_sides_tax_configuration_and_back(
+    magento_gross: bool, plenty_gross: bool, magento_price: float, plenty_price: float
+) -> None:
+    options = PriceTaxOptions(magento_includes_tax=magento_gross, plenty_includes_tax=plenty_gross, tax_rate=19)
+    assert to_plenty(magento_price, options) == plenty_price
+    assert to_magento(plenty_price, options) == magento_price
+    assert to_magento(to_plenty(19.99, options), options) == 19.99  # a round trip keeps the cents

@@ -42,7 +42,7 @@ def test_variation_maps_to_product_with_store_names_price_cost_categories(entity
     assert (target.natural_key, payload["main_variation_id"], payload["price"], payload["cost"]) == (
         "SCARF-RED",
         1001,
-        39.9,
+        33.53,  # PlentyONE's gross 39.90 as Magento's net catalog price at 19 %
         12.5,
     )
     assert (payload["name"], payload["description"], payload["categories"]) == ("Scarf", "Warm", [70])

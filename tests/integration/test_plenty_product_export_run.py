@@ -13,6 +13,11 @@ pytestmark = pytest.mark.integration
 PROFILE = "product_export_plenty"
 
 
+def gross(net: float) -> float:
+    """The sample profile's prices: Magento's net catalog price as PlentyONE's gross sales price at 19 %."""
+    return round(net * 1.19 + 1e-9, 2)
+
+
 def variations_by_number(admin) -> dict[str, list[dict[str, Any]]]:  # type: ignore[no-untyped-def]
     found: dict[str, list[dict[str, Any]]] = {}
     for variation in all_records(admin["plenty"], "variations"):
@@ -42,7 +47,7 @@ def test_products_become_variations_once_then_nothing_then_exactly_the_touched(w
     for product in products:
         variation = by_sku[product["sku"]]
         prices = {p["salesPriceId"]: p["price"] for p in variation.get("variationSalesPrices") or []}
-        assert prices[1] == pytest.approx(product["price"])
+        assert prices[1] == pytest.approx(gross(product["price"]))  # Magento net, PlentyONE gross (19 %)
         parent = parents.get(product["id"])
         if parent:  # a configurable's child is a variation of the parent's item
             assert variation["itemId"] == by_sku[parent]["itemId"]
@@ -75,7 +80,7 @@ def test_products_become_variations_once_then_nothing_then_exactly_the_touched(w
         product = admin["magento"].record("products", product_id)
         [variation] = after[product["sku"]]
         prices = {p["salesPriceId"]: p["price"] for p in variation["variationSalesPrices"]}
-        assert prices[1] == pytest.approx(product["price"])
+        assert prices[1] == pytest.approx(gross(product["price"]))  # Magento net, PlentyONE gross (19 %)
     [variation] = after[linked["sku"]]
     assert new_category in {c["categoryId"] for c in variation["variationCategories"]}  # a new category link
     assert_requests_fit_the_contracts(sandbox)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from sandbox.money import RATES
+from sandbox.money import RATES, cents
 from sandbox.plenty.countries import COUNTRY_IDS, state_id
 from sandbox.plenty.dates import iso
 from sandbox.plenty.keys import EXTERNAL_ORDER_ID_PROPERTY, stock_key
@@ -47,6 +47,13 @@ STATUS_NAMES = {
 ORDER_STATUS = {"pending": 3.0, "processing": 5.0, "complete": 7.0, "canceled": 8.0, "closed": 7.0}
 ORDER_TYPE_SALES, ORDER_TYPE_RETURN, ORDER_TYPE_CREDIT_NOTE = 1, 3, 4
 RETURN_OFFSET, CREDIT_NOTE_OFFSET = 500_000, 600_000  # ids of the seeded returns and credit notes
+SALES_PRICE_VAT = 19.0  # the VAT rate between the catalog's net prices and PlentyONE's gross sales prices
+
+
+def gross_sales_price(catalog_price: float) -> float:
+    """PlentyONE's sales prices are gross; Magento's catalog price is net in its default tax configuration (only
+    the English store view shows it as gross), so the seeded sales price is the net price plus the German VAT."""
+    return cents(catalog_price * (1 + SALES_PRICE_VAT / 100))
 
 
 def package_number(order_id: int) -> str:
@@ -338,7 +345,7 @@ def _variation(product: Product, root: Product, option_attribute: dict[int, int]
             {
                 "variationId": variation_id,
                 "salesPriceId": 1,
-                "price": product.price,
+                "price": gross_sales_price(product.price),
                 "createdAt": iso(product.created_at),
                 "updatedAt": stamp,
             }

@@ -53,10 +53,27 @@ class CustomerImportConfig(EntityConfig):
     addresses: AddressOptions = Field(default_factory=AddressOptions, description="Street line mapping.")
 
 
+class PriceTaxOptions(BaseModel):
+    """How each side's prices relate to VAT; neither vendor's REST API says it, so the profile does.
+
+    Magento's catalog price is net or gross by its "Catalog Prices" tax setting (default scope; Magento's default
+    is excluding tax); a PlentyONE sales price is gross unless the sales price is set up as a net price (B2B).
+    Prices are converted through the net price at ``tax_rate`` when the two sides differ."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    magento_includes_tax: bool = Field(False, description="Magento's catalog prices include tax.")
+    plenty_includes_tax: bool = Field(True, description="The PlentyONE sales price is gross.")
+    tax_rate: Decimal = Field(
+        Decimal("19"), ge=0, le=100, description="VAT rate in percent between net and gross (the products' rate)."
+    )
+
+
 class ProductExportConfig(EntityConfig):
     """Magento products -> PlentyONE items and variations."""
 
     sales_price_id: PositiveInt = Field(1, description="PlentyONE sales price that carries the Magento price.")
+    prices: PriceTaxOptions = Field(default_factory=PriceTaxOptions, description="Net or gross on each side.")
     vat_id: int = Field(0, ge=0, description="PlentyONE VAT rate slot for new variations.")
     category_map: dict[int, PositiveInt] = Field(
         default_factory=dict, description="Magento category id -> PlentyONE category id (when not synced)."
@@ -68,6 +85,7 @@ class ProductImportConfig(EntityConfig):
 
     attribute_set_id: PositiveInt = 4
     sales_price_id: PositiveInt = 1
+    prices: PriceTaxOptions = Field(default_factory=PriceTaxOptions, description="Net or gross on each side.")
     create_missing_options: bool = True
     website_ids: list[PositiveInt] = Field(default_factory=lambda: [1])
     category_map: dict[int, PositiveInt] = Field(

@@ -17,6 +17,7 @@ from typing import Any
 
 from profile_sync.connectors.errors import NotFoundError
 from profile_sync.entities.base import ALL_STORES, EntitySync, Record, RecordError, TargetRecord
+from profile_sync.entities.prices import to_plenty
 from profile_sync.entities.timestamps import magento_timestamp, parse_timestamp
 from profile_sync.profiles.entity_configs import ProductExportConfig
 from profile_sync.profiles.plenty_languages import plenty_language
@@ -148,7 +149,7 @@ class ProductExport(EntitySync):
             "name": texts[0]["name"],
             "texts": texts,
             "active": int(record.get("status") or 0) == ENABLED,
-            "price": round(float(record.get("price") or 0), 4),
+            "price": to_plenty(float(record.get("price") or 0), self.config.prices),
             "categories": categories,
             "clients": sorted({m.plenty_id for m in mappings}),
         }

@@ -20,6 +20,7 @@ from typing import Any
 from profile_sync.connectors.errors import NotFoundError
 from profile_sync.entities.base import ALL_STORES, EntitySync, Record, RecordError, TargetRecord, number, objects
 from profile_sync.entities.plenty.attribute_rules import admin_mapping, attribute_code, option_label
+from profile_sync.entities.prices import to_magento
 from profile_sync.entities.timestamps import iso_timestamp, parse_timestamp
 from profile_sync.profiles.entity_configs import ProductImportConfig
 from profile_sync.profiles.plenty_languages import plenty_language
@@ -137,7 +138,7 @@ class ProductImport(EntitySync):
             "name": admin_name,
             "description": descriptions[admin.store],
             "store_names": {s: n for s, n in names.items() if n != admin_name},
-            "price": round(price, 4),
+            "price": to_magento(price, self.config.prices),
             "cost": round(number(record.get("purchasePrice") or 0, "purchasePrice"), 4),
             "active": bool(record.get("isActive", True)),
             "categories": categories,
