@@ -9,10 +9,14 @@ PYTEST := $(ENV) python -m pytest
 .PHONY: install bench-deps browser-deps sandbox-bench run sandbox test test-all lint validate bench bench-quick test-reliability test-reliability-long \
         test-ui test-wheel wheel distributed-demo lock clean
 
-$(STAMP): requirements.txt requirements-test.txt constraints.txt
+# The checkout itself is installed editable, without dependencies (requirements.txt has them, pinned by
+# constraints.txt) and with the pinned hatchling already here: its entry points make Airflow register the
+# connection types and the view, while the code stays plugins/ (the install's .pth names that folder).
+$(STAMP): requirements.txt requirements-test.txt constraints.txt pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/python -m pip install --quiet --upgrade pip
 	$(VENV)/bin/python -m pip install --quiet -r requirements.txt -r requirements-test.txt -c constraints.txt
+	$(VENV)/bin/python -m pip install --quiet --no-deps --no-build-isolation --editable .
 	touch $(STAMP)
 
 install: $(STAMP)

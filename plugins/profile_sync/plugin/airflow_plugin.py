@@ -1,7 +1,8 @@
 """The Airflow plugin: the "Sync profiles" view (records, failed entries, export queue, actions).
 
-Two ways in, one class: the wheel's ``airflow.plugins`` entry point names it, and the checkout's
-``plugins/profile_sync_plugin.py`` imports it (never both in one deployment: Airflow would skip the second).
+Two ways in, one class, one registration: the ``airflow.plugins`` entry point of an installed distribution (the
+wheel, or `make install`'s editable install of the checkout) names it; ``plugins/profile_sync_plugin.py`` imports
+it only where no entry point does (Airflow reports a second registration of the name as an import error).
 Airflow loads it in every component; the FastAPI app behind it is built only when the API server first routes a
 request to it, so the other components pay nothing for it.
 """
