@@ -49,6 +49,10 @@ def _fill(template: str, params: dict[str, Any]) -> str:
     return re.sub(r"\{([^}]+)\}|:([A-Za-z_]+)", sub, template)
 
 
+def _ids(found: tuple[int, dict[str, Any]]) -> tuple[int, int]:
+    return found[0], int(found[1]["id"])
+
+
 def _first(payload: Any) -> dict[str, Any]:
     """The first record of a list answer in any of the three vendors' shapes."""
     if isinstance(payload, list):
@@ -225,6 +229,18 @@ class MagentoPlanner(Planner):
 
     def order_round_trip(self) -> dict[str, Any]:
         return self.get(f"{self.prefix}/V1/orders/{self.order_id()}")
+
+    def removed_option(self, n: int) -> Call:
+        """An option added first (as a merchant would), then removed: the seed's options stay for the others."""
+        code = self.select_attribute()
+        path = f"{self.prefix}/V1/products/attributes/{code}/options"
+        added = self.send(Call("POST", path, body={"option": {"label": f"Entfernt {n}", "sort_order": 98}}))
+        return self.call(
+            "DELETE",
+            "/V1/products/attributes/{attributeCode}/options/{optionId}",
+            attributeCode=code,
+            optionId=str(added).removeprefix("id_"),
+        )
 
     def select_attribute(self) -> str:
         return self.remember(
@@ -452,6 +468,13 @@ class MagentoPlanner(Planner):
             ("GET", "/V1/stockItems/{productSku}"): lambda: self.call(
                 "GET", "/V1/stockItems/{productSku}", productSku=self.sku()
             ),
+            # the legacy stock list: every item at or below a quantity above any real stock (Stock Export)
+            ("GET", "/V1/stockItems/lowStock/"): lambda: self.call(
+                "GET",
+                "/V1/stockItems/lowStock/",
+                query=[("scopeId", "0"), ("qty", "1000000000"), ("pageSize", "5"), ("currentPage", "1")],
+            ),
+            ("DELETE", "/V1/products/attributes/{attributeCode}/options/{optionId}"): lambda: self.removed_option(n),
             ("PUT", "/V1/products/{productSku}/stockItems/{itemId}"): lambda: self.call(
                 "PUT",
                 "/V1/products/{productSku}/stockItems/{itemId}",
@@ -631,6 +654,7 @@ class PlentyPlanner(Planner):
                 self.path("/rest/items/{id}/variations/{variationId}/variation_categories"),
                 body={"categoryId": self.other_category_id()},
             ),
+            **self.attribute_builders(n),
             **self.delete_builders(n),
             ("POST", "/rest/accounts/contacts/{contactId}/addresses"): lambda: Call(
                 "POST", self.path("/rest/accounts/contacts/{contactId}/addresses"), body=self.new_address()
@@ -641,6 +665,78 @@ class PlentyPlanner(Planner):
                 body={**self.new_address(), "town": "München"},
             ),
         }
+
+    def attribute_builders(self, n: int) -> dict[tuple[str, str], Callable[[], Call]]:
+        """The attribute writes of the Attribute Export: a seed attribute and value for reads and updates, fresh
+        ones (made first) for the creates of names and the deletes."""
+        names = "/rest/items/attributes/{attributeId}/names"
+        value = "/rest/items/attributes/{attributeId}/values/{id}"
+        value_names = "/rest/items/attribute_values/{valueId}/names"
+
+        def seed() -> tuple[int, dict[str, Any]]:
+            attribute_id = int(self.plenty_attribute()["id"])
+            return attribute_id, _first(self.get(f"/rest/items/attributes/{attribute_id}/values"))
+
+        return {
+            ("POST", "/rest/items/attributes"): lambda: Call(
+                "POST", "/rest/items/attributes", body={"backendName": f"Vertrag {n}", "position": 9}
+            ),
+            ("PUT", "/rest/items/attributes/{id}"): lambda: Call(
+                "PUT", f"/rest/items/attributes/{self.plenty_attribute()['id']}", body={"position": 3}
+            ),
+            ("DELETE", "/rest/items/attributes/{id}"): lambda: Call(
+                "DELETE", f"/rest/items/attributes/{self.fresh_attribute(n)}"
+            ),
+            ("GET", names): lambda: Call("GET", f"/rest/items/attributes/{self.plenty_attribute()['id']}/names"),
+            ("POST", names): lambda: Call(
+                "POST",
+                f"/rest/items/attributes/{(fresh := self.fresh_attribute(n))}/names",
+                body={"attributeId": fresh, "lang": "de", "name": f"Prüfung {n}"},
+            ),
+            ("PUT", names + "/{lang}"): lambda: Call(
+                "PUT",
+                f"/rest/items/attributes/{(a := self.plenty_attribute())['id']}/names/de",
+                body={"attributeId": a["id"], "lang": "de", "name": "Farbe"},
+            ),
+            ("POST", "/rest/items/attributes/{attributeId}/values"): lambda: Call(
+                "POST",
+                f"/rest/items/attributes/{(a := self.plenty_attribute())['id']}/values",
+                body={"attributeId": a["id"], "backendName": f"Wert {n}", "position": 5},
+            ),
+            ("GET", value): lambda: Call("GET", "/rest/items/attributes/{}/values/{}".format(*_ids(seed()))),
+            ("PUT", value): lambda: Call(
+                "PUT",
+                "/rest/items/attributes/{}/values/{}".format(*_ids(found := seed())),
+                body={"attributeId": found[0], "backendName": found[1]["backendName"], "position": 4},
+            ),
+            ("DELETE", value): lambda: Call(
+                "DELETE", "/rest/items/attributes/{}/values/{}".format(*self.fresh_value(n))
+            ),
+            ("GET", value_names): lambda: Call("GET", f"/rest/items/attribute_values/{seed()[1]['id']}/names"),
+            ("POST", value_names): lambda: Call(
+                "POST",
+                f"/rest/items/attribute_values/{(fresh := self.fresh_value(n)[1])}/names",
+                body={"valueId": fresh, "lang": "de", "name": f"Wert {n}"},
+            ),
+            ("PUT", value_names + "/{lang}"): lambda: Call(
+                "PUT",
+                f"/rest/items/attribute_values/{(v := seed()[1]['id'])}/names/en",
+                body={"valueId": v, "lang": "en", "name": "Red"},
+            ),
+        }
+
+    def plenty_attribute(self) -> dict[str, Any]:
+        return self.remember("attribute", lambda: _first(self.get("/rest/items/attributes")))
+
+    def fresh_attribute(self, n: int) -> int:
+        made = self.send(Call("POST", "/rest/items/attributes", body={"backendName": f"Frisch {n}"}))
+        return int(made["id"])
+
+    def fresh_value(self, n: int) -> tuple[int, int]:
+        attribute_id = int(self.plenty_attribute()["id"])
+        body = {"attributeId": attribute_id, "backendName": f"Frisch {n}"}
+        made = self.send(Call("POST", f"/rest/items/attributes/{attribute_id}/values", body=body))
+        return attribute_id, int(made["id"])
 
     def category(self) -> dict[str, Any]:
         return self.remember("category", lambda: _first(self.get("/rest/categories", [("itemsPerPage", "1")])))

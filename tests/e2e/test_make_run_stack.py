@@ -120,7 +120,7 @@ def make_run() -> Iterator[MakeRun]:
 
 def test_rest_api_lists_every_profile_dag_with_its_schedule_and_tags(make_run: MakeRun) -> None:
     profiles = {item.profile.id: item.profile for item in load_profiles(make_run.config).profiles}
-    assert len(profiles) == 15
+    assert len(profiles) == 16
     dags = make_run.stack.wait_for_dags(set(profiles))
     for profile_id, profile in profiles.items():
         dag = dags[profile_id]
@@ -141,7 +141,7 @@ def test_broken_profile_is_an_import_error_while_the_others_stay(make_run: MakeR
     [error] = [e for e in errors if e["filename"].endswith("profile_sync_validation.py")]
     for words in ("broken_profile.yaml:5", "api.behaviour", "allowed: append, replace", "did you mean 'append'"):
         assert words in error["stack_trace"]
-    assert len([d for d in api.dags() if d != "broken_profile"]) >= 15
+    assert len([d for d in api.dags() if d != "broken_profile"]) >= 16
 
 
 def test_pause_and_unpause_through_the_api(make_run: MakeRun) -> None:
@@ -192,7 +192,7 @@ def test_every_sample_dag_turned_on_and_triggered_twice_at_once_ends_well(make_r
     api = make_run.stack.api
     api.login()
     profiles = sorted(item.profile.id for item in load_profiles(make_run.config).profiles)
-    assert len(profiles) == 14
+    assert len(profiles) == 16
     for profile_id in profiles:
         api.set_paused(profile_id, False)
     rounds = [[(profile_id, api.trigger(profile_id)["dag_run_id"]) for profile_id in profiles] for _ in range(2)]

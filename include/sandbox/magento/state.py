@@ -65,6 +65,13 @@ class MagentoState(SystemState):
             record["position"] = int(record.get("position") or 0) + 1
         elif entity == "orders":
             record["customer_note"] = f"touched {stamp}"
+        elif entity == "attributes":  # a merchant renames the attribute's last option (in every store view)
+            options = [dict(o) for o in record.get("options") or []]
+            if options and options[-1].get("value"):
+                last = options[-1]
+                last["label"] = f"{last['label']} Neu"
+                last["store_labels"] = [dict(x, label=f"{x['label']} Neu") for x in last.get("store_labels") or []]
+            record["options"] = options
         elif entity in ("source_items", "stock_items"):
             record["quantity" if entity == "source_items" else "qty"] = float(
                 record.get("quantity" if entity == "source_items" else "qty") or 0) + 1

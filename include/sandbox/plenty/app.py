@@ -6,12 +6,22 @@ from fastapi import FastAPI
 
 from sandbox.core.app import make_app
 from sandbox.core.settings import SandboxSettings
-from sandbox.plenty import routes_auth, routes_catalog, routes_contacts, routes_items, routes_orders, routes_stock
+from sandbox.plenty import (
+    routes_attribute_writes,
+    routes_auth,
+    routes_catalog,
+    routes_contacts,
+    routes_items,
+    routes_orders,
+    routes_stock,
+)
 from sandbox.plenty.state import PlentyState
 
 
 def build_routes(app: FastAPI, state: PlentyState) -> None:
-    for module in (routes_auth, routes_items, routes_catalog, routes_contacts, routes_orders, routes_stock):
+    modules = (routes_auth, routes_items, routes_catalog, routes_attribute_writes, routes_contacts, routes_orders,
+               routes_stock)
+    for module in modules:
         module.register(app, state)
 
 

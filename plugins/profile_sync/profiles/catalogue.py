@@ -56,6 +56,7 @@ _TYPES = (
     ProfileType("plenty", "category", "export", ec.CategoryExportConfig, "Magento categories -> categories"),
     ProfileType("plenty", "category", "import", ec.CategoryImportConfig, "categories -> Magento categories"),
     ProfileType("plenty", "attribute", "import", ec.AttributeImportConfig, "attributes -> Magento attributes"),
+    ProfileType("plenty", "attribute", "export", ec.AttributeExportConfig, "Magento attributes -> attributes"),
     ProfileType("plenty", "order", "export", ec.OrderExportConfig, "Magento orders -> orders", ORDERS_STAY),
     ProfileType(
         "plenty", "order", "import", ec.OrderImportConfig, "order status/shipping -> Magento orders", ORDERS_STAY

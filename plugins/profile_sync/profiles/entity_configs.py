@@ -231,6 +231,17 @@ class StockExportConfig(EntityConfig):
     reason_id: CorrectionReason = Field(301, description="PlentyONE's correction reason (301 = stock correction).")
 
 
+class AttributeExportConfig(EntityConfig):
+    """Magento product attributes and options -> PlentyONE attributes and values."""
+
+    attribute_code_prefix: str = Field(
+        "",
+        max_length=20,
+        pattern=r"^[a-z][a-z0-9_]*$|^$",
+        description="As the Attribute Import's: only Magento codes with this prefix are exported, without it.",
+    )
+
+
 # --- FreeAgent ---------------------------------------------------------------------------------------------
 
 

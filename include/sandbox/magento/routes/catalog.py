@@ -106,6 +106,18 @@ def register(app: FastAPI, state: MagentoState) -> None:  # noqa: C901 (one clos
                                                      _updated_at=magento_time(now)), now)
         return json_response(f"id_{next_id}")
 
+    @mroute(app, "DELETE", "/V1/products/attributes/{attributeCode}/options/{optionId}", resource=ATTRIBUTES)
+    async def delete_option(attributeCode: str, optionId: str) -> Response:  # noqa: N803
+        # OptionManagement::delete: an option the attribute does not have is a NoSuchEntityException (404)
+        record = attribute(attributeCode)
+        options = list(record.get("options") or [])
+        if not any(str(o.get("value")) == optionId for o in options if o.get("value")):
+            raise VendorError(404, f'The "{attributeCode}" attribute doesn\'t include an option with "{optionId}" ID.')
+        now = time.time()
+        kept = [o for o in options if str(o.get("value")) != optionId]
+        tables["attributes"].put(attributeCode, dict(record, options=kept, _updated_at=magento_time(now)), now)
+        return json_response(True)
+
     @mroute(app, "DELETE", "/V1/products/attributes/{attributeCode}", resource=ATTRIBUTES)
     async def delete_attribute(attributeCode: str) -> Response:  # noqa: N803
         # Catalog's attribute model refuses a system attribute and one a configurable product is built on ("This
