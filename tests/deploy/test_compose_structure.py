@@ -291,6 +291,10 @@ def test_ports_are_published_on_the_host_loopback_only(services: dict[str, dict[
 def test_env_example_points_the_sandbox_connections_at_the_sandbox_service(
     env_example: dict[str, str],
 ) -> None:
+    """Of the registered connection types (the image installs the wheel), so that `airflow connections test` and
+    a copy into the UI get each system's form and Test; the same credentials as `make run`'s."""
+    from profile_sync.connectors import HOOKS
+
     committed = read_env_file(ROOT / "include" / "sandbox" / "connections.env")
     connections = {
         name: json.loads(value) for name, value in env_example.items() if name.startswith("AIRFLOW_CONN")
@@ -299,6 +303,7 @@ def test_env_example_points_the_sandbox_connections_at_the_sandbox_service(
     for system, port in SANDBOX_PORTS.items():
         name = f"AIRFLOW_CONN_{system.upper()}_DEFAULT"
         assert connections[name]["host"] == "sandbox" and connections[name]["port"] == port
+        assert connections[name]["conn_type"] == HOOKS[system].conn_type
         if name in committed:  # the same credentials as `make run` uses, only the host differs
             assert {**json.loads(committed[name]), "host": "sandbox"} == connections[name]
     assert ".env" in (ROOT / ".gitignore").read_text().splitlines()

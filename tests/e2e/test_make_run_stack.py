@@ -1,12 +1,15 @@
 """`make run` itself (`python -m localrun`, what the make target runs), driven through Airflow's REST API as a new
 user would: the sample profiles as DAGs with their schedules and tags, a broken profile as an import error,
-green runs (triggered and scheduled), every sample DAG turned on and triggered twice at once, a killed scheduler
-restarted, and Ctrl-C stopping every process it started, PostgreSQL included, with no port left listening.
+the connection types with their form and the product's own Test (issue 19 point 3: `make install` installs the
+checkout editable, so its entry points register them), green runs (triggered and scheduled), every sample DAG
+turned on and triggered twice at once, a killed scheduler restarted, and Ctrl-C stopping every process it
+started, PostgreSQL included, with no port left listening.
 
 The tests share one `make run` and run in file order; the last one stops it."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -21,7 +24,7 @@ from pathlib import Path
 import psutil
 import pytest
 import yaml
-from localrun.stack import LocalStack, free_port
+from localrun.stack import CONNECTIONS_FILE, LocalStack, free_port, read_env_file
 
 from profile_sync.profiles import load_profiles
 from tests.conftest import stack_home
@@ -32,6 +35,13 @@ RUN_PROFILES = ("order_export_plenty", "stock_import_plenty")
 PRESETS = {"@hourly": "0 * * * *", "@daily": "0 0 * * *", "@weekly": "0 0 * * 0", "@monthly": "0 0 1 * *"}
 READY_LINE = "Ctrl-C stops everything."
 TIMINGS = ROOT / "var" / "make-run-timings.txt"
+SHOTS = ROOT / "tests" / "artifacts" / "screenshots"
+# connection type -> (the committed connection's name, its sandbox port's place in sandbox_ports, the form's label)
+CONNECTION_TYPES = {
+    "magento": ("MAGENTO", 0, "Magento 2"),
+    "plentyone": ("PLENTY", 1, "PlentyONE"),
+    "freeagent": ("FREEAGENT", 2, "FreeAgent"),
+}
 
 
 @dataclass
@@ -149,6 +159,210 @@ def test_pause_and_unpause_through_the_api(make_run: MakeRun) -> None:
     api.login()
     assert api.set_paused("category_import_plenty", False)["is_paused"] is False
     assert api.set_paused("category_import_plenty", True)["is_paused"] is True
+
+
+def test_the_view_is_registered_once_with_no_plugin_import_error(make_run: MakeRun) -> None:
+    """The editable install's entry point and plugins/profile_sync_plugin.py never both register it."""
+    api = make_run.stack.api
+    api.login()
+    plugins = api.call("GET", "/plugins", params={"limit": 100})["plugins"]
+    assert [plugin["name"] for plugin in plugins].count("profile_sync") == 1
+    [ours] = [plugin for plugin in plugins if plugin["name"] == "profile_sync"]
+    assert ours["source"].startswith("profile-sync==")  # the distribution's entry point, not the folder's file
+    views = [view["name"] for plugin in plugins for view in plugin["external_views"]]
+    assert views.count("Sync profiles") == 1, views
+    assert api.call("GET", "/plugins/importErrors")["import_errors"] == []
+
+
+def test_connection_test_runs_the_products_own_test_green_for_the_sandbox(make_run: MakeRun) -> None:
+    """``POST /api/v2/connections/test`` for each type with the committed sandbox credentials: the answer is
+    the product's test_connection (HttpHook's would GET the host's root and report its 404)."""
+    api = make_run.stack.api
+    api.login()
+    for conn_type, (_, index, label) in CONNECTION_TYPES.items():
+        result = api.call("POST", "/connections/test", json=_form(make_run, conn_type))
+        port = make_run.stack.sandbox_ports[index]
+        assert result == {"status": True, "message": f"Connected to {label} at http://127.0.0.1:{port}."}, result
+
+
+def test_connection_test_is_red_with_the_vendors_refusal_in_one_sentence(make_run: MakeRun) -> None:
+    """A wrong password: the vendor's message, in one sentence, naming neither Airflow's temporary connection id
+    (the endpoint tests a copy under a random id) nor the password."""
+    api = make_run.stack.api
+    api.login()
+    wrong = {conn_type: _form(make_run, conn_type, password="wrong-Pa55") for conn_type in CONNECTION_TYPES}
+    results = {conn_type: api.call("POST", "/connections/test", json=body) for conn_type, body in wrong.items()}
+    port = make_run.stack.sandbox_ports[1]
+    assert results["plentyone"] == {
+        "status": False,
+        "message": f"PlentyONE: the REST login was refused (POST http://127.0.0.1:{port}/rest/login -> 401: "
+        "The user credentials were incorrect).",
+    }
+    assert results["magento"]["status"] is False
+    assert results["magento"]["message"].startswith("Magento 2: the admin login was refused (")
+    assert "The account sign-in was incorrect" in results["magento"]["message"]
+    assert results["freeagent"]["status"] is False
+    assert results["freeagent"]["message"].startswith("FreeAgent: the token endpoint refused the client id")
+    assert "invalid_client" in results["freeagent"]["message"]
+    for result in results.values():
+        assert "Fix the Airflow connection" not in result["message"] and "wrong-Pa55" not in result["message"]
+        assert result["message"].endswith(").") and ".." not in result["message"], result
+
+
+def test_http_connections_keep_httphooks_own_test(make_run: MakeRun) -> None:
+    api = make_run.stack.api
+    api.login()
+    body = {
+        "connection_id": "plain_http",
+        "conn_type": "http",
+        "host": "127.0.0.1",
+        "schema": "http",
+        "port": make_run.stack.sandbox_ports[1],
+    }
+    result = api.call("POST", "/connections/test", json=body)
+    assert result["status"] is False and result["message"].startswith("404"), result  # the sandbox root: no page
+
+
+def test_the_committed_connections_are_of_the_registered_types(make_run: MakeRun) -> None:
+    """`airflow connections test plenty_default` in make run's environment, the committed connection with a
+    wrong password: our refusal, so the committed type is ours (as `http` it would be HttpHook's 404)."""
+    committed = json.loads(read_env_file(CONNECTIONS_FILE)["AIRFLOW_CONN_PLENTY_DEFAULT"])
+    assert committed["conn_type"] == "plentyone"
+    env = make_run.stack.environment()
+    plenty = json.loads(env["AIRFLOW_CONN_PLENTY_DEFAULT"])
+    env["AIRFLOW_CONN_PLENTY_DEFAULT"] = json.dumps({**plenty, "password": "wrong-Pa55"})
+    airflow = str(Path(sys.executable).parent / "airflow")
+    result = subprocess.run(
+        [airflow, "connections", "test", "plenty_default"], env=env, cwd=ROOT, capture_output=True, text=True
+    )
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "PlentyONE: the REST login was refused" in result.stdout, result.stdout + result.stderr
+
+
+def test_the_form_shows_each_types_fields(make_run: MakeRun) -> None:
+    api = make_run.stack.api
+    api.login()
+    response = api.session.get(f"{api.base_url}/ui/connections/hook_meta", timeout=60)
+    assert response.status_code == 200, response.text
+    by_type = {item["connection_type"]: item for item in response.json()}
+    assert set(CONNECTION_TYPES) | {"http"} <= set(by_type)
+    freeagent = by_type["freeagent"]
+    assert freeagent["hook_name"] == "FreeAgent"
+    assert freeagent["extra_fields"]["refresh_token"]["schema"]["format"] == "password"
+    assert freeagent["standard_fields"]["login"]["title"] == "OAuth client id"
+    assert by_type["plentyone"]["extra_fields"]["rate_limit_per_minute"]["schema"]["type"] == ["integer", "null"]
+    assert by_type["plentyone"]["standard_fields"]["login"]["title"] == "REST API user"
+    assert by_type["magento"]["extra_fields"]["access_token"]["schema"]["format"] == "password"
+    assert by_type["magento"]["standard_fields"]["host"]["placeholder"] == "shop.example.com"
+
+
+FORM_TEXTS = {  # label in the type list -> (standard fields, extra fields) the form shows; PlentyONE last: the
+    # test goes on to fill its form
+    "Magento 2": (
+        ["Admin username", "Admin password", "shop.example.com"],
+        ["Integration access token", "Admin token lifetime (s)", "Requests per minute"],
+    ),
+    "FreeAgent": (
+        ["OAuth client id", "OAuth client secret", "the app's OAuth identifier"],
+        ["Refresh token", "Requests per minute", "Requests per hour"],
+    ),
+    "PlentyONE": (
+        ["REST API user", "REST API password", "p12345.my.plentysystems.com"],
+        ["Requests per minute", "Write requests per minute", "Requests per hour"],
+    ),
+}
+
+
+@pytest.mark.browser
+def test_the_connection_form_and_its_test_button_in_chromium(make_run: MakeRun) -> None:
+    """make run's UI: "Add Connection" shows each type's relabelled fields, placeholders and extra fields; a
+    PlentyONE connection saved with a wrong password and then the right one: the list's Test button shows our
+    refusal, then our success. Screenshots: tests/artifacts/screenshots/connection-form-*.png."""
+    from tests.plugin.test_browser import CHROMIUM, launch, log_in
+
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    expect = sync_api.expect
+    base_url = make_run.stack.api.base_url
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_api.sync_playwright() as playwright:
+        browser = launch(playwright)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 1400})
+            log_in(page, base_url, "admin", "admin")
+            for label, parts in FORM_TEXTS.items():
+                name = label.split()[0].lower()
+                _open_the_form(page, base_url, f"{name}_form", label)
+                for part, texts in zip(("Standard Fields", "Extra Fields"), parts, strict=True):
+                    if not page.get_by_text(texts[0], exact=True).first.is_visible():
+                        page.get_by_text(part, exact=True).first.click()  # one part of the form open at a time
+                    for text_shown in texts:
+                        shown = page.get_by_text(text_shown, exact=True).or_(page.get_by_placeholder(text_shown))
+                        expect(shown.first).to_be_visible(timeout=30_000)
+                    shot = SHOTS / f"connection-form-{name}-{part.split()[0].lower()}.png"
+                    page.screenshot(path=str(shot), full_page=True)
+            # the PlentyONE form (still open) filled as a user would, with a wrong password first
+            if not page.locator("input[name=host]").is_visible():
+                page.get_by_text("Standard Fields", exact=True).first.click()
+            port = make_run.stack.sandbox_ports[1]
+            for field_name, value in (
+                ("host", "127.0.0.1"),
+                ("port", str(port)),
+                ("schema", "http"),
+                ("login", "rest-user"),
+                ("password", "wrong-Pa55"),
+            ):
+                page.locator(f"input[name={field_name}]").fill(value)
+            page.get_by_role("button", name="Save").click()
+            row = page.get_by_role("row").filter(has_text="plentyone_form")
+            expect(row).to_be_visible(timeout=30_000)
+            row.get_by_role("button", name="Test Connection").click()
+            refusal = page.get_by_text("PlentyONE: the REST login was refused (POST")
+            expect(refusal.first).to_be_visible(timeout=60_000)
+            expect(page.get_by_text("The user credentials were incorrect", exact=False).first).to_be_visible()
+            page.wait_for_timeout(1000)  # the notice's slide-in
+            page.screenshot(path=str(SHOTS / "connection-test-plentyone-refused.png"))
+            row.get_by_role("button", name="Edit Connection").click()
+            page.locator("input[name=password]").fill("sandbox-plenty-pass")
+            page.get_by_role("button", name="Save").click()
+            expect(page.get_by_role("dialog")).to_have_count(0, timeout=30_000)
+            page.reload()  # the refusal's notice goes, so that the screenshot shows the one answer
+            row.get_by_role("button", name="Test Connection").click()
+            connected = page.get_by_text(f"Connected to PlentyONE at http://127.0.0.1:{port}.")
+            expect(connected.first).to_be_visible(timeout=60_000)
+            page.wait_for_timeout(1000)  # the notice's slide-in
+            page.screenshot(path=str(SHOTS / "connection-test-plentyone-connected.png"))
+        finally:
+            browser.close()
+
+
+def _open_the_form(page, base_url: str, connection_id: str, label: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{base_url}/connections")
+    page.get_by_role("button", name="Add Connection").click()
+    page.get_by_label("Connection ID").fill(connection_id)
+    page.get_by_role("combobox").fill(label)
+    page.get_by_role("option", name=label).first.click()
+    page.wait_for_timeout(1000)  # the form settles on the type's fields (Standard Fields open)
+
+
+def _form(make_run: MakeRun, conn_type: str, **overrides: str) -> dict[str, object]:
+    """The body the connection form posts: the committed sandbox connection of the type, at make run's port,
+    under an id of its own (as a user adding a connection; the committed ids live in the environment)."""
+    name, index, _ = CONNECTION_TYPES[conn_type]
+    conn = json.loads(read_env_file(CONNECTIONS_FILE)[f"AIRFLOW_CONN_{name}_DEFAULT"])
+    body: dict[str, object] = {
+        "connection_id": f"form_{conn_type}",
+        "conn_type": conn["conn_type"],
+        "host": "127.0.0.1",
+        "port": make_run.stack.sandbox_ports[index],
+        "schema": conn["schema"],
+        "login": conn["login"],
+        "password": conn["password"],
+    }
+    if conn.get("extra"):
+        body["extra"] = json.dumps(conn["extra"])
+    return {**body, **overrides}
 
 
 def test_enabled_profiles_run_triggered_and_then_green_on_schedule(make_run: MakeRun) -> None:
