@@ -65,7 +65,7 @@ def admin(sandbox: Any) -> Callable[[str], Any]:
 
 @pytest.fixture
 def connect(sandbox: Any, monkeypatch: pytest.MonkeyPatch) -> Callable[..., str]:
-    """``connect(system, password=..., **extra)`` -> a fresh connection id pointing at the sandbox."""
+    """``connect(system, password=..., conn_type=..., **extra)`` -> a fresh connection id pointing at the sandbox."""
     credentials = sandbox_credentials()
 
     def make(
@@ -76,7 +76,7 @@ def connect(sandbox: Any, monkeypatch: pytest.MonkeyPatch) -> Callable[..., str]
         conn.update(host=parts.hostname, port=parts.port, schema=parts.scheme)
         extra = dict(conn.get("extra") or {})
         for key, value in overrides.items():
-            if key in ("login", "password"):
+            if key in ("login", "password", "conn_type"):
                 conn[key] = value
             else:
                 extra[key] = value

@@ -61,6 +61,18 @@ def test_a_refused_login_is_one_sentence_naming_the_connection_once_and_the_test
     assert "not-the-password-123" not in message
 
 
+@pytest.mark.parametrize(
+    ("system", "hook_class"), [("magento", MagentoHook), ("plenty", PlentyHook), ("freeagent", FreeAgentHook)]
+)
+def test_connections_of_type_http_keep_working(admin, connect, system, hook_class) -> None:
+    """Connections made before the connection types (0.1.0: type http) log in and read as before: a hook reads
+    the fields, not the type (which only chooses the UI form and the Test button's hook)."""
+    admin(system)
+    hook = hook_class(connect(system, conn_type="http"), retry_policy=FAST_RETRIES)
+    ok, message = hook.test_connection()
+    assert ok and message == f"Connected to {hook.hook_name} at {hook.base_url}.", message
+
+
 def test_plenty_refreshes_an_expired_token_with_the_refresh_token(admin, connect) -> None:
     plenty = admin("plenty")
     plenty.set_auth(access_token_ttl_seconds=1)
