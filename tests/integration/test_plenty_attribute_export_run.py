@@ -92,8 +92,11 @@ def test_attributes_and_options_follow_magento_added_renamed_and_removed(world, 
                 {"option": {"label": "Aubergine", "sort_order": 99, "store_labels": [{"store_id": 2, "label": "Lila"}]}})
     gone = next(o for o in color["options"] if o.get("value"))
     magento_api(sandbox, "DELETE", f"/products/attributes/color/options/{gone['value']}")
+    magento_api(sandbox, "DELETE", "/products/attributes/pflegestufe")  # the attribute the first run made
     third = world.run(PROFILE)
-    assert (third.summary["created"], third.summary["updated"], third.summary["deleted"]) == (1, 1, 1)
+    # delete_externally (on in the sample): the removed option, and the attribute with its 2 options
+    assert (third.summary["created"], third.summary["updated"], third.summary["deleted"]) == (1, 1, 1 + 3)
     assert renamed == "size"
     assert_plenty_holds_magento(admin)  # the renamed value renamed, the new one there, the removed one gone
     assert gone["label"] not in {v["backendName"] for v in plenty_attributes(admin)["color"]["values"]}
+    assert "pflegestufe" not in plenty_attributes(admin)
