@@ -876,6 +876,26 @@ class FreeAgentPlanner(Planner):
         answer = self.send(builder())
         return _url_id(next(iter(answer.values())))
 
+    def invoice_receipt(self) -> Call:
+        """A payment of a sent EUR invoice into the EUR account (Invoice Export's mark_as_paid_when_paid)."""
+        made = self.send(self.builders()[("POST", "/v2/invoices")]())["invoice"]
+        self.send(Call("PUT", f"/v2/invoices/{_url_id(made)}/transitions/mark_as_sent"))
+        accounts = self.get("/v2/bank_accounts")["bank_accounts"]
+        account = next(a for a in accounts if a["currency"] == made["currency"])
+        return Call(
+            "POST",
+            "/v2/bank_transaction_explanations",
+            body={
+                "bank_transaction_explanation": {
+                    "bank_account": account["url"],
+                    "paid_invoice": made["url"],
+                    "dated_on": "2024-05-03",
+                    "gross_value": made["due_value"],
+                    "foreign_currency_value": made["due_value"],
+                }
+            },
+        )
+
     def contact_url(self) -> str:
         return f"{self.client.base_url.rstrip('/')}/v2/contacts/{self.record_id('/v2/contacts')}"
 
@@ -937,6 +957,7 @@ class FreeAgentPlanner(Planner):
                     }
                 },
             ),
+            ("POST", "/v2/bank_transaction_explanations"): lambda: self.invoice_receipt(),
             ("PUT", "/v2/invoices/:id"): lambda: Call(
                 "PUT", f"/v2/invoices/{self.record_id('/v2/invoices')}", body={"invoice": {"comments": "Sync"}}
             ),

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 CONTACTS_DOC = "https://dev.freeagent.com/docs/contacts"
 INVOICES_DOC = "https://dev.freeagent.com/docs/invoices"
 CREDIT_NOTES_DOC = "https://dev.freeagent.com/docs/credit_notes"
+EXPLANATIONS_DOC = "https://dev.freeagent.com/docs/bank_transaction_explanations"
 
 
 @dataclass(frozen=True)
@@ -212,5 +213,49 @@ RESOURCES: dict[str, Resource] = {
         item_writable=_ITEM_FIELDS,
         item_required=("description", "price"),
         item_kinds=_ITEM_KINDS,
+    ),
+    # an invoice receipt: money into a bank account that pays an invoice (the reference's attributes; the
+    # collection's example shows the payment kind)
+    "bank_transaction_explanation": Resource(
+        envelope="bank_transaction_explanation",
+        collection="/v2/bank_transaction_explanations",
+        writable=frozenset(
+            {
+                "bank_account",
+                "bank_transaction",
+                "ec_status",
+                "place_of_supply",
+                "dated_on",
+                "gross_value",
+                "foreign_currency_value",
+                "sales_tax_rate",
+                "second_sales_tax_rate",
+                "sales_tax_status",
+                "description",
+                "category",
+                "cheque_number",
+                "attachment",
+                "paid_invoice",
+                "paid_bill",
+                "paid_user",
+                "transfer_bank_account",
+                "project",
+                "rebill_type",
+                "rebill_factor",
+                "receipt_reference",
+            }
+        ),
+        read_only=frozenset({"url", "type", "is_money_in", "is_money_out", "marked_for_review", "is_deletable"}),
+        # the reference: bank_account or bank_transaction, and dated_on and gross_value
+        required_on_create=((("bank_account",), ("bank_transaction",)), (("dated_on",),), (("gross_value",),)),
+        kinds={
+            "bank_account": "uri",
+            "bank_transaction": "uri",
+            "paid_invoice": "uri",
+            "dated_on": "date",
+            "gross_value": "decimal",
+            "foreign_currency_value": "decimal",
+        },
+        source=EXPLANATIONS_DOC,
     ),
 }

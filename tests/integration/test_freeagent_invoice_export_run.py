@@ -235,3 +235,42 @@ def test_discounted_invoices_total_magentos_whether_the_discount_excludes_or_inc
         assert Decimal(target["total_value"]) == Decimal("222.00"), (record["increment_id"], target["total_value"])
         assert Decimal(target["net_value"]) == Decimal("185.00")  # 200 + 5 - 20 net, whatever the setting
     assert_each_document_once_with_its_customer(admin, "invoices", "invoices")
+
+
+def test_paid_invoices_are_paid_once_into_the_bank_account_of_their_currency(world, admin) -> None:
+    """Issue 16 point 4: mark_as_paid_when_paid books a paid Magento invoice's payment as an invoice receipt
+    (a bank transaction explanation) into payment_bank_account's account of the invoice's currency (the native
+    GBP account by gross_value, a foreign one by foreign_currency_value); an invoice in a currency without an
+    account is a failed entry that says so; a second run books nothing again."""
+    accounts = {a["currency"]: a for a in all_records(admin["freeagent"], "bank_accounts")}
+    mapped = {"GBP": "1", "EUR": "2", "USD": accounts["USD"]["url"]}  # an id or a url
+    world.write_profile(
+        PROFILE,
+        entity_config={"mark_as_paid_when_paid": True, "payment_bank_account": mapped},
+        fail_when="never",  # the currencies without an account fail by design here
+    )
+    first = world.run(PROFILE)
+    assert first.state == "success", first.task_states
+    magento = {str(d["increment_id"]): d for d in all_records(admin["magento"], "invoices")}
+    exported = {str(d["reference"]): d for d in all_records(admin["freeagent"], "invoices")}
+    receipts = all_records(admin["freeagent"], "bank_transaction_explanations")
+    paid = [ref for ref, d in magento.items() if d["state"] == 2 and d["order_currency_code"] in mapped]
+    assert {magento[ref]["order_currency_code"] for ref in paid} >= {"GBP", "EUR"}, "the seed's currencies changed"
+    assert Counter(r["paid_invoice"] for r in receipts) == Counter(exported[ref]["url"] for ref in paid)
+    for ref in paid:
+        invoice = exported[ref]
+        assert (invoice["status"], Decimal(invoice["due_value"])) == ("Paid", 0)
+        [receipt] = [r for r in receipts if r["paid_invoice"] == invoice["url"]]
+        account = accounts[invoice["currency"]]
+        assert (receipt["bank_account"], receipt["dated_on"]) == (account["url"], invoice["dated_on"])
+        figure = receipt["gross_value"] if invoice["currency"] == "GBP" else receipt["foreign_currency_value"]
+        assert Decimal(figure) == Decimal(invoice["total_value"])
+    others = [ref for ref, d in magento.items() if d["state"] == 2 and d["order_currency_code"] not in mapped]
+    assert first.summary["failed"] == len(others)
+    with world.state() as state:
+        reasons = [entry.reason for entry in state.failed_entries(PROFILE)]
+    assert all("names no bank account for" in reason for reason in reasons)
+
+    second = world.run(PROFILE)
+    assert second.state == "success"
+    assert len(all_records(admin["freeagent"], "bank_transaction_explanations")) == len(receipts)

@@ -6,12 +6,12 @@ from fastapi import FastAPI
 
 from sandbox.core.app import make_app
 from sandbox.core.settings import SandboxSettings
-from sandbox.freeagent import routes_contacts, routes_documents, routes_oauth
+from sandbox.freeagent import routes_banking, routes_contacts, routes_documents, routes_oauth
 from sandbox.freeagent.state import FreeAgentState
 
 
 def build_routes(app: FastAPI, state: FreeAgentState) -> None:
-    for module in (routes_oauth, routes_contacts, routes_documents):
+    for module in (routes_oauth, routes_contacts, routes_documents, routes_banking):
         module.register(app, state)
 
 

@@ -23,6 +23,7 @@ COUNTRY_NAMES = {
     "BE": "Belgium",
 }
 LOCALES = {"en": "en", "de": "de", "fr": "fr"}
+NATIVE_CURRENCY = "GBP"  # the sandbox company is a UK limited company
 
 
 def contact_record(
@@ -105,3 +106,29 @@ def populate(state: FreeAgentState, world: World) -> None:
     state.tables["contacts"].load(rows)
     state.tables["invoices"].load(())
     state.tables["credit_notes"].load(())
+
+
+def bank_accounts(state: FreeAgentState) -> list[dict[str, Any]]:
+    """The seed's accounts: the primary current account in the native currency, and one each in EUR and USD."""
+    rows = [
+        (1, "Current Account", NATIVE_CURRENCY, True),
+        (2, "Euro Account", "EUR", False),
+        (3, "Dollar Account", "USD", False),
+    ]
+    return [
+        {
+            "url": state.url("bank_accounts", key),
+            "type": "StandardBankAccount",
+            "name": name,
+            "currency": currency,
+            "is_personal": False,
+            "is_primary": primary,
+            "status": "active",
+            "bank_name": "Sandbox Bank",
+            "opening_balance": "0.0",
+            "current_balance": "0.0",
+            "created_at": "2024-01-01T00:00:00.000Z",
+            "updated_at": "2024-01-01T00:00:00.000Z",
+        }
+        for key, name, currency, primary in rows
+    ]

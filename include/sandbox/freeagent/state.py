@@ -10,7 +10,7 @@ from sandbox.core.ratelimit import FreeAgentLimits
 from sandbox.core.settings import SandboxSettings
 from sandbox.core.state import SystemState
 from sandbox.core.store import Record
-from sandbox.freeagent.seed import contact_record, populate
+from sandbox.freeagent.seed import bank_accounts, contact_record, populate
 from sandbox.freeagent.stamps import stamp
 from sandbox.world import World
 
@@ -18,7 +18,7 @@ CLIENT_ID = "sandbox-client-id"
 CLIENT_SECRET = "sandbox-client-secret"
 REFRESH_TOKEN = "sandbox-refresh-token"  # the long-lived refresh token of connections.env
 ACCESS_TTL_SECONDS = 3600
-TABLES = ("contacts", "invoices", "credit_notes")
+TABLES = ("contacts", "invoices", "credit_notes", "bank_accounts", "bank_transaction_explanations")
 
 
 class FreeAgentState(SystemState):
@@ -55,6 +55,7 @@ class FreeAgentState(SystemState):
         for name in TABLES:
             self.ensure_table(name)
         populate(self, world)
+        self.tables["bank_accounts"].load((self.key_of(a["url"], "bank_accounts"), a, 0.0) for a in bank_accounts(self))
 
     def error_body(self, status: int, message: str) -> Any:
         return {"errors": {"error": {"message": message}}}

@@ -6,6 +6,7 @@ what a real integration of that type needs elsewhere (method and status mappings
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Literal
 
@@ -273,12 +274,34 @@ class InvoiceExportConfig(EntityConfig):
     payment_terms_in_days: int = Field(30, ge=0, le=365)
     default_sales_tax_rate: Decimal = Field(Decimal("20"), ge=0, le=100)
     mark_as_sent: bool = True
-    mark_as_paid_when_paid: bool = True
+    mark_as_paid_when_paid: bool = Field(
+        False,
+        description="A Magento invoice in state paid is paid in FreeAgent too: a bank transaction explanation "
+        "(an invoice receipt) of what is due, into payment_bank_account, dated the invoice's date.",
+    )
+    payment_bank_account: str | dict[str, str] | None = Field(
+        None,
+        description="The FreeAgent bank account payments go into: its url or id, or currency -> url or id (an "
+        "invoice is paid into the account of its currency); null: the company's primary bank account.",
+    )
     discount_includes_tax: bool = Field(
         False,
         description="Magento's 'Apply Discount On Prices' (Including Tax = true), used only for a document that "
         "carries no discount_tax_compensation_amount (Magento's invoices and credit memos do carry it).",
     )
+
+
+    @model_validator(mode="after")
+    def _payments_need_sent_invoices(self) -> InvoiceExportConfig:
+        if self.mark_as_paid_when_paid and not self.mark_as_sent:
+            raise ValueError("mark_as_paid_when_paid needs mark_as_sent: FreeAgent takes payments for sent invoices only")
+        accounts = self.payment_bank_account
+        for currency, account in (accounts.items() if isinstance(accounts, dict) else [("", accounts or "1")]):
+            if currency and not re.fullmatch(r"[A-Z]{3}", currency):
+                raise ValueError(f"payment_bank_account: {currency!r} is not a currency code such as EUR")
+            if not re.fullmatch(r"[0-9]{1,18}|https?://\S+/v2/bank_accounts/[0-9]{1,18}", account):
+                raise ValueError(f"payment_bank_account: {account!r} is neither a bank account url nor an id")
+        return self
 
 
 class CreditmemoExportConfig(EntityConfig):
