@@ -163,3 +163,31 @@ def test_a_create_whose_answer_was_lost_is_found_again_never_made_twice() -> Non
     assert entity.find_existing(prepared) is None
     assert create_or_find(lambda: entity.create(prepared), lambda: entity.find_existing(prepared)) == ("9/90", False)
     assert plenty.posts == ["/rest/items/attributes", "/rest/items/attributes/9/values"]
+
+
+class _OldMagento:
+    """A Magento whose attribute read leaves the options' store labels out; each store view's read has its own."""
+
+    def __init__(self) -> None:
+        self.reads: list[str | None] = []
+
+    def get(self, path: str, params: Any = None, store_code: str | None = None) -> list[dict[str, Any]]:
+        self.reads.append(store_code)
+        label = {"de": "Lang", "fr": "Long"}.get(store_code or "", "Long")
+        return [{"label": " ", "value": ""}, {"label": label, "value": "31"}]
+
+
+def test_options_without_store_labels_take_them_from_each_store_views_read() -> None:
+    systems = _Systems(_Plenty([], []))
+    systems.magento = _OldMagento()  # type: ignore[assignment]
+    entity = _entity(systems)
+    bare = {**ATTRIBUTE, "options": [{"label": "Long", "value": "31", "sort_order": 2}]}
+    option = _targets(entity, bare)[1]
+    assert option.payload["names"] == [
+        {"lang": "en", "name": "Long"},
+        {"lang": "de", "name": "Lang"},
+        {"lang": "fr", "name": "Long"},
+    ]
+    assert systems.magento.reads == ["default", "de", "fr"]
+    _targets(entity)  # options that carry store labels: no further reads
+    assert len(systems.magento.reads) == 3

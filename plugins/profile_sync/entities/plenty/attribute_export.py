@@ -83,6 +83,7 @@ class AttributeExport(EntitySync):
 
     def _records(self, attribute: Record, store_ids: dict[str, int | None], ids: set[str]) -> list[Record]:
         code = str(attribute["attribute_code"])
+        self._add_store_labels(attribute, store_ids)
         head = {"kind": ATTRIBUTE, "code": code, "_store_ids": store_ids, **attribute}
         options = [
             {"kind": OPTION, "code": code, "_store_ids": store_ids, **option}
@@ -92,6 +93,26 @@ class AttributeExport(EntitySync):
         if ids:  # a targeted sync: the attribute (its options need its id) and the options asked for
             options = [o for o in options if code in ids or f"{code}/{o['value']}" in ids]
         return [head, *options]
+
+    def _add_store_labels(self, attribute: Record, store_ids: dict[str, int | None]) -> None:
+        """Options without ``store_labels`` (Magento answers so where a version leaves them out of a read:
+        magento/magento2 issues 2733, 26374) get them from each mapped store view's own options read, whose
+        ``label`` is that store view's (issue 3430)."""
+        options = [o for o in attribute.get("options") or [] if str(o.get("value") or "").strip()]
+        if not options or any("store_labels" in o for o in options):
+            return
+        for store, store_id in store_ids.items():
+            if store_id is None:
+                continue
+            path = f"/V1/products/attributes/{attribute['attribute_code']}/options"
+            labels = {str(o.get("value")): str(o.get("label") or "").strip()
+                      for o in self.systems.magento.get(path, store_code=store) or []}
+            for option in options:
+                label = labels.get(str(option["value"]))
+                if label and label != str(option.get("label") or "").strip():
+                    option.setdefault("store_labels", []).append({"store_id": store_id, "label": label})
+        for option in options:
+            option.setdefault("store_labels", [])
 
     def record_id(self, record: Record) -> str:
         code = str(record["code"])
