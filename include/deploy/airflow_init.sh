@@ -25,3 +25,7 @@ create_user() {  # username password role; an existing user keeps its password (
 create_user "${AIRFLOW_ADMIN_USERNAME:-admin}" "${AIRFLOW_ADMIN_PASSWORD:-admin}" Admin
 create_user "${AIRFLOW_OPERATOR_USERNAME:-}" "${AIRFLOW_OPERATOR_PASSWORD:-}" Op
 create_user "${AIRFLOW_VIEWER_USERNAME:-}" "${AIRFLOW_VIEWER_PASSWORD:-}" Viewer
+
+# One pool per vendor connection the profiles use, sized from its rate budget (the DAGs name them:
+# PROFILE_SYNC_ACCOUNT_POOLS=true). Run it again after adding a connection or changing a plan's limits.
+python -m profile_sync pools --apply /opt/airflow/profile_configs

@@ -126,6 +126,8 @@ class LocalStack:
                 "SANDBOX_FREEAGENT_PORT": str(freeagent),
                 "PYTHONPATH": f"{ROOT / 'plugins'}:{ROOT / 'include'}",
                 "PROFILE_SYNC_CONFIG_DIR": env.get("PROFILE_SYNC_CONFIG_DIR", str(ROOT / "profile_configs")),
+                # the vendor tasks wait in one pool per connection, which start() creates (issue 17)
+                "PROFILE_SYNC_ACCOUNT_POOLS": "true",
             }
         )
         env.update(self.extra_env)
@@ -166,11 +168,13 @@ class LocalStack:
             time.sleep(1)
 
     def _migrate(self, env: dict[str, str]) -> None:
-        """``airflow db migrate`` before any component starts (it also writes airflow.cfg with the shared secrets)."""
+        """``airflow db migrate`` before any component starts (it also writes airflow.cfg with the shared secrets),
+        then one pool per vendor connection of the profiles, sized from its rate budget."""
         airflow = str(Path(sys.executable).parent / "airflow")
-        result = subprocess.run([airflow, "db", "migrate"], env=env, cwd=ROOT, capture_output=True, text=True)
-        if result.returncode != 0:
-            raise RuntimeError(f"airflow db migrate failed:\n{result.stdout[-3000:]}{result.stderr[-3000:]}")
+        for argv in ([airflow, "db", "migrate"], [sys.executable, "-m", "profile_sync", "pools", "--apply"]):
+            result = subprocess.run(argv, env=env, cwd=ROOT, capture_output=True, text=True)
+            if result.returncode != 0:
+                raise RuntimeError(f"{' '.join(argv[1:])} failed:\n{result.stdout[-3000:]}{result.stderr[-3000:]}")
 
     def _raise_if_exited(self) -> None:
         assert self.supervisor is not None

@@ -4,6 +4,8 @@
   exits 1 when there is any, so it fits a pre-merge check.
 - ``init PATH`` writes the DAG files and the sample profiles into an Airflow project folder.
 - ``schema`` prints the profile file format as JSON Schema, for an editor's YAML support.
+- ``pools [PATH] [--apply]`` lists (or creates) one Airflow pool per vendor connection the profiles use, sized from
+  the connection's rate budget; set ``PROFILE_SYNC_ACCOUNT_POOLS=true`` where the DAGs run once they exist.
 """
 
 from __future__ import annotations
@@ -59,7 +61,12 @@ def main(argv: list[str] | None = None) -> int:
     export = commands.add_parser("schema", help="print the profile file format as JSON Schema")
     export.add_argument("--defaults", action="store_true", help="the schema of defaults.yaml instead")
     export.add_argument("-o", "--output", type=Path, help="write to this file instead of standard output")
+    pools_cmd = commands.add_parser("pools", help="one Airflow pool per vendor connection, sized from its budget")
+    pools_cmd.add_argument("path", nargs="?", type=Path, default=None, help="the profiles folder")
+    pools_cmd.add_argument("--apply", action="store_true", help="create or resize them in Airflow's metadata DB")
     args = parser.parse_args(argv)
+    if args.command == "pools":
+        return pools(args.path, apply=args.apply)
     if args.command == "init":
         return init(args.path, force=args.force)
     if args.command == "schema":
@@ -80,6 +87,20 @@ def init(path: Path, *, force: bool) -> int:
         "plenty_default, freeagent_default (and sync_state on a cluster), then turn profiles on in "
         f"{path / 'profile_configs'}."
     )
+    return 0
+
+
+def pools(path: Path | None, *, apply: bool) -> int:
+    from profile_sync.factory.pools import POOLS_ENV, apply_pools, connection_extra, planned_pools
+    from profile_sync.profiles.locations import config_dir
+
+    folder = path or config_dir(Path("dags") / "profile_sync_dags.py")  # as the DAG file run from here finds it
+    plans = planned_pools((item.profile for item in load_profiles(folder).profiles), connection_extra)
+    for plan in plans:
+        print(f"{plan.name}\t{plan.slots}\t{plan.description}")
+    if apply:
+        apply_pools(plans)
+        print(f"{len(plans)} pool(s) created or resized; the DAGs use them where {POOLS_ENV}=true")
     return 0
 
 

@@ -27,7 +27,9 @@ def _field(label: str, description: str, kind: str, **schema: Any) -> dict[str, 
     return {"label": label, "description": description, "schema": field_schema}
 
 
-def _rate_fields(per_minute: str, per_hour: str | None, writes: str | None = None) -> dict[str, Any]:
+def _rate_fields(
+    per_minute: str, per_hour: str | None, writes: str | None = None, per_day: str | None = None
+) -> dict[str, Any]:
     fields = {
         "rate_limit_per_minute": _field(
             "Requests per minute", f"The account's call budget; empty: {per_minute}. 0 turns the budget off.", "int",
@@ -41,6 +43,16 @@ def _rate_fields(per_minute: str, per_hour: str | None, writes: str | None = Non
     if per_hour:
         fields["rate_limit_per_hour"] = _field(
             "Requests per hour", f"Empty: {per_hour}.", "int", minimum=0
+        )
+    if per_day:
+        fields["rate_limit_per_day"] = _field("Requests per day", f"The plan's daily cap; empty: {per_day}.", "int",
+                                              minimum=0)
+    if per_hour or per_day:  # the vendors with published limits: the budget is per account, whoever calls
+        fields["budget_account"] = _field(
+            "Budget account",
+            "Connections naming the same account share one call budget (all their tasks, on every worker); "
+            "empty: the system, host, port and login.",
+            "str",
         )
     return fields
 
@@ -60,7 +72,7 @@ CONN_FIELDS: dict[str, dict[str, Any]] = {
         ),
         **_rate_fields("no limit (Magento publishes none)", None),
     },
-    "plentyone": _rate_fields("80 (the Basic plan)", "no hourly limit", writes="40"),
+    "plentyone": _rate_fields("80 (the Basic plan)", "no hourly limit", writes="40", per_day="no daily cap"),
     "freeagent": {
         "refresh_token": _field(
             "Refresh token",

@@ -1,4 +1,4 @@
-"""Secret scrubbing, vendor error messages and the client-side rate budget (fake clock)."""
+"""Secret scrubbing and vendor error messages (the rate budget: test_rate_budget.py)."""
 
 from __future__ import annotations
 
@@ -7,22 +7,7 @@ import logging
 import pytest
 
 from profile_sync.connectors.base import vendor_message
-from profile_sync.connectors.errors import RateBudgetExhausted
-from profile_sync.connectors.ratebudget import RateBudget, RateLimits, SlidingWindow, TokenBucket
 from profile_sync.connectors.request_log import RequestLogger, SecretScrubber
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.slept: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.now += seconds
 
 
 def test_scrubber_masks_known_values_sensitive_keys_and_query_parameters() -> None:
@@ -82,52 +67,3 @@ def test_vendor_messages_of_the_three_systems() -> None:
         'Validation Failed | Product with SKU "X-1" does not exist. | "quantity" should be numeric.'
     )
     assert vendor_message({"error": "invalid_grant"}) == "invalid_grant"
-
-
-def test_token_bucket_never_allows_more_than_the_limit_in_any_period() -> None:
-    clock = FakeClock()
-    bucket = TokenBucket(10, 60.0, clock=clock)
-    stamps = []
-    for _ in range(40):
-        clock.sleep(bucket.reserve())
-        stamps.append(clock.now)
-    for i, start in enumerate(stamps):
-        assert sum(1 for s in stamps[i:] if s < start + 60.0) <= 10
-
-
-def test_sliding_window_reports_the_wait_until_room() -> None:
-    clock = FakeClock()
-    window = SlidingWindow(3, 3600.0, clock=clock)
-    assert [window.reserve() for _ in range(3)] == [0, 0, 0]
-    clock.now += 100
-    assert window.reserve() == pytest.approx(3500)
-
-
-def test_budget_raises_when_the_hourly_budget_is_spent_instead_of_waiting() -> None:
-    clock = FakeClock()
-    budget = RateBudget("freeagent", RateLimits(per_minute=1000, per_hour=5), clock=clock, sleep=clock.sleep)
-    for _ in range(5):
-        budget.acquire("GET")
-    with pytest.raises(RateBudgetExhausted, match="5 calls an hour"):
-        budget.acquire("POST")
-
-
-def test_budget_keeps_reads_and_writes_apart_and_pauses_on_vendor_headers() -> None:
-    clock = FakeClock()
-    budget = RateBudget(
-        "plenty", RateLimits(read_per_minute=2, write_per_minute=1), clock=clock, sleep=clock.sleep
-    )
-    assert budget.acquire("GET") == 0
-    assert budget.acquire("POST") == 0  # the write bucket is its own
-    assert budget.acquire("GET") > 0  # the read bucket (burst 1) paces the second read
-    budget.observe(
-        {"X-Plenty-Global-Short-Period-Calls-Left": "1", "X-Plenty-Global-Short-Period-Decay": "20"}
-    )
-    before = clock.now
-    budget.acquire("GET")
-    assert clock.now - before >= 20
-    budget.observe(
-        {"X-Plenty-Global-Long-Period-Calls-Left": "0", "X-Plenty-Global-Long-Period-Decay": "3000"}
-    )
-    with pytest.raises(RateBudgetExhausted):
-        budget.acquire("GET")

@@ -16,7 +16,9 @@ from profile_sync.state import StateStore, StoreTooNew
 from profile_sync.state.migrations import SCRIPTS, VERSION_TABLE, current_revision, head_revision, migrate
 from profile_sync.state.schema import id_map, metadata, schema_version
 
-EXPECTED_TABLES = {"schema_version", "profiles", "id_map", "failed_entries", "export_queue", "watermarks", "history"}
+EXPECTED_TABLES = {
+    "schema_version", "profiles", "id_map", "failed_entries", "export_queue", "watermarks", "history", "rate_budget"
+}
 RELEASE_0_1_0 = Path(__file__).with_name("fixtures") / "store_release_0_1_0.sql"
 # A later revision as the next release would ship it: explicit DDL on a table that holds data, and a new table.
 LATER_REVISION = """

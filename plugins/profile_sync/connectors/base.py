@@ -4,7 +4,9 @@ Each system's hook (magento, plenty, freeagent) adds its auth flow, its URL layo
 Connection fields: host, port, schema, login, password; extra (all optional):
 ``timeout`` (seconds, or [connect, read]), ``max_attempts``, ``max_retry_wait`` (total seconds per call),
 ``rate_limit_per_minute``, ``write_rate_limit_per_minute``, ``rate_limit_per_hour`` (0 = no client-side limit),
-``max_budget_wait`` (seconds; a longer wait for budget stops the run), ``log_body_max_chars``,
+``rate_limit_per_day``, ``max_budget_wait`` (seconds; a longer wait for budget stops the run), ``budget_account`` (the
+name of the vendor account whose budget the connection draws from; default: system, host, port and login, so that
+two connections with one user share one budget), ``log_body_max_chars``,
 ``verify``/``verify_ssl``, ``proxies``, ``headers`` (a dict of extra request headers).
 """
 
@@ -33,7 +35,7 @@ from profile_sync.connectors.errors import (
     UncertainWriteError,
 )
 from profile_sync.connectors.paging import PageReply, Paging, read_pages
-from profile_sync.connectors.ratebudget import RateBudget, RateLimits
+from profile_sync.connectors.ratebudget import MemoryLedger, RateBudget, RateLedger, RateLimits
 from profile_sync.connectors.request_log import SENSITIVE_KEY, RequestLogger, SecretScrubber
 from profile_sync.connectors.retry import RetryPolicy, parse_retry_after
 
@@ -171,6 +173,7 @@ class ApiHook(HttpHook):
         max_workers: int = 4,
         retry_policy: RetryPolicy | None = None,
         rng: random.Random | None = None,
+        rate_ledger: RateLedger | None = None,
         **named_conn_id: str,
     ) -> None:
         # Airflow's connection Test builds the hook as Hook(<conn_name_attr>=conn_id), e.g. magento_conn_id=...
@@ -189,6 +192,8 @@ class ApiHook(HttpHook):
         self.log_response_data = log_response_data
         self.scrubber = SecretScrubber()
         self._retry_override = retry_policy
+        # where the account's rate budget is kept: the engine passes the state store's (shared by every worker)
+        self._rate_ledger = rate_ledger
         self._rng = rng or random.Random()
         self.call_stats = CallStats()  # read by the engine when the task ends (metrics)
         self._setup_lock = threading.Lock()
@@ -223,6 +228,7 @@ class ApiHook(HttpHook):
                 if isinstance(value, str) and SENSITIVE_KEY.search(key):
                     self.scrubber.add(value)
             self._read_extra(self.extra)
+            self.budget.account = str(self.extra.get("budget_account") or self._account_of(connection))
             self._session = self._make_session(self.extra)
             self._ready = True
 
@@ -238,6 +244,7 @@ class ApiHook(HttpHook):
         self.budget = RateBudget(
             self.system,
             self._limits(extra),
+            ledger=self._rate_ledger or MemoryLedger.shared(),
             max_wait=_number(extra, "max_budget_wait") or 60.0,
         )
         self.request_log = RequestLogger(
@@ -258,7 +265,16 @@ class ApiHook(HttpHook):
                 extra, "write_rate_limit_per_minute", defaults.write_per_minute
             ),
             per_hour=limit_from_extra(extra, "rate_limit_per_hour", defaults.per_hour),
+            per_day=limit_from_extra(extra, "rate_limit_per_day", defaults.per_day),
         )
+
+    def limits_of(self, extra: Mapping[str, Any]) -> RateLimits:
+        """The limits a connection with ``extra`` runs under (for sizing its Airflow pool)."""
+        return self._limits(extra)
+
+    def _account_of(self, connection: Any) -> str:
+        """The vendor account a connection uses: limits are per user of a system."""
+        return f"{self.system}:{connection.login or ''}@{connection.host or ''}:{connection.port or ''}"
 
     def _make_session(self, extra: Mapping[str, Any]) -> requests.Session:
         session = requests.Session()
@@ -447,7 +463,7 @@ class ApiHook(HttpHook):
                 self.request_log.response(
                     method, response.url, status, time.monotonic() - started, text, sensitive=sensitive
                 )
-                self.budget.observe(response.headers)
+                self.budget.observe(response.headers, method)
                 self.call_stats.answered(status)
                 if 200 <= status < 300:
                     try:
@@ -474,6 +490,8 @@ class ApiHook(HttpHook):
                     if isinstance(failure, TerminalError | UncertainWriteError):
                         raise failure
                     retry_after = parse_retry_after(response.headers.get("Retry-After"))
+                    if status == 429 and retry_after:  # the vendor's window is full for every caller of the account
+                        self.budget.pause(retry_after, f"429 Too Many Requests (Retry-After {retry_after:g} s)")
             wait = self.retry_policy.next_wait(attempt, waited, retry_after, self._rng)
             if wait is None:
                 raise failure

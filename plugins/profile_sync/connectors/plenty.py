@@ -35,6 +35,8 @@ class PlentyHook(ApiHook):
             read_per_minute=reads,
             write_per_minute=limit_from_extra(extra, "write_rate_limit_per_minute", default_writes),
             per_hour=limit_from_extra(extra, "rate_limit_per_hour", None),
+            # the plan's daily cap (the X-Plenty-Global-Long-Period headers correct it when the plan differs)
+            per_day=limit_from_extra(extra, "rate_limit_per_day", None),
         )
 
     def _obtain_token(self, previous: Token | None) -> Token:

@@ -43,7 +43,7 @@ def task_scope(profile: Profile, context: Mapping[str, Any]) -> Iterator[TaskSco
     with terminal_errors(profile):
         settings = RunSettings.from_context(profile, context)
         state = StateStore.from_airflow()
-        systems = Systems(profile)
+        systems = Systems(profile, rate_ledger=state.rate_ledger())  # one budget per vendor account, all workers
         try:
             state.register_profile(profile.id, profile.system, profile.entity, profile.direction)
             staging = RunStaging(staging_root(), settings.dag_id, settings.run_id)

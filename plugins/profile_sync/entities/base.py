@@ -87,8 +87,9 @@ class TargetRecord:
 class Systems:
     """The hooks a run uses, created on first use with the profile's connections and log switches."""
 
-    def __init__(self, profile: Profile) -> None:
+    def __init__(self, profile: Profile, rate_ledger: Any = None) -> None:
         self._profile = profile
+        self._rate_ledger = rate_ledger  # where the accounts' rate budgets are kept (the engine's: the state store)
         self._hooks: dict[str, Any] = {}
 
     def _hook(self, system: str) -> Any:
@@ -99,6 +100,7 @@ class Systems:
                 getattr(self._profile.connections, system),
                 log_request_data=self._profile.log.request_data,
                 log_response_data=self._profile.log.response_data,
+                rate_ledger=self._rate_ledger,
             )
         return self._hooks[system]
 

@@ -17,6 +17,7 @@ from profile_sync.factory.assets import dag_schedule, profile_asset
 from profile_sync.factory.docs import profile_doc
 from profile_sync.factory.notify import deadline_alert, failure_callbacks
 from profile_sync.factory.params import run_params
+from profile_sync.factory.pools import account_pool
 from profile_sync.profiles import Profile
 
 START_DATE = pendulum.datetime(2024, 1, 1, tz="UTC")
@@ -62,8 +63,14 @@ def build_dag(profile: Profile, source: Path | None = None) -> DAG:
     return dag
 
 
+def _pooled(profile: Profile) -> dict[str, Any]:
+    """The tasks that talk to the vendor wait in its account's pool (when the deployment keeps them)."""
+    pool = account_pool(profile)
+    return {"pool": pool} if pool else {}
+
+
 def _fetch(profile: Profile):
-    @task(task_id="fetch", multiple_outputs=False)
+    @task(task_id="fetch", multiple_outputs=False, **_pooled(profile))
     def fetch() -> list[dict[str, Any]]:
         from profile_sync.engine.tasks import run_fetch
 
@@ -75,7 +82,7 @@ def _fetch(profile: Profile):
 def _batch_task(profile: Profile, stage: str):
     """``transform`` or ``push``: one mapped task instance per chunk of batches, named by its records."""
 
-    @task(task_id=stage, map_index_template="{{ batch_label }}", multiple_outputs=False)
+    @task(task_id=stage, map_index_template="{{ batch_label }}", multiple_outputs=False, **_pooled(profile))
     def run_chunk(chunk: dict[str, Any]) -> dict[str, Any]:
         from profile_sync.engine import tasks
 

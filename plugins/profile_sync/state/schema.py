@@ -14,6 +14,7 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     DateTime,
+    Double,
     ForeignKey,
     Index,
     Integer,
@@ -156,4 +157,16 @@ history = Table(
     Column("detail", Text, nullable=True),
     Index("ix_history_recent", "profile_id", "id"),
     Index("ix_history_record", "profile_id", "source_id", "id"),
+)
+
+# The rate budget of each vendor account (issue 17): one book per account, shared by every task on every worker.
+# The connectors own what the keys mean (profile_sync.connectors.ratebudget: next free slot of a paced window,
+# calls per slot of an hour/day window, vendor pauses); the store keeps them as they are. Times are epoch seconds.
+rate_budget = Table(
+    "rate_budget",
+    metadata,
+    Column("account", String, primary_key=True),
+    Column("key", String, primary_key=True),
+    Column("value", Double, nullable=False),
+    Column("note", Text, nullable=True),
 )

@@ -19,6 +19,7 @@ from sqlalchemy.exc import OperationalError
 
 from profile_sync.state.database import create_state_engine, insert_for, is_contention, run_read, run_write
 from profile_sync.state.migrations import migrate
+from profile_sync.state.rate_ledger import SqlRateLedger
 from profile_sync.state.records import (
     Counts,
     FailedEntry,
@@ -114,6 +115,10 @@ class StateStore:
     def engine(self) -> Engine:
         """The SQLAlchemy engine (for tests and maintenance; the methods below are the interface)."""
         return self._engine
+
+    def rate_ledger(self) -> SqlRateLedger:
+        """The vendor accounts' rate budgets, shared by every task on every worker (issue 17)."""
+        return SqlRateLedger(self._engine)
 
     def close(self) -> None:
         """Release every pooled connection."""
