@@ -97,9 +97,6 @@ class StockExport(EntitySync):
     def record_id(self, record: Record) -> str:
         return f"{record['source_code']}:{record['sku']}"
 
-    def partition_key(self, record: Record) -> str:
-        return str(record["source_code"])  # one warehouse's rows together: fuller correction lists
-
     # --- transform -----------------------------------------------------------------------------------------
     def transform(self, record: Record) -> list[TargetRecord]:
         warehouse = self.config.source_warehouse_map.get(str(record["source_code"]))
