@@ -91,3 +91,48 @@ def test_rows_of_one_warehouse_go_out_as_one_correction_list(entity: StockExport
             for q in (3.0, 0.0)
         ]
     }
+
+
+class _LegacyMagento:
+    """Two pages of legacy stock items (the route repeats its last page past the end) and the products' SKUs."""
+
+    def __init__(self) -> None:
+        self.items = [
+            {"product_id": 1, "qty": 4, "manage_stock": True, "use_config_manage_stock": True},
+            {"product_id": 2, "qty": 0, "manage_stock": False, "use_config_manage_stock": False},  # not kept
+            {"product_id": 3, "qty": 9, "manage_stock": True, "use_config_manage_stock": False},
+        ]
+        self.pages: list[int] = []
+
+    def get(self, path: str, params: dict[str, Any]) -> dict[str, Any]:
+        assert path == "/V1/stockItems/lowStock/" and params["scopeId"] == 0
+        size, page = params["pageSize"], params["currentPage"]
+        self.pages.append(page)
+        last = -(-len(self.items) // size)
+        start = (min(page, last) - 1) * size
+        return {"items": self.items[start : start + size], "total_count": len(self.items)}
+
+    def paginate(self, path: str, filters: Any, **_: object):  # type: ignore[no-untyped-def]
+        [(field, ids, condition)] = filters
+        assert (path, field, condition) == ("/V1/products", "entity_id", "in")
+        yield [{"id": i, "sku": f"SKU-{i}"} for i in ids]
+
+
+def test_legacy_stock_items_are_rows_of_the_default_source_and_unkept_stock_is_left_out() -> None:
+    profile = next(
+        i.profile for i in load_profiles(ROOT / "profile_configs").profiles if i.profile.id == "stock_export_plenty"
+    )
+    profile = profile.model_copy(
+        update={
+            "api": profile.api.model_copy(update={"collection_size": 2}),
+            "entity_config": profile.entity_config.model_copy(update={"stock_source": "legacy"}),
+        }
+    )
+    systems = _Systems([])
+    systems.magento = _LegacyMagento()  # type: ignore[attr-defined]
+    rows = [row for page in StockExport(profile, systems).fetch(None, None) for row in page]
+    assert rows == [
+        {"sku": "SKU-1", "source_code": "default", "quantity": 4},
+        {"sku": "SKU-3", "source_code": "default", "quantity": 9},
+    ]
+    assert systems.magento.pages == [1, 2]  # stops on total_count: never reads the repeated last page

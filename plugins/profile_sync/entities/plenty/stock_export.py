@@ -70,6 +70,8 @@ class StockExport(EntitySync):
             by_product = self._skus_of([int(i["product_id"]) for i in items if i.get("product_id") is not None])
             rows = []
             for item in items:
+                if item.get("manage_stock") is False and item.get("use_config_manage_stock") is False:
+                    continue  # a product whose stock Magento does not keep (its qty means nothing)
                 sku = by_product.get(int(item.get("product_id") or 0))
                 if sku is not None and (skus is None or sku in skus):
                     rows.append({"sku": sku, "source_code": LEGACY_SOURCE, "quantity": item.get("qty")})
