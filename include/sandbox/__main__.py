@@ -62,7 +62,9 @@ async def serve(systems: Sequence[str], seed: int, scale: str, host: str, ports:
     for system in systems:
         sock = _bind(host, ports[system])
         port = sock.getsockname()[1]
-        settings = SandboxSettings(seed=seed, scale=scale, host=host, port=port)
+        # SANDBOX_REQUEST_LOG_SIZE: how many requests each server remembers for /_sandbox/requests (2,000)
+        log_size = int(os.environ.get("SANDBOX_REQUEST_LOG_SIZE") or 2000)
+        settings = SandboxSettings(seed=seed, scale=scale, host=host, port=port, request_log_size=log_size)
         app = importlib.import_module(f"sandbox.{system}.app").build_app(settings)
         config = uvicorn.Config(app, log_level=log_level, access_log=False, lifespan="off",
                                 timeout_keep_alive=30, timeout_graceful_shutdown=2)

@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 _SECRET_HEADERS = {"authorization", "cookie", "x-api-key", "proxy-authorization"}
-_BODY_LIMIT = 8192
+_BODY_LIMIT = 65536  # a bulk write (100 source items, 100 stock corrections) fits whole, for the contract check
 
 
 @dataclass
@@ -44,7 +44,7 @@ def mask_headers(raw: list[tuple[bytes, bytes]]) -> dict[str, str]:
 
 
 def body_text(body: bytes) -> str:
-    """Request body for the log: text, cut at 8 KiB, passwords and secrets in forms/JSON left as sent
+    """Request body for the log: text, cut at 64 KiB, passwords and secrets in forms/JSON left as sent
     only in their length (never their value)."""
     text = body[:_BODY_LIMIT].decode("utf-8", "replace")
     return _mask_secrets(text)

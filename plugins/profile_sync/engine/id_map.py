@@ -19,3 +19,6 @@ class StateIdMap:
         if entry is None or not entry.target_id or entry.status == "deleted":
             return None
         return str(entry.target_id)
+
+    def of_profile(self, profile_id: str) -> StateIdMap:
+        return StateIdMap(self.state, profile_id)

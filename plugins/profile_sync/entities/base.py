@@ -162,12 +162,19 @@ class IdMap(Protocol):
 
     def target_of(self, source_id: str, store: str) -> str | None: ...
 
+    def of_profile(self, profile_id: str) -> IdMap:
+        """The same question about another profile (Product Export asks where Category Export put a category)."""
+        ...
+
 
 class NoIdMap:
     """Nothing synced yet (an entity built outside a run, such as in a mapping test)."""
 
     def target_of(self, source_id: str, store: str) -> str | None:
         return None
+
+    def of_profile(self, profile_id: str) -> IdMap:
+        return self
 
 
 class EntitySync(ABC):

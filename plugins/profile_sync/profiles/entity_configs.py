@@ -79,6 +79,10 @@ class ProductExportConfig(EntityConfig):
     category_map: dict[int, PositiveInt] = Field(
         default_factory=dict, description="Magento category id -> PlentyONE category id (when not synced)."
     )
+    category_profile: str | None = Field(
+        "category_export_plenty",
+        description="The Category Export profile whose synced categories map the rest (category_map wins).",
+    )
 
 
 class ProductImportConfig(EntityConfig):

@@ -137,11 +137,7 @@ class ProductExport(EntitySync):
         texts = list({t["lang"]: t for t in texts}.values())  # one text per language
         links = (record.get("extension_attributes") or {}).get("category_links") or []
         categories = sorted(
-            {
-                self.config.category_map[int(c["category_id"])]
-                for c in links
-                if int(c["category_id"]) in self.config.category_map
-            }
+            {mapped for c in links if (mapped := self._category(int(c["category_id"]))) is not None}
         )
         payload = {
             "number": sku,
@@ -154,6 +150,15 @@ class ProductExport(EntitySync):
             "clients": sorted({m.plenty_id for m in mappings}),
         }
         return [TargetRecord(self.record_id(record), ALL_STORES, payload, natural_key=sku, label=sku)]
+
+    def _category(self, magento_id: int) -> int | None:
+        """The PlentyONE category of a Magento one: ``category_map``, else where the Category Export put it."""
+        if magento_id in self.config.category_map:
+            return self.config.category_map[magento_id]
+        if self.config.category_profile is None:
+            return None
+        synced = self.id_map.of_profile(self.config.category_profile).target_of(str(magento_id), ALL_STORES)
+        return int(synced) if synced is not None else None
 
     # --- push ----------------------------------------------------------------------------------------------
     def prepare(self, target: TargetRecord) -> TargetRecord:
@@ -191,7 +196,10 @@ class ProductExport(EntitySync):
             created = self.systems.plenty.post(f"/rest/items/{item_id}/variations", json=variation)
             return f"{item_id}/{int(created['id'])}"
         if not payload["categories"]:
-            raise RecordError("a new PlentyONE item needs a category: map one of the product's (category_map)")
+            raise RecordError(
+                "a new PlentyONE item needs a category: map one of the product's (category_map), or sync it with the "
+                "Category Export (category_profile)"
+            )
         item = self.systems.plenty.post("/rest/items", json={"variations": [variation]})
         main = next(v for v in item.get("variations") or [] if v.get("isMain")) if item.get("variations") else None
         variation_id = int(main["id"]) if main else int(item["mainVariationId"])
