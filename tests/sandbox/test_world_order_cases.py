@@ -9,11 +9,12 @@ from typing import Any
 
 import pytest
 
+from sandbox.core.settings import SandboxSettings
+from sandbox.domain import STORES
 from sandbox.magento.shapes import render_world
 from sandbox.money import TaxConfig, row
-from sandbox.core.settings import SandboxSettings
 from sandbox.plenty.state import PlentyState
-from sandbox.world import STORES, build_world
+from sandbox.world import build_world
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,8 @@ from sandbox.core.ratelimit import LimitsConfig, RateLimiter
 from sandbox.core.requestlog import RequestLog
 from sandbox.core.settings import SandboxSettings
 from sandbox.core.store import Key, Record, Table
-from sandbox.world import World, build_world
+from sandbox.domain import World
+from sandbox.world import build_world
 
 
 class UnknownEntity(KeyError):

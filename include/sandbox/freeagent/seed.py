@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from sandbox.domain import World
 from sandbox.freeagent.stamps import stamp
-from sandbox.world import World
 
 if TYPE_CHECKING:
     from sandbox.freeagent.state import FreeAgentState

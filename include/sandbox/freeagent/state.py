@@ -10,9 +10,9 @@ from sandbox.core.ratelimit import FreeAgentLimits
 from sandbox.core.settings import SandboxSettings
 from sandbox.core.state import SystemState
 from sandbox.core.store import Record
+from sandbox.domain import World
 from sandbox.freeagent.seed import bank_accounts, contact_record, populate
 from sandbox.freeagent.stamps import stamp
-from sandbox.world import World
 
 CLIENT_ID = "sandbox-client-id"
 CLIENT_SECRET = "sandbox-client-secret"

@@ -13,10 +13,10 @@ from fastapi import Depends, FastAPI, Request, Response
 from sandbox.core.app import VendorError, json_response, vendor_route
 from sandbox.core.auth import bearer_token
 from sandbox.core.store import Record, Table
+from sandbox.domain import STORES
 from sandbox.magento.encoding import EncodedRecords, public
 from sandbox.magento.search import EntitySpec, SearchCriteriaError, parse_search_criteria, run_search
 from sandbox.magento.state import MagentoState
-from sandbox.world import STORES
 
 _encoder = msgspec.json.Encoder()
 __all__ = ["EncodedRecords", "public"]

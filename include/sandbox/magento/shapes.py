@@ -8,10 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sandbox.geo import region_by_name
-from sandbox.magento.search import magento_time
-from sandbox.money import cents, to_base
-from sandbox.world import (
+from sandbox.domain import (
     CART_RULES,
     CURRENCY,
     STORES,
@@ -26,6 +23,9 @@ from sandbox.world import (
     Product,
     World,
 )
+from sandbox.geo import region_by_name
+from sandbox.magento.search import magento_time
+from sandbox.money import cents, to_base
 
 Row = tuple[Any, dict[str, Any], float]
 WEBSITE_ID = 1

@@ -16,10 +16,10 @@ from sandbox.core.ratelimit import MagentoLimits
 from sandbox.core.settings import SandboxSettings
 from sandbox.core.state import SystemState
 from sandbox.core.store import Record
+from sandbox.domain import World
 from sandbox.magento import shapes
 from sandbox.magento.encoding import EncodedRecords
 from sandbox.magento.search import magento_time
-from sandbox.world import World
 
 ADMIN_USERNAME = "admin"
 ADMIN_PASSWORD = "sandbox-admin-pass"

@@ -14,12 +14,12 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+from sandbox.domain import Address, Order, Product, World
 from sandbox.money import RATES, cents
 from sandbox.plenty.countries import COUNTRY_IDS, state_id
 from sandbox.plenty.dates import iso
 from sandbox.plenty.keys import EXTERNAL_ORDER_ID_PROPERTY, stock_key
 from sandbox.plenty.order_totals import order_amounts, system_currency
-from sandbox.world import Address, Order, Product, World
 
 if TYPE_CHECKING:
     from sandbox.plenty.state import PlentyState

@@ -10,10 +10,10 @@ from sandbox.core.ratelimit import PlentyLimits
 from sandbox.core.settings import SandboxSettings
 from sandbox.core.state import SystemState
 from sandbox.core.store import Record
+from sandbox.domain import World
 from sandbox.plenty.dates import iso
 from sandbox.plenty.keys import EXTERNAL_ORDER_ID_PROPERTY
 from sandbox.plenty.seed import populate
-from sandbox.world import World
 
 USERNAME = "rest-user"
 PASSWORD = "sandbox-plenty-pass"

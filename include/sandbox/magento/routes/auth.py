@@ -12,9 +12,9 @@ from __future__ import annotations
 from fastapi import Body, FastAPI, Request, Response
 
 from sandbox.core.app import VendorError, json_response
+from sandbox.domain import STORES
 from sandbox.magento.common import json_body, mroute
 from sandbox.magento.state import MagentoState
-from sandbox.world import STORES
 
 SIGN_IN_FAILED = ("The account sign-in was incorrect or your account is disabled temporarily. "
                   "Please wait and try again later.")

@@ -9,11 +9,11 @@ from fastapi import FastAPI, Request, Response
 
 from sandbox.core.app import VendorError, json_response
 from sandbox.core.store import Record
+from sandbox.domain import CURRENCY
 from sandbox.magento.common import json_body, mroute, not_found, public, require, search_response
 from sandbox.magento.search import EntitySpec, parse_search_criteria, run_search
 from sandbox.magento.search import magento_time as mtime
 from sandbox.magento.state import MagentoState
-from sandbox.world import CURRENCY
 
 ORDERS = "Magento_Sales::actions_view"
 INVOICES = "Magento_Sales::sales_invoice"
