@@ -16,8 +16,9 @@ from tests.integration.test_plenty_order_export_run import all_records
 
 pytestmark = pytest.mark.integration
 ORDER = ("category_import_plenty", "attribute_import_plenty", "product_import_plenty")
-# (seed, scale): make sandbox's default (seed 1, small: 147 product records, about a minute), and one other
-SEEDS = [(1, "small"), (7, "tiny")]
+# (seed, scale): make sandbox's default (seed 1, small: 147 product records, about a minute; make test-all), and
+# one other (make test; test_samples_out_of_the_box_run runs these profiles in the whole chain too)
+SEEDS = [pytest.param(1, "small", marks=pytest.mark.slow), (7, "tiny")]
 
 
 @pytest.mark.parametrize(("seed", "scale"), SEEDS)
