@@ -9,7 +9,7 @@ FROM python:3.11-slim AS wheel
 WORKDIR /src
 COPY pyproject.toml README.md CHANGELOG.md constraints.txt ./
 COPY plugins/profile_sync plugins/profile_sync
-COPY dags/profile_sync_dags.py dags/profile_sync_validation.py dags/
+COPY dags/profile_sync_dags_*.py dags/profile_sync_validation.py dags/
 COPY profile_configs profile_configs
 RUN pip install --no-cache-dir build hatchling -c constraints.txt \
     && python -m build --wheel --no-isolation --outdir /dist .

@@ -94,7 +94,7 @@ def pools(path: Path | None, *, apply: bool) -> int:
     from profile_sync.factory.pools import POOLS_ENV, apply_pools, connection_extra, planned_pools
     from profile_sync.profiles.locations import config_dir
 
-    folder = path or config_dir(Path("dags") / "profile_sync_dags.py")  # as the DAG file run from here finds it
+    folder = path or config_dir(Path("dags") / "profile_sync_validation.py")  # as the DAG file run from here finds it
     plans = planned_pools((item.profile for item in load_profiles(folder).profiles), connection_extra)
     for plan in plans:
         print(f"{plan.name}\t{plan.slots}\t{plan.description}")

@@ -11,7 +11,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-DAG_FILES = ("profile_sync_dags.py", "profile_sync_validation.py")
+from profile_sync.profiles.shards import VALIDATION_FILE, shard_file_names
+
+DAG_FILES = (*shard_file_names(), VALIDATION_FILE)
 _PACKAGE = Path(__file__).resolve().parent
 _ENABLED = re.compile(r"^enabled:\s*true\b.*$", re.MULTILINE)
 

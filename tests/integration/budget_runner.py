@@ -17,10 +17,11 @@ from pathlib import Path
 def main(profile_id: str, ready: Path, go: Path, result: Path, conf: str) -> int:
     from airflow.dag_processing.dagbag import DagBag
 
+    from profile_sync.profiles.shards import dag_file_for
     from tests.integration.harness import ROOT, _xcom
 
     os.environ["_AIRFLOW_PARSING_CONTEXT_DAG_ID"] = profile_id
-    bag = DagBag(dag_folder=str(ROOT / "dags" / "profile_sync_dags.py"))
+    bag = DagBag(dag_folder=str(dag_file_for(profile_id, ROOT / "dags")))
     os.environ.pop("_AIRFLOW_PARSING_CONTEXT_DAG_ID", None)
     dag = bag.dags[profile_id]
     ready.write_text("ready")

@@ -14,6 +14,8 @@ from typing import Any
 
 import yaml
 
+from profile_sync.profiles.shards import dag_file_for
+
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "profile_configs"
 UNLIMITED = {"rate_limit_per_minute": 0, "write_rate_limit_per_minute": 0, "rate_limit_per_hour": 0}
@@ -82,7 +84,7 @@ class SyncWorld:
 
         os.environ["_AIRFLOW_PARSING_CONTEXT_DAG_ID"] = profile_id
         try:
-            bag = DagBag(dag_folder=str(ROOT / "dags" / "profile_sync_dags.py"))
+            bag = DagBag(dag_folder=str(dag_file_for(profile_id, ROOT / "dags")))
         finally:
             os.environ.pop("_AIRFLOW_PARSING_CONTEXT_DAG_ID", None)
         assert profile_id in bag.dags, bag.import_errors

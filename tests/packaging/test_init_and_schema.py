@@ -20,7 +20,10 @@ SAMPLES = sorted(p.name for p in (ROOT / "profile_configs").glob("*.yaml"))
 def test_init_writes_the_dag_files_and_the_samples_switched_off(tmp_path: Path) -> None:
     assert main(["init", str(tmp_path / "project")]) == 0
     project = tmp_path / "project"
-    for name in ("profile_sync_dags.py", "profile_sync_validation.py"):
+    from profile_sync.scaffold import DAG_FILES
+
+    assert len(DAG_FILES) == 9  # eight shards and the validation file
+    for name in DAG_FILES:
         assert (project / "dags" / name).read_text() == (ROOT / "dags" / name).read_text()
     assert sorted(p.name for p in (project / "profile_configs").glob("*.yaml")) == SAMPLES
     for path in (project / "profile_configs").glob("*.yaml"):

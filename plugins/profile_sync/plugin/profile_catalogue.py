@@ -25,7 +25,7 @@ def default_config_dir() -> Path:
 
     from profile_sync.profiles.locations import config_dir
 
-    return config_dir(Path(conf.get("core", "dags_folder")) / "profile_sync_dags.py")
+    return config_dir(Path(conf.get("core", "dags_folder")) / "profile_sync_validation.py")
 
 
 @dataclass

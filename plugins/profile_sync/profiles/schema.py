@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 from functools import cache
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from croniter import CroniterBadCronError, CroniterBadDateError, croniter
 from pydantic import (
@@ -321,6 +321,11 @@ class Profile(StrictModel):
     def system_connection(self) -> str:
         return getattr(self.connections, self.system)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # the per-type models are made at run time (profile_model), so pickle cannot find them by name: rebuild
+        # through profile_model (the DAG files' parse cache keeps loaded profiles, see parse_cache)
+        return (_restore_profile, ((self.system, self.entity, self.direction), self.__getstate__()))
+
 
 def check_schedule(value: str) -> None:
     """Raise ValueError unless ``value`` is a preset or a 5-field cron expression that fires."""
@@ -338,6 +343,13 @@ def check_schedule(value: str) -> None:
         raise ValueError(f"{text!r} is not a valid cron expression: {exc}") from None
     except CroniterBadDateError:
         raise ValueError(f"{text!r} never fires (no matching date)") from None
+
+
+def _restore_profile(key: tuple[str, str, str], state: dict[str, Any]) -> Profile:
+    model = profile_model(CATALOGUE[key])
+    restored = model.__new__(model)
+    restored.__setstate__(state)
+    return restored
 
 
 @cache

@@ -20,15 +20,16 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, func, inspect, select, text
 
 from profile_sync.state.database import run_read, run_write
 from profile_sync.state.schema import metadata, schema_version
+
+if TYPE_CHECKING:  # alembic is imported where a migration runs: the DAG files' parse reads the store only
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
 
 SCRIPTS = Path(__file__).with_name("revisions")
 VERSION_TABLE = "profile_sync_alembic_version"
@@ -41,6 +42,8 @@ class StoreTooNew(RuntimeError):
 
 
 def _config(location: Path) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(location))
     return config
@@ -48,6 +51,8 @@ def _config(location: Path) -> Config:
 
 @cache  # the scripts do not change while a process runs; every task opens a store
 def _script(location: Path) -> ScriptDirectory:
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(_config(location))
 
 
@@ -69,6 +74,8 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def _revision_of(conn: Connection) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     return MigrationContext.configure(conn, opts={"version_table": VERSION_TABLE}).get_current_revision()
 
 
@@ -80,6 +87,9 @@ def migrate(engine: Engine, location: Path = SCRIPTS) -> str:
         return head
 
     def upgrade(conn: Connection) -> str:
+        from alembic import command
+        from alembic.runtime.migration import MigrationContext
+
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})
         now = datetime.now(UTC)

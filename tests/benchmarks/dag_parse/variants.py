@@ -13,11 +13,12 @@ from tests.benchmarks.dag_parse.profiles_gen import generate_profiles
 from tests.benchmarks.dag_parse.specs import load_specs
 
 PROJECT, FLOOR, DAG_FACTORY = "project", "hand-written floor", "dag-factory 1.1.0"
-DAG_FILE_ONLY = "project, DAG file only"  # a diagnostic: what the validation file adds to the parse
+DAG_FILE_ONLY = "project, DAG files only"  # a diagnostic: what the validation file adds to the parse
 VALIDATION_ONLY = (
     "project, validation file only"  # with DAG file only: the parse as the DAG processor does it
 )
-DAG_FILE, VALIDATION_FILE = "profile_sync_dags.py", "profile_sync_validation.py"
+VALIDATION_FILE = "profile_sync_validation.py"
+DAG_FILES = tuple(f"profile_sync_dags_{shard}.py" for shard in range(8))  # the shards (profile_sync.profiles.shards)
 
 
 @dataclass(frozen=True)
@@ -53,15 +54,19 @@ def project_variant(root: Path, work: Path, count: int, samples: Path) -> tuple[
     # the profiles' DAG files only: the maintenance DAG beside them is one fixed DAG, not a profile's
     dags = work / f"n{count}" / "project_dags"
     dags.mkdir(parents=True, exist_ok=True)
-    for name in (DAG_FILE, VALIDATION_FILE):
+    shards = work / f"n{count}" / "project_shards"  # the DAG files without the validation file (a diagnostic)
+    shards.mkdir(parents=True, exist_ok=True)
+    for name in (*DAG_FILES, VALIDATION_FILE):
         shutil.copyfile(root / "dags" / name, dags / name)
+        if name != VALIDATION_FILE:
+            shutil.copyfile(root / "dags" / name, shards / name)
     return Variant(PROJECT, dags, {"PROFILE_SYNC_CONFIG_DIR": str(profile_dir)}), ids
 
 
 def diagnostic_variants(project: Variant) -> tuple[Variant, ...]:
-    """Each project DAG file alone, in its own process, as Airflow's DAG processor parses them."""
+    """The project's DAG files alone and its validation file alone, each in its own process."""
     return (
-        Variant(DAG_FILE_ONLY, project.dags / DAG_FILE, project.env),
+        Variant(DAG_FILE_ONLY, project.dags.parent / "project_shards", project.env),
         Variant(VALIDATION_ONLY, project.dags / VALIDATION_FILE, project.env, builds_dags=False),
     )
 
