@@ -13,9 +13,15 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, cast
 
 from profile_sync.profiles import Profile
+from profile_sync.profiles.entity_configs import EntityConfig
+
+if TYPE_CHECKING:  # the hooks are imported when a task opens them, never at DAG parse time
+    from profile_sync.connectors.freeagent import FreeAgentHook
+    from profile_sync.connectors.magento import MagentoHook
+    from profile_sync.connectors.plenty import PlentyHook
 
 log = logging.getLogger(__name__)
 
@@ -105,16 +111,16 @@ class Systems:
         return self._hooks[system]
 
     @property
-    def magento(self) -> Any:
-        return self._hook("magento")
+    def magento(self) -> MagentoHook:
+        return cast("MagentoHook", self._hook("magento"))
 
     @property
-    def plenty(self) -> Any:
-        return self._hook("plenty")
+    def plenty(self) -> PlentyHook:
+        return cast("PlentyHook", self._hook("plenty"))
 
     @property
-    def freeagent(self) -> Any:
-        return self._hook("freeagent")
+    def freeagent(self) -> FreeAgentHook:
+        return cast("FreeAgentHook", self._hook("freeagent"))
 
     def opened(self) -> dict[str, Any]:
         """The hooks this task has used so far, by system (their call counts become metrics)."""
@@ -177,8 +183,12 @@ class NoIdMap:
         return self
 
 
-class EntitySync(ABC):
-    """One profile type. Subclasses set ``noun`` and implement fetch, transform, create and update."""
+ConfigT = TypeVar("ConfigT", bound=EntityConfig)
+
+
+class EntitySync(ABC, Generic[ConfigT]):
+    """One profile type. Subclasses set ``noun`` and implement fetch, transform, create and update; the type
+    parameter is the type's own options model, what ``config`` gives."""
 
     noun = "record"
     # False: a target record found by natural key that another source record of the profile holds already is a
@@ -195,6 +205,11 @@ class EntitySync(ABC):
     def __init__(self, profile: Profile, systems: Systems) -> None:
         self.profile = profile
         self.systems = systems
+
+    @property
+    def config(self) -> ConfigT:
+        """The profile's ``entity_config``: the loader validated it with this type's own model."""
+        return cast(ConfigT, self.profile.entity_config)
 
     # --- fetch ---------------------------------------------------------------------------------------------
     @abstractmethod

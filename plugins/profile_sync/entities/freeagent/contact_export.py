@@ -24,12 +24,11 @@ from profile_sync.profiles.entity_configs import ContactExportConfig
 log = logging.getLogger(__name__)
 
 
-class ContactExport(EntitySync):
+class ContactExport(EntitySync[ContactExportConfig]):
     noun = "customer"
 
     def __init__(self, profile, systems) -> None:  # type: ignore[no-untyped-def]
         super().__init__(profile, systems)
-        self.config: ContactExportConfig = profile.entity_config  # type: ignore[assignment]
         self.stores = StoreViews(systems.magento) if systems else None
         self.locales = {mapping.store: mapping.locale for mapping in profile.store.mapping}
         self._directory: ContactDirectory | None = None

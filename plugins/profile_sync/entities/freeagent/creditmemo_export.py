@@ -13,10 +13,9 @@ from profile_sync.entities.freeagent.documents import DocumentExport, DocumentKi
 from profile_sync.profiles.entity_configs import CreditmemoExportConfig
 
 
-class CreditmemoExport(DocumentExport):
+class CreditmemoExport(DocumentExport[CreditmemoExportConfig]):
     noun = "credit memo"
     kind = DocumentKind("/V1/creditmemos", "credit_notes", "credit_note", "credit_note_items", sign=-1)
-    config: CreditmemoExportConfig
 
     def reference_prefix(self) -> str:
         return self.config.reference_prefix

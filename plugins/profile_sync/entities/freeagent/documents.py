@@ -16,7 +16,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from profile_sync.connectors.errors import TerminalError, UncertainWriteError
 from profile_sync.entities.base import ALL_STORES, EntitySync, Record, RecordError, TargetRecord, create_or_find
@@ -25,12 +25,14 @@ from profile_sync.entities.freeagent.directory import ContactDirectory, budget_s
 from profile_sync.entities.magento.search import Filter, filter_sets
 from profile_sync.entities.magento.stores import StoreViews
 from profile_sync.entities.timestamps import parse_timestamp
-from profile_sync.profiles.entity_configs import ContactOptions
+from profile_sync.profiles.entity_configs import ContactOptions, CreditmemoExportConfig, InvoiceExportConfig
 
 CENT = Decimal("0.01")
 TENTH = Decimal("0.1")
 MAGENTO_CANCELED = 3  # invoice and credit memo state "canceled" (1 open/pending, 2 paid/refunded)
 STATUS_AFTER = {"mark_as_sent": ("Open", "Overdue", "Paid", "Refunded"), "mark_as_cancelled": ("Cancelled",)}
+
+DocumentConfigT = TypeVar("DocumentConfigT", InvoiceExportConfig, CreditmemoExportConfig)
 
 
 @dataclass(frozen=True)
@@ -42,12 +44,11 @@ class DocumentKind:
     sign: int  # FreeAgent credit notes carry negative prices
 
 
-class DocumentExport(EntitySync):
+class DocumentExport(EntitySync[DocumentConfigT]):
     kind: DocumentKind
 
     def __init__(self, profile, systems) -> None:  # type: ignore[no-untyped-def]
         super().__init__(profile, systems)
-        self.config = profile.entity_config
         self.stores = StoreViews(systems.magento) if systems else None
         self.locales = {mapping.store: mapping.locale for mapping in profile.store.mapping}
         self._directory: ContactDirectory | None = None

@@ -28,10 +28,9 @@ SENT = ("Open", "Overdue")  # FreeAgent takes receipts for sent invoices
 CENT = Decimal("0.01")
 
 
-class InvoiceExport(DocumentExport):
+class InvoiceExport(DocumentExport[InvoiceExportConfig]):
     noun = "invoice"
     kind = DocumentKind("/V1/invoices", "invoices", "invoice", "invoice_items", sign=1)
-    config: InvoiceExportConfig
 
     def __init__(self, profile, systems) -> None:  # type: ignore[no-untyped-def]
         super().__init__(profile, systems)

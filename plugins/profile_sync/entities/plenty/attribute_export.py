@@ -31,12 +31,11 @@ INPUTS = ("select", "multiselect")  # the inputs with options, the ones a variat
 ATTRIBUTE, OPTION = "attribute", "option"
 
 
-class AttributeExport(EntitySync):
+class AttributeExport(EntitySync[AttributeExportConfig]):
     noun = "attribute"
 
     def __init__(self, profile, systems) -> None:  # type: ignore[no-untyped-def]
         super().__init__(profile, systems)
-        self.config: AttributeExportConfig = profile.entity_config  # type: ignore[assignment]
         self.stores = StoreViews(systems.magento) if systems else None
         self._attributes: list[Record] | None = None  # PlentyONE's attributes, read once per task
         self._values: dict[int, list[Record]] = {}  # PlentyONE attribute id -> its values (read on first use)

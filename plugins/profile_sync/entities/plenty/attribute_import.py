@@ -23,12 +23,11 @@ from profile_sync.profiles.entity_configs import AttributeImportConfig
 from profile_sync.profiles.plenty_languages import plenty_language
 
 
-class AttributeImport(EntitySync):
+class AttributeImport(EntitySync[AttributeImportConfig]):
     noun = "attribute"
 
     def __init__(self, profile, systems) -> None:  # type: ignore[no-untyped-def]
         super().__init__(profile, systems)
-        self.config: AttributeImportConfig = profile.entity_config  # type: ignore[assignment]
         self.stores = StoreViews(systems.magento) if systems else None
 
     def mappings(self) -> list[Any]:

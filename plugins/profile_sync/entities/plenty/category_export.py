@@ -23,12 +23,11 @@ ID_SLICE = 100
 TREE = "tree"
 
 
-class CategoryExport(EntitySync):
+class CategoryExport(EntitySync[CategoryExportConfig]):
     noun = "category"
 
     def __init__(self, profile, systems) -> None:  # type: ignore[no-untyped-def]
         super().__init__(profile, systems)
-        self.config: CategoryExportConfig = profile.entity_config  # type: ignore[assignment]
         self._names: dict[str, dict[int, str]] | None = None
         self._pushed: dict[str, int] = {}  # Magento id -> PlentyONE id, as this task pushed them
 

@@ -24,12 +24,11 @@ TREE = "tree"
 ADMIN_SCOPE = "all"
 
 
-class CategoryImport(EntitySync):
+class CategoryImport(EntitySync[CategoryImportConfig]):
     noun = "category"
 
     def __init__(self, profile, systems) -> None:  # type: ignore[no-untyped-def]
         super().__init__(profile, systems)
-        self.config: CategoryImportConfig = profile.entity_config  # type: ignore[assignment]
         self._pushed: dict[str, int] = {}  # PlentyONE id -> Magento id, as this task pushed them
         self._levels: dict[int, tuple[int | None, int]] | None = None
 

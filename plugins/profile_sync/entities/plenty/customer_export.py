@@ -47,12 +47,11 @@ OPTION_EMAIL = {"typeId": 2, "subTypeId": 4}
 ADDRESS_BILLING, ADDRESS_DELIVERY = 1, 2
 
 
-class CustomerExport(EntitySync):
+class CustomerExport(EntitySync[CustomerExportConfig]):
     noun = "customer"
 
     def __init__(self, profile, systems) -> None:  # type: ignore[no-untyped-def]
         super().__init__(profile, systems)
-        self.config: CustomerExportConfig = profile.entity_config  # type: ignore[assignment]
         self.stores = StoreViews(systems.magento) if systems else None
         self.countries = PlentyCountries(systems.plenty) if systems else None
         self.mappings = {mapping.store: mapping for mapping in profile.store.mapping}

@@ -32,12 +32,11 @@ NO_PHONE = "-"  # Magento requires a telephone on an address; PlentyONE often ha
 PLACE = ("firstname", "lastname", "postcode", "city", "country_id")
 
 
-class CustomerImport(EntitySync):
+class CustomerImport(EntitySync[CustomerImportConfig]):
     noun = "contact"
 
     def __init__(self, profile, systems) -> None:  # type: ignore[no-untyped-def]
         super().__init__(profile, systems)
-        self.config: CustomerImportConfig = profile.entity_config  # type: ignore[assignment]
         self.stores = StoreViews(systems.magento) if systems else None
         self.countries = PlentyCountries(systems.plenty) if systems else None
         self.directory = MagentoDirectory(systems.magento) if systems else None

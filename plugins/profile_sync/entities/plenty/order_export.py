@@ -52,12 +52,11 @@ ADDRESS_BILLING, ADDRESS_DELIVERY = 1, 2
 PAYMENT_PROPERTY_TRANSACTION_ID = 1
 
 
-class OrderExport(EntitySync):
+class OrderExport(EntitySync[OrderExportConfig]):
     noun = "order"
 
     def __init__(self, profile, systems) -> None:  # type: ignore[no-untyped-def]
         super().__init__(profile, systems)
-        self.config: OrderExportConfig = profile.entity_config  # type: ignore[assignment]
         self.stores = StoreViews(systems.magento) if systems else None
         self.countries = PlentyCountries(systems.plenty) if systems else None
         self.mappings = {mapping.store: mapping for mapping in profile.store.mapping}

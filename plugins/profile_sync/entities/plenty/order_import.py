@@ -33,13 +33,12 @@ COMMENT_PREFIX = "PlentyONE status "
 FINAL_STATES = frozenset({"canceled", "closed"})
 
 
-class OrderImport(EntitySync):
+class OrderImport(EntitySync[OrderImportConfig]):
     noun = "order"
     shared_targets = True  # PlentyONE orders split from one Magento order all report on it
 
     def __init__(self, profile, systems) -> None:  # type: ignore[no-untyped-def]
         super().__init__(profile, systems)
-        self.config: OrderImportConfig = profile.entity_config  # type: ignore[assignment]
 
     # --- fetch ---------------------------------------------------------------------------------------------
     def fetch(self, since: datetime | None, ids: Sequence[str] | None) -> Iterator[list[Record]]:

@@ -27,12 +27,11 @@ UNIT_PIECE = {"unitId": 1, "content": 1}
 ENABLED = 1
 
 
-class ProductExport(EntitySync):
+class ProductExport(EntitySync[ProductExportConfig]):
     noun = "product"
 
     def __init__(self, profile, systems) -> None:  # type: ignore[no-untyped-def]
         super().__init__(profile, systems)
-        self.config: ProductExportConfig = profile.entity_config  # type: ignore[assignment]
         self._parents: dict[int, str] | None = None
         self._items: dict[str, int] = {}  # parent SKU -> PlentyONE item id
 

@@ -31,12 +31,11 @@ ENABLED, DISABLED = 1, 2
 ADMIN_SCOPE = "all"
 
 
-class ProductImport(EntitySync):
+class ProductImport(EntitySync[ProductImportConfig]):
     noun = "variation"
 
     def __init__(self, profile, systems) -> None:  # type: ignore[no-untyped-def]
         super().__init__(profile, systems)
-        self.config: ProductImportConfig = profile.entity_config  # type: ignore[assignment]
         self._attributes: dict[int, dict[str, Any]] | None = None
         self._options: dict[str, dict[str, str]] = {}  # Magento attribute code -> option label -> option id
         self._attribute_records: dict[str, dict[str, Any]] = {}  # Magento attribute code -> attribute

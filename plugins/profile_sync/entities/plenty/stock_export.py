@@ -28,13 +28,12 @@ STORAGE_LOCATION = 0  # PlentyONE's standard storage location of a warehouse
 BULK = 100  # corrections per request
 
 
-class StockExport(EntitySync):
+class StockExport(EntitySync[StockExportConfig]):
     noun = "stock row"
     bulk_size = BULK
 
     def __init__(self, profile, systems) -> None:  # type: ignore[no-untyped-def]
         super().__init__(profile, systems)
-        self.config: StockExportConfig = profile.entity_config  # type: ignore[assignment]
         self.variations = VariationNumbers(systems.plenty, profile.api.collection_size) if systems else None
 
     # --- fetch ---------------------------------------------------------------------------------------------

@@ -18,12 +18,11 @@ from profile_sync.entities.timestamps import iso_timestamp, parse_timestamp
 from profile_sync.profiles.entity_configs import StockImportConfig
 
 
-class StockImport(EntitySync):
+class StockImport(EntitySync[StockImportConfig]):
     noun = "stock row"
 
     def __init__(self, profile, systems) -> None:  # type: ignore[no-untyped-def]
         super().__init__(profile, systems)
-        self.config: StockImportConfig = profile.entity_config  # type: ignore[assignment]
         self.variations = VariationNumbers(systems.plenty, profile.api.collection_size) if systems else None
 
     def _variation_numbers(self) -> dict[int, str]:
