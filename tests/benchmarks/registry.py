@@ -29,4 +29,5 @@ BENCHMARKS: tuple[Benchmark, ...] = (
     Benchmark("fetch_vs_dlt", "3. Fetch against dlt", "tests.benchmarks.fetch_vs_dlt"),
     Benchmark("memory", "4. Memory", "tests.benchmarks.memory"),
     Benchmark("scheduler_load", "5. Scheduler load", "tests.benchmarks.scheduler_load"),
+    Benchmark("requests_per_record", "6. Requests per record (issue 17)", "tests.benchmarks.requests_per_record"),
 )

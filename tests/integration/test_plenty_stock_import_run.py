@@ -43,3 +43,25 @@ def test_stock_matches_plenty_and_append_touches_only_changed_rows(world, admin)
     from tests.integration.contract_traffic import assert_admin_traffic_fits_the_contracts
 
     assert_admin_traffic_fits_the_contracts(admin)  # issue 14: Stock Import's traffic fits the contracts
+
+
+def test_rows_go_in_lists_and_a_refused_row_fails_alone(world, admin) -> None:
+    """Issue 17: a page of stock rows is one POST /V1/inventory/source-items; Magento refuses a list with a bad
+    row whole, and only that row ends failed (with Magento's reason), every other row is written."""
+    expected = expected_stock(admin, {1: "default", 2: "lager_nord"})
+    gone = sorted({sku for sku, _ in expected})[3]
+    product = next(p for p in all_records(admin["magento"], "products") if p["sku"] == gone)
+    admin["magento"].delete("products", product["id"])  # its stock rows now name no Magento product
+    world.write_profile(PROFILE, fail_when="never")
+    admin["magento"].clear_requests()
+    run = world.run(PROFILE)
+    assert run.state == "success", run.task_states
+    bad = {key for key in expected if key[0] == gone}
+    assert run.summary["failed"] == len(bad) and run.summary["created"] == len(expected) - len(bad)
+    failed = world.state().failed_entries(PROFILE)
+    assert len(failed) == len(bad) and all(f'Product with SKU "{gone}"' in entry.reason for entry in failed)
+    actual = magento_stock(admin)
+    assert all(actual.get(key) == quantity for key, quantity in expected.items() if key not in bad)
+    posts = admin["magento"].stats()["by_route"]["POST /rest/V1/inventory/source-items"]
+    # one list per batch of the transform stage, and the rows of the refused list once more each
+    assert posts < len(expected) / 2, posts

@@ -157,6 +157,18 @@ def _product_import_setup(admin) -> dict[str, Any]:  # type: ignore[no-untyped-d
     return product_import_overrides(admin)
 
 
+def magento_source_items(admin) -> Counter[str]:  # type: ignore[no-untyped-def]
+    return multiset(all_records(admin["magento"], "source_items"))
+
+
+def _stock_import_setup(admin) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    """Make one list of stock rows fail on one row (issue 17: bulk writes): a product gone from the shop. Small
+    pages and lists: the tiny shop's rows make enough requests for each fault to land on some (lists included)."""
+    products = [p for p in all_records(admin["magento"], "products") if p["type_id"] == "simple"]
+    admin["magento"].delete("products", products[len(products) // 2]["id"])
+    return {"api": {"collection_size": 25}, "schedule_config": {"process_batch_size": 5}}
+
+
 SUBJECTS = {
     "order_export_plenty": Subject(
         "order_export_plenty", "Order Export [PlentyONE]", ("magento", "plenty"), plenty_order_target
@@ -170,6 +182,14 @@ SUBJECTS = {
     ),
     "invoice_export_freeagent": Subject(
         "invoice_export_freeagent", "Invoice Export [FreeAgent]", ("magento", "freeagent"), freeagent_documents
+    ),
+    # bulk writes (issue 17): a page of stock rows a POST, a refused list split down to the bad row
+    "stock_import_plenty": Subject(
+        "stock_import_plenty",
+        "Stock Import [PlentyONE]",
+        ("plenty", "magento"),
+        magento_source_items,
+        _stock_import_setup,
     ),
 }
 

@@ -120,3 +120,19 @@ def test_source_items_and_legacy_stock_items_stay_in_step(magento_admin: Sandbox
     unknown = magento.post("/V1/inventory/source-items", {"sourceItems": [{"sku": "NOPE", "source_code": "default",
                                                                            "quantity": 1}]})
     assert unknown.status_code == 400
+
+
+def test_a_list_of_source_items_with_bad_items_is_refused_whole_naming_every_error(
+    magento_admin: SandboxAdmin, magento: MagentoClient
+) -> None:
+    simple = magento.get("/V1/products", criteria([[("type_id", "simple", "eq")]], page_size=1)).json()
+    sku = simple["items"][0]["sku"]
+    before = magento_admin.record("source_items", f"{sku}|default")["quantity"]
+    refused = magento.post("/V1/inventory/source-items", {"sourceItems": [
+        {"sku": sku, "source_code": "default", "quantity": before + 9, "status": 1},
+        {"sku": "NOPE", "source_code": "default", "quantity": 1, "status": 1},
+        {"sku": sku, "source_code": "mars", "quantity": 1, "status": 1}]})
+    assert refused.status_code == 400 and refused.json()["message"] == "Validation Failed"
+    # the errors name the values, not the items' places in the list; the good item is not saved either
+    assert [e["parameters"] for e in refused.json()["errors"]] == [[{"sku": "NOPE"}], [{"code": "mars"}]]
+    assert magento_admin.record("source_items", f"{sku}|default")["quantity"] == before

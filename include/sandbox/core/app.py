@@ -146,12 +146,12 @@ class SandboxMiddleware:
                 status, headers_raw, content = captured
                 await send({"type": "http.response.start", "status": status, "headers": headers_raw})
                 await send({"type": "http.response.body", "body": content})
-                state.log.finish(entry, status, plan.kind)
+                state.log.finish(entry, status, plan.kind, _route(scope))
                 return
             if plan.kind == "process_then_fail":
                 await self._send_error(send, plan.status, _REASONS.get(plan.status, "Error"), {},
                                        json_body=plan.status == 500)
-                state.log.finish(entry, plan.status, plan.kind)
+                state.log.finish(entry, plan.status, plan.kind, _route(scope))
                 return
             status, headers_raw, content = captured
             cut = content[: len(content) // 2]
@@ -160,7 +160,7 @@ class SandboxMiddleware:
             headers_raw += [(k.encode(), v.encode()) for k, v in extra]
             await send({"type": "http.response.start", "status": status, "headers": headers_raw})
             await send({"type": "http.response.body", "body": cut})
-            state.log.finish(entry, status, plan.kind)
+            state.log.finish(entry, status, plan.kind, _route(scope))
             return
 
         status_box = [0]
@@ -174,7 +174,7 @@ class SandboxMiddleware:
             await send(message)
 
         await self.app(scope, replay, send_wrapper)
-        state.log.finish(entry, status_box[0], plan.kind)
+        state.log.finish(entry, status_box[0], plan.kind, _route(scope))
 
     async def _send_error(self, send: Send, status: int, message: str, headers: dict[str, str],
                           *, json_body: bool) -> None:
@@ -188,6 +188,11 @@ class SandboxMiddleware:
         raw += [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]
         await send({"type": "http.response.start", "status": status, "headers": raw})
         await send({"type": "http.response.body", "body": content})
+
+
+def _route(scope: Scope) -> str | None:
+    """The template of the route that answered (FastAPI's router sets it on the shared scope), or None."""
+    return getattr(scope.get("route"), "path", None)
 
 
 async def _read_body(receive: Receive) -> bytes:

@@ -64,14 +64,18 @@ class RequestLog:
         self.total = 0
         self.by_status: Counter[int] = Counter()
         self.faults: Counter[str] = Counter()
+        # "GET /rest/items/{id}": how many requests each route took, by its template (the raw path when no route
+        # matched, as for a fault answered before routing). Benchmarks count requests per record from it.
+        self.by_route: Counter[str] = Counter()
 
     def add(self, entry: RequestEntry) -> None:
         self._entries.append(entry)
         self.total += 1
 
-    def finish(self, entry: RequestEntry, status: int, fault: str | None = None) -> None:
-        """Record the outcome of an entry added earlier."""
+    def finish(self, entry: RequestEntry, status: int, fault: str | None = None, route: str | None = None) -> None:
+        """Record the outcome of an entry added earlier (``route``: the template of the route that answered)."""
         entry.status = status
+        self.by_route[f"{entry.method} {route or entry.path}"] += 1
         entry.duration_ms = round((time.time() - entry.time) * 1000, 3)
         if fault:
             entry.fault = fault
@@ -88,7 +92,9 @@ class RequestLog:
         self.total = 0
         self.by_status.clear()
         self.faults.clear()
+        self.by_route.clear()
 
     def stats(self) -> dict[str, Any]:
         return {"requests": self.total, "by_status": {str(k): v for k, v in sorted(self.by_status.items())},
-                "faults_injected": dict(sorted(self.faults.items()))}
+                "faults_injected": dict(sorted(self.faults.items())),
+                "by_route": dict(sorted(self.by_route.items()))}

@@ -3,9 +3,10 @@
 The push stage decides per record as for any type (unchanged -> skipped, not queued, dry run); what it would
 create or update waits here, per ``bulk_group``, and goes out as one list when the group is full and at the end
 of each log group. Each record's outcome is still committed on its own. A list the target refuses as a whole
-(a terminal error) is sent again record by record, so that only the bad record fails; a transient error fails
-the whole list transiently (the push stage's retry passes send it again: bulk writes set a state, so a list
-whose answer was lost is harmless to send twice).
+(a terminal error) is sent again in halves, down to single records, so that only the bad record fails (a few
+requests for one bad record in a list, not one per record); a transient error fails the whole list transiently
+(the push stage's retry passes send it again: bulk writes set a state, so a list whose answer was lost is
+harmless to send twice).
 """
 
 from __future__ import annotations
@@ -64,9 +65,10 @@ class BulkWriter:
         except AuthenticationError:
             raise  # the connection's fault, not the records': the task fails at once
         except TerminalError as exc:
-            if len(ready) > 1:  # one record spoiled the list: each alone, so that only that one fails
-                for one in ready:
-                    self._write([one])
+            if len(ready) > 1:  # a record spoiled the list: each half again, down to the one that fails alone
+                half = len(ready) // 2
+                self._write(ready[:half])
+                self._write(ready[half:])
                 return
             self.failed(ready[0][0].target, str(exc) or type(exc).__name__)
             return

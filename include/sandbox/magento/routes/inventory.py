@@ -52,21 +52,29 @@ def register(app: FastAPI, state: MagentoState) -> None:
         items = require(await json_body(request), "sourceItems")
         if not isinstance(items, list) or not items:
             raise VendorError(400, "Input data is empty")
-        checked = []
-        for item in items:  # validate all first: Magento saves the batch or nothing
+        # Magento's SourceItemsValidator checks every item and merges the errors into one "Validation Failed"
+        # answer that names the values, not the items; the batch is saved all or nothing
+        # (Magento\Inventory\Model\SourceItem\Command\SourceItemsSave, Validator\SourceItemsValidator)
+        checked, errors = [], []
+        for item in items:
+            item = item if isinstance(item, dict) else {}
             sku, code = str(item.get("sku") or ""), str(item.get("source_code") or "")
             if not sku:
-                raise _validation('"%field" can not be empty.', field="sku")
+                errors.append(('"%field" can not be empty.', {"field": "sku"}))
+            elif sku not in state.skus:
+                errors.append(('Product with SKU "%sku" does not exist.', {"sku": sku}))
             if code not in tables["sources"]:
-                raise _validation('Source with source_code "%code" does not exist.', code=code)
-            if sku not in state.skus:
-                raise _validation('Product with SKU "%sku" does not exist.', sku=sku)
+                errors.append(('Source with source_code "%code" does not exist.', {"code": code}))
             try:
                 quantity = float(item.get("quantity") or 0)
             except (TypeError, ValueError):
-                raise _validation('"%field" should be numeric.', field="quantity") from None
-            status = int(item.get("status", 1 if quantity > 0 else 0))
-            checked.append((sku, code, quantity, status))
+                errors.append(('"%field" should be numeric.', {"field": "quantity"}))
+                continue
+            checked.append((sku, code, quantity, int(item.get("status", 1 if quantity > 0 else 0))))
+        if errors:
+            raise VendorError(400, "Validation Failed", body={"message": "Validation Failed", "errors": [
+                {"message": message, "parameters": [{k: str(v) for k, v in parameters.items()}]}
+                for message, parameters in errors]})
         now = time.time()
         for sku, code, quantity, status in checked:
             tables["source_items"].put(f"{sku}|{code}", {"sku": sku, "source_code": code, "quantity": quantity,

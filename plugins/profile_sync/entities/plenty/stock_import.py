@@ -4,7 +4,7 @@ A PlentyONE stock row names a variation id; the Magento SKU is the variation's n
 (``variation_numbers``, shared with Stock Export). A number that several variations carry names no one
 Magento SKU: their stock rows are failed entries rather than overwriting each other's stock. Warehouse -> source comes from entity_config; a
 warehouse that is not mapped is out of scope. Magento's source-items POST is an upsert keyed by
-(sku, source_code), so a repeated push never duplicates.
+(sku, source_code), so a repeated push never duplicates; it takes a list, so the rows of a page go in one request.
 """
 
 from __future__ import annotations
@@ -23,6 +23,9 @@ class StockImport(EntitySync[StockImportConfig]):
 
     def __init__(self, profile, systems) -> None:  # type: ignore[no-untyped-def]
         super().__init__(profile, systems)
+        # a page of stock rows in one POST /V1/inventory/source-items (write_many); the push stage flushes its
+        # lists at the end of each batch, so a list is at most min(page, process_batch_size) rows
+        self.bulk_size = profile.api.collection_size
         self.variations = VariationNumbers(systems.plenty, profile.api.collection_size) if systems else None
 
     def _variation_numbers(self) -> dict[int, str]:
@@ -80,11 +83,20 @@ class StockImport(EntitySync[StockImportConfig]):
         return [TargetRecord(self.record_id(record), ALL_STORES, payload, label=f"{sku}@{source}")]
 
     def create(self, target: TargetRecord) -> str:
-        self.systems.magento.post("/V1/inventory/source-items", json={"sourceItems": [target.payload]})
-        return f"{target.payload['sku']}@{target.payload['source_code']}"
+        return self.write_many([target])[0]
 
     def update(self, target_id: str, target: TargetRecord) -> None:
-        self.create(target)
+        self.write_many([target])
+
+    def write_many(self, targets: list[TargetRecord]) -> list[str]:
+        """One POST for a list of rows: its ``sourceItems`` is a list, saved all or nothing (Magento validates
+        every item first and answers 400 "Validation Failed" naming the errors, not the items: the engine then
+        sends the rows of a refused list one by one, so that only the bad row fails). An upsert by (sku, source):
+        sending it again after a lost answer writes the same rows, so the hook may retry it."""
+        self.systems.magento.post(
+            "/V1/inventory/source-items", json={"sourceItems": [t.payload for t in targets]}, idempotent=True
+        )
+        return [f"{t.payload['sku']}@{t.payload['source_code']}" for t in targets]
 
 
 SYNC = StockImport
