@@ -61,6 +61,11 @@ class OrderExport(EntitySync[OrderExportConfig]):
         self.countries = PlentyCountries(systems.plenty) if systems else None
         self.mappings = {mapping.store: mapping for mapping in profile.store.mapping}
         self._variations: dict[str, int] = {}
+        # what this task learnt of PlentyONE (issue 17: a lookup once, not once per order): the contact of an
+        # e-mail, and the addresses of a contact by type (a contact this task created has none). Orders of one
+        # customer share a partition, so the orders that reuse them are pushed by this task, one after the other.
+        self._contacts: dict[str, int] = {}
+        self._addresses: dict[tuple[int, int], list[dict[str, Any]]] = {}
 
     # --- fetch ---------------------------------------------------------------------------------------------
     def fetch(self, since: datetime | None, ids: Sequence[str] | None) -> Iterator[list[Record]]:
@@ -245,8 +250,9 @@ class OrderExport(EntitySync[OrderExportConfig]):
 
     def create(self, target: TargetRecord) -> str:
         created = self.systems.plenty.post("/rest/orders", json=self._body(target))
-        # a payment that fails here is booked by the next run's update (the order is found by its external id)
-        self._book_payment(int(created["id"]), target.payload["payment"])
+        # a payment that fails here is booked by the next run's update (the order is found by its external id);
+        # an order just created has no payment linked: nothing to read first
+        self._book_payment(int(created["id"]), target.payload["payment"], booked=[])
         return str(created["id"])
 
     def update(self, target_id: str, target: TargetRecord) -> None:
@@ -262,11 +268,13 @@ class OrderExport(EntitySync[OrderExportConfig]):
             self.systems.plenty.put(f"/rest/orders/{order_id}", json=changes)
         self._book_payment(order_id, target.payload["payment"])
 
-    def _book_payment(self, order_id: int, payment: dict[str, Any] | None) -> None:
-        """Book what Magento was paid and the PlentyONE order does not have yet (its payments are the record)."""
+    def _book_payment(self, order_id: int, payment: dict[str, Any] | None, booked: list[Any] | None = None) -> None:
+        """Book what Magento was paid and the PlentyONE order does not have yet (its payments are the record;
+        ``booked``: they are known already)."""
         if not payment:
             return
-        booked = self.systems.plenty.get(f"/rest/payments/orders/{order_id}") or []
+        if booked is None:
+            booked = self.systems.plenty.get(f"/rest/payments/orders/{order_id}") or []
         already = sum(
             float(p.get("amount") or 0) * (1 if p.get("type", "credit") == "credit" else -1)
             for p in booked
@@ -299,7 +307,8 @@ class OrderExport(EntitySync[OrderExportConfig]):
                 "/rest/payments/properties",
                 json={"paymentId": payment_id, "typeId": PAYMENT_PROPERTY_TRANSACTION_ID, "value": payment["key"]},
             )
-        self.systems.plenty.post(f"/rest/payment/{int(payment_id)}/order/{order_id}")
+        # a payment belongs to one order: linking it again answers the link there is, so the hook may resend it
+        self.systems.plenty.post(f"/rest/payment/{int(payment_id)}/order/{order_id}", idempotent=True)
 
     def _payment_by_key(self, key: str) -> int | None:
         found = self.systems.plenty.get(f"/rest/payments/property/{PAYMENT_PROPERTY_TRANSACTION_ID}/{key}") or []
@@ -322,8 +331,11 @@ class OrderExport(EntitySync[OrderExportConfig]):
         return order
 
     def _contact(self, contact: dict[str, Any]) -> int:
+        if contact["email"] in self._contacts:
+            return self._contacts[contact["email"]]
         found = self._find_contact(contact["email"])
         if found:
+            self._contacts[contact["email"]] = found
             return found
         body = {
             "typeId": 1,
@@ -334,10 +346,14 @@ class OrderExport(EntitySync[OrderExportConfig]):
             "lang": contact["lang"],
             "options": [{"typeId": 2, "subTypeId": 4, "value": contact["email"], "priority": 0}],
         }
-        created, _ = create_or_find(
+        created, answered = create_or_find(
             lambda: str(self.systems.plenty.post("/rest/accounts/contacts", json=body)["id"]),
             lambda: _text(self._find_contact(contact["email"])),
         )
+        self._contacts[contact["email"]] = int(created)
+        if answered:  # created by this very call: it has no addresses yet
+            for type_id in (ADDRESS_BILLING, ADDRESS_DELIVERY):
+                self._addresses[(int(created), type_id)] = []
         return int(created)
 
     def _find_contact(self, email: str) -> int | None:
@@ -352,22 +368,26 @@ class OrderExport(EntitySync[OrderExportConfig]):
 
     def _address_id(self, contact_id: int, address: dict[str, Any], type_id: int) -> int:
         path = f"/rest/accounts/contacts/{int(contact_id)}/addresses"
-        found = self._existing_address(path, address, type_id)
+        known = self._addresses.get((int(contact_id), type_id))
+        found = _matching_address(known, address) if known is not None else None
+        if found is None and known is None:
+            found = self._existing_address(int(contact_id), address, type_id)
         if found:
             return found
         created, _ = create_or_find(
             lambda: str(self.systems.plenty.post(path, params={"typeId": type_id}, json=address)["id"]),
-            lambda: _text(self._existing_address(path, address, type_id)),
+            lambda: _text(self._existing_address(int(contact_id), address, type_id)),
         )
+        self._addresses.setdefault((int(contact_id), type_id), []).append({**address, "id": int(created)})
         return int(created)
 
-    def _existing_address(self, path: str, address: dict[str, Any], type_id: int) -> int | None:
-        existing = self.systems.plenty.get(f"{path}/{type_id}") or []
+    def _existing_address(self, contact_id: int, address: dict[str, Any], type_id: int) -> int | None:
+        """The contact's address of this type that matches ``address``, read from PlentyONE (and kept: the next
+        order of the contact in this task does not read them again)."""
+        existing = self.systems.plenty.get(f"/rest/accounts/contacts/{contact_id}/addresses/{type_id}") or []
         entries = existing.get("entries", []) if isinstance(existing, dict) else existing
-        for candidate in entries:
-            if all(str(candidate.get(key) or "") == str(address.get(key) or "") for key in _ADDRESS_MATCH):
-                return int(candidate["id"])
-        return None
+        self._addresses[(contact_id, type_id)] = [e for e in entries if isinstance(e, dict)]
+        return _matching_address(entries, address)
 
     def _variation_id(self, sku: str) -> int:
         if sku not in self._variations:
@@ -380,6 +400,15 @@ class OrderExport(EntitySync[OrderExportConfig]):
 
 
 _ADDRESS_MATCH = ("name2", "name3", "address1", "address2", "postalCode", "town", "countryId")
+
+
+def _matching_address(entries: list[Any], address: dict[str, Any]) -> int | None:
+    for candidate in entries:
+        if isinstance(candidate, dict) and all(
+            str(candidate.get(key) or "") == str(address.get(key) or "") for key in _ADDRESS_MATCH
+        ):
+            return int(candidate["id"])
+    return None
 
 
 def _changed(current: Record, body: dict[str, Any]) -> dict[str, Any]:
