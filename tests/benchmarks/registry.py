@@ -30,4 +30,5 @@ BENCHMARKS: tuple[Benchmark, ...] = (
     Benchmark("memory", "4. Memory", "tests.benchmarks.memory"),
     Benchmark("scheduler_load", "5. Scheduler load", "tests.benchmarks.scheduler_load"),
     Benchmark("requests_per_record", "6. Requests per record (issue 17)", "tests.benchmarks.requests_per_record"),
+    Benchmark("account_throughput", "7. One PlentyONE account, Basic plan (issue 17)", "tests.benchmarks.account_throughput"),
 )
