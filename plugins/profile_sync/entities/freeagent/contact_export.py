@@ -16,10 +16,11 @@ from profile_sync.connectors.errors import NotFoundError, TerminalError
 from profile_sync.entities.base import ALL_STORES, EntitySync, Record, RecordError, TargetRecord
 from profile_sync.entities.freeagent.contact_fields import contact_payload, default_address, update_body, valid_email
 from profile_sync.entities.freeagent.directory import ContactDirectory, budget_spent_on_429
-from profile_sync.entities.magento.search import Filter, filter_sets
+from profile_sync.entities.magento.source import MagentoSource
 from profile_sync.entities.magento.stores import StoreViews
-from profile_sync.entities.timestamps import parse_timestamp
 from profile_sync.profiles.entity_configs import ContactExportConfig
+
+SOURCE = MagentoSource("/V1/customers/search", id_field="id")
 
 log = logging.getLogger(__name__)
 
@@ -41,38 +42,23 @@ class ContactExport(EntitySync[ContactExportConfig]):
 
     # --- fetch ---------------------------------------------------------------------------------------------
     def fetch(self, since: datetime | None, ids: Sequence[str] | None) -> Iterator[list[Record]]:
-        for filters in filter_sets(self.profile, self.stores, since, ids):
-            yield from self._pages(filters)
-
-    def _pages(self, filters: list[Filter]) -> Iterator[list[Record]]:
-        for page in self.systems.magento.paginate(
-            "/V1/customers/search",
-            filters=filters,
-            page_size=self.profile.api.collection_size,
-            sort=[("updated_at", "ASC"), ("entity_id", "ASC")],
-        ):
-            for customer in page:
-                customer["_store_code"] = self.stores.code(customer.get("store_id"))
-            yield page
+        return SOURCE.pages(self.systems.magento, self.stores, self.profile, since, ids)
 
     def record_id(self, record: Record) -> str:
-        return str(record["id"])
+        return SOURCE.record_id(record)
 
     def updated_at(self, record: Record) -> datetime | None:
-        return parse_timestamp(record.get("updated_at"))
+        return SOURCE.updated_at(record)
 
     def partition_key(self, record: Record) -> str:
         return str(record.get("email") or record["id"]).strip().lower()
 
     def source_ids(self) -> Iterator[str] | None:
-        for page in self.systems.magento.paginate(
-            "/V1/customers/search", page_size=self.profile.api.collection_size, sort=[], tiebreak="entity_id"
-        ):
-            yield from (str(customer["id"]) for customer in page)
+        return SOURCE.ids(self.systems.magento, self.profile)
 
     # --- transform -----------------------------------------------------------------------------------------
     def transform(self, record: Record) -> list[TargetRecord]:
-        store = record.get("_store_code") or "default"
+        store = SOURCE.store_code(record)
         locale = self.locales.get(store)
         if locale is None:
             if self.profile.store.restrict:

@@ -22,7 +22,7 @@ from profile_sync.connectors.errors import TerminalError, UncertainWriteError
 from profile_sync.entities.base import ALL_STORES, EntitySync, Record, RecordError, TargetRecord, create_or_find
 from profile_sync.entities.freeagent.contact_fields import contact_payload, valid_email
 from profile_sync.entities.freeagent.directory import ContactDirectory, budget_spent_on_429
-from profile_sync.entities.magento.search import Filter, filter_sets
+from profile_sync.entities.magento.source import MagentoSource
 from profile_sync.entities.magento.stores import StoreViews
 from profile_sync.entities.timestamps import parse_timestamp
 from profile_sync.profiles.entity_configs import ContactOptions, CreditmemoExportConfig, InvoiceExportConfig
@@ -77,21 +77,15 @@ class DocumentExport(EntitySync[DocumentConfigT]):
 
     # --- fetch ---------------------------------------------------------------------------------------------
     def fetch(self, since: datetime | None, ids: Sequence[str] | None) -> Iterator[list[Record]]:
-        for filters in filter_sets(self.profile, self.stores, since, ids):
-            yield from self._pages(filters)
-
-    def _pages(self, filters: list[Filter]) -> Iterator[list[Record]]:
-        for page in self.systems.magento.paginate(
-            self.kind.magento_path,
-            filters=filters,
-            page_size=self.profile.api.collection_size,
-            sort=[("updated_at", "ASC"), ("entity_id", "ASC")],
-        ):
+        for page in self.source.pages(self.systems.magento, self.stores, self.profile, since, ids):
             orders = self._orders({int(doc["order_id"]) for doc in page if doc.get("order_id") is not None})
             for doc in page:
-                doc["_store_code"] = self.stores.code(doc.get("store_id"))
                 doc["_order"] = orders.get(int(doc["order_id"])) if doc.get("order_id") is not None else None
             yield page
+
+    @property
+    def source(self) -> MagentoSource:
+        return MagentoSource(self.kind.magento_path)
 
     def _orders(self, ids: set[int]) -> dict[int, Record]:
         """The customer side of the page's orders: e-mail, names, billing address, increment id."""
@@ -118,10 +112,10 @@ class DocumentExport(EntitySync[DocumentConfigT]):
         return found
 
     def record_id(self, record: Record) -> str:
-        return str(record["entity_id"])
+        return self.source.record_id(record)
 
     def updated_at(self, record: Record) -> datetime | None:
-        return parse_timestamp(record.get("updated_at"))
+        return self.source.updated_at(record)
 
     def partition_key(self, record: Record) -> str:
         # one customer's documents in one task, so that its contact is created by one task only
@@ -130,7 +124,7 @@ class DocumentExport(EntitySync[DocumentConfigT]):
 
     # --- transform -----------------------------------------------------------------------------------------
     def transform(self, record: Record) -> list[TargetRecord]:
-        store = record.get("_store_code") or "default"
+        store = self.source.store_code(record)
         locale = self.locales.get(store)
         if locale is None:
             if self.profile.store.restrict:

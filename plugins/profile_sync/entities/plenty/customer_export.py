@@ -27,7 +27,7 @@ from profile_sync.entities.base import (
     number,
     objects,
 )
-from profile_sync.entities.magento.search import Filter, filter_sets
+from profile_sync.entities.magento.source import MagentoSource
 from profile_sync.entities.magento.stores import StoreViews
 from profile_sync.entities.plenty.addresses import (
     address_objects,
@@ -37,7 +37,6 @@ from profile_sync.entities.plenty.addresses import (
     to_plenty,
 )
 from profile_sync.entities.plenty.countries import PlentyCountries
-from profile_sync.entities.timestamps import parse_timestamp
 from profile_sync.profiles.entity_configs import CustomerExportConfig
 from profile_sync.profiles.plenty_languages import plenty_language
 
@@ -45,6 +44,7 @@ log = logging.getLogger(__name__)
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 OPTION_EMAIL = {"typeId": 2, "subTypeId": 4}
 ADDRESS_BILLING, ADDRESS_DELIVERY = 1, 2
+SOURCE = MagentoSource("/V1/customers/search", id_field="id")
 
 
 class CustomerExport(EntitySync[CustomerExportConfig]):
@@ -58,38 +58,24 @@ class CustomerExport(EntitySync[CustomerExportConfig]):
 
     # --- fetch ---------------------------------------------------------------------------------------------
     def fetch(self, since: datetime | None, ids: Sequence[str] | None) -> Iterator[list[Record]]:
-        for filters in filter_sets(self.profile, self.stores, since, ids):
-            yield from self._pages(filters)
-
-    def _pages(self, filters: list[Filter]) -> Iterator[list[Record]]:
-        for page in self.systems.magento.paginate(
-            "/V1/customers/search",
-            filters=filters,
-            page_size=self.profile.api.collection_size,
-            sort=[("updated_at", "ASC")],
-            tiebreak="entity_id",  # Magento ignores a sort on "id" for EAV entities: pages would repeat or skip
-        ):
+        for page in SOURCE.pages(self.systems.magento, self.stores, self.profile, since, ids):
             for customer in page:
-                customer["_store_code"] = self.stores.code(customer.get("store_id"))
                 for address in address_objects(customer.get("addresses")):
                     annotate_for_plenty(address, self.countries)
             yield page
 
     def record_id(self, record: Record) -> str:
-        return str(record["id"])
+        return SOURCE.record_id(record)
 
     def updated_at(self, record: Record) -> datetime | None:
-        return parse_timestamp(record.get("updated_at"))
+        return SOURCE.updated_at(record)
 
     def source_ids(self) -> Iterator[str] | None:
-        for page in self.systems.magento.paginate(
-            "/V1/customers/search", page_size=self.profile.api.collection_size, sort=[], tiebreak="entity_id"
-        ):
-            yield from (str(customer["id"]) for customer in page)
+        return SOURCE.ids(self.systems.magento, self.profile)
 
     # --- transform -----------------------------------------------------------------------------------------
     def transform(self, record: Record) -> list[TargetRecord]:
-        store = record.get("_store_code") or "default"
+        store = SOURCE.store_code(record)
         mapping = self.mappings.get(store)
         if mapping is None:
             if self.profile.store.restrict:
