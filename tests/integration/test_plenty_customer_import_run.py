@@ -161,3 +161,32 @@ def test_with_add_new_off_only_contacts_asked_for_by_id_are_imported_and_then_ke
     later = world.run(PROFILE)
     assert later.summary["updated"] == 1  # the imported contact keeps syncing
     assert later.summary["created"] + later.summary["matched"] == 0  # the others wait to be asked for
+
+
+def test_a_batchs_customers_are_found_in_one_search_and_a_lost_create_is_not_sent_twice(world, admin) -> None:
+    """Issue 17: the Magento customers of a batch are looked up in one customers/search a page (by e-mail, and by
+    id for the mapped ones), and its answer serves the PUT (no GET /V1/customers/{id}); a create whose answer is
+    lost is still looked up again, live, before any second create."""
+    admin["plenty"].create("contacts", {"typeId": 1, "firstName": "Lost", "lastName": "Answer", "plentyId": 1000,
+                                        "email": "lost.answer@example.com", "lang": "en", "classId": 1})
+    world.write_profile(PROFILE, fail_when="never")
+    admin["magento"].set_faults(process_then_fail_rate=1.0, only_paths=["/rest/V1/customers"], only_methods=["POST"])
+    admin["magento"].clear_requests()
+    first = world.run(PROFILE)
+    admin["magento"].clear_faults()
+    assert first.state == "success", first.task_states
+    routes = admin["magento"].stats()["by_route"]
+    contacts = all_records(admin["plenty"], "contacts")
+    assert first.summary["created"] + first.summary["matched"] == len(contacts)
+    assert len(customers_by_email(admin)["lost.answer@example.com"]) == 1  # applied once, its answer lost
+    # one read of a customer: the one whose create answer was lost, found again and completed by an update
+    assert routes.get("GET /rest/V1/customers/{customerId}", 0) == 1, routes
+    # one search per task and batch, and one more for the create whose answer was lost
+    assert routes["GET /rest/V1/customers/search"] <= 4 + 1, routes
+    touched = admin["plenty"].touch("contacts", count=3)
+    admin["magento"].clear_requests()
+    third = world.run(PROFILE)
+    # the touched contacts, and the new one again (created within the append run's overlap)
+    assert third.summary["updated"] + third.summary["skipped"] >= len(touched) and third.summary["failed"] == 0
+    routes = admin["magento"].stats()["by_route"]
+    assert "GET /rest/V1/customers/{customerId}" not in routes and routes["GET /rest/V1/customers/search"] <= 4

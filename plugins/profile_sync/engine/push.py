@@ -82,6 +82,15 @@ def push_stage(
     return result
 
 
+def _may_write(target: TargetRecord, entry: Any) -> bool:
+    """False for a record the ID map has as synced with this very payload (it is skipped)."""
+    return not (
+        entry is not None
+        and getattr(entry, "status", None) == "synced"
+        and entry.payload_hash == payload_hash(target.payload)
+    )
+
+
 class _Pusher:
     def __init__(self, entity: EntitySync, settings: RunSettings, state: Any, result: PushResult) -> None:
         self.entity, self.settings, self.state, self.result = entity, settings, state, result
@@ -109,6 +118,12 @@ class _Pusher:
         for store, ids in by_store.items():
             for source_id, entry in self.state.lookup(self.profile_id, store, ids).items():
                 mapped[(store, source_id)] = entry
+        if not self.settings.dry_run:  # the records that will be written: their targets looked up in one go
+            entries = [(target, mapped.get((target.store, target.source_id))) for target in targets]
+            try:
+                self.entity.prefetch([(target, entry) for target, entry in entries if _may_write(target, entry)])
+            except (TransientError, TerminalError) as exc:  # each record then looks its target up itself
+                log.warning("looking the batch's targets up in one go failed (%s); each record looks itself up", exc)
         for target in targets:
             self._push_one(target, mapped.get((target.store, target.source_id)))
         if self.bulk:

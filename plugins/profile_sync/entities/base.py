@@ -259,6 +259,12 @@ class EntitySync(ABC, Generic[ConfigT]):
         """Resolve references the payload needs at push time (contact, variation ids); may raise RecordError."""
         return target
 
+    def prefetch(self, writes: list[tuple[TargetRecord, Any]]) -> None:
+        """The records of a batch that may be written (each with its ID-map entry, or None), before the first:
+        a type whose target searches for many keys at once looks them all up here, in one request a page, and
+        answers ``find_existing`` and ``update`` from it once per record (a second lookup, as after a lost
+        answer, asks the target again). Nothing by default."""
+
     # --- bulk writes (bulk_size > 0) ---------------------------------------------------------------------------
     def bulk_group(self, target: TargetRecord) -> str:
         """Records of one group go in one list (one PlentyONE warehouse per stock correction)."""

@@ -10,12 +10,12 @@ the address's state, resolved through Magento's directory (Magento requires one 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
 from profile_sync.entities.base import EntitySync, Record, RecordError, TargetRecord
+from profile_sync.entities.emails import valid_email
 from profile_sync.entities.magento.directory import MagentoDirectory
 from profile_sync.entities.magento.stores import StoreViews
 from profile_sync.entities.plenty.addresses import address_objects, annotate_for_magento, to_magento
@@ -25,7 +25,6 @@ from profile_sync.profiles.entity_configs import CustomerImportConfig
 from profile_sync.profiles.plenty_languages import plenty_language
 from profile_sync.profiles.schema import StoreMapping
 
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 ADDRESS_BILLING, ADDRESS_DELIVERY = 1, 2
 ADDRESS_OPTION_PHONE = 4
 NO_PHONE = "-"  # Magento requires a telephone on an address; PlentyONE often has none
@@ -40,6 +39,10 @@ class CustomerImport(EntitySync[CustomerImportConfig]):
         self.stores = StoreViews(systems.magento) if systems else None
         self.countries = PlentyCountries(systems.plenty) if systems else None
         self.directory = MagentoDirectory(systems.magento) if systems else None
+        # the batch's Magento customers, read in one search a page (prefetch), each answer used once: e-mail ->
+        # customer id (None: not there), and customer id -> the customer as the search answered it
+        self._found: dict[str, str | None] = {}
+        self._current: dict[str, dict[str, Any]] = {}
 
     # --- fetch ---------------------------------------------------------------------------------------------
     def fetch(self, since: datetime | None, ids: Sequence[str] | None) -> Iterator[list[Record]]:
@@ -86,9 +89,7 @@ class CustomerImport(EntitySync[CustomerImportConfig]):
             if self.profile.store.restrict:
                 return []  # a PlentyONE client (or language) this profile does not import
             store = "default"
-        email = _email(record)
-        if not EMAIL.match(email):
-            raise RecordError(f"contact e-mail {email[:80]!r} is not a valid address")
+        email = valid_email(_email(record), "contact e-mail")
         if not record.get("lastName") and not record.get("firstName"):
             raise RecordError("contact has no name")
         addresses = [_address(a, record, self.config) for a in record.get("addresses") or [] if _is_postal(a)]
@@ -109,7 +110,32 @@ class CustomerImport(EntitySync[CustomerImportConfig]):
         return [TargetRecord(self.record_id(record), store, customer, natural_key=email, label=label)]
 
     # --- push ----------------------------------------------------------------------------------------------
+    def prefetch(self, writes: list[tuple[TargetRecord, Any]]) -> None:
+        """The batch's customers in one ``customers/search`` a page: by e-mail for the contacts not mapped yet,
+        by id for the mapped ones (the search answers whole customers, addresses included: no read before a PUT)."""
+        emails = sorted({t.natural_key for t, entry in writes if t.natural_key and not _mapped(entry)})
+        ids = sorted({str(entry.target_id) for _, entry in writes if _mapped(entry)})
+        self._found, self._current = {}, {}
+        website = ("website_id", str(self.config.website_id), "eq")
+        for chunk in _chunks(emails, self.profile.api.collection_size):
+            for customer in self._search([("email", chunk, "in"), website]):
+                self._found[str(customer.get("email") or "").lower()] = str(customer["id"])
+                self._current[str(customer["id"])] = customer
+            for email in chunk:
+                self._found.setdefault(email, None)
+        for chunk in _chunks(ids, self.profile.api.collection_size):
+            for customer in self._search([("entity_id", chunk, "in")]):
+                self._current[str(customer["id"])] = customer
+
+    def _search(self, filters: list[Any]) -> Iterator[dict[str, Any]]:
+        for page in self.systems.magento.paginate(
+            "/V1/customers/search", filters=filters, page_size=self.profile.api.collection_size, sort=[]
+        ):
+            yield from page
+
     def find_existing(self, target: TargetRecord) -> str | None:
+        if target.natural_key in self._found:  # the batch's search answered it; a second lookup asks again
+            return self._found.pop(target.natural_key)
         found = self.systems.magento.get(
             "/V1/customers/search",
             params={
@@ -129,13 +155,25 @@ class CustomerImport(EntitySync[CustomerImportConfig]):
         return str(created["id"])
 
     def update(self, target_id: str, target: TargetRecord) -> None:
-        current = self.systems.magento.get(f"/V1/customers/{int(target_id)}") or {}
+        current = self._current.pop(str(target_id), None)
+        if current is None:
+            current = self.systems.magento.get(f"/V1/customers/{int(target_id)}") or {}
         customer = {**target.payload, "id": int(target_id)}
         customer["addresses"] = merge_addresses(current.get("addresses") or [], target.payload["addresses"])
         self.systems.magento.put(f"/V1/customers/{int(target_id)}", json={"customer": customer})
 
     def delete(self, target_id: str, store: str) -> None:
         self.systems.magento.delete(f"/V1/customers/{int(target_id)}")
+
+
+def _mapped(entry: Any) -> bool:
+    """The ID map has the record's Magento customer (not a create left pending, not a deleted one)."""
+    return bool(getattr(entry, "target_id", None)) and getattr(entry, "status", None) not in ("pending", "deleted")
+
+
+def _chunks(values: list[str], size: int) -> Iterator[list[str]]:
+    for start in range(0, len(values), max(size, 1)):
+        yield values[start : start + size]
 
 
 def store_for(mappings: Sequence[StoreMapping], contact: Record) -> StoreMapping | None:
