@@ -14,7 +14,8 @@ from datetime import datetime
 
 from profile_sync.connectors.errors import NotFoundError, TerminalError
 from profile_sync.entities.base import ALL_STORES, EntitySync, Record, RecordError, TargetRecord
-from profile_sync.entities.freeagent.contact_fields import contact_payload, default_address, update_body, valid_email
+from profile_sync.entities.emails import valid_email
+from profile_sync.entities.freeagent.contact_fields import contact_payload, default_address, update_body
 from profile_sync.entities.freeagent.directory import ContactDirectory, budget_spent_on_429
 from profile_sync.entities.magento.source import MagentoSource
 from profile_sync.entities.magento.stores import StoreViews

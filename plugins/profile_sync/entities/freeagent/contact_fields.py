@@ -7,13 +7,11 @@ go into every contact this package creates.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from profile_sync.entities.base import RecordError, objects
 from profile_sync.profiles.entity_configs import ContactOptions
 
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 FREEAGENT_LOCALES = frozenset(
     {
         "en",
@@ -98,17 +96,6 @@ COUNTRY_NAMES = {
     "IM": "Isle of Man",
 }
 COUNTRY_CODES = {name.lower(): code for code, name in COUNTRY_NAMES.items()}
-
-
-def normalise_email(value: Any) -> str:
-    return str(value or "").strip().lower()
-
-
-def valid_email(value: Any) -> str:
-    email = normalise_email(value)
-    if not EMAIL.match(email):
-        raise RecordError(f"e-mail {email[:80]!r} is not a valid address")
-    return email
 
 
 def freeagent_locale(locale: str) -> str:

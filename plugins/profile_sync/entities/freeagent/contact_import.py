@@ -19,7 +19,8 @@ from datetime import datetime
 from typing import Any
 
 from profile_sync.entities.base import Record, RecordError, TargetRecord
-from profile_sync.entities.freeagent.contact_fields import country_code, freeagent_locale, valid_email
+from profile_sync.entities.emails import valid_email
+from profile_sync.entities.freeagent.contact_fields import country_code, freeagent_locale
 from profile_sync.entities.magento.directory import MagentoDirectory
 from profile_sync.entities.plenty.customer_import import NO_PHONE, CustomerImport
 from profile_sync.entities.timestamps import iso_timestamp, parse_timestamp

@@ -15,7 +15,7 @@ from typing import Any
 
 from profile_sync.connectors.errors import RateBudgetExhausted, TransientError, UncertainWriteError
 from profile_sync.entities.base import create_or_find
-from profile_sync.entities.freeagent.contact_fields import normalise_email
+from profile_sync.entities.emails import normalise_email
 from profile_sync.entities.timestamps import iso_timestamp
 
 log = logging.getLogger(__name__)

@@ -20,7 +20,8 @@ from typing import Any, TypeVar
 
 from profile_sync.connectors.errors import TerminalError, UncertainWriteError
 from profile_sync.entities.base import ALL_STORES, EntitySync, Record, RecordError, TargetRecord, create_or_find
-from profile_sync.entities.freeagent.contact_fields import contact_payload, valid_email
+from profile_sync.entities.emails import valid_email
+from profile_sync.entities.freeagent.contact_fields import contact_payload
 from profile_sync.entities.freeagent.directory import ContactDirectory, budget_spent_on_429
 from profile_sync.entities.magento.source import MagentoSource
 from profile_sync.entities.magento.stores import StoreViews

@@ -12,7 +12,6 @@ and state ids come from the system's own country list. The store view gives plen
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
@@ -27,6 +26,7 @@ from profile_sync.entities.base import (
     number,
     objects,
 )
+from profile_sync.entities.emails import valid_email
 from profile_sync.entities.magento.source import MagentoSource
 from profile_sync.entities.magento.stores import StoreViews
 from profile_sync.entities.plenty.addresses import (
@@ -41,7 +41,6 @@ from profile_sync.profiles.entity_configs import CustomerExportConfig
 from profile_sync.profiles.plenty_languages import plenty_language
 
 log = logging.getLogger(__name__)
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 OPTION_EMAIL = {"typeId": 2, "subTypeId": 4}
 ADDRESS_BILLING, ADDRESS_DELIVERY = 1, 2
 SOURCE = MagentoSource("/V1/customers/search", id_field="id")
@@ -83,9 +82,7 @@ class CustomerExport(EntitySync[CustomerExportConfig]):
             raise RecordError(f"store {store!r} has no store mapping (plentyId) in the profile")
         if mapping.plenty_id is None:
             raise RecordError(f"store {store!r} is mapped without a plenty_id")
-        email = str(record.get("email") or "").strip().lower()
-        if not EMAIL.match(email):
-            raise RecordError(f"e-mail {email[:80]!r} is not a valid address")
+        email = valid_email(record.get("email"))
         group = int(number(record.get("group_id") or 0, "group_id"))
         class_id = self.config.group_to_class.get(group, self.config.default_class_id)
         if class_id is None:
