@@ -6,21 +6,21 @@ profiles and every error together.
 
 from __future__ import annotations
 
-import contextlib
 import os
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, get_args, get_origin
+from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from profile_sync.profiles.catalogue import DIRECTIONS, ENTITIES, SYSTEMS, directions_for, profile_type
-from profile_sync.profiles.errors import ProfileError, closest, excerpt
+from profile_sync.profiles.error_report import choice_error, document_error, source_error, validation_error
+from profile_sync.profiles.errors import ProfileError
 from profile_sync.profiles.parse_cache import ParseCache
 from profile_sync.profiles.schema import Profile, profile_model
-from profile_sync.profiles.yaml_source import Location, YamlDocument, YamlSourceError, read_yaml
+from profile_sync.profiles.yaml_source import YamlDocument, YamlSourceError, read_yaml
 
 DEFAULTS_FILE = "defaults.yaml"
 PROFILE_SUFFIXES = (".yaml", ".yml")
@@ -81,7 +81,7 @@ def load_profiles(
         try:
             defaults = read_yaml(defaults_path)
         except YamlSourceError as exc:
-            result.errors.append(_source_error(defaults_path, exc))
+            result.errors.append(source_error(defaults_path, exc))
             result.errors.append(
                 ProfileError(directory, "no profile loaded: the shared defaults file is broken", DEFAULTS_FILE)
             )
@@ -119,12 +119,12 @@ def load_file(
     try:
         document = read_yaml(path)
     except YamlSourceError as exc:
-        return None, [_source_error(path, exc)]
+        return None, [source_error(path, exc)]
     raw = dict(document.data)
     raw.setdefault("id", path.stem)
     if raw["id"] != path.stem:
         return None, [
-            _error(
+            document_error(
                 document,
                 ("id",),
                 f"id must match the file name {path.name!r}",
@@ -143,7 +143,7 @@ def load_file(
     try:
         profile = model.model_validate(merged)
     except ValidationError as exc:
-        return None, [_validation_error(document, defaults, model, merged, item) for item in exc.errors()]
+        return None, [validation_error(document, defaults, model, merged, item) for item in exc.errors()]
     stored = known_types.get(profile.id)
     given = (profile.system, profile.entity, profile.direction)
     if stored is not None and tuple(stored) != given:
@@ -151,7 +151,7 @@ def load_file(
             "entity" if stored[1] != profile.entity else "direction" if stored[2] != profile.direction else "system"
         )
         return None, [
-            _error(
+            document_error(
                 document,
                 (changed,),
                 f"profile {profile.id!r} has already synced as {' '.join(stored)}; entity and direction cannot "
@@ -168,141 +168,17 @@ def _type_errors(document: YamlDocument, raw: dict[str, Any]) -> list[ProfileErr
     """The (system, entity, direction) triple must be one of the catalogue's, checked field by field."""
     missing = [key for key in ("name", "system", "entity", "direction") if key not in raw]
     if missing:
-        return [_error(document, (), f"required setting(s) missing: {', '.join(missing)}")]
+        return [document_error(document, (), f"required setting(s) missing: {', '.join(missing)}")]
     system, entity, direction = raw["system"], raw["entity"], raw["direction"]
     if system not in SYSTEMS:
-        return [_choice_error(document, "system", system, SYSTEMS)]
+        return [choice_error(document, "system", system, SYSTEMS)]
     if entity not in ENTITIES[system]:
-        return [_choice_error(document, "entity", entity, ENTITIES[system], f"for system {system}")]
+        return [choice_error(document, "entity", entity, ENTITIES[system], f"for system {system}")]
     if direction not in directions_for(system, entity):
         allowed = directions_for(system, entity)
         context = f"for {system} {entity}" if direction in DIRECTIONS else ""
-        return [_choice_error(document, "direction", direction, allowed, context)]
+        return [choice_error(document, "direction", direction, allowed, context)]
     return []
-
-
-def _choice_error(
-    document: YamlDocument, key: str, given: object, allowed: tuple[str, ...], context: str = ""
-) -> ProfileError:
-    message = f"{given!r} is not allowed" + (f" {context}" if context else "")
-    return _error(
-        document, (key,), message, given=repr(given), allowed=", ".join(allowed), suggestion=closest(given, allowed)
-    )
-
-
-def _validation_error(
-    document: YamlDocument,
-    defaults: YamlDocument | None,
-    model: type[BaseModel],
-    merged: dict[str, Any],
-    item: Any,
-) -> ProfileError:
-    location: Location = tuple(part for part in item["loc"] if not isinstance(part, str) or part[:1] != "[")
-    source = document
-    if location and location not in document.positions and defaults and location in defaults.positions:
-        source = defaults  # the bad value came from defaults.yaml: point there
-    given = item.get("input")
-    allowed = suggestion = None
-    kind = item["type"]
-    if kind == "extra_forbidden":
-        names = _field_names(model, location[:-1])
-        allowed, suggestion = ", ".join(names), closest(location[-1], names)
-        message = f"unknown setting {location[-1]!r}"
-        given = None
-    elif kind in ("literal_error", "enum"):
-        expected = str(item.get("ctx", {}).get("expected", ""))
-        choices = [choice.strip(" '") for choice in expected.replace(" or ", ",").split(",") if choice.strip()]
-        allowed, suggestion = ", ".join(choices), closest(given, choices)
-        message = f"{given!r} is not allowed"
-    elif kind == "missing":
-        message, given = "required setting missing", None
-    elif kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
-        message = item["msg"].removeprefix("Input should be ").replace("Input", "value")
-        message = f"value out of range: must be {message}"
-        allowed = _bounds(model, location)
-    else:
-        message = item["msg"].removeprefix("Value error, ")
-    field = ".".join(str(part) for part in location) or None
-    return _error(source, location, message, field=field, given=_short(given), allowed=allowed, suggestion=suggestion)
-
-
-def _error(
-    document: YamlDocument,
-    location: Location,
-    message: str,
-    *,
-    field: str | None = None,
-    given: str | None = None,
-    allowed: str | None = None,
-    suggestion: str | None = None,
-    hint: str | None = None,
-) -> ProfileError:
-    position = document.position(location) if location else None
-    line, column = position if position else (None, None)
-    return ProfileError(
-        file=document.path,
-        message=message + (f" ({hint})" if hint else ""),
-        field=field or (".".join(str(part) for part in location) or None),
-        line=line,
-        column=column,
-        given=given,
-        allowed=allowed,
-        suggestion=suggestion,
-        excerpt=excerpt(document.lines, line) if line else None,
-    )
-
-
-def _source_error(path: Path, exc: YamlSourceError) -> ProfileError:
-    lines: list[str] = []
-    if exc.line is not None:
-        with contextlib.suppress(OSError):
-            lines = path.read_text("utf-8", errors="replace").splitlines()
-    shown = excerpt(lines, exc.line) if exc.line and exc.line <= len(lines) else None
-    return ProfileError(path, exc.message, line=exc.line, column=exc.column, excerpt=shown)
-
-
-def _field_names(model: type[BaseModel], location: Location) -> list[str]:
-    """The settings allowed at ``location`` inside ``model`` (for "unknown setting" suggestions)."""
-    current: Any = model
-    for part in location:
-        if isinstance(part, int):
-            continue
-        if not (isinstance(current, type) and issubclass(current, BaseModel)) or part not in current.model_fields:
-            return []
-        current = _model_of(current.model_fields[part].annotation)
-    if isinstance(current, type) and issubclass(current, BaseModel):
-        return sorted(current.model_fields)
-    return []
-
-
-def _bounds(model: type[BaseModel], location: Location) -> str | None:
-    """ "from 25 to 100" for a numeric setting with bounds (read from the schema, never repeated here)."""
-    current: Any = model
-    for part in location[:-1]:
-        if isinstance(part, int) or not (isinstance(current, type) and issubclass(current, BaseModel)):
-            continue
-        info = current.model_fields.get(part)
-        current = _model_of(info.annotation) if info else None
-    if not (isinstance(current, type) and issubclass(current, BaseModel)) or location[-1] not in current.model_fields:
-        return None
-    low = high = None
-    for meta in current.model_fields[location[-1]].metadata:
-        low = getattr(meta, "ge", None) if getattr(meta, "ge", None) is not None else low
-        high = getattr(meta, "le", None) if getattr(meta, "le", None) is not None else high
-    if low is not None and high is not None:
-        return f"from {low} to {high}"
-    return f"at least {low}" if low is not None else f"at most {high}" if high is not None else None
-
-
-def _model_of(annotation: Any) -> Any:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    if get_origin(annotation) is not None:
-        for arg in get_args(annotation):
-            found = _model_of(arg)
-            if found is not None:
-                return found
-    return None
 
 
 def _deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
@@ -313,10 +189,3 @@ def _deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[st
         else:
             merged[key] = value
     return merged
-
-
-def _short(value: object, limit: int = 120) -> str | None:
-    if value is None:
-        return None
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
