@@ -39,6 +39,11 @@ class OrderImport(EntitySync[OrderImportConfig]):
 
     def __init__(self, profile, systems) -> None:  # type: ignore[no-untyped-def]
         super().__init__(profile, systems)
+        # the batch's Magento orders, read in one search a page (prefetch), each answer used once: increment id ->
+        # order id (None: not there), and order id -> the order as the search answered it. Used once: a second
+        # PlentyONE order of the same Magento order (a split) reads it again, after the first one's writes.
+        self._found: dict[str, str | None] = {}
+        self._current: dict[str, Record] = {}
 
     # --- fetch ---------------------------------------------------------------------------------------------
     def fetch(self, since: datetime | None, ids: Sequence[str] | None) -> Iterator[list[Record]]:
@@ -100,7 +105,34 @@ class OrderImport(EntitySync[OrderImportConfig]):
         ]
 
     # --- push ----------------------------------------------------------------------------------------------
+    def prefetch(self, writes: list[tuple[TargetRecord, Any]]) -> None:
+        """The batch's Magento orders in one ``GET /V1/orders`` a page: by increment id for the orders not mapped
+        yet, by id for the mapped ones (the search answers whole orders: no ``GET /V1/orders/{id}`` before the
+        writes)."""
+        increments = sorted({t.natural_key for t, entry in writes if t.natural_key and not _mapped(entry)})
+        ids = sorted({str(entry.target_id) for _, entry in writes if _mapped(entry)})
+        self._found, self._current = {}, {}
+        size = self.profile.api.collection_size
+        for start in range(0, len(increments), size):
+            chunk = increments[start : start + size]
+            for order in self._search(("increment_id", chunk, "in")):
+                self._found[str(order.get("increment_id"))] = str(order["entity_id"])
+                self._current[str(order["entity_id"])] = order
+            for increment in chunk:
+                self._found.setdefault(increment, None)
+        for start in range(0, len(ids), size):
+            for order in self._search(("entity_id", ids[start : start + size], "in")):
+                self._current[str(order["entity_id"])] = order
+
+    def _search(self, condition: tuple[str, list[str], str]) -> Iterator[Record]:
+        for page in self.systems.magento.paginate(
+            "/V1/orders", filters=[condition], page_size=self.profile.api.collection_size, sort=[]
+        ):
+            yield from page
+
     def find_existing(self, target: TargetRecord) -> str | None:
+        if target.natural_key in self._found:  # the batch's search answered it; a second lookup asks again
+            return self._found.pop(target.natural_key)
         found = self.systems.magento.get(
             "/V1/orders",
             params={
@@ -154,6 +186,8 @@ class OrderImport(EntitySync[OrderImportConfig]):
             self.systems.magento.post(f"/V1/orders/{order_id}/comments", json={"statusHistory": history})
 
     def _order(self, order_id: int) -> Record:
+        if (known := self._current.pop(str(order_id), None)) is not None:
+            return known
         try:
             return self.systems.magento.get(f"/V1/orders/{order_id}") or {}
         except NotFoundError:
@@ -239,3 +273,8 @@ def _last_plenty_status(order: Record) -> float | None:
 
 
 SYNC = OrderImport
+
+
+def _mapped(entry: Any) -> bool:
+    """The ID map has the record's Magento order (not a lookup left pending, not a deleted one)."""
+    return bool(getattr(entry, "target_id", None)) and getattr(entry, "status", None) not in ("pending", "deleted")
