@@ -29,6 +29,8 @@ class AttributeImport(EntitySync[AttributeImportConfig]):
     def __init__(self, profile, systems) -> None:  # type: ignore[no-untyped-def]
         super().__init__(profile, systems)
         self.stores = StoreViews(systems.magento) if systems else None
+        # attribute code -> whether Magento has it, from the batch's one search a page (prefetch), used once
+        self._found: dict[str, str | None] = {}
 
     def mappings(self) -> list[Any]:
         scope = self.profile.store.stores()
@@ -113,7 +115,27 @@ class AttributeImport(EntitySync[AttributeImportConfig]):
         return [TargetRecord(self.record_id(record), ALL_STORES, payload, natural_key=code, label=code)]
 
     # --- push ----------------------------------------------------------------------------------------------
+    def prefetch(self, writes: list[tuple[TargetRecord, Any]]) -> None:
+        """Which of the batch's attributes Magento has, in one ``GET /V1/products/attributes`` a page
+        (``attribute_code`` ``in``) rather than one read each."""
+        codes = sorted({t.natural_key for t, entry in writes if t.natural_key and getattr(entry, "status", None)
+                        in (None, "pending", "deleted")})
+        self._found = {}
+        size = self.profile.api.collection_size
+        for start in range(0, len(codes), size):
+            chunk = codes[start : start + size]
+            for page in self.systems.magento.paginate(
+                "/V1/products/attributes", filters=[("attribute_code", chunk, "in")], page_size=size, sort=[],
+                tiebreak="attribute_id",
+            ):
+                for attribute in page:
+                    self._found[str(attribute["attribute_code"])] = str(attribute["attribute_code"])
+            for code in chunk:
+                self._found.setdefault(code, None)
+
     def find_existing(self, target: TargetRecord) -> str | None:
+        if target.natural_key in self._found:  # the batch's search answered it; a second lookup asks again
+            return self._found.pop(target.natural_key)
         try:
             found = self.systems.magento.get(f"/V1/products/attributes/{target.natural_key}")
         except NotFoundError:
