@@ -6,8 +6,8 @@ import logging
 
 import pytest
 
-from profile_sync.connectors.base import vendor_message
 from profile_sync.connectors.request_log import RequestLogger, SecretScrubber
+from profile_sync.connectors.vendor_errors import vendor_message
 
 
 def test_scrubber_masks_known_values_sensitive_keys_and_query_parameters() -> None:

@@ -23,13 +23,11 @@ import msgspec
 import requests
 from airflow.providers.http.hooks.http import HttpHook
 from requests_toolbelt.adapters.socket_options import TCPKeepAliveAdapter
-from urllib3.exceptions import ConnectTimeoutError
 
 from profile_sync.connectors.call_stats import CallStats
 from profile_sync.connectors.errors import (
     AuthenticationError,
     ConnectorError,
-    NotFoundError,
     TerminalError,
     TransientError,
     UncertainWriteError,
@@ -38,6 +36,7 @@ from profile_sync.connectors.paging import PageReply, Paging, read_pages
 from profile_sync.connectors.ratebudget import MemoryLedger, RateBudget, RateLedger, RateLimits
 from profile_sync.connectors.request_log import SENSITIVE_KEY, RequestLogger, SecretScrubber
 from profile_sync.connectors.retry import RetryPolicy, parse_retry_after
+from profile_sync.connectors.vendor_errors import error_for_status, never_sent, vendor_message
 
 DEFAULT_TIMEOUT = (5.0, 30.0)  # connect, read (seconds)
 MAX_TOKEN_RENEWALS = 3  # in a row within one call
@@ -45,7 +44,6 @@ DETAIL_CHARS = 500
 MESSAGE_CHARS = 300
 UNSAFE_METHODS = frozenset({"POST", "PATCH"})
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-TRANSIENT_4XX = frozenset({408, 425})
 
 
 @dataclass(frozen=True)
@@ -91,65 +89,6 @@ def _timeout(extra: Mapping[str, Any]) -> tuple[float, float]:
         return float(value[0]), float(value[1])
     seconds = float(value)
     return min(seconds, DEFAULT_TIMEOUT[0]), seconds
-
-
-def vendor_message(data: Any) -> str:
-    """The human message in a vendor's error body (Magento, PlentyONE and FreeAgent shapes)."""
-    if isinstance(data, str):
-        return data
-    if not isinstance(data, dict):
-        return ""
-    parts: list[str] = []
-    message = data.get("message")
-    if isinstance(message, str):
-        parts.append(_magento_parameters(message, data.get("parameters")))
-    error = data.get("error")
-    if isinstance(error, dict) and isinstance(error.get("message"), str):
-        parts.append(error["message"])
-    elif isinstance(error, str):
-        parts.append(error + (f": {data['error_description']}" if data.get("error_description") else ""))
-    errors = data.get("errors")
-    if isinstance(errors, dict):
-        inner = errors.get("error")
-        if isinstance(inner, dict) and inner.get("message"):
-            parts.append(str(inner["message"]))
-    elif isinstance(errors, list):
-        parts.extend(
-            _magento_parameters(str(e["message"]), e.get("parameters"))
-            for e in errors
-            if isinstance(e, dict) and e.get("message")
-        )
-    validation = data.get("validation_errors")
-    if isinstance(validation, dict):
-        for field_name, messages in validation.items():
-            text = "; ".join(map(str, messages)) if isinstance(messages, list) else str(messages)
-            parts.append(f"{field_name}: {text}")
-    return " | ".join(p for p in parts if p)
-
-
-def _magento_parameters(message: str, parameters: Any) -> str:
-    """Magento's "%1" / "%fieldName" placeholders filled from ``parameters`` (a list or a dict; a list may hold the
-    named ones as an object, as the errors of a validation exception do)."""
-    if isinstance(parameters, list):
-        for named in (p for p in parameters if isinstance(p, dict)):
-            message = _magento_parameters(message, named)
-        for index in range(len(parameters), 0, -1):  # %10 before %1
-            message = message.replace(f"%{index}", str(parameters[index - 1]))
-    elif isinstance(parameters, dict):
-        for name in sorted(parameters, key=len, reverse=True):
-            message = message.replace(f"%{name}", str(parameters[name]))
-    return message
-
-
-def _never_sent(exc: requests.RequestException) -> bool:
-    """True when the request surely did not reach the server (refused, DNS, connect timeout)."""
-    if isinstance(exc, requests.ConnectTimeout):
-        return True
-    if not isinstance(exc, requests.ConnectionError) or isinstance(exc, requests.ReadTimeout):
-        return False
-    reason = getattr(exc.args[0], "reason", None) if exc.args else None
-    # urllib3's NewConnectionError (refused, unreachable, DNS) is a ConnectTimeoutError subclass.
-    return isinstance(reason, ConnectTimeoutError)
 
 
 class ApiHook(HttpHook):
@@ -446,7 +385,7 @@ class ApiHook(HttpHook):
                 # a write that timed out may still be in the server's hands: give it a read timeout to land
                 # before looking it up (POST) or sending it again (PUT), so that a late write never overtakes
                 settle = self.timeout[1] if method in WRITE_METHODS and isinstance(exc, requests.Timeout) else 0.0
-                if not safe and not _never_sent(exc):
+                if not safe and not never_sent(exc):
                     raise UncertainWriteError(
                         self.scrubber.text(f"{self.system}: {what} may have been applied ({reason})"),
                         system=self.system,
@@ -503,36 +442,14 @@ class ApiHook(HttpHook):
             waited += wait
 
     def _status_error(self, what: str, response: requests.Response, safe: bool) -> ConnectorError:
-        status = response.status_code
         try:
             body: Any = self._parse(response)
         except ValueError:
             body = response.text
         message = (vendor_message(body) or response.reason or "")[:MESSAGE_CHARS]
         detail = self.scrubber.text(response.text[:DETAIL_CHARS])
-        text = self.scrubber.text(f"{self.system}: {what} -> {status}: {message}")
-        if status == 429:
-            return TransientError(text, system=self.system, status=status, detail=detail)
-        if status >= 500 or status in TRANSIENT_4XX:
-            if not safe and status >= 500:
-                return UncertainWriteError(
-                    f"{text} (the write may have been applied)",
-                    system=self.system,
-                    status=status,
-                    detail=detail,
-                )
-            return TransientError(text, system=self.system, status=status, detail=detail)
-        if status == 401:
-            return AuthenticationError(
-                text.removeprefix(f"{self.system}: "),
-                system=self.system,
-                conn_id=self.conn_id,
-                status=status,
-                detail=detail,
-            )
-        if status == 404:
-            return NotFoundError(text, system=self.system, status=status, detail=detail)
-        return TerminalError(text, system=self.system, status=status, detail=detail)
+        text = self.scrubber.text(f"{self.system}: {what} -> {response.status_code}: {message}")
+        return error_for_status(response.status_code, text, self.system, self.conn_id, detail, safe)
 
     @staticmethod
     def _parse(response: requests.Response) -> Any:
