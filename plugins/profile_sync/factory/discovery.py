@@ -94,7 +94,7 @@ def known_profile_types() -> KnownTypes:
     Read-only and cheap (one small query); a store that does not exist yet knows no profile.
     """
     try:
-        from profile_sync.state.lock import synced_profile_types
+        from profile_sync.state.synced_types import synced_profile_types
     except ImportError:  # the state package is optional at parse time
         return {}
     try:

@@ -78,7 +78,7 @@ def url_from_airflow_connection(conn_id: str) -> str | None:
         from airflow.sdk.exceptions import AirflowNotFoundException
     except ImportError:  # Airflow is not installed here: only the environment variable can say
         raw = os.environ.get(f"AIRFLOW_CONN_{conn_id.upper()}")
-        return _url_from_env_value(raw) if raw else None
+        return url_from_env_value(raw) if raw else None
     try:
         conn = BaseHook.get_connection(conn_id)
     except AirflowNotFoundException:  # not defined anywhere: the default store
@@ -139,7 +139,7 @@ def url_from_connection_fields(
     )
 
 
-def _url_from_env_value(raw: str) -> str:
+def url_from_env_value(raw: str) -> str:
     """An ``AIRFLOW_CONN_*`` value read without Airflow: a URI, or Airflow's JSON form."""
     if raw.lstrip().startswith("{"):
         data = json.loads(raw)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from profile_sync.state import ProfileTypeChanged, StateStore
-from profile_sync.state.lock import synced_profile_types
+from profile_sync.state.synced_types import synced_profile_types
 
 
 def test_registering_the_same_type_again_is_a_no_op(store: StateStore) -> None:

@@ -1,4 +1,5 @@
-"""Read-only, at DAG-parse time: which type each profile id has synced as (entity and direction are locked).
+"""Read-only, at DAG-parse time: the type (system, entity, direction) each profile id has synced as, which the loader
+holds fixed (a profile cannot change entity or direction once it has synced).
 
 Never creates or migrates the store: a store that does not exist yet simply knows no profile.
 """
@@ -14,7 +15,7 @@ from sqlalchemy.engine import make_url
 from profile_sync.state.database import run_read
 from profile_sync.state.schema import profiles
 from profile_sync.state.store import StateStore
-from profile_sync.state.url import DEFAULT_CONN_ID, _url_from_env_value, default_sqlite_url, normalise_url
+from profile_sync.state.url import DEFAULT_CONN_ID, default_sqlite_url, normalise_url, url_from_env_value
 
 
 def parse_time_url(conn_id: str = DEFAULT_CONN_ID) -> str:
@@ -22,7 +23,7 @@ def parse_time_url(conn_id: str = DEFAULT_CONN_ID) -> str:
     ``AIRFLOW_CONN_SYNC_STATE`` when set, else the default SQLite file. A ``sync_state`` connection kept only in
     the metadata DB or a secrets backend is not seen here; tasks still check the lock at run time against it."""
     raw = os.environ.get(f"AIRFLOW_CONN_{conn_id.upper()}")
-    return normalise_url(_url_from_env_value(raw)) if raw else default_sqlite_url()
+    return normalise_url(url_from_env_value(raw)) if raw else default_sqlite_url()
 
 
 def synced_profile_types(url: str | None = None, conn_id: str = DEFAULT_CONN_ID) -> dict[str, tuple[str, str, str]]:
