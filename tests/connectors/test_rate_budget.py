@@ -125,3 +125,15 @@ def test_a_system_without_limits_never_asks_the_ledger() -> None:
     budget = RateBudget("magento", RateLimits(), ledger=Refusing())
     assert budget.acquire("POST") == 0
     assert budget.acquire("GET") == 0
+
+
+def test_a_lower_route_limit_from_the_vendor_paces_every_caller_by_it() -> None:
+    clock = FakeClock()
+    ledger = MemoryLedger()
+    limits = RateLimits(read_per_minute=80, write_per_minute=40)
+    one, other = (RateBudget("plenty", limits, account="a", ledger=ledger, clock=clock, sleep=clock.sleep)
+                  for _ in range(2))
+    one.observe({"X-Plenty-Route-Limit": "20", "X-Plenty-Route-Calls-Left": "15", "X-Plenty-Route-Decay": "40"}, "GET")
+    other.acquire("GET")
+    assert other.acquire("GET") == pytest.approx(62 / 20)  # the plan's 20 reads a minute, not the configured 80
+    assert other.acquire("POST") == 0 and other.acquire("POST") == pytest.approx(62 / 40)  # writes as configured

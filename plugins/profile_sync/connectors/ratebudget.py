@@ -163,6 +163,7 @@ class RateBudget:
         self._clock = clock
         self._sleep = sleep
         self._paused_once = False
+        self._observed: dict[str, int] = {}  # the vendor's route limits this budget has seen (written on change)
 
     def acquire(self, method: str) -> float:
         """Block until one call of ``method`` fits the budget; return the seconds waited.
@@ -202,8 +203,18 @@ class RateBudget:
         self.ledger.update(self.account, change)
 
     def observe(self, headers: Mapping[str, str], method: str = "GET") -> None:
-        """Adapt to the vendor's "calls left / decay" headers (PlentyONE's X-Plenty-*)."""
+        """Adapt to the vendor's "limit / calls left / decay" headers (PlentyONE's X-Plenty-*): a route limit below
+        the connection's (another plan than configured) paces that kind by the vendor's figure from now on, for
+        every caller; a window about to be full pauses the account until it decays."""
         kind = "read" if method.upper() in READ_METHODS else "write"
+        limit = _int_header(headers, f"{PLENTY_ROUTE_HEADER}-Limit")
+        if limit and limit != self._observed.get(kind):
+            self._observed[kind] = limit
+
+            def learn(book: Book) -> None:
+                book[f"limit:{kind}"] = (float(limit), f"{PLENTY_ROUTE_HEADER}-Limit")
+
+            self.ledger.update(self.account, learn)
         for prefix in (*PLENTY_GLOBAL_HEADERS, PLENTY_ROUTE_HEADER):
             left = _int_header(headers, f"{prefix}-Calls-Left")
             decay = _int_header(headers, f"{prefix}-Decay")
@@ -232,11 +243,18 @@ def _grant(book: Book, windows: list[Window], kind: str, now: float) -> Grant:
             start = max(start, book.get(f"tat:{window.name}", (0.0, ""))[0])
     for window in windows:
         if window.paced:
-            book[f"tat:{window.name}"] = (start + window.interval, "")
+            book[f"tat:{window.name}"] = (start + _interval(book, window), "")
     for window in counted:
         key = f"count:{window.name}:{math.floor(start / window.slot_seconds)}"
         book[key] = (book.get(key, (0.0, ""))[0] + 1, "")
     return Grant(start - now, True)
+
+
+def _interval(book: Book, window: Window) -> float:
+    """A paced window's spacing: by the vendor's own route limit where it reported a lower one than configured."""
+    observed = book.get(f"limit:{window.name}") if window.name in ("read", "write") else None
+    limit = min(window.limit, int(observed[0])) if observed and observed[0] >= 1 else window.limit
+    return (window.period + PACE_MARGIN) / limit
 
 
 def _prune(book: Book, window: Window, now: float) -> dict[int, float]:
