@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field, field_validator
 
 from profile_sync.engine.run_settings import ID_PATTERN, MAX_IDS
 from profile_sync.plugin.airflow_meta import dag_summaries, recent_runs
-from profile_sync.plugin.profile_catalogue import ProfileCatalogue, profile_view
+from profile_sync.plugin.profile_folder import ProfileFolder, profile_view
 from profile_sync.plugin.state_access import StoreProvider, as_json
 from profile_sync.plugin.trigger import trigger_profile_run
 from profile_sync.profiles import Profile
@@ -54,7 +54,7 @@ class ExportRequest(BaseModel):
         return list(dict.fromkeys(id_.strip() for id_ in ids if id_.strip()))
 
 
-def build_router(catalogue: ProfileCatalogue, store: StoreProvider) -> APIRouter:
+def build_router(catalogue: ProfileFolder, store: StoreProvider) -> APIRouter:
     router = APIRouter(prefix="/api")
 
     def profile_or_404(dag_id: str) -> Profile:

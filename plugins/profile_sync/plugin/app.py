@@ -8,7 +8,7 @@ from fastapi import FastAPI
 
 from profile_sync.plugin.api import build_router
 from profile_sync.plugin.pages import build_pages
-from profile_sync.plugin.profile_catalogue import ProfileCatalogue, default_config_dir
+from profile_sync.plugin.profile_folder import ProfileFolder, default_config_dir
 from profile_sync.plugin.state_access import StoreProvider
 
 
@@ -22,7 +22,7 @@ def create_app(config_dir: Path | None = None, store: StoreProvider | None = Non
 
     app = FastAPI(title="Sync profiles", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.dag_bag = create_dag_bag()
-    catalogue = ProfileCatalogue(config_dir or default_config_dir())
+    catalogue = ProfileFolder(config_dir or default_config_dir())
     app.include_router(build_router(catalogue, store or StoreProvider()))
     app.include_router(build_pages())
     return app

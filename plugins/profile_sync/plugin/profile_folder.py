@@ -29,7 +29,7 @@ def default_config_dir() -> Path:
 
 
 @dataclass
-class ProfileCatalogue:
+class ProfileFolder:
     directory: Path
     _signature: tuple[tuple[str, float, int], ...] | None = None
     _profiles: dict[str, Profile] = field(default_factory=dict)

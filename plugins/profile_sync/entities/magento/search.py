@@ -16,12 +16,12 @@ from profile_sync.profiles import Profile
 
 log = logging.getLogger(__name__)
 ID_SLICE = 100  # ids per request, so that no URL grows past what servers accept
-Filter = tuple[str, str, str]
+SearchFilter = tuple[str, str, str]  # (field, value, condition) of one searchCriteria filter
 
 
 def filter_sets(
     profile: Profile, stores: StoreViews, since: datetime | None, ids: Sequence[str] | None
-) -> Iterator[list[Filter]]:
+) -> Iterator[list[SearchFilter]]:
     scope = profile.store.stores()
     in_scope = [("store_id", ",".join(str(i) for i in stores.ids(scope)) or "-1", "in")] if scope is not None else []
     if ids:

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from profile_sync.entities.base import Record
-from profile_sync.entities.magento.search import filter_sets
+from profile_sync.entities.magento.search import SearchFilter, filter_sets
 from profile_sync.entities.magento.stores import StoreViews
 from profile_sync.entities.timestamps import parse_timestamp
 from profile_sync.profiles import Profile
@@ -32,12 +32,13 @@ class MagentoSource:
 
     def pages(
         self, magento: MagentoHook, stores: StoreViews, profile: Profile, since: datetime | None,
-        ids: Sequence[str] | None,
+        ids: Sequence[str] | None, narrower: Sequence[SearchFilter] = (),
     ) -> Iterator[list[Record]]:
+        """Pages of records; ``narrower`` filters (a type's own, such as the order statuses) are added to each."""
         for filters in filter_sets(profile, stores, since, ids):
             for page in magento.paginate(
                 self.path,
-                filters=filters,
+                filters=[*filters, *narrower],
                 page_size=profile.api.collection_size,
                 sort=[("updated_at", "ASC")],
                 tiebreak="entity_id",

@@ -13,7 +13,6 @@ a write. What Magento has invoiced is booked as a PlentyONE payment linked to th
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
@@ -27,7 +26,8 @@ from profile_sync.entities.base import (
     number,
     shown,
 )
-from profile_sync.entities.magento.search import Filter, filter_sets
+from profile_sync.entities.emails import valid_email
+from profile_sync.entities.magento.source import MagentoSource
 from profile_sync.entities.magento.stores import StoreViews
 from profile_sync.entities.plenty.addresses import annotate_for_plenty, order_addresses, to_plenty
 from profile_sync.entities.plenty.countries import PlentyCountries
@@ -42,14 +42,13 @@ from profile_sync.entities.plenty.order_money import (
     shipping_lines,
     unit_gross,
 )
-from profile_sync.entities.timestamps import parse_timestamp
 from profile_sync.profiles.entity_configs import AddressOptions, OrderExportConfig
 from profile_sync.profiles.plenty_languages import plenty_language
 
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PROPERTY_SHIPPING_PROFILE, PROPERTY_PAYMENT_METHOD, PROPERTY_LANGUAGE, PROPERTY_EXTERNAL_ID = 2, 3, 6, 7
 ADDRESS_BILLING, ADDRESS_DELIVERY = 1, 2
 PAYMENT_PROPERTY_TRANSACTION_ID = 1
+SOURCE = MagentoSource("/V1/orders")
 
 
 class OrderExport(EntitySync[OrderExportConfig]):
@@ -69,37 +68,28 @@ class OrderExport(EntitySync[OrderExportConfig]):
 
     # --- fetch ---------------------------------------------------------------------------------------------
     def fetch(self, since: datetime | None, ids: Sequence[str] | None) -> Iterator[list[Record]]:
-        for filters in filter_sets(self.profile, self.stores, since, ids):
-            if self.config.order_statuses and not ids:
-                filters.append(("status", ",".join(self.config.order_statuses), "in"))
-            yield from self._pages(filters)
-
-    def _pages(self, filters: list[Filter]) -> Iterator[list[Record]]:
-        for page in self.systems.magento.paginate(
-            "/V1/orders",
-            filters=filters,
-            page_size=self.profile.api.collection_size,
-            sort=[("updated_at", "ASC"), ("entity_id", "ASC")],
-        ):
+        # the statuses narrow what changed; orders asked for by id come whatever their status
+        statuses = self.config.order_statuses and not ids
+        narrower = [("status", ",".join(self.config.order_statuses), "in")] if statuses else []
+        for page in SOURCE.pages(self.systems.magento, self.stores, self.profile, since, ids, narrower):
             for order in page:
-                order["_store_code"] = self.stores.code(order.get("store_id"))
                 # the system's country and state ids of both addresses (plenty.addresses: read once per task)
                 for address in order_addresses(order):  # only objects: the mapping names broken ones
                     annotate_for_plenty(address, self.countries)
             yield page
 
     def record_id(self, record: Record) -> str:
-        return str(record["entity_id"])
+        return SOURCE.record_id(record)
 
     def updated_at(self, record: Record) -> datetime | None:
-        return parse_timestamp(record.get("updated_at"))
+        return SOURCE.updated_at(record)
 
     def partition_key(self, record: Record) -> str:
         return str(record.get("customer_email") or record["entity_id"]).lower()
 
     # --- transform -----------------------------------------------------------------------------------------
     def transform(self, record: Record) -> list[TargetRecord]:
-        store = record.get("_store_code") or "default"
+        store = SOURCE.store_code(record)
         mapping = self.mappings.get(store)
         if mapping is None:
             if self.profile.store.restrict:
@@ -110,9 +100,7 @@ class OrderExport(EntitySync[OrderExportConfig]):
         increment_id = str(record.get("increment_id") or "").strip()
         if not increment_id:
             raise RecordError("order has no increment_id")
-        email = str(record.get("customer_email") or "").strip().lower()
-        if not EMAIL.match(email):
-            raise RecordError(f"customer e-mail {email[:80]!r} is not a valid address")
+        email = valid_email(record.get("customer_email"), "customer e-mail")
         money = currency_of(record, self.config.system_currency)
         lines = record.get("items") or []
         if not isinstance(lines, list):
