@@ -228,11 +228,12 @@ FLOORS: dict[str, Spec] = {
     ),
     "category_import_plenty": Spec(
         "Category Import [PlentyONE]",
-        "category pages; the Magento categories found in one `categories/list` per page; one POST per new "
+        "category pages; the Magento categories found in one `categories/list` per page (`name` `in` for new ones, "
+        "`entity_id` `in` for mapped ones, whose answer gives the parent: no read before an update); one POST per new "
         "category and one store-scoped PUT per store name (no bulk route)",
         {
             "GET /rest/categories": P, **MAGENTO_REFS,
-            "GET /rest/V1/categories/list": Rule("LOOKUP", 0, "unmapped"),
+            "GET /rest/V1/categories/list": Rule("LOOKUP", 0, "written"),
             "GET /rest/{store_code}/V1/categories/{categoryId}": NONE,
             "POST /rest/{store_code}/V1/categories": Rule("WRITE", 1, "created"),
             "POST /rest/V1/categories": Rule("WRITE", 1, "created"),

@@ -89,9 +89,12 @@ def test_tree_is_created_parents_first_then_nothing_then_a_rename_and_a_move(wor
 def test_subtree_already_in_magento_is_matched_not_doubled(world, admin) -> None:
     before = admin["magento"].counts()["categories"]
     world.write_profile(PROFILE, entity_config={"plenty_root_category_id": 2})  # the shop's own tree, in both
+    admin["magento"].clear_requests()
     run = world.run(PROFILE)
     assert run.state == "success", run.task_states
     assert run.summary["created"] == 0 and run.summary["matched"] == before - 2
+    # issue 17: matched from one categories/list a batch (a task a batch here), not a search per category
+    assert admin["magento"].stats()["by_route"]["GET /rest/V1/categories/list"] <= 4
     assert admin["magento"].counts()["categories"] == before
     assert_tree_kept(world, admin, 2)
 

@@ -31,6 +31,12 @@ class CategoryImport(EntitySync[CategoryImportConfig]):
         super().__init__(profile, systems)
         self._pushed: dict[str, int] = {}  # PlentyONE id -> Magento id, as this task pushed them
         self._levels: dict[int, tuple[int | None, int]] | None = None
+        # the batch's Magento categories from one categories/list a page (prefetch), each record's first lookup
+        # answered from it: by name (under any parent; a parent created in this batch has no children yet), and
+        # the mapped ones by id (their parent, read before an update)
+        self._by_name: dict[str, list[Record]] = {}
+        self._lookup_once: set[str] = set()
+        self._current: dict[str, Record] = {}
 
     def stores(self) -> list[StoreMapping]:
         scope = self.profile.store.stores()
@@ -123,8 +129,37 @@ class CategoryImport(EntitySync[CategoryImportConfig]):
             target.source_id, target.store, target.payload, target.natural_key, target.label, {"parent_id": parent_id}
         )
 
+    def prefetch(self, writes: list[tuple[TargetRecord, Any]]) -> None:
+        unmapped = [t for t, entry in writes if t.natural_key and not _mapped(entry)]
+        names = sorted({str(t.natural_key) for t in unmapped})
+        ids = sorted({str(entry.target_id) for _, entry in writes if _mapped(entry)})
+        self._by_name, self._current = {}, {}
+        self._lookup_once = {t.source_id for t in unmapped}
+        size = self.profile.api.collection_size
+        for start in range(0, len(names), size):
+            for category in self._list(("name", names[start : start + size], "in")):
+                self._by_name.setdefault(str(category.get("name")), []).append(category)
+        for start in range(0, len(ids), size):
+            for category in self._list(("entity_id", ids[start : start + size], "in")):
+                self._current[str(category["id"])] = category
+
+    def _list(self, condition: tuple[str, list[str], str]) -> Iterator[Record]:
+        for page in self.systems.magento.paginate(
+            "/V1/categories/list", filters=[condition], page_size=self.profile.api.collection_size, sort=[],
+            tiebreak="entity_id",
+        ):
+            yield from page
+
     def find_existing(self, target: TargetRecord) -> str | None:
         claimed = set(self._pushed.values())  # sibling names repeat: one Magento category each
+        if target.source_id in self._lookup_once:  # the batch's list answered it; a second lookup asks again
+            self._lookup_once.discard(target.source_id)
+            for category in self._by_name.get(str(target.natural_key), []):
+                if int(category["id"]) not in claimed and int(category.get("parent_id") or 0) == int(
+                    target.extra["parent_id"]
+                ):
+                    return self._remember(target, category["id"])
+            return None
         for page in self.systems.magento.paginate(
             "/V1/categories/list",
             filters=[("parent_id", str(target.extra["parent_id"]), "eq"), ("name", target.natural_key, "eq")],
@@ -151,7 +186,9 @@ class CategoryImport(EntitySync[CategoryImportConfig]):
 
     def update(self, target_id: str, target: TargetRecord) -> None:
         category_id = int(target_id)
-        current = self.systems.magento.get(f"/V1/categories/{category_id}", store_code=ADMIN_SCOPE) or {}
+        current = self._current.pop(str(category_id), None)
+        if current is None:
+            current = self.systems.magento.get(f"/V1/categories/{category_id}", store_code=ADMIN_SCOPE) or {}
         if int(current.get("parent_id") or 0) != int(target.extra["parent_id"]):
             self.systems.magento.put(f"/V1/categories/{category_id}/move", json={"parentId": target.extra["parent_id"]})
         self._store_names(category_id, target)
@@ -200,5 +237,10 @@ def _detail_for(details: list[dict[str, Any]], mapping: StoreMapping) -> dict[st
     exact = [d for d in same_lang if d.get("plentyId") == mapping.plenty_id]
     return (exact or same_lang or [None])[0]
 
+
+
+def _mapped(entry: Any) -> bool:
+    """The ID map has the record's Magento category (not a create left pending, not a deleted one)."""
+    return bool(getattr(entry, "target_id", None)) and getattr(entry, "status", None) not in ("pending", "deleted")
 
 SYNC = CategoryImport
