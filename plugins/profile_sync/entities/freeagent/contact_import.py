@@ -21,7 +21,7 @@ from typing import Any
 from profile_sync.entities.base import Record, RecordError, TargetRecord
 from profile_sync.entities.emails import valid_email
 from profile_sync.entities.freeagent.contact_fields import country_code, freeagent_locale
-from profile_sync.entities.magento.directory import MagentoDirectory
+from profile_sync.entities.magento.directory import MagentoDirectory, free_text_region, region_fields
 from profile_sync.entities.plenty.customer_import import NO_PHONE, CustomerImport
 from profile_sync.entities.timestamps import iso_timestamp, parse_timestamp
 from profile_sync.profiles.entity_configs import ContactImportConfig
@@ -129,24 +129,19 @@ def _annotate_region(contact: Record, directory: MagentoDirectory) -> None:
     text = str(contact.get("region") or "").strip()
     if not country:
         return  # _address names the unknown country
-    regions = directory.regions(country)
-    if not regions:
+    fields, listed = region_fields(directory, country, text)
+    if not listed:
         if text:
-            contact["_magento_region"] = {"region": {"region_code": "", "region": text, "region_id": 0}}
+            contact["_magento_region"] = free_text_region(text)
         return
-    found = directory.region(country, text)
-    if found is None:
+    if fields is None:
         given = f"region {text!r}, which matches none" if text else "no region"
         contact["_region_problem"] = (
-            f"Magento requires a region for {country} (its directory lists {len(regions)}), and the FreeAgent "
+            f"Magento requires a region for {country} (its directory lists {listed}), and the FreeAgent "
             f"contact has {given}"
         )
         return
-    region_id = int(found["id"])
-    contact["_magento_region"] = {
-        "region_id": region_id,
-        "region": {"region_code": str(found["code"]), "region": str(found["name"]), "region_id": region_id},
-    }
+    contact["_magento_region"] = fields
 
 
 def _address(contact: Record, first: str, last: str) -> dict[str, Any]:

@@ -40,3 +40,23 @@ class MagentoDirectory:
             if any(w in keys for w in wanted):
                 return region
         return None
+
+
+def region_fields(directory: MagentoDirectory, country: str, *names: str | None) -> tuple[dict[str, Any] | None, int]:
+    """The Magento address fields of the region of `country` named by one of `names` (``region_id`` and the
+    ``region`` object), and how many regions Magento lists for the country: 0 where it takes free text (then
+    the fields are None), and None fields with a count where a region is required and none matched."""
+    regions = directory.regions(country)
+    if not regions:
+        return None, 0
+    found = directory.region(country, *names)
+    if found is None:
+        return None, len(regions)
+    region_id = int(found["id"])
+    region = {"region_code": str(found["code"]), "region": str(found["name"]), "region_id": region_id}
+    return {"region_id": region_id, "region": region}, len(regions)
+
+
+def free_text_region(name: str, code: str = "") -> dict[str, Any]:
+    """A region as Magento keeps it for a country without a region list: text, no id."""
+    return {"region": {"region_code": code, "region": name, "region_id": 0}}

@@ -21,7 +21,7 @@ import re
 from typing import Any
 
 from profile_sync.entities.base import RecordError
-from profile_sync.entities.magento.directory import MagentoDirectory
+from profile_sync.entities.magento.directory import MagentoDirectory, free_text_region, region_fields
 from profile_sync.entities.plenty.countries import ISO_TO_PLENTY, PLENTY_TO_ISO, PlentyCountries
 from profile_sync.profiles.entity_configs import AddressOptions
 
@@ -155,25 +155,17 @@ def annotate_for_magento(address: dict[str, Any], countries: PlentyCountries, di
         return
     state = countries.state(_int(address.get("stateId")))
     names = (state.get("name"), state.get("shortName")) if state else ()
-    regions = directory.regions(country)
-    if regions:
-        found = directory.region(country, *names)
-        if found is None:
-            given = f"state {state.get('name')!r}, which matches none" if state else "no state"
-            address["_region_problem"] = (
-                f"address {address.get('id')}: Magento requires a region for {country} (its directory lists "
-                f"{len(regions)}), and the PlentyONE address has {given}"
-            )
-            return
-        region_id = int(found["id"])
-        address["_magento_region"] = {
-            "region_id": region_id,
-            "region": {"region_code": str(found["code"]), "region": str(found["name"]), "region_id": region_id},
-        }
+    fields, listed = region_fields(directory, country, *names)
+    if fields is not None:
+        address["_magento_region"] = fields
+    elif listed:
+        given = f"state {state.get('name')!r}, which matches none" if state else "no state"
+        address["_region_problem"] = (
+            f"address {address.get('id')}: Magento requires a region for {country} (its directory lists "
+            f"{listed}), and the PlentyONE address has {given}"
+        )
     elif state:  # Magento has no list for the country: the state's name as free text
-        address["_magento_region"] = {
-            "region": {"region_code": str(state.get("shortName") or ""), "region": str(state["name"]), "region_id": 0}
-        }
+        address["_magento_region"] = free_text_region(str(state["name"]), str(state.get("shortName") or ""))
 
 
 def to_magento(address: dict[str, Any], options: AddressOptions) -> dict[str, Any]:
