@@ -95,6 +95,7 @@ class Spec:
     title: str
     how: str
     rules: dict[str, Rule]
+    examined: bool = True  # False: routes counted as sent, not yet checked for list routes (the ratio is not judged)
 
 
 def _n(rule: Rule, route: str, work: Work) -> int:
@@ -303,6 +304,40 @@ FLOORS: dict[str, Spec] = {
             "GET /rest/items/variations": P,  # one walk, in the fetch task only
             "POST /rest/V1/inventory/source-items": Rule("WRITE", 0, "written"),
         },
+    ),
+    "stock_export_plenty": Spec(
+        "Stock Export [PlentyONE]",
+        "source item pages; the variation numbers once a run; one `PUT /rest/stockmanagement/warehouses/{id}/stock/"
+        "correction` per warehouse and page of rows (its `corrections` is a list)",
+        {
+            "GET /rest/V1/inventory/source-items": P,
+            "GET /rest/items/variations": P,
+            # the sample profile maps two sources to two warehouses
+            "PUT /rest/stockmanagement/warehouses/{warehouseId}/stock/correction": Rule("WRITE", 0, "written", times=2),
+        },
+    ),
+    "attribute_export_plenty": Spec(
+        "Attribute Export [PlentyONE]",
+        "attribute pages; store views once; PlentyONE's attributes read once a run to match; its names, values "
+        "and value names read and written one a request as sent (not examined yet for list routes: this floor "
+        "counts them as the run sent them, so its ratio says nothing about them)",
+        {
+            "GET /rest/V1/products/attributes": P, **MAGENTO_REFS,
+            "GET /rest/items/attributes": P,
+            "GET /rest/items/attributes/{id}": EACH,
+            "GET /rest/items/attributes/{attributeId}/names": EACH,
+            "GET /rest/items/attributes/{attributeId}/values": EACH,
+            "GET /rest/items/attributes/{attributeId}/values/{id}": EACH,
+            "GET /rest/items/attribute_values/{valueId}/names": EACH,
+            "POST /rest/items/attributes": Rule("WRITE", 1, "created"),
+            "PUT /rest/items/attributes/{id}": EACH,
+            "POST /rest/items/attributes/{attributeId}/names": EACH,
+            "PUT /rest/items/attributes/{attributeId}/names/{lang}": EACH,
+            "POST /rest/items/attributes/{attributeId}/values": EACH,
+            "POST /rest/items/attribute_values/{valueId}/names": EACH,
+            "PUT /rest/items/attribute_values/{valueId}/names/{lang}": EACH,
+        },
+        examined=False,
     ),
     "contact_export_freeagent": Spec(
         "Contact Export [FreeAgent]",
