@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from profile_sync.entities.base import ALL_STORES, EntitySync, Record, RecordError, TargetRecord
+from profile_sync.entities.pushed_parents import PushedParents
 from profile_sync.entities.timestamps import magento_timestamp, parse_timestamp
 from profile_sync.profiles.entity_configs import CategoryExportConfig
 from profile_sync.profiles.plenty_languages import plenty_language
@@ -29,7 +30,7 @@ class CategoryExport(EntitySync[CategoryExportConfig]):
     def __init__(self, profile, systems) -> None:  # type: ignore[no-untyped-def]
         super().__init__(profile, systems)
         self._names: dict[str, dict[int, str]] | None = None
-        self._pushed: dict[str, int] = {}  # Magento id -> PlentyONE id, as this task pushed them
+        self._pushed = PushedParents(lambda: self.id_map)  # Magento id -> PlentyONE id, parents first
 
     # --- fetch ---------------------------------------------------------------------------------------------
     def stores(self) -> list[Any]:
@@ -124,7 +125,7 @@ class CategoryExport(EntitySync[CategoryExportConfig]):
     # --- push ----------------------------------------------------------------------------------------------
     def prepare(self, target: TargetRecord) -> TargetRecord:
         parent = target.payload["parent"]
-        parent_id = self._target_of(parent) if parent is not None else self.config.plenty_parent_category_id
+        parent_id = self._pushed.target_of(parent) if parent is not None else self.config.plenty_parent_category_id
         if parent is not None and parent_id is None:
             raise RecordError(f"parent category {parent} is not in PlentyONE yet (it failed or is out of the tree)")
         extra = {"source_id": target.source_id, "parent_id": parent_id}
@@ -137,7 +138,7 @@ class CategoryExport(EntitySync[CategoryExportConfig]):
         params: dict[str, Any] = {"name": target.natural_key, "type": target.payload["type"], "with": "details",
                                   "lang": first["lang"]}
         params.update({"parentId": parent_id} if parent_id is not None else {"level": 1})
-        claimed = set(self._pushed.values())  # sibling names repeat ("Men" twice): one PlentyONE category each
+        claimed = self._pushed.claimed()  # sibling names repeat ("Men" twice): one PlentyONE category each
         by_url, by_name = None, None
         for page in self.systems.plenty.paginate("/rest/categories", params=params, page_size=self.profile.api.collection_size):
             for category in page:
@@ -151,16 +152,16 @@ class CategoryExport(EntitySync[CategoryExportConfig]):
                     elif detail.get("name") == first["name"]:
                         by_name = by_name or category["id"]
         found = by_url or by_name
-        return self._remember(target, found) if found is not None else None
+        return self._pushed.remember(target.source_id, found) if found is not None else None
 
     def create(self, target: TargetRecord) -> str:
         created = self.systems.plenty.post("/rest/categories", json=self._body(target))
         category = created[0] if isinstance(created, list) else created
-        return self._remember(target, category["id"])
+        return self._pushed.remember(target.source_id, category["id"])
 
     def update(self, target_id: str, target: TargetRecord) -> None:
         self.systems.plenty.put(f"/rest/categories/{int(target_id)}", json=self._body(target))
-        self._remember(target, target_id)
+        self._pushed.remember(target.source_id, target_id)
 
     def delete(self, target_id: str, store: str) -> None:
         # PlentyONE refuses a category that still has subcategories: a gone subtree is deleted children first
@@ -177,18 +178,6 @@ class CategoryExport(EntitySync[CategoryExportConfig]):
         if target.extra.get("parent_id") is not None:  # a top-level category has none (the contract: an integer)
             body["parentCategoryId"] = target.extra["parent_id"]
         return body
-
-    def _remember(self, target: TargetRecord, target_id: Any) -> str:
-        self._pushed[target.source_id] = int(target_id)
-        return str(target_id)
-
-    def _target_of(self, source_id: str) -> int | None:
-        if source_id not in self._pushed:
-            target_id = self.id_map.target_of(source_id, ALL_STORES)  # a parent pushed by an earlier run
-            if target_id is None:
-                return None
-            self._pushed[source_id] = int(target_id)
-        return self._pushed[source_id]
 
 
 def _url_key(category: Record) -> str:

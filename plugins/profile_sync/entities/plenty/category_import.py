@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from profile_sync.entities.base import ALL_STORES, EntitySync, Record, RecordError, TargetRecord
+from profile_sync.entities.pushed_parents import PushedParents
 from profile_sync.entities.timestamps import iso_timestamp, parse_timestamp
 from profile_sync.profiles.entity_configs import CategoryImportConfig
 from profile_sync.profiles.plenty_languages import plenty_language
@@ -29,7 +30,7 @@ class CategoryImport(EntitySync[CategoryImportConfig]):
 
     def __init__(self, profile, systems) -> None:  # type: ignore[no-untyped-def]
         super().__init__(profile, systems)
-        self._pushed: dict[str, int] = {}  # PlentyONE id -> Magento id, as this task pushed them
+        self._pushed = PushedParents(lambda: self.id_map)  # PlentyONE id -> Magento id, parents first
         self._levels: dict[int, tuple[int | None, int]] | None = None
         # the batch's Magento categories from one categories/list a page (prefetch), each record's first lookup
         # answered from it: by name (under any parent; a parent created in this batch has no children yet), and
@@ -122,7 +123,7 @@ class CategoryImport(EntitySync[CategoryImportConfig]):
     # --- push ----------------------------------------------------------------------------------------------
     def prepare(self, target: TargetRecord) -> TargetRecord:
         parent = target.payload["parent"]
-        parent_id = self._target_of(parent) if parent is not None else self.config.parent_category_id
+        parent_id = self._pushed.target_of(parent) if parent is not None else self.config.parent_category_id
         if parent_id is None:
             raise RecordError(f"parent category {parent} is not in Magento yet (it failed or is out of the tree)")
         return TargetRecord(
@@ -151,14 +152,14 @@ class CategoryImport(EntitySync[CategoryImportConfig]):
             yield from page
 
     def find_existing(self, target: TargetRecord) -> str | None:
-        claimed = set(self._pushed.values())  # sibling names repeat: one Magento category each
+        claimed = self._pushed.claimed()  # sibling names repeat: one Magento category each
         if target.source_id in self._lookup_once:  # the batch's list answered it; a second lookup asks again
             self._lookup_once.discard(target.source_id)
             for category in self._by_name.get(str(target.natural_key), []):
                 if int(category["id"]) not in claimed and int(category.get("parent_id") or 0) == int(
                     target.extra["parent_id"]
                 ):
-                    return self._remember(target, category["id"])
+                    return self._pushed.remember(target.source_id, category["id"])
             return None
         for page in self.systems.magento.paginate(
             "/V1/categories/list",
@@ -169,13 +170,13 @@ class CategoryImport(EntitySync[CategoryImportConfig]):
         ):
             for category in page:
                 if int(category["id"]) not in claimed and category.get("name") == target.natural_key:
-                    return self._remember(target, category["id"])
+                    return self._pushed.remember(target.source_id, category["id"])
         return None
 
     def create(self, target: TargetRecord) -> str:
         body = {**self._body(target), "parent_id": target.extra["parent_id"], "is_active": True}
         created = self.systems.magento.post("/V1/categories", json={"category": body}, store_code=ADMIN_SCOPE)
-        category_id = self._remember(target, created["id"])
+        category_id = self._pushed.remember(target.source_id, created["id"])
         if target.payload["store_names"]:
             self._store_names(int(category_id), target)
             # the admin value once more, last: a store-scoped write must never stand in for it
@@ -195,7 +196,7 @@ class CategoryImport(EntitySync[CategoryImportConfig]):
         self.systems.magento.put(
             f"/V1/categories/{category_id}", json={"category": self._body(target)}, store_code=ADMIN_SCOPE
         )
-        self._remember(target, category_id)
+        self._pushed.remember(target.source_id, category_id)
 
     def delete(self, target_id: str, store: str) -> None:
         # deactivated rather than deleted: Magento deletes a category's whole subtree and its product links
@@ -216,18 +217,6 @@ class CategoryImport(EntitySync[CategoryImportConfig]):
         if target.payload["meta_title"]:
             body["custom_attributes"] = [{"attribute_code": "meta_title", "value": target.payload["meta_title"]}]
         return body
-
-    def _remember(self, target: TargetRecord, target_id: Any) -> str:
-        self._pushed[target.source_id] = int(target_id)
-        return str(target_id)
-
-    def _target_of(self, source_id: str) -> int | None:
-        if source_id not in self._pushed:
-            target_id = self.id_map.target_of(source_id, ALL_STORES)  # a parent pushed by an earlier run
-            if target_id is None:
-                return None
-            self._pushed[source_id] = int(target_id)
-        return self._pushed[source_id]
 
 
 def _detail_for(details: list[dict[str, Any]], mapping: StoreMapping) -> dict[str, Any] | None:
