@@ -21,8 +21,8 @@ from typing import Any
 from profile_sync.entities.base import Record, RecordError, TargetRecord
 from profile_sync.entities.emails import valid_email
 from profile_sync.entities.freeagent.contact_fields import country_code, freeagent_locale
-from profile_sync.entities.magento.directory import MagentoDirectory, free_text_region, region_fields
 from profile_sync.entities.plenty.customer_import import NO_PHONE, CustomerImport
+from profile_sync.entities.shop.directory import MagentoDirectory, free_text_region, region_fields
 from profile_sync.entities.timestamps import iso_timestamp, parse_timestamp
 from profile_sync.profiles.entity_configs import ContactImportConfig
 

@@ -23,8 +23,8 @@ from profile_sync.entities.base import ALL_STORES, EntitySync, Record, RecordErr
 from profile_sync.entities.emails import valid_email
 from profile_sync.entities.freeagent.contact_fields import contact_payload
 from profile_sync.entities.freeagent.directory import ContactDirectory, budget_spent_on_429
-from profile_sync.entities.magento.source import MagentoSource
-from profile_sync.entities.magento.stores import StoreViews
+from profile_sync.entities.shop.source import MagentoSource
+from profile_sync.entities.shop.stores import StoreViews
 from profile_sync.entities.timestamps import parse_timestamp
 from profile_sync.profiles.entity_configs import ContactOptions, CreditmemoExportConfig, InvoiceExportConfig
 

@@ -21,8 +21,8 @@ import re
 from typing import Any
 
 from profile_sync.entities.base import RecordError
-from profile_sync.entities.magento.directory import MagentoDirectory, free_text_region, region_fields
 from profile_sync.entities.plenty.countries import ISO_TO_PLENTY, PLENTY_TO_ISO, PlentyCountries
+from profile_sync.entities.shop.directory import MagentoDirectory, free_text_region, region_fields
 from profile_sync.profiles.entity_configs import AddressOptions
 
 OPTION_EXTERNAL_ID, OPTION_PHONE, OPTION_EMAIL = 2, 4, 5

@@ -22,8 +22,8 @@ from datetime import datetime
 from typing import Any
 
 from profile_sync.entities.base import ALL_STORES, EntitySync, Record, RecordError, TargetRecord
-from profile_sync.entities.magento.stores import StoreViews
 from profile_sync.entities.plenty.attribute_rules import admin_mapping, attribute_code, option_label
+from profile_sync.entities.shop.stores import StoreViews
 from profile_sync.profiles.entity_configs import AttributeExportConfig
 from profile_sync.profiles.plenty_languages import plenty_language
 

@@ -16,8 +16,8 @@ from typing import Any
 
 from profile_sync.connectors.errors import NotFoundError
 from profile_sync.entities.base import ALL_STORES, EntitySync, Record, RecordError, TargetRecord
-from profile_sync.entities.magento.stores import StoreViews
 from profile_sync.entities.plenty.attribute_rules import admin_mapping, attribute_code, names_by_language, option_label
+from profile_sync.entities.shop.stores import StoreViews
 from profile_sync.entities.timestamps import parse_timestamp
 from profile_sync.profiles.entity_configs import AttributeImportConfig
 from profile_sync.profiles.plenty_languages import plenty_language

@@ -27,8 +27,6 @@ from profile_sync.entities.base import (
     objects,
 )
 from profile_sync.entities.emails import valid_email
-from profile_sync.entities.magento.source import MagentoSource
-from profile_sync.entities.magento.stores import StoreViews
 from profile_sync.entities.plenty.addresses import (
     address_objects,
     annotate_for_plenty,
@@ -37,6 +35,8 @@ from profile_sync.entities.plenty.addresses import (
     to_plenty,
 )
 from profile_sync.entities.plenty.countries import PlentyCountries
+from profile_sync.entities.shop.source import MagentoSource
+from profile_sync.entities.shop.stores import StoreViews
 from profile_sync.profiles.entity_configs import CustomerExportConfig
 from profile_sync.profiles.plenty_languages import plenty_language
 

@@ -16,10 +16,10 @@ from typing import Any
 
 from profile_sync.entities.base import EntitySync, Record, RecordError, TargetRecord
 from profile_sync.entities.emails import valid_email
-from profile_sync.entities.magento.directory import MagentoDirectory
-from profile_sync.entities.magento.stores import StoreViews
 from profile_sync.entities.plenty.addresses import address_objects, annotate_for_magento, to_magento
 from profile_sync.entities.plenty.countries import PlentyCountries
+from profile_sync.entities.shop.directory import MagentoDirectory
+from profile_sync.entities.shop.stores import StoreViews
 from profile_sync.entities.timestamps import iso_timestamp, parse_timestamp
 from profile_sync.profiles.entity_configs import CustomerImportConfig
 from profile_sync.profiles.plenty_languages import plenty_language

@@ -27,8 +27,6 @@ from profile_sync.entities.base import (
     shown,
 )
 from profile_sync.entities.emails import valid_email
-from profile_sync.entities.magento.source import MagentoSource
-from profile_sync.entities.magento.stores import StoreViews
 from profile_sync.entities.plenty.addresses import annotate_for_plenty, order_addresses, to_plenty
 from profile_sync.entities.plenty.countries import PlentyCountries
 from profile_sync.entities.plenty.order_money import (
@@ -42,6 +40,8 @@ from profile_sync.entities.plenty.order_money import (
     shipping_lines,
     unit_gross,
 )
+from profile_sync.entities.shop.source import MagentoSource
+from profile_sync.entities.shop.stores import StoreViews
 from profile_sync.profiles.entity_configs import AddressOptions, OrderExportConfig
 from profile_sync.profiles.plenty_languages import plenty_language
 

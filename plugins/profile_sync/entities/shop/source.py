@@ -14,8 +14,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from profile_sync.entities.base import Record
-from profile_sync.entities.magento.search import SearchFilter, filter_sets
-from profile_sync.entities.magento.stores import StoreViews
+from profile_sync.entities.shop.search import SearchFilter, filter_sets
+from profile_sync.entities.shop.stores import StoreViews
 from profile_sync.entities.timestamps import parse_timestamp
 from profile_sync.profiles import Profile
 

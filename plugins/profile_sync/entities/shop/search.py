@@ -10,7 +10,7 @@ import logging
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 
-from profile_sync.entities.magento.stores import StoreViews
+from profile_sync.entities.shop.stores import StoreViews
 from profile_sync.entities.timestamps import magento_timestamp
 from profile_sync.profiles import Profile
 
