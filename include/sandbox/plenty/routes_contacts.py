@@ -381,6 +381,7 @@ def register(app: FastAPI, state: PlentyState) -> None:  # noqa: C901
         state.tables["addresses"].put(addressId, record, now)
         return json_response(record)
 
+
 def _has_orders(state: PlentyState, contact_id: int) -> bool:
     return any(
         relation.get("referenceType") == "contact" and relation.get("referenceId") == contact_id
