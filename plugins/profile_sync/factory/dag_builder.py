@@ -24,7 +24,7 @@ START_DATE = pendulum.datetime(2024, 1, 1, tz="UTC")
 TASK_IDS = ("fetch", "transform", "push", "finish")
 
 
-def build_dag(profile: Profile, source: Path | None = None) -> DAG:
+def build_dag(profile: Profile, source: Path | None = None, doc_md: str | None = None) -> DAG:
     """One DAG for one profile; registered with Airflow by the ``with`` block.
 
     ``fetch`` returns the batch chunks (references to staged files, at most ``max_parallel_batches``), which
@@ -50,7 +50,7 @@ def build_dag(profile: Profile, source: Path | None = None) -> DAG:
         max_active_runs=1,
         is_paused_upon_creation=not profile.enabled,
         tags=sorted({profile.system, profile.entity, profile.direction, "profile_sync"}),
-        doc_md=profile_doc(profile, source),
+        doc_md=doc_md if doc_md is not None else profile_doc(profile, source),
         default_args=default_args,
         params=run_params(),
         max_active_tasks=profile.run.max_parallel_batches + 1,

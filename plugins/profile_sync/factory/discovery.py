@@ -9,6 +9,7 @@ from pathlib import Path
 from airflow.sdk import DAG, get_parsing_context
 
 from profile_sync.factory.dag_builder import build_dag
+from profile_sync.factory.docs import profile_doc
 from profile_sync.profiles import LoadResult, ProfileErrors, load_profiles
 from profile_sync.profiles.errors import ProfileError, closest
 from profile_sync.profiles.loader import KnownTypes, profile_files
@@ -38,10 +39,10 @@ def build_profile_dags(
     select = None if shard is None else (lambda profile_id: shard_of(profile_id, shards) == shard)
     reader = None if only_id is not None else "all" if shard is None else f"shard-{shard}-of-{shards}"
     result = load_profiles(directory, only_id=only_id, known_types=known_profile_types(), select=select,
-                           cache_as=reader)
+                           cache_as=reader, derive=profile_doc)  # the doc_md is cached with its profile
     for error in result.errors:
         log.warning("profile skipped: %s", error.format(directory))
-    return [build_dag(item.profile, item.path) for item in result.profiles]
+    return [build_dag(item.profile, item.path, item.derived) for item in result.profiles]
 
 
 def validate_profiles(directory: Path) -> LoadResult:

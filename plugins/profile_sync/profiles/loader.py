@@ -31,6 +31,7 @@ KnownTypes = Mapping[str, tuple[str, str, str]]
 class LoadedProfile:
     profile: Profile
     path: Path
+    derived: Any = None  # what the caller's ``derive`` made of it (cached with it: the DAG files' doc_md)
 
 
 @dataclass
@@ -68,12 +69,14 @@ def load_profiles(
     known_types: KnownTypes | None = None,
     select: Callable[[str], bool] | None = None,
     cache_as: str | None = None,
+    derive: Callable[[Profile, Path], Any] | None = None,
 ) -> LoadResult:
     """Load every profile in ``directory`` (or just ``only_id``, or the ids ``select`` takes: a file's id is its
     name, so files are chosen without reading them) on top of its ``defaults.yaml``.
 
     ``cache_as``: a reader's name (a DAG shard, the validation file): files unchanged since that reader's last
-    load are not read again (see parse_cache)."""
+    load are not read again (see parse_cache). ``derive``: something to make of each valid profile, kept in the
+    cache beside it (``LoadedProfile.derived``)."""
     result = LoadResult()
     defaults: YamlDocument | None = None
     defaults_path = directory / DEFAULTS_FILE
@@ -91,13 +94,14 @@ def load_profiles(
     for path in profile_files(directory, only_id, select):
         cached = cache.get(path) if cache is not None else None
         if cached is None:
-            cached = load_file(path, defaults, known_types or {})
+            profile, errors = load_file(path, defaults, known_types or {})
+            cached = (profile, errors, derive(profile, path) if derive and profile is not None else None)
             if cache is not None:
                 cache.put(path, cached)
-        profile, errors = cached
+        profile, errors, derived = cached
         result.errors.extend(errors)
         if profile is not None:
-            by_id[profile.id].append(LoadedProfile(profile, path))
+            by_id[profile.id].append(LoadedProfile(profile, path, derived))
     if cache is not None:
         cache.save()
     for profile_id, loaded in sorted(by_id.items()):

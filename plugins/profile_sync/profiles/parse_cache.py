@@ -15,13 +15,16 @@ import hashlib
 import logging
 import os
 import pickle
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 log = logging.getLogger(__name__)
 CACHE_ENV = "PROFILE_SYNC_PARSE_CACHE"
-_FORMAT = 1
-_CODE = Path(__file__).resolve().parent  # the profiles package: a change to the schema invalidates everything
+_FORMAT = 2  # entries: (digest, (profile or None, errors, derived))
+# the package's code: a change to the schema, or to what a reader derives from a profile (the DAG's doc_md),
+# invalidates everything
+_CODE = Path(__file__).resolve().parents[1]
 
 
 def _stamp(path: Path) -> bytes | None:
@@ -33,8 +36,9 @@ def _stamp(path: Path) -> bytes | None:
         return None
 
 
+@cache  # once per process: the code does not change under a running parse
 def _code_stamp() -> tuple[tuple[str, int], ...]:
-    return tuple(sorted((p.name, p.stat().st_mtime_ns) for p in _CODE.glob("*.py")))
+    return tuple(sorted((str(p.relative_to(_CODE)), p.stat().st_mtime_ns) for p in _CODE.rglob("*.py")))
 
 
 def cache_folder() -> Path | None:
