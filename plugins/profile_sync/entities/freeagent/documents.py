@@ -19,7 +19,15 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, TypeVar
 
 from profile_sync.connectors.errors import TerminalError, UncertainWriteError
-from profile_sync.entities.base import ALL_STORES, EntitySync, Record, RecordError, TargetRecord, create_or_find
+from profile_sync.entities.base import (
+    ALL_STORES,
+    CREATE_ATTEMPTS,
+    EntitySync,
+    Record,
+    RecordError,
+    TargetRecord,
+    create_or_find,
+)
 from profile_sync.entities.emails import valid_email
 from profile_sync.entities.freeagent.contact_fields import contact_payload
 from profile_sync.entities.freeagent.directory import ContactDirectory, budget_spent_on_429
@@ -337,18 +345,27 @@ class DocumentExport(EntitySync[DocumentConfigT]):
 
         FreeAgent computes the sales tax of the items itself and does not publish how it rounds it; Magento rounds
         the tax of each row. So the total FreeAgent answers (read back when the answer was lost) is compared with
-        Magento's, and a difference becomes one "Rounding" line without tax. Only documents that differ cost
-        the extra request."""
+        Magento's, and a difference becomes one "Rounding" line without tax. Only documents that differ cost the
+        extra request. An item without a url is added each time it is sent, so the line is never re-sent blindly:
+        after an uncertain answer the document is read again and the difference taken anew."""
         if expected is None:
             return
-        if document is None or document.get("total_value") is None:
-            document = (self.systems.freeagent.get(url) or {}).get(self.kind.singular) or {}
-        if document.get("total_value") is None or document.get("status") not in (None, "Draft"):
-            return
-        difference = Decimal(expected) - _dec(document["total_value"])
-        if abs(difference) >= CENT:
+        for _ in range(CREATE_ATTEMPTS):
+            if document is None or document.get("total_value") is None:
+                document = (self.systems.freeagent.get(url) or {}).get(self.kind.singular) or {}
+            if document.get("total_value") is None or document.get("status") not in (None, "Draft"):
+                return
+            difference = Decimal(expected) - _dec(document["total_value"])
+            if abs(difference) < CENT:
+                return
             line = _line("Rounding (sales tax per Magento row)", "-no unit-", difference, Decimal(0))
-            self.systems.freeagent.put(url, json={self.kind.singular: {self.kind.items_key: [line]}})
+            body = {self.kind.singular: {self.kind.items_key: [line]}}
+            try:
+                self.systems.freeagent.put(url, json=body, idempotent=False)
+                return
+            except UncertainWriteError:
+                document = None  # applied or not: read it again
+        raise RecordError(f"{self.noun}: FreeAgent's total of {url} could not be made Magento's {expected}")
 
     def _move(self, url: str, status: str | None, transition: str | None) -> None:
         """Apply ``transition`` unless the document is in its resulting status already."""
