@@ -295,16 +295,15 @@ def test_the_connection_form_and_its_test_button_in_chromium(make_run: MakeRun) 
                 name = label.split()[0].lower()
                 _open_the_form(page, base_url, f"{name}_form", label)
                 for part, texts in zip(("Standard Fields", "Extra Fields"), parts, strict=True):
-                    if not page.get_by_text(texts[0], exact=True).first.is_visible():
-                        page.get_by_text(part, exact=True).first.click()  # one part of the form open at a time
+                    _open_part(page, part)
                     for text_shown in texts:
                         shown = page.get_by_text(text_shown, exact=True).or_(page.get_by_placeholder(text_shown))
                         expect(shown.first).to_be_visible(timeout=30_000)
                     shot = SHOTS / f"connection-form-{name}-{part.split()[0].lower()}.png"
                     page.screenshot(path=str(shot), full_page=True)
             # the PlentyONE form (still open) filled as a user would, with a wrong password first
-            if not page.locator("input[name=host]").is_visible():
-                page.get_by_text("Standard Fields", exact=True).first.click()
+            _open_part(page, "Standard Fields")
+            expect(page.locator("input[name=host]")).to_be_visible(timeout=30_000)
             port = make_run.stack.sandbox_ports[1]
             for field_name, value in (
                 ("host", "127.0.0.1"),
@@ -335,6 +334,17 @@ def test_the_connection_form_and_its_test_button_in_chromium(make_run: MakeRun) 
             page.screenshot(path=str(SHOTS / "connection-test-plentyone-connected.png"))
         finally:
             browser.close()
+
+
+def _open_part(page, part: str) -> None:  # type: ignore[no-untyped-def]
+    """Open one part of the form's accordion (one part is open at a time), judged by the trigger's
+    aria-expanded, not by what is visible: a part that is still sliding shut looks visible for a moment."""
+    from playwright.sync_api import expect
+
+    trigger = page.get_by_role("button", name=part, exact=True).first
+    if trigger.get_attribute("aria-expanded") != "true":
+        trigger.click()
+    expect(trigger).to_have_attribute("aria-expanded", "true", timeout=30_000)
 
 
 def _open_the_form(page, base_url: str, connection_id: str, label: str) -> None:  # type: ignore[no-untyped-def]
