@@ -82,11 +82,16 @@ def test_tree_is_created_parents_first_then_nothing_then_a_rename_and_a_move(wor
     assert_requests_fit_the_contracts(sandbox)
 
 
-def test_tree_already_in_plentyone_is_matched_not_doubled(world, admin) -> None:
+def test_tree_already_in_plentyone_is_matched_not_doubled_from_one_walk(world, admin) -> None:
     before = admin["plenty"].counts()["categories"]
     world.write_profile(PROFILE, entity_config={"plenty_parent_category_id": 1})  # the sandbox's "Root Catalog"
+    admin["plenty"].clear_requests()
     run = world.run(PROFILE)
     assert run.state == "success", run.task_states
     assert (run.summary["created"], run.summary["matched"]) == (0, len(subtree(admin)))
+    # issue 17: the categories are matched from one walk over PlentyONE's categories (one page of 100 here), not
+    # from a name search per category
+    pages = -(-before // 100)
+    assert admin["plenty"].stats()["by_route"]["GET /rest/categories"] == pages
     assert admin["plenty"].counts()["categories"] == before
     assert_tree_kept(world, admin, 1)

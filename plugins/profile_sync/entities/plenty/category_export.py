@@ -31,6 +31,8 @@ class CategoryExport(EntitySync[CategoryExportConfig]):
         super().__init__(profile, systems)
         self._names: dict[str, dict[int, str]] | None = None
         self._pushed = PushedParents(lambda: self.id_map)  # Magento id -> PlentyONE id, parents first
+        self._known: list[Record] | None = None  # PlentyONE's categories of the type, read once a task
+        self._lookup_once: set[str] = set()  # new records the walk answers; a second lookup asks again
 
     # --- fetch ---------------------------------------------------------------------------------------------
     def stores(self) -> list[Any]:
@@ -131,27 +133,51 @@ class CategoryExport(EntitySync[CategoryExportConfig]):
         extra = {"source_id": target.source_id, "parent_id": parent_id}
         return TargetRecord(target.source_id, target.store, target.payload, target.natural_key, target.label, extra)
 
+    def prefetch(self, writes: list[tuple[TargetRecord, Any]]) -> None:
+        """New categories are matched against one walk over PlentyONE's categories of the type (a task reads
+        it once), where the walk takes fewer requests than a name search per new category would."""
+        unmapped = [t for t, entry in writes if getattr(entry, "target_id", None) is None]
+        if not unmapped:
+            return
+        if self._known is None:
+            self._known = self._walk(unmapped[0], budget=len(unmapped))
+        if self._known is not None:
+            self._lookup_once.update(t.source_id for t in unmapped)
+
+    def _walk(self, target: TargetRecord, budget: int) -> list[Record] | None:
+        """Every PlentyONE category of the type with its details in the first store's language; None as soon as
+        the walk would take more pages than ``budget`` (searches by name are fewer requests then)."""
+        size, found, page = self.profile.api.collection_size, [], 1
+        params = {"type": target.payload["type"], "with": "details", "lang": target.payload["details"][0]["lang"]}
+        while True:
+            reply = self.systems.plenty.get("/rest/categories", params={**params, "page": page, "itemsPerPage": size})
+            found.extend((reply or {}).get("entries") or [])
+            last = int((reply or {}).get("lastPageNumber") or page)
+            if last > budget:
+                return None
+            if (reply or {}).get("isLastPage", True) or page >= last:
+                return found
+            page += 1
+
     def find_existing(self, target: TargetRecord) -> str | None:
         parent_id = target.extra.get("parent_id")
         first = target.payload["details"][0]
+        if target.source_id in self._lookup_once and self._known is not None:
+            self._lookup_once.discard(target.source_id)  # after a lost answer the target is asked again
+            found = _match(self._known, parent_id, first, self._pushed.claimed())
+            return self._pushed.remember(target.source_id, found) if found is not None else None
         # details come only when asked for, and in the asked language only (else PlentyONE's default language)
         params: dict[str, Any] = {"name": target.natural_key, "type": target.payload["type"], "with": "details",
                                   "lang": first["lang"]}
         params.update({"parentId": parent_id} if parent_id is not None else {"level": 1})
-        claimed = self._pushed.claimed()  # sibling names repeat ("Men" twice): one PlentyONE category each
-        by_url, by_name = None, None
-        for page in self.systems.plenty.paginate("/rest/categories", params=params, page_size=self.profile.api.collection_size):
-            for category in page:
-                if category.get("parentCategoryId") != parent_id or int(category["id"]) in claimed:
-                    continue
-                for detail in category.get("details") or []:
-                    if (detail.get("lang"), detail.get("plentyId")) != (first["lang"], first["plentyId"]):
-                        continue
-                    if first["nameUrl"] and detail.get("nameUrl") == first["nameUrl"]:
-                        by_url = by_url or category["id"]
-                    elif detail.get("name") == first["name"]:
-                        by_name = by_name or category["id"]
-        found = by_url or by_name
+        candidates = [
+            category
+            for page in self.systems.plenty.paginate(
+                "/rest/categories", params=params, page_size=self.profile.api.collection_size
+            )
+            for category in page
+        ]
+        found = _match(candidates, parent_id, first, self._pushed.claimed())
         return self._pushed.remember(target.source_id, found) if found is not None else None
 
     def create(self, target: TargetRecord) -> str:
@@ -178,6 +204,23 @@ class CategoryExport(EntitySync[CategoryExportConfig]):
         if target.extra.get("parent_id") is not None:  # a top-level category has none (the contract: an integer)
             body["parentCategoryId"] = target.extra["parent_id"]
         return body
+
+
+def _match(categories: list[Record], parent_id: Any, first: dict[str, Any], claimed: set[int]) -> Any:
+    """The category under ``parent_id`` whose detail in the first store's language and client has the url key,
+    else the name; categories this task took already are claimed (sibling names repeat: "Men" twice)."""
+    by_url, by_name = None, None
+    for category in categories:
+        if category.get("parentCategoryId") != parent_id or int(category["id"]) in claimed:
+            continue
+        for detail in category.get("details") or []:
+            if (detail.get("lang"), detail.get("plentyId")) != (first["lang"], first["plentyId"]):
+                continue
+            if first["nameUrl"] and detail.get("nameUrl") == first["nameUrl"]:
+                by_url = by_url or category["id"]
+            elif detail.get("name") == first["name"]:
+                by_name = by_name or category["id"]
+    return by_url or by_name
 
 
 def _url_key(category: Record) -> str:
