@@ -25,6 +25,7 @@ from profile_sync.profiles.plenty_languages import plenty_language
 ID_SLICE = 100
 UNIT_PIECE = {"unitId": 1, "content": 1}
 ENABLED = 1
+RELATIONS = "variationSalesPrices,variationCategories"  # what an update compares against
 
 
 class ProductExport(EntitySync[ProductExportConfig]):
@@ -34,6 +35,8 @@ class ProductExport(EntitySync[ProductExportConfig]):
         super().__init__(profile, systems)
         self._parents: dict[int, str] | None = None
         self._items: dict[str, int] = {}  # parent SKU -> PlentyONE item id
+        self._known: dict[str, Record] | None = None  # the batch's variations with prices and categories
+        self._walk_answers: set[str] = set()  # numbers the walk answers once; a second lookup asks PlentyONE
 
     def stores(self) -> list[Any]:
         scope = self.profile.store.stores()
@@ -174,8 +177,46 @@ class ProductExport(EntitySync[ProductExportConfig]):
             target.source_id, target.store, target.payload, target.natural_key, target.label, {"item_id": item_id}
         )
 
+    def prefetch(self, writes: list[tuple[TargetRecord, Any]]) -> None:
+        """The batch's variations from one walk over PlentyONE's variations (with prices and categories), where
+        the walk takes fewer pages than the requests it saves: a ``numberExact`` search per new product and a
+        read per update. Only the batch's variations are kept (memory stays that of a batch)."""
+        numbers = {str(t.natural_key) for t, _ in writes if t.natural_key}
+        saved = sum(1 if getattr(entry, "target_id", None) else 2 for t, entry in writes if t.natural_key)
+        self._known, self._walk_answers = None, set()
+        if numbers:
+            self._known = self._walk(numbers, budget=saved)
+        if self._known is not None:
+            self._walk_answers = numbers
+
+    def _walk(self, numbers: set[str], budget: int) -> dict[str, Record] | None:
+        """Number -> variation of ``numbers``, or None as soon as the walk would take more pages than ``budget``."""
+        size, found, page = self.profile.api.collection_size, {}, 1
+        while True:
+            params = {"with": RELATIONS, "page": page, "itemsPerPage": size}
+            reply = self.systems.plenty.get("/rest/items/variations", params=params) or {}
+            for variation in reply.get("entries") or []:
+                if str(variation.get("number")) in numbers:
+                    found.setdefault(str(variation["number"]), variation)
+            last = int(reply.get("lastPageNumber") or page)
+            if last > budget:
+                return None
+            if reply.get("isLastPage", True) or page >= last:
+                return found
+            page += 1
+
+    def _known_variation(self, number: str, relations: str = "") -> dict[str, Any] | None:
+        """From the walk, once per number; else (not walked, or asked again after a lost answer) a search."""
+        if self._known is not None and number in self._walk_answers:
+            self._walk_answers.discard(number)
+            return self._known.get(number)
+        return self._variation(number, relations)
+
     def find_existing(self, target: TargetRecord) -> str | None:
-        found = self._variation(str(target.natural_key))
+        number = str(target.natural_key)
+        found = self._known_variation(number)
+        if found is not None and self._known is not None:
+            self._walk_answers.add(number)  # the update that follows a match reads it from the walk too
         return f"{int(found['itemId'])}/{int(found['id'])}" if found else None
 
     def create(self, target: TargetRecord) -> str:
@@ -211,7 +252,7 @@ class ProductExport(EntitySync[ProductExportConfig]):
         payload = target.payload
         base = f"/rest/items/{item_id}/variations/{variation_id}"
         self.systems.plenty.put(base, json={"name": payload["name"], "isActive": payload["active"]})
-        current = self._variation(str(payload["number"]), relations="variationSalesPrices,variationCategories") or {}
+        current = self._known_variation(str(payload["number"]), relations=RELATIONS) or {}
         prices = current.get("variationSalesPrices") or []
         linked = {int(c["categoryId"]) for c in current.get("variationCategories") or []}
         for category_id in payload["categories"]:  # new links added; PlentyONE-side links are left alone
