@@ -39,6 +39,10 @@ class ProductImport(EntitySync[ProductImportConfig]):
         self._attributes: dict[int, dict[str, Any]] | None = None
         self._options: dict[str, dict[str, str]] = {}  # Magento attribute code -> option label -> option id
         self._attribute_records: dict[str, dict[str, Any]] = {}  # Magento attribute code -> attribute
+        # SKU -> the Magento product as last read or saved (None: not in Magento), each answer used once; a
+        # second look (as after a lost answer) asks Magento again
+        self._known: dict[str, dict[str, Any] | None] = {}
+        self._numbers: dict[int, str] = {}  # variation id -> number of the variations this task saw
 
     def stores(self) -> list[Any]:
         scope = self.profile.store.stores()
@@ -152,20 +156,45 @@ class ProductImport(EntitySync[ProductImportConfig]):
     def prepare(self, target: TargetRecord) -> TargetRecord:
         payload = target.payload
         extra: dict[str, Any] = {"attributes": self._magento_values(payload["attribute_values"])}
-        if payload["main_variation_id"] is not None:
-            main = self._plenty_variation(payload["main_variation_id"])
-            if main is None or not main.get("number"):
-                raise RecordError(f"main variation {payload['main_variation_id']} has no number")
-            extra["parent_sku"] = str(main["number"])
+        main_id = payload["main_variation_id"]
+        if main_id is not None:
+            number = self._numbers.get(int(main_id))  # the main variation comes first in its item's partition
+            if number is None:
+                main = self._plenty_variation(main_id)
+                if main is None or not main.get("number"):
+                    raise RecordError(f"main variation {main_id} has no number")
+                number = str(main["number"])
+            extra["parent_sku"] = number
         return TargetRecord(target.source_id, target.store, payload, target.natural_key, target.label, extra)
+
+    def prefetch(self, writes: list[tuple[TargetRecord, Any]]) -> None:
+        """The batch's Magento products in one ``GET /V1/products`` search a page (``sku`` ``in``; SKUs holding
+        a comma, which the condition's list cannot carry, are read one by one)."""
+        for target, _ in writes:  # a child's main variation is usually in the batch: its number without a read
+            if target.natural_key:
+                self._numbers[int(target.source_id)] = str(target.natural_key)
+        skus = sorted({str(t.natural_key) for t, _ in writes if t.natural_key and "," not in str(t.natural_key)})
+        self._known = {}
+        size = self.profile.api.collection_size
+        for start in range(0, len(skus), size):
+            chunk = skus[start : start + size]
+            for page in self.systems.magento.paginate(
+                "/V1/products", filters=[("sku", chunk, "in")], page_size=size, sort=[], tiebreak="entity_id",
+                store_code=ADMIN_SCOPE,
+            ):
+                self._known.update((str(p["sku"]), p) for p in page)
+            for sku in chunk:
+                self._known.setdefault(sku, None)
 
     def find_existing(self, target: TargetRecord) -> str | None:
         found = self._product(str(target.natural_key))
+        if found:
+            self._known[str(found["sku"])] = found  # the update that follows a match needs it again
         return str(found["sku"]) if found else None
 
     def create(self, target: TargetRecord) -> str:
         product = self._body(target, None)
-        created = self.systems.magento.post("/V1/products", json={"product": product}, store_code=ADMIN_SCOPE)
+        created = self._save(str(target.natural_key), product, create=True)
         sku = str(created.get("sku") or target.natural_key)
         self._after_save(sku, target)
         return sku
@@ -174,8 +203,19 @@ class ProductImport(EntitySync[ProductImportConfig]):
         current = self._product(target_id) or {}
         product = self._body(target, current)
         self._store_names(target_id, target)
-        self.systems.magento.put(f"/V1/products/{target_id}", json={"product": product}, store_code=ADMIN_SCOPE)
+        self._save(target_id, product)
         self._link_to_parent(target_id, target)
+
+    def _save(self, sku: str, product: dict[str, Any], create: bool = False) -> dict[str, Any]:
+        """An admin-scope save; its answer is the whole product as saved (ProductRepository's), kept for the
+        next look at it in this task (the parent a child links to, the child's id)."""
+        if create:
+            saved = self.systems.magento.post("/V1/products", json={"product": product}, store_code=ADMIN_SCOPE)
+        else:
+            saved = self.systems.magento.put(f"/V1/products/{sku}", json={"product": product}, store_code=ADMIN_SCOPE)
+        if isinstance(saved, dict) and saved.get("sku"):
+            self._known[str(saved["sku"])] = saved
+        return saved if isinstance(saved, dict) else {}
 
     def delete(self, target_id: str, store: str) -> None:
         # disabled rather than deleted: orders keep pointing at the product
@@ -189,11 +229,7 @@ class ProductImport(EntitySync[ProductImportConfig]):
         if target.payload["store_names"]:
             self._store_names(sku, target)
             # the admin value once more, last: a store-scoped write must never stand in for it
-            self.systems.magento.put(
-                f"/V1/products/{sku}",
-                json={"product": {"sku": sku, "name": target.payload["name"]}},
-                store_code=ADMIN_SCOPE,
-            )
+            self._save(sku, {"sku": sku, "name": target.payload["name"]})
         self._link_to_parent(sku, target)
 
     def _store_names(self, sku: str, target: TargetRecord) -> None:
@@ -224,11 +260,7 @@ class ProductImport(EntitySync[ProductImportConfig]):
             return
         ext["configurable_product_links"] = sorted({*links, int(child["id"])})
         ext["configurable_product_options"] = options
-        self.systems.magento.put(
-            f"/V1/products/{parent_sku}",
-            json={"product": {"sku": parent_sku, "type_id": "configurable", "extension_attributes": ext}},
-            store_code=ADMIN_SCOPE,
-        )
+        self._save(parent_sku, {"sku": parent_sku, "type_id": "configurable", "extension_attributes": ext})
 
     def _configurable_options(self, parent: dict[str, Any], child_values: list[Any]) -> list[dict[str, Any]]:
         """The parent's configurable options plus the child's values of the attributes it varies in (those whose
@@ -302,6 +334,8 @@ class ProductImport(EntitySync[ProductImportConfig]):
 
     # --- lookups -------------------------------------------------------------------------------------------
     def _product(self, sku: str) -> dict[str, Any] | None:
+        if sku in self._known:
+            return self._known.pop(sku)
         try:
             return self.systems.magento.get(f"/V1/products/{sku}", store_code=ADMIN_SCOPE)
         except NotFoundError:
