@@ -12,7 +12,7 @@ from profile_sync.connectors.paging import LinkHeaderPaging, Paging
 from profile_sync.connectors.ratebudget import RateLimits
 
 TOKEN_PATH = "/v2/token_endpoint"
-MAX_PER_PAGE = 100
+MAX_PER_PAGE = 100  # FreeAgent fixes the largest page at 100 (its API reference, "Pagination"): a larger per_page is cut
 
 
 class FreeAgentHook(ApiHook):

@@ -147,7 +147,9 @@ class CategoryExport(EntitySync[CategoryExportConfig]):
     def _walk(self, target: TargetRecord, budget: int) -> list[Record] | None:
         """Every PlentyONE category of the type with its details in the first store's language; None as soon as
         the walk would take more pages than ``budget`` (searches by name are fewer requests then)."""
-        size, found, page = self.profile.api.collection_size, [], 1
+        size = self.profile.api.collection_size
+        found: list[Record] = []
+        page = 1
         params = {"type": target.payload["type"], "with": "details", "lang": target.payload["details"][0]["lang"]}
         while True:
             reply = self.systems.plenty.get("/rest/categories", params={**params, "page": page, "itemsPerPage": size})

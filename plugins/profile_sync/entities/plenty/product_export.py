@@ -191,7 +191,9 @@ class ProductExport(EntitySync[ProductExportConfig]):
 
     def _walk(self, numbers: set[str], budget: int) -> dict[str, Record] | None:
         """Number -> variation of ``numbers``, or None as soon as the walk would take more pages than ``budget``."""
-        size, found, page = self.profile.api.collection_size, {}, 1
+        size = self.profile.api.collection_size
+        found: dict[str, Record] = {}
+        page = 1
         while True:
             params = {"with": RELATIONS, "page": page, "itemsPerPage": size}
             reply = self.systems.plenty.get("/rest/items/variations", params=params) or {}
