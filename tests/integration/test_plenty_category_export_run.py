@@ -95,3 +95,25 @@ def test_tree_already_in_plentyone_is_matched_not_doubled_from_one_walk(world, a
     assert admin["plenty"].stats()["by_route"]["GET /rest/categories"] == pages
     assert admin["plenty"].counts()["categories"] == before
     assert_tree_kept(world, admin, 1)
+
+
+def test_creates_whose_answers_are_lost_are_found_again_never_doubled(world, admin) -> None:
+    """Issue 15 point 14: PlentyONE makes each category but a third of its answers are lost (the write done,
+    then a 503): the lookup after a lost answer asks PlentyONE again (not the run's walk, read before the
+    create) and finds the category, so the tree is whole and no category exists twice."""
+    before = admin["plenty"].counts()["categories"]
+    world.write_profile(PROFILE)
+    admin["plenty"].set_faults(
+        process_then_fail_rate=0.34, error_codes=[503], only_paths=["/rest/categories"], only_methods=["POST"], seed=5
+    )
+    try:
+        run = world.run(PROFILE)
+        faults = admin["plenty"].stats()["faults_injected"]
+    finally:
+        admin["plenty"].clear_faults()
+    assert run.state == "success", run.task_states
+    assert faults.get("process_then_fail", 0) > 0, faults  # answers were lost
+    size = len(subtree(admin))
+    assert (run.summary["created"], run.summary["failed"]) == (size, 0)
+    assert admin["plenty"].counts()["categories"] == before + size  # each made once
+    assert_tree_kept(world, admin, None)
