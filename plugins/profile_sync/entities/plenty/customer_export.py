@@ -123,7 +123,9 @@ class CustomerExport(EntitySync[CustomerExportConfig]):
     def create(self, target: TargetRecord) -> str:
         created = self.systems.plenty.post("/rest/accounts/contacts", json=target.payload["contact"])
         contact_id = str(created["id"])
-        self._sync_addresses(int(contact_id), target.payload["addresses"])
+        # a contact just made has no address: nothing to read (a create that fails half way is found again by
+        # e-mail next time and updated, which reads its addresses)
+        self._sync_addresses(int(contact_id), target.payload["addresses"], current=[])
         return contact_id
 
     def update(self, target_id: str, target: TargetRecord) -> None:
@@ -142,9 +144,12 @@ class CustomerExport(EntitySync[CustomerExportConfig]):
             log.info("contact %s keeps its orders, so it is blocked instead of deleted (%s)", target_id, exc)
             self.systems.plenty.put(path, json={"blocked": 1})
 
-    def _sync_addresses(self, contact_id: int, addresses: list[dict[str, Any]]) -> None:
+    def _sync_addresses(
+        self, contact_id: int, addresses: list[dict[str, Any]], current: list[dict[str, Any]] | None = None
+    ) -> None:
         path = f"/rest/accounts/contacts/{contact_id}/addresses"
-        current = self.systems.plenty.get(path) or []
+        if current is None:
+            current = self.systems.plenty.get(path) or []
         used: set[int] = set()
         for address in addresses:
             body = {k: v for k, v in address.items() if k != "types"}
