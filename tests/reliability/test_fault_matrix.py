@@ -43,7 +43,7 @@ FAULTS: dict[str, dict[str, Any]] = {
 }
 COMBINED = {
     "latency_ms": 10,
-    "latency_jitter_ms": 150,
+    "latency_jitter_ms": 50,  # with 10: ~35 ms a request, enough for 1-second tokens to expire mid-task
     "error_rate": 0.05,
     "rate_429": 0.04,
     "retry_after_seconds": 1,
