@@ -81,3 +81,28 @@ def test_category_details_refuse_a_language_plentyone_does_not_have(base_url: st
     assert refused.json()["validation_errors"] == {"details.0.lang": ["The selected lang is invalid."]}
     body["details"][0]["lang"] = "se"
     assert session.post(f"{base_url}/rest/categories", json=body, timeout=10).status_code == 200
+
+
+def test_a_new_category_needs_details(base_url: str, session: requests.Session,  # noqa: F811
+                                      admin: SandboxAdmin) -> None:  # noqa: F811
+    """``details`` is in the contract's required list of ``POST /rest/categories``; a category without a name in
+    any language is refused with PlentyONE's 422 and nothing is created."""
+    url = f"{base_url}/rest/categories"
+    before = admin.records("categories", limit=1)["total"]
+    for body in ({"type": "item"}, {"type": "item", "details": []}):
+        refused = session.post(url, json=body, timeout=10)
+        assert refused.status_code == 422, body
+        assert refused.json() == {
+            "error": {"class": "Plenty\\Exceptions\\ValidationException", "code": 422,
+                      "message": "The given data was invalid."},
+            "validation_errors": {"details": ["The details field is required."]},
+        }
+    several = session.post(url, json=[{"type": "item", "details": [{"lang": "de", "name": "Neu", "plentyId": 1000}]},
+                                      {"type": "item"}], timeout=10)
+    assert (several.status_code, several.json()["validation_errors"]) == (
+        422, {"1.details": ["The details field is required."]})  # a list is refused whole, naming the entry
+    assert admin.records("categories", limit=1)["total"] == before
+    named = session.post(url, json={"type": "item", "details": [{"lang": "de", "name": "Neu", "plentyId": 1000}]},
+                         timeout=10)
+    assert named.status_code == 200, named.text
+    assert admin.records("categories", limit=1)["total"] == before + 1

@@ -43,3 +43,32 @@ def test_legacy_stock_items_are_listed_below_a_quantity_in_pages(magento: Magent
         for n in (1, 2)
     ]
     assert [i["item_id"] for page in pages for i in page] == [i["item_id"] for i in everything["items"][:4]]
+
+
+def test_a_correction_without_variation_or_quantity_is_refused(
+    base_url: str, session: requests.Session, admin: SandboxAdmin  # noqa: F811
+) -> None:
+    """``quantity`` is the contract's required field (and a correction without a variation books nothing: the
+    sandbox refuses it too); PlentyONE's 422 names each failing field by its path in the body."""
+    row = next(r for r in admin.records("stock", limit=50)["items"] if r["warehouseId"] == 1)
+    key, before = row["variationId"] * 10 + 1, row["stockPhysical"]
+    listed = session.put(f"{base_url}{CORRECTION}", json={"corrections": [
+        {"variationId": row["variationId"], "quantity": before + 1, "reasonId": 301},
+        {"quantity": 4, "reasonId": 301},
+        {"variationId": row["variationId"], "reasonId": 301}]}, timeout=10)
+    assert listed.status_code == 422
+    assert listed.json()["error"]["message"] == "The given data was invalid."
+    assert listed.json()["validation_errors"] == {"corrections.1.variationId": ["The variation id field is required."],
+                                                  "corrections.2.quantity": ["The quantity field is required."]}
+    single = session.put(f"{base_url}{CORRECTION}", json={"variationId": row["variationId"], "reasonId": 301},
+                         timeout=10)
+    assert (single.status_code, single.json()["validation_errors"]) == (
+        422, {"quantity": ["The quantity field is required."]})
+    nameless = session.put(f"{base_url}{CORRECTION}", json={"quantity": 3, "reasonId": 301}, timeout=10)
+    assert (nameless.status_code, nameless.json()["validation_errors"]) == (
+        422, {"variationId": ["The variation id field is required."]})
+    assert admin.record("stock", key)["stockPhysical"] == before  # nothing booked
+    booked = session.put(f"{base_url}{CORRECTION}", json={"variationId": row["variationId"], "quantity": before + 2,
+                                                         "reasonId": 301}, timeout=10)
+    assert booked.status_code == 200, booked.text
+    assert admin.record("stock", key)["stockPhysical"] == before + 2

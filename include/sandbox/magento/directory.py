@@ -3,12 +3,14 @@
 `country_info(iso2)` is the ``directory-data-country-information-interface`` answer of
 ``GET /V1/directory/countries/{countryId}``. `check_customer_address(address)` raises the 400 that Magento's
 customer address validators (``Customer\\Model\\Address\\Validator\\General`` and ``...\\Country``) give;
-`check_order_address(address)` the one of ``Sales\\Model\\Order\\Address\\Validator`` (for the sales routes).
-The data and its sources are in `sandbox.geo`.
+`check_order_address(address)` the one that saving an order address gives (``Sales\\Model\\ResourceModel\\Order\\Address::
+_beforeSave`` runs ``Sales\\Model\\Order\\Address\\Validator::validate``: required fields, e-mail, address type; no
+region: only ``validateForCustomer``, which no save calls, asks for one). The data and its sources are in `sandbox.geo`.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from sandbox.core.app import VendorError
@@ -17,12 +19,16 @@ from sandbox.geo import COUNTRY_NAMES, ISO3, MAGENTO_REGIONS, OPTIONAL_ZIP, REGI
 REQUIRED = '"%fieldName" is required. Enter and try again.'
 INVALID = 'Invalid value of "%value" provided for the %fieldName field.'
 SEVERAL = "One or more input exceptions have occurred."
-ORDER_REQUIRED = '"%1" is required. Enter and try again.'
-ORDER_REGION = "Please enter the state/province."
-# Sales\Model\Order\Address\Validator::$required: field -> the label its message names
+ORDER_SAVE = "We can't save the address:\n%1"
+ORDER_REQUIRED = '"%s" is required. Enter and try again.'
+ORDER_EMAIL = "Email has a wrong format"
+ORDER_TYPE = "Address type doesn't match required options"
+# Sales\Model\Order\Address\Validator::$required: field -> the label its message names; telephone joins them
+# while the customer_address attribute is required (the default, "Show Telephone: Required")
 ORDER_FIELDS = {"parent_id": "Parent Order Id", "postcode": "Zip code", "lastname": "Last name", "street": "Street",
                 "city": "City", "email": "Email", "country_id": "Country", "firstname": "First Name",
-                "address_type": "Address Type"}
+                "address_type": "Address Type", "telephone": "Phone Number"}
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 Problem = tuple[str, dict[str, str]]
 
 
@@ -95,16 +101,20 @@ def customer_address_problems(address: dict[str, Any]) -> list[Problem]:
     return problems
 
 
-def order_address_problems(address: dict[str, Any]) -> list[Problem]:
-    """What ``Sales\\Model\\Order\\Address\\Validator`` says about one order address (empty: valid)."""
+def order_address_problems(address: dict[str, Any]) -> list[str]:
+    """The warnings of ``Sales\\Model\\Order\\Address\\Validator::validate`` for one order address (empty: valid).
+    Magento asks only that each required field is present (``hasData``); the sandbox also takes a blank value
+    (or an empty first street line) for a missing one (stricter), except the postcode of an optional-zip country,
+    which only has to be there."""
     values = dict(address, street=_first_line(address.get("street")))
-    problems: list[Problem] = [(ORDER_REQUIRED, {"1": label}) for name, label in ORDER_FIELDS.items()
-                               if not _text(values.get(name))]
-    country = _text(address.get("country_id")).upper()
-    has_list = bool(MAGENTO_REGIONS.get(country))
-    if country in REGION_REQUIRED and not (region_id_of(address) if has_list else _region_text(address)):
-        problems.append((ORDER_REGION, {}))
-    return problems
+    optional_zip = _text(address.get("country_id")).upper() in OPTIONAL_ZIP
+    warnings = [ORDER_REQUIRED % label for name, label in ORDER_FIELDS.items()
+                if not (name in values if name == "postcode" and optional_zip else _text(values.get(name)))]
+    if not _EMAIL.match(_text(address.get("email"))):
+        warnings.append(ORDER_EMAIL)
+    if address.get("address_type") not in ("billing", "shipping"):
+        warnings.append(ORDER_TYPE)
+    return warnings
 
 
 def raise_problems(problems: list[Problem]) -> None:
@@ -127,5 +137,9 @@ def check_customer_address(address: Any) -> None:
 
 
 def check_order_address(address: Any) -> None:
-    if isinstance(address, dict):
-        raise_problems(order_address_problems(address))
+    """Magento's 400 for an order address that cannot be saved: the resource's LocalizedException
+    ``We can't save the address:\\n%1`` with the warnings, one a line, as its one positional parameter."""
+    warnings = order_address_problems(address) if isinstance(address, dict) else []
+    if warnings:
+        joined = "\n".join(warnings)
+        raise VendorError(400, ORDER_SAVE.replace("%1", joined), body={"message": ORDER_SAVE, "parameters": [joined]})

@@ -89,14 +89,17 @@ class Dto:
 
 
 def check_body(body: Mapping[str, Any], params: Mapping[str, Dto]) -> None:
-    """Check each service parameter of `body` that has a Dto; other top-level keys are ignored (as Magento)."""
+    """Check each service parameter of `body` that has a Dto (an object, or a list of objects such as
+    ``sourceItems``); other top-level keys are ignored (as Magento). Names are given snake_case; the body may
+    spell them camelCase (``ServiceInputProcessor`` takes both)."""
     for name, dto in params.items():
         value = body.get(name)
         if value is None:
             camel = name[:1] + upper_camel(name)[1:]
             value = body.get(camel)
-        if value is not None:
-            dto.check(value)
+        for element in value if isinstance(value, list) else [value]:
+            if element is not None:
+                dto.check(element)
 
 
 def unsupported(field_name: str) -> VendorError:

@@ -73,22 +73,28 @@ def register(app: FastAPI, state: PlentyState) -> None:
         if warehouseId not in state.tables["warehouses"]:
             raise not_found("Warehouse", warehouseId)
         body = await json_body(request)
-        corrections = body.get("corrections") if isinstance(body, dict) and "corrections" in body else [body]
+        listed = isinstance(body, dict) and "corrections" in body
+        corrections = body.get("corrections") if listed else [body]
         errors: dict[str, list[str]] = {}
         variations = state.tables["variations"]
         if not isinstance(corrections, list) or not corrections:
             raise invalid({"corrections": ["The corrections field is required."]})
         for i, one in enumerate(corrections):
+            # the failing field by its path in the body (Laravel's validation keys): "corrections.N.quantity" in a
+            # list, "quantity" for the one correction at the top level
+            at = f"corrections.{i}." if listed else ""
             if not isinstance(one, dict):
                 errors[f"corrections.{i}"] = ["A correction must be an object."]
                 continue
-            if one.get("variationId") not in variations:
-                errors[f"corrections.{i}.variationId"] = ["The selected variation id is invalid."]
+            if one.get("variationId") is None:
+                errors[f"{at}variationId"] = ["The variation id field is required."]
+            elif one["variationId"] not in variations:
+                errors[f"{at}variationId"] = ["The selected variation id is invalid."]
             quantity = one.get("quantity")
             if not isinstance(quantity, int | float) or isinstance(quantity, bool):
-                errors[f"corrections.{i}.quantity"] = ["The quantity field is required."]
+                errors[f"{at}quantity"] = ["The quantity field is required."]
             if one.get("reasonId") is not None and one["reasonId"] not in CORRECTION_REASONS:
-                errors[f"corrections.{i}.reasonId"] = ["The selected reason id is invalid."]
+                errors[f"{at}reasonId"] = ["The selected reason id is invalid."]
         if errors:
             raise invalid(errors)
         now = time.time()

@@ -11,12 +11,16 @@ from sandbox.core.app import VendorError, json_response
 from sandbox.magento.common import json_body, mroute, require, search_response
 from sandbox.magento.search import EntitySpec
 from sandbox.magento.state import MagentoState
+from sandbox.magento.strict import Dto, check_body
 
 SOURCES = "Magento_InventoryApi::source"
 SOURCE_ITEMS = "Magento_InventoryApi::source_item"
 STOCK = "Magento_CatalogInventory::cataloginventory"
 SOURCE_SPEC = EntitySpec(id_fields=frozenset({"source_code"}), updated_field=None, time_fields=frozenset())
 SOURCE_ITEM_SPEC = EntitySpec(id_fields=frozenset(), updated_field=None, time_fields=frozenset())
+# inventory-api-data-source-item-interface in admin-schema-2.4.8.yaml (its extension interface has no properties)
+SOURCE_ITEM = Dto("Magento\\InventoryApi\\Api\\Data\\SourceItemInterface", ("sku", "source_code", "quantity", "status"),
+                  extension=Dto("Magento\\InventoryApi\\Api\\Data\\SourceItemExtensionInterface", ()))
 
 
 def _validation(message: str, **parameters: Any) -> VendorError:
@@ -49,9 +53,12 @@ def register(app: FastAPI, state: MagentoState) -> None:
 
     @mroute(app, "POST", "/V1/inventory/source-items", resource=SOURCE_ITEMS)
     async def save_source_items(request: Request) -> Response:
-        items = require(await json_body(request), "sourceItems")
+        body = await json_body(request)
+        check_body(body, {"source_items": SOURCE_ITEM})  # unknown properties: 400 before any validation
+        items = require(body, "sourceItems")
         if not isinstance(items, list) or not items:
             raise VendorError(400, "Input data is empty")
+        items = [SOURCE_ITEM.normalize(item) for item in items]
         # Magento's SourceItemsValidator checks every item and merges the errors into one "Validation Failed"
         # answer that names the values, not the items; the batch is saved all or nothing
         # (Magento\Inventory\Model\SourceItem\Command\SourceItemsSave, Validator\SourceItemsValidator)

@@ -11,9 +11,11 @@ from sandbox.core.app import VendorError, json_response
 from sandbox.core.store import Record
 from sandbox.domain import CURRENCY
 from sandbox.magento.common import json_body, mroute, not_found, public, require, search_response
+from sandbox.magento.directory import check_order_address
 from sandbox.magento.search import EntitySpec, parse_search_criteria, run_search
 from sandbox.magento.search import magento_time as mtime
 from sandbox.magento.state import MagentoState
+from sandbox.magento.strict import Dto, check_body
 
 ORDERS = "Magento_Sales::actions_view"
 INVOICES = "Magento_Sales::sales_invoice"
@@ -22,6 +24,74 @@ SALES_SPEC = EntitySpec(id_fields=frozenset({"entity_id"}), aliases={"id": "enti
 # payment methods that are gateways (capture online asks the provider); the seed's methods are all offline
 GATEWAY_METHODS = frozenset({"braintree", "paypal_express", "payflowpro", "authorizenet_acceptjs"})
 COMMENT_SPEC = EntitySpec(id_fields=frozenset({"entity_id"}), updated_field=None, time_fields=frozenset({"created_at"}))
+
+# the bodies' data interfaces, as admin-schema-2.4.8.yaml declares them (definition named at each Dto); their
+# extension interfaces have no properties in 2.4.8, but for the shipment arguments' MSI source_code
+_API = "Magento\\Sales\\Api\\Data\\"
+
+
+def _ext(name: str, *fields: str) -> Dto:
+    return Dto(f"{_API}{name}ExtensionInterface", fields)
+
+
+STATUS_HISTORY = Dto(  # sales-data-order-status-history-interface
+    _API + "OrderStatusHistoryInterface",
+    ("comment", "created_at", "entity_id", "entity_name", "is_customer_notified", "is_visible_on_front", "parent_id",
+     "status"), extension=_ext("OrderStatusHistory"))
+INVOICE_ITEM = Dto(_API + "InvoiceItemCreationInterface", ("order_item_id", "qty"),  # sales-data-invoice-item-creation-...
+                   extension=_ext("InvoiceItemCreation"))
+INVOICE_COMMENT = Dto(_API + "InvoiceCommentCreationInterface", ("comment", "is_visible_on_front"),
+                      extension=_ext("InvoiceCommentCreation"))  # sales-data-invoice-comment-creation-interface
+INVOICE_ARGUMENTS = Dto(_API + "InvoiceCreationArgumentsInterface", (),  # ...-invoice-creation-arguments-interface
+                        extension=_ext("InvoiceCreationArguments"))
+SHIPMENT_ITEM = Dto(_API + "ShipmentItemCreationInterface", ("order_item_id", "qty"),  # ...-shipment-item-creation-...
+                    extension=_ext("ShipmentItemCreation"))
+SHIPMENT_COMMENT = Dto(_API + "ShipmentCommentCreationInterface", ("comment", "is_visible_on_front"),
+                       extension=_ext("ShipmentCommentCreation"))  # sales-data-shipment-comment-creation-interface
+SHIPMENT_TRACK = Dto(_API + "ShipmentTrackCreationInterface", ("track_number", "title", "carrier_code"),
+                     extension=_ext("ShipmentTrackCreation"))  # sales-data-shipment-track-creation-interface
+SHIPMENT_PACKAGE = Dto(_API + "ShipmentPackageCreationInterface", (),  # ...-shipment-package-creation-interface
+                       extension=_ext("ShipmentPackageCreation"))
+SHIPMENT_ARGUMENTS = Dto(_API + "ShipmentCreationArgumentsInterface", (),  # ...-shipment-creation-arguments-interface
+                         extension=_ext("ShipmentCreationArguments", "source_code"))
+# the service parameters of each route (snake_case; a body may spell them camelCase)
+COMMENT_PARAMS = {"status_history": STATUS_HISTORY}
+INVOICE_PARAMS = {"items": INVOICE_ITEM, "comment": INVOICE_COMMENT, "arguments": INVOICE_ARGUMENTS}
+SHIP_PARAMS = {"items": SHIPMENT_ITEM, "comment": SHIPMENT_COMMENT, "tracks": SHIPMENT_TRACK,
+               "packages": SHIPMENT_PACKAGE, "arguments": SHIPMENT_ARGUMENTS}
+
+
+def _order_addresses(entity: dict[str, Any], key: int, email: Any) -> None:
+    """Check and complete the order's addresses as saving them does: ``Order::setBillingAddress`` and
+    ``setShippingAddress`` (the first shipping assignment's address, ``OrderRepository::save``) set the address
+    type and the order's e-mail, the address resource the parent id, then ``Order\\Address\\Validator::validate``
+    judges each (billing first); the first bad one answers 400 (`check_order_address`)."""
+    holders: list[tuple[str, Any, str]] = [("billing", entity, "billing_address")]
+    extension = entity.get("extension_attributes")
+    assignments = extension.get("shipping_assignments") if isinstance(extension, dict) else None
+    if isinstance(assignments, list) and assignments and isinstance(assignments[0], dict):
+        holders.append(("shipping", assignments[0].get("shipping"), "address"))
+    for kind, holder, name in holders:
+        address = holder.get(name) if isinstance(holder, dict) else None
+        if not isinstance(address, dict):
+            continue
+        address = dict(address, address_type=kind, parent_id=key)
+        if not address.get("email"):
+            address["email"] = email
+        check_order_address(address)
+        holder[name] = address
+
+
+def _normalized(body: dict[str, Any], params: dict[str, Dto]) -> dict[str, Any]:
+    """`body` with each parameter's objects spelled as the contract does (``orderItemId`` -> ``order_item_id``)."""
+    out = dict(body)
+    for name, dto in params.items():
+        value = out.get(name)
+        if isinstance(value, list):
+            out[name] = [dto.normalize(v) for v in value]
+        elif value is not None:
+            out[name] = dto.normalize(value)
+    return out
 
 
 def _no_order(order_id: Any) -> VendorError:
@@ -58,6 +128,7 @@ def register(app: FastAPI, state: MagentoState) -> None:  # noqa: C901 (one clos
         key = entity.get("entity_id")
         if key:
             record = dict(order(int(key)))
+            _order_addresses(entity, int(key), entity.get("customer_email") or record.get("customer_email"))
             record.update({k: v for k, v in entity.items() if k not in ("entity_id", "created_at", "updated_at")})
             return json_response(public(save(record, now)))
         for name in ("customer_email", "grand_total", "base_grand_total", "items"):
@@ -69,6 +140,7 @@ def register(app: FastAPI, state: MagentoState) -> None:  # noqa: C901 (one clos
                                     "parameters": [{"fieldName": "sku", "fieldValue": str(unknown[0])}]})
         table = tables["orders"]
         key = table.next_key()
+        _order_addresses(entity, key, entity.get("customer_email"))
         items = []
         next_item = max((i.get("item_id", 0) for o in table.records() for i in o.get("items") or ()), default=0) + 1
         for item in entity["items"]:
@@ -111,7 +183,9 @@ def register(app: FastAPI, state: MagentoState) -> None:  # noqa: C901 (one clos
 
     @mroute(app, "POST", "/V1/orders/{id}/comments", resource="Magento_Sales::comment")
     async def add_comment(id: int, request: Request) -> Response:  # noqa: A002
-        history = require(await json_body(request), "statusHistory")
+        body = await json_body(request)
+        check_body(body, COMMENT_PARAMS)  # before the order is loaded: the body is read first
+        history = STATUS_HISTORY.normalize(require(body, "statusHistory"))
         record = dict(order(id))
         for name in ("comment", "is_customer_notified", "is_visible_on_front", "parent_id"):
             require(history, name)
@@ -167,6 +241,8 @@ def register(app: FastAPI, state: MagentoState) -> None:  # noqa: C901 (one clos
     @mroute(app, "POST", "/V1/order/{orderId}/ship", resource="Magento_Sales::ship")
     async def ship(orderId: int, request: Request) -> Response:  # noqa: N803
         body = await json_body(request)
+        check_body(body, SHIP_PARAMS)
+        body = _normalized(body, SHIP_PARAMS)
         record = dict(order(orderId))
         wanted = _quantities(body.get("items"), record, "qty_shipped")
         if record.get("state") in ("canceled", "closed", "holded") or not wanted:
@@ -187,6 +263,8 @@ def register(app: FastAPI, state: MagentoState) -> None:  # noqa: C901 (one clos
     @mroute(app, "POST", "/V1/order/{orderId}/invoice", resource="Magento_Sales::sales_invoice")
     async def invoice(orderId: int, request: Request) -> Response:  # noqa: N803
         body = await json_body(request)
+        check_body(body, INVOICE_PARAMS)
+        body = _normalized(body, INVOICE_PARAMS)
         record = dict(order(orderId))
         wanted = _quantities(body.get("items"), record, "qty_invoiced")
         if record.get("state") in ("canceled", "closed", "holded") or not wanted:
