@@ -312,11 +312,10 @@ def register(app: FastAPI, state: PlentyState) -> None:  # noqa: C901 - one clos
             keys = table.select(since=since, until=until)
         else:
             keys = table.keys()
-        number = request.query_params.get("numberExact")
-        if number is not None:
-            found = state.variation_by_number.get(number)
-            keys = [found] if found is not None and found in set(keys) else []
         filters = []
+        number = request.query_params.get("numberExact")
+        if number is not None:  # a filter: every variation with the number (legacy duplicates included)
+            filters.append(lambda v: str(v.get("number") or "") == number)
         ids = int_list_param(request, "id")
         if ids is not None:
             wanted = set(ids)

@@ -161,6 +161,9 @@ class OrderExportConfig(EntityConfig):
         pattern=r"^[A-Z]{3}$",
         description="The PlentyONE system currency: orders in another currency carry Magento's own exchange rate.",
     )
+    addresses: AddressOptions = Field(
+        default_factory=AddressOptions, description="Street line mapping of the billing and delivery addresses."
+    )
 
 
 StatusRange = tuple[float, float]

@@ -42,7 +42,7 @@ from profile_sync.entities.plenty.order_money import (
 )
 from profile_sync.entities.shop.source import MagentoSource
 from profile_sync.entities.shop.stores import StoreViews
-from profile_sync.profiles.entity_configs import AddressOptions, OrderExportConfig
+from profile_sync.profiles.entity_configs import OrderExportConfig
 from profile_sync.profiles.plenty_languages import plenty_language
 
 PROPERTY_SHIPPING_PROFILE, PROPERTY_PAYMENT_METHOD, PROPERTY_LANGUAGE, PROPERTY_EXTERNAL_ID = 2, 3, 6, 7
@@ -163,8 +163,10 @@ class OrderExport(EntitySync[OrderExportConfig]):
                 "plentyId": mapping.plenty_id,
                 "lang": plenty_language(mapping.locale),
             },
-            "billing": _address(billing, email),
-            "delivery": _address(delivery, email),
+            # street / house number / additional line by the profile's street formats, country and state ids
+            # as plenty.addresses maps them
+            "billing": to_plenty(billing, email, self.config.addresses),
+            "delivery": to_plenty(delivery, email, self.config.addresses),
             # no updated_at: a Magento change that the PlentyONE order does not carry (a comment, an invoice
             # or shipment Order Import made) is no reason to write the PlentyONE order
             "cancelled": cancelled,
@@ -424,11 +426,6 @@ def _shipping_method(order: Record) -> str | None:
 def _shipping_address(order: Record) -> dict[str, Any] | None:
     assignments = (order.get("extension_attributes") or {}).get("shipping_assignments") or []
     return ((assignments[0].get("shipping") or {}).get("address")) if assignments else None
-
-
-def _address(address: dict[str, Any], email: str) -> dict[str, Any]:
-    # street / house number / additional line, country and state ids as plenty.addresses maps them
-    return to_plenty(address, email, AddressOptions())
 
 
 def _text(value: int | None) -> str | None:

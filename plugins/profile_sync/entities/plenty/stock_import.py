@@ -1,8 +1,10 @@
 """Stock Import [PlentyONE]: PlentyONE stock per warehouse -> Magento MSI source items.
 
-A PlentyONE stock row names a variation id; the Magento SKU is the variation's number, read once per task
-(``variation_numbers``, shared with Stock Export). A number that several variations carry names no one
-Magento SKU: their stock rows are failed entries rather than overwriting each other's stock. Warehouse -> source comes from entity_config; a
+A PlentyONE stock row names a variation id; the Magento SKU is the variation's number (``variation_numbers``,
+shared with Stock Export). Only what changed since the watermark is read (``updatedAtFrom``), and only the
+numbers of the variations those rows name: by id, a page of ids a request, where that takes fewer requests than
+the walk over every variation (a first run, or a big change, walks). A number that several variations carry
+names no one Magento SKU: their stock rows are failed entries rather than overwriting each other's stock. Warehouse -> source comes from entity_config; a
 warehouse that is not mapped is out of scope. Magento's source-items POST is an upsert keyed by
 (sku, source_code), so a repeated push never duplicates; it takes a list, so the rows of a page go in one request.
 """
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import datetime
+from itertools import chain
 
 from profile_sync.entities.base import ALL_STORES, EntitySync, Record, RecordError, TargetRecord
 from profile_sync.entities.plenty.variation_numbers import VariationNumbers, ambiguous
@@ -28,32 +31,39 @@ class StockImport(EntitySync[StockImportConfig]):
         self.bulk_size = profile.api.collection_size
         self.variations = VariationNumbers(systems.plenty, profile.api.collection_size) if systems else None
 
-    def _variation_numbers(self) -> dict[int, str]:
-        return self.variations.numbers()
-
     def fetch(self, since: datetime | None, ids: Sequence[str] | None) -> Iterator[list[Record]]:
-        numbers = self._variation_numbers()
+        size = self.profile.api.collection_size
         if ids:
             wanted: dict[int, set[int]] = {}
             for source_id in ids:
                 variation, _, warehouse = source_id.partition("@")
                 if variation.isdigit() and warehouse.isdigit():
                     wanted.setdefault(int(variation), set()).add(int(warehouse))
+            self.variations.learn(wanted)
             for variation, warehouses in wanted.items():
                 for page in self.systems.plenty.paginate(
-                    "/rest/stockmanagement/stock", params={"variationId": variation}, page_size=self.profile.api.collection_size
+                    "/rest/stockmanagement/stock", params={"variationId": variation}, page_size=size
                 ):
-                    yield [self._annotate(row, numbers) for row in page if int(row["warehouseId"]) in warehouses]
+                    yield [self._annotate(row) for row in page if int(row["warehouseId"]) in warehouses]
             return
         params = {"updatedAtFrom": iso_timestamp(since)} if since else {}
-        for page in self.systems.plenty.paginate(
-            "/rest/stockmanagement/stock", params=params, page_size=self.profile.api.collection_size
-        ):
-            yield [self._annotate(row, numbers) for row in page]
+        pages = iter(self.systems.plenty.paginate("/rest/stockmanagement/stock", params=params, page_size=size))
+        # the rows are held until their variations are known: all of them (read by id), or until they name so
+        # many that the walk is cheaper (then the rest streams); no rows, no variation read at all
+        held: list[list[Record]] = []
+        named: set[int] = set()
+        for page in pages:
+            held.append(page)
+            named.update(int(row["variationId"]) for row in page)
+            if not self.variations.cheaper_by_id(len(named)):
+                break
+        self.variations.learn(named)
+        for page in chain(held, pages):
+            yield [self._annotate(row) for row in page]
 
-    def _annotate(self, row: Record, numbers: dict[int, str]) -> Record:
-        row["_sku"] = numbers.get(int(row["variationId"]))
-        holders = self.variations.holders(row["_sku"] or "")
+    def _annotate(self, row: Record) -> Record:
+        row["_sku"] = sku = self.variations.number_of(int(row["variationId"]))
+        holders = self.variations.holders(sku) if sku else []
         if len(holders) > 1:
             row["_sku_holders"] = holders
         return row
