@@ -353,9 +353,12 @@ FLOORS: dict[str, Spec] = {
     "contact_import_freeagent": Spec(
         "Contact Import [FreeAgent]",
         "contact pages; countries and store views once; the Magento customers of a page found in one search "
-        "(`email` / `entity_id` `in`), whose answer is the whole customer; one PUT or POST per customer",
+        "(`email` / `entity_id` `in`), whose answer is the whole customer; one PUT or POST per customer; a failed "
+        "entry read again by id (no id filter on the contact list)",
         {
-            "GET /v2/contacts": P, "GET /v2/contacts/{id}": NONE, **MAGENTO_REFS,
+            # a failed entry is read again by id each run until it syncs or is parked (max_failed_attempts):
+            # FreeAgent's contact list has no id filter, so one read each
+            "GET /v2/contacts": P, "GET /v2/contacts/{id}": EACH, **MAGENTO_REFS,
             "GET /rest/V1/customers/search": Rule("LOOKUP", 0, "written"),
             "GET /rest/V1/customers/{customerId}": NONE,
             "PUT /rest/V1/customers/{customerId}": UPDATE_EACH,
