@@ -19,9 +19,9 @@ import pytest
 ENTITIES = Path(__file__).resolve().parents[2] / "plugins" / "profile_sync" / "entities"
 MODULES = sorted(ENTITIES.rglob("*.py"))
 # helpers that page with a size they were given: every construction must hand them the profile's
-PAGING_HELPERS = {"ContactDirectory", "VariationNumbers"}
-# inside such a helper its own attribute is the size it was given
-GIVEN = {"self._page_size"}
+PAGING_HELPERS = {"ContactDirectory", "VariationNumbers", "walk_within"}
+# inside such a helper the size it was given: its attribute, or the page_size parameter of walk_within
+GIVEN = {"self._page_size", "page_size"}
 # the vendors' page-size parameters, in a hand-written page loop's params
 SIZE_PARAMETERS = {"itemsPerPage", "pageSize", "per_page", "searchCriteria[pageSize]"}
 

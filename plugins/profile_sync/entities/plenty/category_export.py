@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from profile_sync.entities.base import ALL_STORES, EntitySync, Record, RecordError, TargetRecord
+from profile_sync.entities.plenty.bounded_walk import walk_within
 from profile_sync.entities.pushed_parents import PushedParents
 from profile_sync.entities.timestamps import magento_timestamp, parse_timestamp
 from profile_sync.profiles.entity_configs import CategoryExportConfig
@@ -145,21 +146,10 @@ class CategoryExport(EntitySync[CategoryExportConfig]):
             self._lookup_once.update(t.source_id for t in unmapped)
 
     def _walk(self, target: TargetRecord, budget: int) -> list[Record] | None:
-        """Every PlentyONE category of the type with its details in the first store's language; None as soon as
-        the walk would take more pages than ``budget`` (searches by name are fewer requests then)."""
-        size = self.profile.api.collection_size
-        found: list[Record] = []
-        page = 1
+        """Every PlentyONE category of the type with its details in the first store's language (None where the
+        walk takes more pages than ``budget``)."""
         params = {"type": target.payload["type"], "with": "details", "lang": target.payload["details"][0]["lang"]}
-        while True:
-            reply = self.systems.plenty.get("/rest/categories", params={**params, "page": page, "itemsPerPage": size})
-            found.extend((reply or {}).get("entries") or [])
-            last = int((reply or {}).get("lastPageNumber") or page)
-            if last > budget:
-                return None
-            if (reply or {}).get("isLastPage", True) or page >= last:
-                return found
-            page += 1
+        return walk_within(self.systems.plenty, "/rest/categories", params, self.profile.api.collection_size, budget)
 
     def find_existing(self, target: TargetRecord) -> str | None:
         parent_id = target.extra.get("parent_id")

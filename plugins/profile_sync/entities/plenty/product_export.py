@@ -17,6 +17,7 @@ from typing import Any
 
 from profile_sync.connectors.errors import NotFoundError
 from profile_sync.entities.base import ALL_STORES, EntitySync, Record, RecordError, TargetRecord
+from profile_sync.entities.plenty.bounded_walk import walk_within
 from profile_sync.entities.prices import to_plenty
 from profile_sync.entities.timestamps import magento_timestamp, parse_timestamp
 from profile_sync.profiles.entity_configs import ProductExportConfig
@@ -190,22 +191,17 @@ class ProductExport(EntitySync[ProductExportConfig]):
             self._walk_answers = numbers
 
     def _walk(self, numbers: set[str], budget: int) -> dict[str, Record] | None:
-        """Number -> variation of ``numbers``, or None as soon as the walk would take more pages than ``budget``."""
-        size = self.profile.api.collection_size
-        found: dict[str, Record] = {}
-        page = 1
-        while True:
-            params = {"with": RELATIONS, "page": page, "itemsPerPage": size}
-            reply = self.systems.plenty.get("/rest/items/variations", params=params) or {}
-            for variation in reply.get("entries") or []:
-                if str(variation.get("number")) in numbers:
-                    found.setdefault(str(variation["number"]), variation)
-            last = int(reply.get("lastPageNumber") or page)
-            if last > budget:
-                return None
-            if reply.get("isLastPage", True) or page >= last:
-                return found
-            page += 1
+        """Number -> variation of ``numbers`` (None where the walk takes more pages than ``budget``)."""
+        found = walk_within(
+            self.systems.plenty, "/rest/items/variations", {"with": RELATIONS}, self.profile.api.collection_size,
+            budget, keep=lambda variation: str(variation.get("number")) in numbers,
+        )
+        if found is None:
+            return None
+        by_number: dict[str, Record] = {}
+        for variation in found:
+            by_number.setdefault(str(variation["number"]), variation)
+        return by_number
 
     def _known_variation(self, number: str, relations: str = "") -> dict[str, Any] | None:
         """From the walk, once per number; else (not walked, or asked again after a lost answer) a search."""
