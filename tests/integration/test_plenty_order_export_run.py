@@ -82,6 +82,8 @@ def test_first_run_exports_every_order_once_then_nothing_then_exactly_the_touche
     assert_admin_traffic_fits_the_contracts(admin)  # issue 14: Order Export's traffic fits the contracts
 
 
+@pytest.mark.slow  # make test-all: make test has the stronger form, the fault matrix's Order Export case (every
+# fault at once, the target compared record by record with a fault-free run)
 def test_faults_never_lose_or_duplicate_an_order(world, admin) -> None:
     world.write_profile(PROFILE, fail_when="never")  # the run must complete; the unknown SKUs' orders fail
     admin["plenty"].set_faults(seed=5, error_rate=0.10, rate_429=0.05, process_then_fail_rate=0.10)
