@@ -53,6 +53,12 @@ def _variation_unit(method: str, path: str) -> str:
 
 
 _STOCK_CORRECTION = "/rest/stockmanagement/warehouses/{warehouseId}/stock/correction"
+_BULK_PRICES = "/rest/items/variations/variation_sales_prices"
+
+
+def _list_of_up_to_50(schema: Any) -> Any:
+    return {"type": "array", "items": schema, "maxItems": 50}
+
 
 ERRATA: tuple[Erratum, ...] = (
     Erratum(
@@ -104,6 +110,17 @@ ERRATA: tuple[Erratum, ...] = (
         _quantity_or_corrections,
         "the body schema requires a top-level 'quantity' and also offers a 'corrections' list; PlentyONE books "
         "a body carrying only 'corrections' (one entry per variation), which is how batch corrections are sent.",
+    ),
+    *(
+        Erratum(
+            "plenty",
+            f"/paths/{pointer_escape(_BULK_PRICES)}/{method}/requestBody/content/application~1json/schema",
+            _list_of_up_to_50,
+            "the body is declared as one price object, but the routes are the bulk ones ('Bulk create prices', "
+            "'Bulk update prices': 'up to 50 prices of variations'): PlentyONE takes a list of such objects, each "
+            "naming its variation, as the clients of this route send [{'variationId', 'salesPriceId', 'price'}].",
+        )
+        for method in ("post", "put")
     ),
 )
 

@@ -649,6 +649,8 @@ class PlentyPlanner(Planner):
                 self.path("/rest/items/{id}/variations/{variationId}/variation_sales_prices/{priceId}"),
                 body={"price": 11.9},
             ),
+            ("POST", "/rest/items/variations/variation_sales_prices"): lambda: self.bulk_prices("POST"),
+            ("PUT", "/rest/items/variations/variation_sales_prices"): lambda: self.bulk_prices("PUT"),
             ("POST", "/rest/items/{id}/variations/{variationId}/variation_categories"): lambda: Call(
                 "POST",
                 self.path("/rest/items/{id}/variations/{variationId}/variation_categories"),
@@ -801,6 +803,20 @@ class PlentyPlanner(Planner):
         taken = {p.get("salesPriceId") for p in self.get(path) or []}
         price_id = next(i for i in range(1, 1000) if i not in taken)
         return Call("POST", path, body={"salesPriceId": price_id, "price": 9.95})
+
+    def bulk_prices(self, method: str) -> Call:
+        """A one-entry list for the bulk price routes: POST a sales price the first variation lacks, PUT one it has."""
+        variation = self.variation()
+        own = f"/rest/items/{variation['itemId']}/variations/{variation['id']}/variation_sales_prices"
+        taken = [p.get("salesPriceId") for p in self.get(own) or []]
+        if method == "POST":
+            price_id = next(i for i in range(1, 1000) if i not in taken)
+        elif taken:
+            price_id = taken[0]
+        else:
+            raise AssertionError(f"variation {variation['id']} has no sales price to update")
+        body = [{"variationId": variation["id"], "salesPriceId": price_id, "price": 12.5}]
+        return Call(method, "/rest/items/variations/variation_sales_prices", body=body)
 
     def new_address(self) -> dict[str, Any]:
         return {

@@ -77,6 +77,9 @@ TEXT_FIELDS = (
     "urlPath",
     "keywords",
 )
+# contract: the bulk price routes create or update "up to 50 prices of variations"
+BULK_PRICES_MAX = 50
+PRICE_LINKED = "The sales price is already linked to this variation."
 # the descriptions route names some text fields differently from the item's `texts`
 DESCRIPTION_NAMES = {"name": "name1", "previewDescription": "shortDescription", "metaKeywords": "keywords"}
 
@@ -202,6 +205,55 @@ class ItemWriter:
         self.state.tables["variations"].put(variation_id, record, now)
         self.state.index_variation(record)
         return record
+
+    # --- a variation's sales prices: the single routes and the bulk routes share these checks and writes ---------
+    @staticmethod
+    def check_price_fields(body: dict[str, Any], fields: tuple[str, ...], at: str, errors: dict[str, list[str]]) -> None:
+        """The required fields of a price write (`variationId`, `salesPriceId`: integers, `price`: a number), each
+        missing or mistyped one as ``errors[at + field]`` (``at``: ``"N."`` for the Nth entry of a bulk list)."""
+        messages = {
+            "variationId": "The variation id field is required.",
+            "salesPriceId": "The sales price id field is required.",
+            "price": "The price field is required.",
+        }
+        for field in fields:
+            value = body.get(field)
+            kinds = (int, float) if field == "price" else (int,)
+            if not isinstance(value, kinds) or isinstance(value, bool):
+                errors[f"{at}{field}"] = [messages[field]]
+
+    @staticmethod
+    def linked_price(variation: dict[str, Any], sales_price_id: int) -> dict[str, Any] | None:
+        return next((p for p in variation.get("variationSalesPrices", []) if p["salesPriceId"] == sales_price_id), None)
+
+    def add_price(self, variation_id: int, sales_price_id: int, price: float, now: float) -> dict[str, Any]:
+        """Link a sales price to the variation (checked beforehand: not yet linked); the variation's `updatedAt`
+        and `relatedUpdatedAt` move."""
+        variation = dict(self.state.tables["variations"].get(variation_id))
+        record = {
+            "variationId": variation_id,
+            "salesPriceId": sales_price_id,
+            "price": float(price),
+            "createdAt": iso(now),
+            "updatedAt": iso(now),
+        }
+        variation["variationSalesPrices"] = [*variation.get("variationSalesPrices", []), record]
+        self._touch(variation, now)
+        return record
+
+    def set_price(self, variation_id: int, sales_price_id: int, price: float, now: float) -> dict[str, Any]:
+        """Set the price of a linked sales price (checked beforehand); the variation's `updatedAt` and
+        `relatedUpdatedAt` move."""
+        variation = dict(self.state.tables["variations"].get(variation_id))
+        found = self.linked_price(variation, sales_price_id)
+        updated = dict(found or {}, price=float(price), updatedAt=iso(now))
+        variation["variationSalesPrices"] = [updated if p is found else p for p in variation["variationSalesPrices"]]
+        self._touch(variation, now)
+        return updated
+
+    def _touch(self, variation: dict[str, Any], now: float) -> None:
+        variation["relatedUpdatedAt"] = iso(now)
+        _stamp(self.state, "variations", variation["id"], variation, now)
 
 
 def register(app: FastAPI, state: PlentyState) -> None:  # noqa: C901 - one closure per route
@@ -362,6 +414,53 @@ def register(app: FastAPI, state: PlentyState) -> None:  # noqa: C901 - one clos
         require_auth(request, state)
         return variation_page(request, None)
 
+    # the bulk price routes: a literal path under /rest/items/variations, which no {itemId:int} route can take
+    async def write_prices(request: Request, creating: bool) -> Response:
+        """Up to 50 prices of any variations, all or nothing: each entry is checked as the single route checks it
+        (a body path ``N.field`` per refusal) and nothing is stored while any entry is refused."""
+        require_auth(request, state)
+        body = await json_body(request)
+        if not isinstance(body, list) or not body:
+            raise invalid({"body": ["The body must be a list of variation sales prices."]})
+        if len(body) > BULK_PRICES_MAX:
+            raise invalid({"body": [f"The body may not have more than {BULK_PRICES_MAX} items."]})
+        variations = state.tables["variations"]
+        errors: dict[str, list[str]] = {}
+        seen: set[tuple[int, int]] = set()
+        for i, entry in enumerate(body):
+            if not isinstance(entry, dict):
+                errors[str(i)] = ["A variation sales price must be an object."]
+                continue
+            found: dict[str, list[str]] = {}
+            writer.check_price_fields(entry, ("variationId", "salesPriceId", "price"), f"{i}.", found)
+            if f"{i}.variationId" not in found and entry["variationId"] not in variations:
+                found[f"{i}.variationId"] = ["The selected variation id is invalid."]
+            errors.update(found)
+            if found:
+                continue
+            pair = (entry["variationId"], entry["salesPriceId"])
+            linked = writer.linked_price(variations.get(pair[0]), pair[1]) is not None
+            if pair in seen:
+                errors[f"{i}.salesPriceId"] = ["The sales price is listed more than once for this variation."]
+            elif creating and linked:
+                errors[f"{i}.salesPriceId"] = [PRICE_LINKED]
+            elif not creating and not linked:
+                errors[f"{i}.salesPriceId"] = ["The sales price is not linked to this variation."]
+            seen.add(pair)
+        if errors:
+            raise invalid(errors)
+        now = time.time()
+        write = writer.add_price if creating else writer.set_price
+        return json_response([write(e["variationId"], e["salesPriceId"], e["price"], now) for e in body])
+
+    @route("POST", "/rest/items/variations/variation_sales_prices")
+    async def create_prices(request: Request) -> Response:
+        return await write_prices(request, creating=True)
+
+    @route("PUT", "/rest/items/variations/variation_sales_prices")
+    async def update_prices(request: Request) -> Response:
+        return await write_prices(request, creating=False)
+
     @route("GET", "/rest/items/{itemId:int}/variations")
     async def item_variations(request: Request, itemId: int) -> Response:  # noqa: N803
         require_auth(request, state)
@@ -488,51 +587,30 @@ def register(app: FastAPI, state: PlentyState) -> None:  # noqa: C901 - one clos
     @route("POST", base + "/variation_sales_prices")
     async def create_price(request: Request, id: int, variationId: int) -> Response:  # noqa: A002,N803
         require_auth(request, state)
-        variation = dict(find_variation(id, variationId))
+        variation = find_variation(id, variationId)
         body = await json_body(request)
         body = body if isinstance(body, dict) else {}
         errors: dict[str, list[str]] = {}
-        if not isinstance(body.get("salesPriceId"), int):
-            errors["salesPriceId"] = ["The sales price id field is required."]
-        if not isinstance(body.get("price"), int | float) or isinstance(body.get("price"), bool):
-            errors["price"] = ["The price field is required."]
-        prices = list(variation.get("variationSalesPrices", []))
-        if not errors and any(p["salesPriceId"] == body["salesPriceId"] for p in prices):
-            errors["salesPriceId"] = ["The sales price is already linked to this variation."]
+        writer.check_price_fields(body, ("salesPriceId", "price"), "", errors)
+        if not errors and writer.linked_price(variation, body["salesPriceId"]) is not None:
+            errors["salesPriceId"] = [PRICE_LINKED]
         if errors:
             raise invalid(errors)
-        now = time.time()
-        price = {
-            "variationId": variationId,
-            "salesPriceId": body["salesPriceId"],
-            "price": float(body["price"]),
-            "createdAt": iso(now),
-            "updatedAt": iso(now),
-        }
-        variation["variationSalesPrices"] = [*prices, price]
-        variation["relatedUpdatedAt"] = iso(now)
-        _stamp(state, "variations", variationId, variation, now)
-        return json_response(price)
+        return json_response(writer.add_price(variationId, body["salesPriceId"], body["price"], time.time()))
 
     @route("PUT", base + "/variation_sales_prices/{priceId}")
     async def update_price(request: Request, id: int, variationId: int, priceId: int) -> Response:  # noqa: A002,N803
         require_auth(request, state)
-        variation = dict(find_variation(id, variationId))
+        variation = find_variation(id, variationId)
         body = await json_body(request)
         body = body if isinstance(body, dict) else {}
-        price = body.get("price")
-        if not isinstance(price, int | float) or isinstance(price, bool):
-            raise invalid({"price": ["The price field is required."]})
-        prices = list(variation.get("variationSalesPrices", []))
-        found = next((p for p in prices if p["salesPriceId"] == priceId), None)
-        if found is None:
+        errors: dict[str, list[str]] = {}
+        writer.check_price_fields(body, ("price",), "", errors)
+        if errors:
+            raise invalid(errors)
+        if writer.linked_price(variation, priceId) is None:
             raise not_found("Sales price", priceId)
-        now = time.time()
-        updated = dict(found, price=float(price), updatedAt=iso(now))
-        variation["variationSalesPrices"] = [updated if p is found else p for p in prices]
-        variation["relatedUpdatedAt"] = iso(now)
-        _stamp(state, "variations", variationId, variation, now)
-        return json_response(updated)
+        return json_response(writer.set_price(variationId, priceId, body["price"], time.time()))
 
     @route("POST", base + "/variation_categories")
     async def link_category(request: Request, id: int, variationId: int) -> Response:  # noqa: A002,N803
