@@ -10,7 +10,9 @@ import json
 import shutil
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from localrun.stack import LocalStack, free_port
@@ -61,6 +63,23 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LocalStack
         shutil.rmtree(home, ignore_errors=True)
 
 
+@contextmanager
+def signed_in(local: LocalStack, user: str) -> Iterator[tuple[Any, str]]:
+    """A headless Chromium page signed in to the stack's Airflow as ``user``, and Airflow's base url."""
+    from playwright.sync_api import sync_playwright
+
+    base_url = f"http://127.0.0.1:{local.airflow_port}"
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        try:
+            page = browser.new_page(viewport={"width": 1440, "height": 1000})
+            page.set_default_timeout(60_000)
+            log_in(page, base_url, user, local.users[user])
+            yield page, base_url
+        finally:
+            browser.close()
+
+
 def launch(playwright):  # type: ignore[no-untyped-def]
     return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
 
@@ -74,19 +93,13 @@ def log_in(page, base_url: str, user: str, password: str) -> None:  # type: igno
 
 
 def test_admin_sees_records_and_failures_and_retries_them(stack: tuple[LocalStack, StateStore]) -> None:
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     local, store = stack
     ids = seed_after_sync(store)
     shutil.rmtree(SHOTS, ignore_errors=True)
     SHOTS.mkdir(parents=True)
-    base_url = f"http://127.0.0.1:{local.airflow_port}"
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        page = browser.new_page(viewport={"width": 1440, "height": 1000})
-        page.set_default_timeout(60_000)
-        log_in(page, base_url, "admin", local.users["admin"])
-
+    with signed_in(local, "admin") as (page, base_url):
         # the profile list, from Airflow's navigation
         page.goto(f"{base_url}/plugin/sync-profiles")
         frame = page.frame_locator("iframe[title='Sync profiles']")
@@ -143,41 +156,29 @@ def test_admin_sees_records_and_failures_and_retries_them(stack: tuple[LocalStac
         expect(tab.locator("#title")).to_have_text("Order Export [PlentyONE]")
         expect(tab.locator("#runs tbody")).to_contain_text(run_id)
         page.screenshot(path=str(SHOTS / "06-dag-tab.png"))
-        browser.close()
 
 
 def test_viewer_cannot_press_the_buttons(stack: tuple[LocalStack, StateStore]) -> None:
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     local, _store = stack
-    base_url = f"http://127.0.0.1:{local.airflow_port}"
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        page = browser.new_page(viewport={"width": 1440, "height": 1000})
-        page.set_default_timeout(60_000)
-        log_in(page, base_url, "viewer", local.users["viewer"])
+    with signed_in(local, "viewer") as (page, base_url):
         page.goto(f"{base_url}/dags/{DAG_ID}/plugin/sync-records")
         frame = page.frame_locator("iframe[title='Sync records']")
         expect(frame.locator("#title")).to_have_text("Order Export [PlentyONE]")
         expect(frame.locator("#retry-failed")).to_be_disabled()
         expect(frame.locator("#resync")).to_be_disabled()
         page.screenshot(path=str(SHOTS / "07-viewer-read-only.png"))
-        browser.close()
 
 
 def test_profile_page_with_100000_records_in_the_browser(stack: tuple[LocalStack, StateStore]) -> None:
     """Measures (does not assert on) how long the page takes to show its first 50 of 100,000 records."""
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     local, store = stack
     big = "customer_export_plenty"
     bulk_mapped_records(store, big, 100_000)
-    base_url = f"http://127.0.0.1:{local.airflow_port}"
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        page = browser.new_page(viewport={"width": 1440, "height": 1000})
-        page.set_default_timeout(60_000)
-        log_in(page, base_url, "viewer", local.users["viewer"])
+    with signed_in(local, "viewer") as (page, base_url):
         timings = {}
         for attempt in range(3):  # the first includes the plugin's first use of the store
             started = time.perf_counter()
@@ -191,7 +192,6 @@ def test_profile_page_with_100000_records_in_the_browser(stack: tuple[LocalStack
         expect(page.locator("#records tbody tr")).to_have_count(1)
         timings["search"] = time.perf_counter() - started
         page.screenshot(path=str(SHOTS / "08-100k-records.png"))
-        browser.close()
     print(
         "\nprofile page with 100,000 records, in Chromium (s): "
         + ", ".join(f"{name}: {seconds:.2f}" for name, seconds in timings.items())
@@ -222,17 +222,12 @@ def seed_runs(store: StateStore) -> list[str]:
 def test_the_profile_page_charts_the_last_runs(stack: tuple[LocalStack, StateStore]) -> None:
     """The profile page's chart of the last runs (issue 18 point 7), screenshot 09-last-runs-chart.png; runs are
     written through the state store's API (in this module: one Airflow stack serves every browser test)."""
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     local, store = stack
     run_ids = seed_runs(store)
     SHOTS.mkdir(parents=True, exist_ok=True)
-    base_url = f"http://127.0.0.1:{local.airflow_port}"
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        page = browser.new_page(viewport={"width": 1440, "height": 1000})
-        page.set_default_timeout(60_000)
-        log_in(page, base_url, "viewer", local.users["viewer"])
+    with signed_in(local, "viewer") as (page, base_url):
         page.goto(f"{base_url}/profile-sync/profiles/{CHART_PROFILE[0]}")
         chart = page.locator("#trend-chart svg")
         expect(chart).to_be_visible()
@@ -251,4 +246,3 @@ def test_the_profile_page_charts_the_last_runs(stack: tuple[LocalStack, StateSto
         assert heights[0] > heights[1] > 0
         expect(page.locator("#trend-queue")).to_contain_text("waiting in the export queue")
         page.locator("#trend").screenshot(path=str(SHOTS / "09-last-runs-chart.png"))
-        browser.close()
