@@ -5,6 +5,7 @@ log.records (test_sync_log.py), fail_when (test_run_verdict.py)."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -32,22 +33,26 @@ def test_a_failed_record_is_retried_until_max_failed_attempts_then_parked(world,
     bad = admin["magento"].create(
         "customers", {"email": "not-an-address", "firstname": "Kein", "lastname": "Mail", "website_id": 1}
     )
+    # an hour of overlap: every append run reads the bad record again, so only the failed entry's attempts can
+    # decide whether it is tried (the same holds for a record stamped in the watermark's own second)
     world.write_profile(
         profile,
         schedule_config={"max_failed_attempts": 2, "retry_on_error": True},
-        api={"overlap_seconds": 0},
+        api={"overlap_seconds": 3600},
         fail_when="never",
     )
     run_ok(world, profile)
     assert attempts(world, profile, str(bad["id"])) == 1
-    # each later run has one other change, so the watermark moves past the bad record: only retry_on_error
-    # brings it back
-    admin["magento"].touch("customers", count=1)
+    admin["magento"].touch("customers", count=1)  # one other change, so that each run has work
     second = run_ok(world, profile)
     assert attempts(world, profile, str(bad["id"])) == 2 and second["failed_repeated"] == 1
     admin["magento"].touch("customers", count=1)
     third = run_ok(world, profile)
     assert attempts(world, profile, str(bad["id"])) == 2 and third["failed"] == 0  # parked: not tried again
+    time.sleep(1.1)  # Magento stamps seconds: the change must be newer than the watermark to be one
+    admin["magento"].touch("customers", ids=[bad["id"]])  # the merchant edits it: a change is tried again
+    fourth = run_ok(world, profile)
+    assert attempts(world, profile, str(bad["id"])) == 3 and fourth["failed"] == 1
 
 
 @pytest.mark.parametrize("enable_history", [True, False])
@@ -61,8 +66,10 @@ def test_history_is_kept_only_when_enable_history_is_on(world, enable_history: b
     assert (kept > 0) is enable_history
 
 
-@pytest.mark.parametrize(("profile", "collection"), [("invoice_export_freeagent", "invoices"),
-                                                       ("creditmemo_export_freeagent", "credit_notes")])
+@pytest.mark.parametrize(
+    ("profile", "collection"),
+    [("invoice_export_freeagent", "invoices"), ("creditmemo_export_freeagent", "credit_notes")],
+)
 def test_documents_stay_drafts_when_mark_as_sent_is_off(world, admin, profile: str, collection: str) -> None:
     world.write_profile(profile, entity_config={"mark_as_sent": False})
     summary = run_ok(world, profile)
@@ -76,8 +83,13 @@ def test_hidden_contacts_are_imported_only_with_include_hidden(world, admin, inc
     profile = "contact_import_freeagent"
     hidden = admin["freeagent"].create(
         "contacts",
-        {"first_name": "Verborgen", "last_name": "Kontakt", "email": "hidden-contact@example.com", "status": "Hidden",
-         "country": "United Kingdom"},
+        {
+            "first_name": "Verborgen",
+            "last_name": "Kontakt",
+            "email": "hidden-contact@example.com",
+            "status": "Hidden",
+            "country": "United Kingdom",
+        },
     )
     world.write_profile(profile, entity_config={"include_hidden": include_hidden}, fail_when="never")
     run_ok(world, profile)

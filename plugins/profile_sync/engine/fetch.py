@@ -31,7 +31,12 @@ def fetch_stage(
 
     progress = Progress("fetch", profile.log.progress_seconds, budget_wait_of(entity))
 
-    def take(pages: Iterable[list[Record]], skip: frozenset[str] = frozenset()) -> None:
+    def take(
+        pages: Iterable[list[Record]],
+        skip: frozenset[str] = frozenset(),
+        unchanged_failures: frozenset[str] = frozenset(),
+        watermark: datetime | None = None,
+    ) -> None:
         nonlocal high_water
         for page in pages:
             progress.add(len(page))
@@ -39,6 +44,8 @@ def fetch_stage(
                 if skip and entity.record_id(record) in skip:
                     continue  # already staged as a failed-entry retry: never twice in one run
                 changed = entity.updated_at(record)
+                if _reread_only(entity, record, changed, unchanged_failures, watermark):
+                    continue
                 if changed is not None and (high_water is None or changed > high_water):
                     high_water = changed
                 writer.add(entity.partition_key(record), record)
@@ -52,10 +59,9 @@ def fetch_stage(
         log.info("targeted sync of %d ids", len(settings.ids))
         take(entity.fetch(None, settings.ids))
     else:
-        if settings.behaviour == "append":
-            watermark = state.get_watermark(profile.id)
-            if watermark is not None:
-                since = watermark - timedelta(seconds=profile.api.overlap_seconds)
+        watermark = state.get_watermark(profile.id) if settings.behaviour == "append" else None
+        if watermark is not None:
+            since = watermark - timedelta(seconds=profile.api.overlap_seconds)
         if profile.schedule_config.retry_on_error and not settings.dry_run:
             limit = profile.schedule_config.max_failed_attempts
             retried = state.failed_source_ids(profile.id, max_attempts=limit)
@@ -69,7 +75,15 @@ def fetch_stage(
         if queued:
             log.info("export queue: %d queued %ss", len(queued), entity.noun)
             take(entity.fetch(None, queued))
-        take(entity.fetch(since, None), skip=frozenset(retried) | frozenset(queued))
+        # a failed record the overlap (or the watermark's own second) reads again has not changed since it
+        # failed: it is tried again only by retry_on_error, within max_failed_attempts, or once it changes
+        failed = frozenset(state.failed_source_ids(profile.id)) if watermark is not None else frozenset()
+        take(
+            entity.fetch(since, None),
+            skip=frozenset(retried) | frozenset(queued),
+            unchanged_failures=failed - frozenset(retried),
+            watermark=watermark,
+        )
     chunks = writer.close()
     manifest = {
         "mode": settings.mode,
@@ -84,6 +98,15 @@ def fetch_stage(
     staging.write_json("manifest", manifest)
     log.info("fetched %d %ss into %d part(s)", writer.total, entity.noun, len(chunks))
     return chunks, manifest
+
+
+def _reread_only(
+    entity: EntitySync, record: Record, changed: datetime | None, failures: frozenset[str], watermark: datetime | None
+) -> bool:
+    """A failed record read again although it is not newer than the last run's watermark."""
+    if not failures or watermark is None or changed is None or changed > watermark:
+        return False
+    return entity.record_id(record) in failures
 
 
 def _queued_ids(entity: EntitySync, state: Any, settings: RunSettings, already: set[str]) -> list[str]:
