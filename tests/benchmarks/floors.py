@@ -14,11 +14,12 @@ A floor is a rule per route the type uses (route templates as the sandbox counts
 - ``EACH``: sub-records written one a request where the vendor has no bulk route (an address, a text per
   language, a payment and its link): counted as the run sent them.
 - ``DISTINCT``: one a distinct value of the run's records (a customer's e-mail, a SKU): a lookup once a run,
-  however many records share the value (``which`` names the count, from the source records the run synced).
+  however many records share the value (``which`` names the count, from the source records the run synced); or
+  a count the benchmark works out from the source (``create_lists``: a new category tree's lists, one a level).
 - ``NONE``: not needed for the work (reading a record the run has just created, or what a bulk answer said).
 
 Vendor sources: the contracts in /work/shared/contracts (PlentyONE openApiV3: "Update up to 50 variations",
-"Bulk update prices ... up to 50", "Creates new categories", ``PUT /rest/accounts/contacts/batch_update``,
+"Bulk update prices ... up to 50", "Creates new categories",
 ``PUT /rest/stockmanagement/warehouses/{warehouseId}/stock/correction`` with a ``corrections`` list,
 ``/rest/batch``: "Pass up to 20 operations into a single HTTP request"; Magento 2.4.8 admin schema:
 ``POST /V1/inventory/source-items`` takes ``sourceItems`` (a list), searchCriteria ``in`` filters; FreeAgent's
@@ -145,15 +146,15 @@ FLOORS: dict[str, Spec] = {
         "Customer Export [PlentyONE]",
         "customer pages; store views and countries once; a contact lookup per new customer (PlentyONE's `email` "
         "filter takes one address); a contact's addresses read only when it existed; one POST per new contact and "
-        "per address (no bulk create); contact updates through `PUT /rest/accounts/contacts/batch_update` "
-        "(a page a request)",
+        "per address (no bulk create); one PUT per changed contact: `PUT /rest/accounts/contacts/batch_update` "
+        "exists, but its contract documents neither a body nor a per-contact answer (it answers one boolean), so "
+        "a refused or lost contact could not be told from the others: not a route a record's outcome can rest on",
         {
             "GET /rest/V1/customers/search": P, **MAGENTO_REFS, **PLENTY_REFS,
             "GET /rest/accounts/contacts": Rule("LOOKUP", 1, "unmapped"),
             "GET /rest/accounts/contacts/{contactId}/addresses": Rule("LOOKUP", 1, "updated"),
             "POST /rest/accounts/contacts": Rule("WRITE", 1, "created"),
-            "PUT /rest/accounts/contacts/{contactId}": Rule("WRITE", 0, "updated"),
-            "PUT /rest/accounts/contacts/batch_update": Rule("WRITE", 0, "updated"),
+            "PUT /rest/accounts/contacts/{contactId}": UPDATE_EACH,
             "POST /rest/accounts/contacts/{contactId}/addresses": EACH,
             "PUT /rest/accounts/contacts/{contactId}/addresses/{addressId}": EACH,
         },
@@ -218,11 +219,12 @@ FLOORS: dict[str, Spec] = {
         "Category Export [PlentyONE]",
         "category tree once, store views' names once per store; the PlentyONE categories found by one walk (not "
         "a `GET /rest/categories` search per category); `POST` and `PUT /rest/categories` take a list: a page a "
-        "request (parents first: at least one request per tree level)",
+        "request, and a new category needs its parent's PlentyONE id from the parent's answer, so new categories "
+        "take one `POST` list per tree level (a page a list); updates one list a page",
         {
             "GET /rest/V1/categories/list": P, "GET /rest/{store_code}/V1/categories": P, **MAGENTO_REFS,
             "GET /rest/categories": ONCE,
-            "POST /rest/categories": Rule("WRITE", 0, "created"),
+            "POST /rest/categories": Rule("DISTINCT", 1, "create_lists"),
             "PUT /rest/categories": Rule("WRITE", 0, "updated"),
             "PUT /rest/categories/{id}": Rule("WRITE", 0, "updated"),
         },

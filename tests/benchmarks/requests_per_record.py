@@ -60,7 +60,7 @@ class Case:
     profile: str
     source: tuple[str, str]
     before: tuple[str, ...] = ()  # profiles run first, not counted (Product Import needs the attributes)
-    distinct: Any = None  # (admins, touched source ids or None) -> counts for the floor's DISTINCT rules
+    distinct: Any = None  # (admins, touched source ids or None, page size) -> counts for the DISTINCT rules
 
 
 CASES: tuple[Case, ...] = (
@@ -68,10 +68,10 @@ CASES: tuple[Case, ...] = (
     Case("customer_import_plenty", ("plenty", "contacts")),
     Case("product_export_plenty", ("magento", "products")),
     Case("product_import_plenty", ("plenty", "variations"), before=("attribute_import_plenty",)),
-    Case("category_export_plenty", ("magento", "categories")),
+    Case("category_export_plenty", ("magento", "categories"), distinct=lambda *args: _category_lists(*args)),
     Case("category_import_plenty", ("plenty", "categories")),
     Case("attribute_import_plenty", ("plenty", "attributes")),
-    Case("order_export_plenty", ("magento", "orders"), distinct=lambda admins, ids: _order_keys(admins, ids)),
+    Case("order_export_plenty", ("magento", "orders"), distinct=lambda *args: _order_keys(*args)),
     Case("order_import_plenty", ("plenty", "orders")),
     Case("stock_import_plenty", ("plenty", "stock")),
     Case("stock_export_plenty", ("magento", "source_items")),
@@ -175,7 +175,7 @@ def measure_case(case: Case, urls: Any, work_dir: Path, counts: dict[str, int], 
             routes.update({f"{route} [{system}]": n for route, n in admin.stats().get("by_route", {}).items()})
         requests = Requests(Counter({_strip(route): n for route, n in routes.items()}))
         summary = found["summary"]
-        distinct = case.distinct(admins, touched) if case.distinct else None
+        distinct = case.distinct(admins, touched, page_size) if case.distinct else None
         figures = RunFigures(label, summary, requests, Work.of(summary, requests.vendor_routes(), page_size, distinct))
         log(
             f"requests_per_record: {case.profile}: {label}: {figures.records} records, {requests.reads} reads, "
@@ -193,19 +193,38 @@ def measure_case(case: Case, urls: Any, work_dir: Path, counts: dict[str, int], 
     return Measured(case, [first, second], len(touched))
 
 
-def _order_keys(admins: dict[str, Any], ids: list[Any] | None) -> dict[str, int]:
+def _all(admin: Any, entity: str) -> list[dict[str, Any]]:
+    records: list[dict[str, Any]] = []
+    while True:
+        page = admin.records(entity, offset=len(records), limit=500)
+        records += page["items"]
+        if not page["items"] or len(records) >= page["total"]:
+            return records
+
+
+def _order_keys(admins: dict[str, Any], ids: list[Any] | None, page_size: int) -> dict[str, int]:
     """Distinct customer e-mails and SKUs of the Magento orders a run synced (all, or the touched ones)."""
     wanted = None if ids is None else {str(i) for i in ids}
-    orders, offset = [], 0
-    while True:
-        page = admins["magento"].records("orders", offset=offset, limit=500)
-        orders += [o for o in page["items"] if wanted is None or str(o["entity_id"]) in wanted]
-        offset += 500
-        if offset >= page["total"]:
-            break
+    orders = [o for o in _all(admins["magento"], "orders") if wanted is None or str(o["entity_id"]) in wanted]
     emails = {str(o.get("customer_email") or "").lower() for o in orders}
     skus = {str(i.get("sku")) for o in orders for i in o.get("items") or [] if not i.get("parent_item_id")}
     return {"emails": len(emails), "skus": len(skus)}
+
+
+def _category_lists(admins: dict[str, Any], ids: list[Any] | None, page_size: int) -> dict[str, int]:
+    """The create lists a new tree under the default root (2) needs: a new category needs its parent's PlentyONE
+    id, so parents go first, a list per level (a page a list). An append run creates none."""
+    if ids is not None:
+        return {"create_lists": 0}
+    categories = {c["id"]: c for c in _all(admins["magento"], "categories")}
+    levels: Counter[int] = Counter()
+    for category in categories.values():
+        node: dict[str, Any] | None = category
+        while node is not None and node["id"] != 2:
+            node = categories.get(node.get("parent_id"))
+        if node is not None:
+            levels[int(category["level"])] += 1
+    return {"create_lists": sum(math.ceil(n / page_size) for n in levels.values())}
 
 
 def _page_size(folder: Path, profile: str) -> int:

@@ -379,14 +379,52 @@ def _add_properties(doc: dict[str, Any], patch: BodyProperties) -> None:
     node["properties"] = {**extra, **(node.get("properties") or {})}
 
 
+@dataclass(frozen=True)
+class ListBody:
+    """A route whose body is declared as one object although the route takes a list of them too."""
+
+    method: str
+    path: str
+    reason: str
+    source: str
+
+
+LIST_BODIES: tuple[ListBody, ...] = (
+    ListBody(
+        "post",
+        "/rest/categories",
+        "'Create new categories' declares one category as the body but answers a list of categories: PlentyONE "
+        "takes one category or a list of them, and answers each in the order sent",
+        PLENTY_CATEGORY_GUIDE,
+    ),
+    ListBody(
+        "put",
+        "/rest/categories",
+        "'Update categories' (the route without an id, beside 'Updates one category') declares one category as the "
+        "body but answers a list: PlentyONE takes a list of categories, each with its id",
+        PLENTY_CATEGORY_GUIDE,
+    ),
+)
+
+
+def _take_lists(doc: dict[str, Any], body: ListBody) -> None:
+    content = doc["paths"][body.path][body.method]["requestBody"]["content"]
+    media = "application/json" if "application/json" in content else next(iter(content))
+    one = content[media]["schema"]
+    content[media]["schema"] = {"anyOf": [one, {"type": "array", "items": one, "minItems": 1}]}
+
+
 def apply_required_relaxations(doc: dict[str, Any], system: str) -> None:
-    """The body errata of ``system``'s converted document: required lists relaxed, properties added."""
+    """The body errata of ``system``'s converted document: required lists relaxed, properties added, lists taken
+    (last: the other errata name places inside the one-object body)."""
     if system != "plenty":
         return
     for relaxation in REQUIRED_RELAXATIONS:
         _relax(doc, relaxation)
     for patch in BODY_PROPERTIES:
         _add_properties(doc, patch)
+    for body in LIST_BODIES:
+        _take_lists(doc, body)
 
 
 # --- PlentyONE request bodies: read-only properties -----------------------------------------------------------

@@ -13,9 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from profile_sync.connectors.errors import AuthenticationError, TerminalError, TransientError
 from profile_sync.entities.base import EntitySync, RecordError, TargetRecord
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -24,6 +27,23 @@ class Waiting:
     digest: str
     target_id: str | None  # mapped already: an update
     was_queued: bool
+    pending: bool = False  # a create of an earlier try may have gone through: look it up before creating
+
+
+def in_halves(items: list[T], send: Callable[[list[T]], None], refused: Callable[[T, str], None]) -> None:
+    """``send`` the list; one the target refuses whole (a terminal error) goes again in halves, down to the record
+    that fails alone (``refused``): a few requests for one bad record in a list, not one per record."""
+    try:
+        send(items)
+    except AuthenticationError:
+        raise  # the connection's fault, not the records': the task fails at once
+    except TerminalError as exc:
+        if len(items) == 1:
+            refused(items[0], str(exc) or type(exc).__name__)
+            return
+        half = len(items) // 2
+        in_halves(items[:half], send, refused)
+        in_halves(items[half:], send, refused)
 
 
 class BulkWriter:
@@ -60,18 +80,11 @@ class BulkWriter:
             self._write(ready)
 
     def _write(self, ready: list[tuple[Waiting, TargetRecord]]) -> None:
+        in_halves(ready, self._write_list, lambda item, reason: self.failed(item[0].target, reason))
+
+    def _write_list(self, ready: list[tuple[Waiting, TargetRecord]]) -> None:
         try:
             target_ids = self.entity.write_many([prepared for _, prepared in ready])
-        except AuthenticationError:
-            raise  # the connection's fault, not the records': the task fails at once
-        except TerminalError as exc:
-            if len(ready) > 1:  # a record spoiled the list: each half again, down to the one that fails alone
-                half = len(ready) // 2
-                self._write(ready[:half])
-                self._write(ready[half:])
-                return
-            self.failed(ready[0][0].target, str(exc) or type(exc).__name__)
-            return
         except TransientError as exc:
             self.transient([record.target for record, _ in ready], exc)
             return

@@ -19,6 +19,7 @@ from profile_sync.connectors.errors import (
     TransientError,
 )
 from profile_sync.engine.bulk_push import BulkWriter, Waiting
+from profile_sync.engine.list_push import ListWriter
 from profile_sync.engine.payload_hash import payload_hash
 from profile_sync.engine.progress import Progress, budget_wait_of
 from profile_sync.engine.run_settings import RunSettings
@@ -105,8 +106,16 @@ class _Pusher:
         self.queued: set[tuple[str, str]] = set()
         self.log_all = profile.log.records == "all"  # "changes": unchanged / left-out records are not logged
         self.progress = Progress("push", profile.log.progress_seconds, budget_wait_of(entity))
-        bulk = entity.bulk_size > 0  # the target takes lists: writes wait in the BulkWriter
-        self.bulk = BulkWriter(entity, self._bulk_synced, self._failed, self._bulk_transient) if bulk else None
+        # the target takes lists: writes wait in a BulkWriter (writes that set a state) or a ListWriter (creates
+        # and updates, each answered)
+        self.bulk: BulkWriter | ListWriter | None = None
+        if entity.bulk_size > 0:
+            self.bulk = BulkWriter(entity, self._bulk_synced, self._failed, self._bulk_transient)
+        elif entity.list_size > 0:
+            self.bulk = ListWriter(
+                entity, self._bulk_synced, self._failed, self._bulk_transient, self._mark_pending,
+                self._not_held_by_another,
+            )
 
     def push_batch(self, targets: list[TargetRecord]) -> None:
         if self.entity.profile.direction == "export":
@@ -148,7 +157,8 @@ class _Pusher:
             self._outcome("dry_run", f"{noun} {name}: would {action} (dry run)")
             return
         if self.bulk:
-            self.bulk.add(Waiting(target, digest, target_id if status != "pending" else None, was_queued))
+            pending = status == "pending"
+            self.bulk.add(Waiting(target, digest, None if pending else target_id, was_queued, pending))
             return
         try:
             prepared = self.entity.prepare(target)
@@ -200,6 +210,10 @@ class _Pusher:
             self.state.dequeue(self.profile_id, target.store, [target.source_id])
             self.state.dequeue(self.profile_id, "*", [target.source_id])
         self._outcome(action, f"{self.entity.noun} {target.label or target.source_id} -> {target_id} {action}")
+
+    def _mark_pending(self, record: Waiting) -> None:
+        target = record.target
+        self.state.mark_pending(self.profile_id, target.store, target.source_id, record.digest, self.settings.run_id)
 
     def _bulk_transient(self, targets: list[TargetRecord], exc: Exception) -> None:
         for target in targets:

@@ -201,6 +201,11 @@ class EntitySync(ABC, Generic[ConfigT]):
     # create or update to ``write_many``, up to this many per call and one ``bulk_group`` per call. Only for writes
     # that set a state (sent twice, they set the same), since a list whose answer was lost is sent again.
     bulk_size = 0
+    # > 0 where the target creates and updates in lists whose answer gives each record its id (PlentyONE's
+    # categories): records are looked up by natural key as for any type, then go out through ``create_many`` and
+    # ``update_many``, up to this many a call. Creates are not repeatable, so a list whose answer was lost is
+    # looked up record by record before any of it is sent again.
+    list_size = 0
 
     def __init__(self, profile: Profile, systems: Systems) -> None:
         self.profile = profile
@@ -273,3 +278,17 @@ class EntitySync(ABC, Generic[ConfigT]):
     def write_many(self, targets: list[TargetRecord]) -> list[str]:
         """Create or update ``targets`` (prepared, one bulk group) in one call; their target ids, in order."""
         raise NotImplementedError(f"{self.noun}s are not written in lists")
+
+    # --- list writes (list_size > 0) ---------------------------------------------------------------------------
+    def waits_for(self, target: TargetRecord) -> str | None:
+        """The source id of a record this one needs written first (a new category's parent), while its target id
+        is unknown: the records waiting for their list go out before this one joins the next."""
+        return None
+
+    def create_many(self, targets: list[TargetRecord]) -> list[str]:
+        """Create ``targets`` (prepared) in one call; their target ids, in order."""
+        raise NotImplementedError(f"{self.noun}s are not created in lists")
+
+    def update_many(self, writes: list[tuple[str, TargetRecord]]) -> None:
+        """Update each (target id, prepared record) in one call."""
+        raise NotImplementedError(f"{self.noun}s are not updated in lists")

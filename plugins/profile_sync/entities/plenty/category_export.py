@@ -2,6 +2,8 @@
 
 The whole tree is one partition, read parents first (level, then id), so one task pushes a parent before its
 children and knows the parent's PlentyONE id when a child needs it (from this task, else from the ID map).
+Categories go out in lists (``POST`` and ``PUT /rest/categories``), a page a request: a new category waits for
+its parent's list, so a new tree takes one create request per level.
 A category's names come from each mapped store view (one PlentyONE detail per language and plentyId). The
 natural key is (PlentyONE parent, name): a category already under that parent with that name is the same
 category, so a re-sent tree or a lost create never doubles one. A move is a new ``parentCategoryId``, a rename
@@ -14,6 +16,7 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
+from profile_sync.connectors.errors import UncertainWriteError
 from profile_sync.entities.base import ALL_STORES, EntitySync, Record, RecordError, TargetRecord
 from profile_sync.entities.plenty.bounded_walk import walk_within
 from profile_sync.entities.pushed_parents import PushedParents
@@ -34,6 +37,8 @@ class CategoryExport(EntitySync[CategoryExportConfig]):
         self._pushed = PushedParents(lambda: self.id_map)  # Magento id -> PlentyONE id, parents first
         self._known: list[Record] | None = None  # PlentyONE's categories of the type, read once a task
         self._lookup_once: set[str] = set()  # new records the walk answers; a second lookup asks again
+        # POST and PUT /rest/categories take a list and answer each category: a page of them a request
+        self.list_size = profile.api.collection_size
 
     # --- fetch ---------------------------------------------------------------------------------------------
     def stores(self) -> list[Any]:
@@ -137,7 +142,12 @@ class CategoryExport(EntitySync[CategoryExportConfig]):
     def prefetch(self, writes: list[tuple[TargetRecord, Any]]) -> None:
         """New categories are matched against one walk over PlentyONE's categories of the type (a task reads
         it once), where the walk takes fewer requests than a name search per new category would."""
-        unmapped = [t for t, entry in writes if getattr(entry, "target_id", None) is None]
+        # a pending record's create may have gone through after the walk: it is asked of PlentyONE again
+        unmapped = [
+            t
+            for t, entry in writes
+            if getattr(entry, "target_id", None) is None and getattr(entry, "status", None) != "pending"
+        ]
         if not unmapped:
             return
         if self._known is None:
@@ -159,8 +169,12 @@ class CategoryExport(EntitySync[CategoryExportConfig]):
             found = _match(self._known, parent_id, first, self._pushed.claimed())
             return self._pushed.remember(target.source_id, found) if found is not None else None
         # details come only when asked for, and in the asked language only (else PlentyONE's default language)
-        params: dict[str, Any] = {"name": target.natural_key, "type": target.payload["type"], "with": "details",
-                                  "lang": first["lang"]}
+        params: dict[str, Any] = {
+            "name": target.natural_key,
+            "type": target.payload["type"],
+            "with": "details",
+            "lang": first["lang"],
+        }
         params.update({"parentId": parent_id} if parent_id is not None else {"level": 1})
         candidates = [
             category
@@ -180,6 +194,27 @@ class CategoryExport(EntitySync[CategoryExportConfig]):
     def update(self, target_id: str, target: TargetRecord) -> None:
         self.systems.plenty.put(f"/rest/categories/{int(target_id)}", json=self._body(target))
         self._pushed.remember(target.source_id, target_id)
+
+    def waits_for(self, target: TargetRecord) -> str | None:
+        parent = target.payload["parent"]
+        return parent if parent is not None and self._pushed.target_of(parent) is None else None
+
+    def create_many(self, targets: list[TargetRecord]) -> list[str]:
+        created = self.systems.plenty.post("/rest/categories", json=[self._body(t) for t in targets])
+        if not isinstance(created, list) or len(created) != len(targets):
+            raise UncertainWriteError(
+                f"POST /rest/categories answered {type(created).__name__} for {len(targets)} categories: "
+                "each is looked up before any is sent again",
+                system="plenty",
+            )
+        return [self._pushed.remember(t.source_id, c["id"]) for t, c in zip(targets, created, strict=True)]
+
+    def update_many(self, writes: list[tuple[str, TargetRecord]]) -> None:
+        self.systems.plenty.put(
+            "/rest/categories", json=[{"id": int(target_id), **self._body(t)} for target_id, t in writes]
+        )
+        for target_id, target in writes:
+            self._pushed.remember(target.source_id, target_id)
 
     def delete(self, target_id: str, store: str) -> None:
         # PlentyONE refuses a category that still has subcategories: a gone subtree is deleted children first
