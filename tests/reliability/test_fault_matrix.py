@@ -169,6 +169,45 @@ def _stock_import_setup(admin) -> dict[str, Any]:  # type: ignore[no-untyped-def
     return {"api": {"collection_size": 25}, "schedule_config": {"process_batch_size": 5}}
 
 
+def plenty_categories(admin) -> Counter[str]:  # type: ignore[no-untyped-def]
+    """PlentyONE's categories, each with the names of its parents in place of the parent's id."""
+    categories = {c["id"]: c for c in all_records(admin["plenty"], "categories")}
+
+    def parents(category: dict[str, Any]) -> list[Any]:
+        names, parent = [], categories.get(category.get("parentCategoryId"))
+        while parent is not None:
+            names.append(sorted(d.get("name") for d in parent.get("details") or []))
+            parent = categories.get(parent.get("parentCategoryId"))
+        return names
+
+    return multiset(list(categories.values()), parentCategoryId=parents)
+
+
+def _category_export_setup(admin) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    """Lists of a few categories (list writes, issue 17), and a sibling for each category below the root's
+    children, so that the tiny tree makes enough requests for each fault to land on some (lists included)."""
+    categories = all_records(admin["magento"], "categories")
+    top = max(c["id"] for c in categories)
+    for n, category in enumerate([c for c in categories if c["level"] >= 3], start=1):
+        new_id = top + n
+        url_key = {"attribute_code": "url_key", "value": f"category-{new_id}"}
+        admin["magento"].create(
+            "categories",
+            {
+                **category,
+                "id": new_id,
+                "name": f"{category['name']} Neu",
+                "path": category["path"].rsplit("/", 1)[0] + f"/{new_id}",
+                "_names": {lang: f"{name} Neu" for lang, name in (category.get("_names") or {}).items()},
+                "custom_attributes": [
+                    *(a for a in category.get("custom_attributes") or [] if a.get("attribute_code") != "url_key"),
+                    url_key,
+                ],
+            },
+        )
+    return {"schedule_config": {"process_batch_size": 2}}
+
+
 SUBJECTS = {
     "order_export_plenty": Subject(
         "order_export_plenty", "Order Export [PlentyONE]", ("magento", "plenty"), plenty_order_target
@@ -182,6 +221,14 @@ SUBJECTS = {
     ),
     "invoice_export_freeagent": Subject(
         "invoice_export_freeagent", "Invoice Export [FreeAgent]", ("magento", "freeagent"), freeagent_documents
+    ),
+    # list writes (issue 17): categories created a level a list, parents first; a lost list answer looked up
+    "category_export_plenty": Subject(
+        "category_export_plenty",
+        "Category Export [PlentyONE]",
+        ("magento", "plenty"),
+        plenty_categories,
+        _category_export_setup,
     ),
     # bulk writes (issue 17): a page of stock rows a POST, a refused list split down to the bad row
     "stock_import_plenty": Subject(
