@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from typing import Any
+
+from fastapi import APIRouter, FastAPI
 
 from sandbox.core.app import make_app
 from sandbox.core.settings import SandboxSettings
@@ -15,8 +17,15 @@ def build_routes(app: FastAPI, state: FreeAgentState) -> None:
         module.register(app, state)
 
 
+def _legacy_router(state: Any) -> APIRouter:
+    # interim: the register(app, state) functions work on a router as they did on the app
+    router = APIRouter()
+    build_routes(router, state)  # type: ignore[arg-type]
+    return router
+
+
 def build_app(settings: SandboxSettings) -> FastAPI:
     """A FreeAgent server holding the world of `settings` (seed, scale); record URLs use `settings.port`."""
     state = FreeAgentState(settings)
     state.reset()
-    return make_app("freeagent", build_routes, state)
+    return make_app("freeagent", [_legacy_router(state)], state)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from typing import Any
+
+from fastapi import APIRouter, FastAPI
 
 from sandbox.core.app import make_app
 from sandbox.core.settings import SandboxSettings
@@ -15,10 +17,17 @@ def build_routes(app: FastAPI, state: MagentoState) -> None:
         area.register(app, state)
 
 
+def _legacy_router(state: Any) -> APIRouter:
+    # interim: the register(app, state) functions work on a router as they did on the app
+    router = APIRouter()
+    build_routes(router, state)  # type: ignore[arg-type]
+    return router
+
+
 def build_app(settings: SandboxSettings) -> FastAPI:
     """A Magento server with its data generated from (settings.seed, settings.scale, settings.counts)."""
     state = MagentoState(settings)
     state.reset(settings.seed, settings.scale, settings.counts)
-    app = make_app("magento", build_routes, state)
+    app = make_app("magento", [_legacy_router(state)], state)
     app.state.encoded_records = state.encoded_records
     return app
