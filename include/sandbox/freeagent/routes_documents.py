@@ -33,6 +33,8 @@ from sandbox.freeagent.common import (
 from sandbox.freeagent.stamps import stamp
 from sandbox.freeagent.state import FreeAgentState
 
+router = APIRouter()
+
 CENT = Decimal("0.01")
 DOC_FIELDS = (
     "dated_on",
@@ -424,6 +426,5 @@ def _add_routes(kind: Kind) -> None:
                      name=f"{kind.collection}_{name}")(transition)
 
 
-router = APIRouter()
 for _kind in (INVOICE, CREDIT_NOTE):
     _add_routes(_kind)
