@@ -69,7 +69,7 @@ def make_app(system: str, routers: Sequence[APIRouter], state: SystemState) -> F
     app.state.sandbox = state  # the handlers' state dependencies read it from here
     for router in routers:
         app.include_router(router)
-    app.include_router(admin_router(state))
+    app.include_router(admin_router)
 
     def render(status: int, message: str, headers: dict[str, str] | None = None, body: Any = None) -> Response:
         return json_response(state.error_body(status, message) if body is None else body, status, headers)
