@@ -25,6 +25,7 @@ from sandbox.plenty.dates import DateFilterError, iso, parse_between
 from sandbox.plenty.languages import lang_errors
 from sandbox.plenty.paging import envelope, page_params
 from sandbox.plenty.state import PlentyState
+from sandbox.plenty.variations import attribute_value_link, category_link, client_link, sales_price, variation_record
 
 router = APIRouter()
 
@@ -154,65 +155,36 @@ class ItemWriter:
         self, item_id: int, body: dict[str, Any], is_main: bool, main_id: int | None, now: float
     ) -> dict[str, Any]:
         variation_id = self.state.next_id("variations", 1000)
-        record: dict[str, Any] = {
-            "id": variation_id,
-            "itemId": item_id,
-            "isMain": is_main,
-            "mainVariationId": main_id,
-            "position": 0,
-            "isActive": True,
-            "number": "",
-            "model": "",
-            "externalId": "",
-            "availability": 1,
-            "purchasePrice": 0.0,
-            "mainWarehouseId": 1,
-            "name": "",
-            "weightG": 0,
-            "vatId": 0,
-            "unitsContained": 1,
-            "createdAt": iso(now),
-            "updatedAt": iso(now),
-            "relatedUpdatedAt": iso(now),
-        }
-        record.update({k: body[k] for k in VARIATION_FIELDS if k in body})
-        stamp = iso(now)
-        record["variationSalesPrices"] = [
-            {
-                "variationId": variation_id,
-                "salesPriceId": int(p.get("salesPriceId", 1)),
-                "price": float(p.get("price", 0)),
-                "createdAt": stamp,
-                "updatedAt": stamp,
-            }
-            for p in body.get("variationSalesPrices") or []
-            if isinstance(p, dict)
-        ]
-        record["variationCategories"] = [
-            {
-                "variationId": variation_id,
-                "categoryId": int(c["categoryId"]),
-                "position": int(c.get("position", 0)),
-                "isNeckermannPrimary": "0",
-            }
-            for c in body.get("variationCategories") or []
-            if isinstance(c, dict)
-        ]
-        record["variationAttributeValues"] = [
-            {
-                "variationId": variation_id,
-                "attributeId": int(a.get("attributeId", 0)),
-                "valueId": int(a.get("valueId", 0)),
-            }
-            for a in body.get("variationAttributeValues") or []
-            if isinstance(a, dict)
-        ]
-        record["variationClients"] = [
-            {"variationId": variation_id, "plentyId": int(c.get("plentyId", 0)), "createdAt": stamp}
-            for c in body.get("variationClients") or []
-            if isinstance(c, dict)
-        ]
-        record["unit"] = body.get("unit") or {"unitId": 1, "content": 1}
+        record = variation_record(
+            variation_id,
+            item_id,
+            is_main=is_main,
+            main_id=main_id,
+            created=now,
+            updated=now,
+            fields={k: body[k] for k in VARIATION_FIELDS if k in body},
+            unit=body.get("unit"),
+            sales_prices=[
+                sales_price(variation_id, int(p.get("salesPriceId", 1)), float(p.get("price", 0)), now, now)
+                for p in body.get("variationSalesPrices") or []
+                if isinstance(p, dict)
+            ],
+            categories=[
+                category_link(variation_id, int(c["categoryId"]), int(c.get("position", 0)))
+                for c in body.get("variationCategories") or []
+                if isinstance(c, dict)
+            ],
+            attribute_values=[
+                attribute_value_link(variation_id, int(a.get("attributeId", 0)), int(a.get("valueId", 0)))
+                for a in body.get("variationAttributeValues") or []
+                if isinstance(a, dict)
+            ],
+            clients=[
+                client_link(variation_id, int(c.get("plentyId", 0)), now)
+                for c in body.get("variationClients") or []
+                if isinstance(c, dict)
+            ],
+        )
         self.state.tables["variations"].put(variation_id, record, now)
         self.state.index_variation(record)
         return record
@@ -241,13 +213,7 @@ class ItemWriter:
         """Link a sales price to the variation (checked beforehand: not yet linked); the variation's `updatedAt`
         and `relatedUpdatedAt` move."""
         variation = dict(self.state.tables["variations"].get(variation_id))
-        record = {
-            "variationId": variation_id,
-            "salesPriceId": sales_price_id,
-            "price": float(price),
-            "createdAt": iso(now),
-            "updatedAt": iso(now),
-        }
+        record = sales_price(variation_id, sales_price_id, float(price), now, now)
         variation["variationSalesPrices"] = [*variation.get("variationSalesPrices", []), record]
         self._touch(variation, now)
         return record
@@ -665,12 +631,7 @@ async def link_category(state: PlentyDep, request: Request, id: int, variationId
         errors["categoryId"] = ["The category is already linked to this variation."]
     if errors:
         raise invalid({k.replace("variationCategories.0.", ""): v for k, v in errors.items()})
-    link = {
-        "variationId": variationId,
-        "categoryId": body["categoryId"],
-        "position": int(body.get("position", 0)),
-        "isNeckermannPrimary": "0",
-    }
+    link = category_link(variationId, body["categoryId"], int(body.get("position", 0)))
     variation["variationCategories"] = [*links, link]
     now = time.time()
     variation["relatedUpdatedAt"] = iso(now)
