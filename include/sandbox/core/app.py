@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import msgspec
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -46,26 +46,30 @@ def json_response(data: Any, status: int = 200, headers: dict[str, str] | None =
     return Response(_encoder.encode(data), status_code=status, headers=headers, media_type="application/json")
 
 
-def vendor_route(app: FastAPI, method: str, path: str, contract_path: str | None = None,
+def vendor_route(router: APIRouter | FastAPI, method: str, path: str, contract_path: str | None = None,
                  **kwargs: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Register a vendor route and list it in ``GET /_sandbox/routes`` with `contract_path` (the path template
-    as written in the vendor's contract file; default: `path`). Use on ``async def`` handlers."""
+    """Register a vendor route on `router` (a module's router, included by `make_app`) and list it in
+    ``GET /_sandbox/routes`` with `contract_path` (the path template as written in the vendor's contract file;
+    default: `path`). Use on module-level ``async def`` handlers; they reach the state through a dependency
+    reading ``request.app.state.sandbox`` (each system's ``common`` module has a typed one)."""
 
     def register(handler: Callable[..., Any]) -> Callable[..., Any]:
-        app.add_api_route(path, handler, methods=[method.upper()],
+        router.add_api_route(path, handler, methods=[method.upper()],
                           openapi_extra={CONTRACT_PATH_KEY: contract_path or path}, **kwargs)
         return handler
 
     return register
 
 
-def make_app(system: str, build_routes: Callable[[FastAPI, Any], None], state: SystemState) -> FastAPI:
-    """The app for `system`: vendor routes from ``build_routes(app, state)``, the admin router, error handlers
-    rendering `state.error_body`, and the log/limit/fault middleware. `state.reset()` is NOT called here."""
+def make_app(system: str, routers: Sequence[APIRouter], state: SystemState) -> FastAPI:
+    """The app for `system`: the vendor routes of `routers` (in that order: the first matching route answers),
+    the admin router, error handlers rendering `state.error_body`, and the log/limit/fault middleware.
+    `state.reset()` is NOT called here."""
     app = FastAPI(title=f"{system} sandbox", docs_url=None, redoc_url=None, openapi_url=None)
-    app.state.sandbox = state
-    build_routes(app, state)
-    app.include_router(admin_router(state))
+    app.state.sandbox = state  # the handlers' state dependencies read it from here
+    for router in routers:
+        app.include_router(router)
+    app.include_router(admin_router)
 
     def render(status: int, message: str, headers: dict[str, str] | None = None, body: Any = None) -> Response:
         return json_response(state.error_body(status, message) if body is None else body, status, headers)

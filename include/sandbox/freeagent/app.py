@@ -9,14 +9,11 @@ from sandbox.core.settings import SandboxSettings
 from sandbox.freeagent import routes_banking, routes_contacts, routes_documents, routes_oauth
 from sandbox.freeagent.state import FreeAgentState
 
-
-def build_routes(app: FastAPI, state: FreeAgentState) -> None:
-    for module in (routes_oauth, routes_contacts, routes_documents, routes_banking):
-        module.register(app, state)
+ROUTERS = [module.router for module in (routes_oauth, routes_contacts, routes_documents, routes_banking)]
 
 
 def build_app(settings: SandboxSettings) -> FastAPI:
     """A FreeAgent server holding the world of `settings` (seed, scale); record URLs use `settings.port`."""
     state = FreeAgentState(settings)
     state.reset()
-    return make_app("freeagent", build_routes, state)
+    return make_app("freeagent", ROUTERS, state)

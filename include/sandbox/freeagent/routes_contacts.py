@@ -3,18 +3,28 @@
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from sandbox.core.app import json_response, vendor_route
-from sandbox.freeagent.common import invalid, json_body, list_response, not_found, parse_since, require_auth, sort_keys
+from sandbox.core.store import Table
+from sandbox.freeagent.common import (
+    FreeAgentDep,
+    invalid,
+    json_body,
+    list_response,
+    not_found,
+    parse_since,
+    require_auth,
+    sort_keys,
+)
 from sandbox.freeagent.seed import contact_record
 from sandbox.freeagent.stamps import stamp
+from sandbox.freeagent.state import FreeAgentState
 
-if TYPE_CHECKING:
-    from sandbox.freeagent.state import FreeAgentState
+router = APIRouter()
 
 FIELDS = (
     "first_name",
@@ -65,77 +75,82 @@ def validate(contact: dict[str, Any]) -> None:
         raise invalid("Email is invalid")
 
 
-def register(app: FastAPI, state: FreeAgentState) -> None:
-    def table() -> Any:
-        return state.tables["contacts"]
+def _table(state: FreeAgentState) -> Table:
+    # looked up per request: a reset refills the state's tables
+    return state.tables["contacts"]
 
-    @vendor_route(app, "GET", "/v2/contacts")
-    async def list_contacts(request: Request) -> Response:
-        require_auth(request, state)
-        contacts = table()
-        view = request.query_params.get("view", "active")
-        if view not in VIEWS:
-            raise invalid(f"view '{view}' is not valid")
-        since = parse_since(request.query_params.get("updated_since"))
-        keys = contacts.select(since=since) if since is not None else list(contacts.keys())
-        if view in ("active", "clients", "suppliers", "open_clients", "open_suppliers"):
-            keys = [k for k in keys if contacts.get(k).get("status") == "Active"]
-        elif view == "hidden":
-            keys = [k for k in keys if contacts.get(k).get("status") == "Hidden"]
 
-        def field_of(key: Any, field: str) -> Any:
-            return display_name(contacts.get(key)) if field == "name" else contacts.get(key).get(field, "")
+@vendor_route(router, "GET", "/v2/contacts")
+async def list_contacts(state: FreeAgentDep, request: Request) -> Response:
+    require_auth(request, state)
+    contacts = _table(state)
+    view = request.query_params.get("view", "active")
+    if view not in VIEWS:
+        raise invalid(f"view '{view}' is not valid")
+    since = parse_since(request.query_params.get("updated_since"))
+    keys = contacts.select(since=since) if since is not None else list(contacts.keys())
+    if view in ("active", "clients", "suppliers", "open_clients", "open_suppliers"):
+        keys = [k for k in keys if contacts.get(k).get("status") == "Active"]
+    elif view == "hidden":
+        keys = [k for k in keys if contacts.get(k).get("status") == "Hidden"]
 
-        keys = sort_keys(keys, request.query_params.get("sort"), field_of, ("name", "created_at", "updated_at"), "name")
-        return list_response(request, state, "contacts", keys, contacts.get)
+    def field_of(key: Any, field: str) -> Any:
+        return display_name(contacts.get(key)) if field == "name" else contacts.get(key).get(field, "")
 
-    @vendor_route(app, "GET", "/v2/contacts/{id}", "/v2/contacts/:id")
-    async def show(request: Request, id: int) -> Response:  # noqa: A002
-        require_auth(request, state)
-        record = table().get(id)
-        if record is None:
-            raise not_found()
-        return json_response({"contact": record})
+    keys = sort_keys(keys, request.query_params.get("sort"), field_of, ("name", "created_at", "updated_at"), "name")
+    return list_response(request, state, "contacts", keys, contacts.get)
 
-    @vendor_route(app, "POST", "/v2/contacts")
-    async def create(request: Request) -> Response:
-        require_auth(request, state)
-        body = (await json_body(request)).get("contact")
-        if not isinstance(body, dict):
-            raise invalid("Contact must be provided")
-        now = time.time()
-        key = table().next_key()
-        record = contact_record(state, key, {k: body[k] for k in FIELDS if k in body and body[k] is not None}, now, now)
-        validate(record)
-        table().put(key, record, now)
-        return json_response({"contact": record}, 201, headers={"Location": record["url"]})
 
-    @vendor_route(app, "PUT", "/v2/contacts/{id}", "/v2/contacts/:id")
-    async def update(request: Request, id: int) -> Response:  # noqa: A002
-        require_auth(request, state)
-        old = table().get(id)
-        if old is None:
-            raise not_found()
-        body = (await json_body(request)).get("contact")
-        if not isinstance(body, dict):
-            raise invalid("Contact must be provided")
-        now = time.time()
-        record = dict(old)
-        record.update({k: body[k] for k in FIELDS if k in body and body[k] is not None})
-        validate(record)
-        record["updated_at"] = stamp(now)
-        table().put(id, record, now)
-        return json_response({"contact": record})
+@vendor_route(router, "GET", "/v2/contacts/{id}", "/v2/contacts/:id")
+async def show_contact(state: FreeAgentDep, request: Request, id: int) -> Response:  # noqa: A002
+    require_auth(request, state)
+    record = _table(state).get(id)
+    if record is None:
+        raise not_found()
+    return json_response({"contact": record})
 
-    @vendor_route(app, "DELETE", "/v2/contacts/{id}", "/v2/contacts/:id")
-    async def delete(request: Request, id: int) -> Response:  # noqa: A002
-        require_auth(request, state)
-        record = table().get(id)
-        if record is None:
-            raise not_found()
-        url = record["url"]
-        for collection in ("invoices", "credit_notes"):
-            if any(doc.get("contact") == url for doc in state.tables[collection].records()):
-                raise invalid("Contact cannot be deleted because it has invoices or credit notes")
-        table().delete(id)
-        return Response(status_code=200)
+
+@vendor_route(router, "POST", "/v2/contacts")
+async def create_contact(state: FreeAgentDep, request: Request) -> Response:
+    require_auth(request, state)
+    body = (await json_body(request)).get("contact")
+    if not isinstance(body, dict):
+        raise invalid("Contact must be provided")
+    now = time.time()
+    key = _table(state).next_key()
+    record = contact_record(state, key, {k: body[k] for k in FIELDS if k in body and body[k] is not None}, now, now)
+    validate(record)
+    _table(state).put(key, record, now)
+    return json_response({"contact": record}, 201, headers={"Location": record["url"]})
+
+
+@vendor_route(router, "PUT", "/v2/contacts/{id}", "/v2/contacts/:id")
+async def update_contact(state: FreeAgentDep, request: Request, id: int) -> Response:  # noqa: A002
+    require_auth(request, state)
+    old = _table(state).get(id)
+    if old is None:
+        raise not_found()
+    body = (await json_body(request)).get("contact")
+    if not isinstance(body, dict):
+        raise invalid("Contact must be provided")
+    now = time.time()
+    record = dict(old)
+    record.update({k: body[k] for k in FIELDS if k in body and body[k] is not None})
+    validate(record)
+    record["updated_at"] = stamp(now)
+    _table(state).put(id, record, now)
+    return json_response({"contact": record})
+
+
+@vendor_route(router, "DELETE", "/v2/contacts/{id}", "/v2/contacts/:id")
+async def delete_contact(state: FreeAgentDep, request: Request, id: int) -> Response:  # noqa: A002
+    require_auth(request, state)
+    record = _table(state).get(id)
+    if record is None:
+        raise not_found()
+    url = record["url"]
+    for collection in ("invoices", "credit_notes"):
+        if any(doc.get("contact") == url for doc in state.tables[collection].records()):
+            raise invalid("Contact cannot be deleted because it has invoices or credit notes")
+    _table(state).delete(id)
+    return Response(status_code=200)

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import base64
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import parse_qs
 
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from sandbox.core.app import VendorError, json_response, vendor_route
+from sandbox.freeagent.common import FreeAgentDep
+from sandbox.freeagent.state import CLIENT_ID, CLIENT_SECRET
 
-if TYPE_CHECKING:
-    from sandbox.freeagent.state import FreeAgentState
+router = APIRouter()
 
 
 def _oauth_error(status: int, error: str, description: str) -> VendorError:
@@ -43,30 +44,27 @@ def _client(request: Request, form: dict[str, str]) -> tuple[str, str]:
     return form.get("client_id", ""), form.get("client_secret", "")
 
 
-def register(app: FastAPI, state: FreeAgentState) -> None:
-    from sandbox.freeagent.state import CLIENT_ID, CLIENT_SECRET
-
-    @vendor_route(app, "POST", "/v2/token_endpoint")
-    async def token(request: Request) -> Response:
-        form = await _form(request)
-        client_id, secret = _client(request, form)
-        if client_id != CLIENT_ID or secret != CLIENT_SECRET:
-            raise _oauth_error(401, "invalid_client", "Client authentication failed.")
-        if form.get("grant_type") != "refresh_token":
-            raise _oauth_error(400, "unsupported_grant_type", "The authorization grant type is not supported.")
-        issued = state.auth.refresh(form.get("refresh_token", ""))
-        if issued is None:
-            raise _oauth_error(
-                400,
-                "invalid_grant",
-                "The provided authorization grant is invalid, expired, revoked, or was issued to another client.",
-            )
-        return json_response(
-            {
-                "access_token": issued.access_token,
-                "token_type": "bearer",
-                "expires_in": issued.expires_in,
-                "refresh_token": issued.refresh_token,
-            },
-            headers={"Cache-Control": "no-store"},
+@vendor_route(router, "POST", "/v2/token_endpoint")
+async def token(state: FreeAgentDep, request: Request) -> Response:
+    form = await _form(request)
+    client_id, secret = _client(request, form)
+    if client_id != CLIENT_ID or secret != CLIENT_SECRET:
+        raise _oauth_error(401, "invalid_client", "Client authentication failed.")
+    if form.get("grant_type") != "refresh_token":
+        raise _oauth_error(400, "unsupported_grant_type", "The authorization grant type is not supported.")
+    issued = state.auth.refresh(form.get("refresh_token", ""))
+    if issued is None:
+        raise _oauth_error(
+            400,
+            "invalid_grant",
+            "The provided authorization grant is invalid, expired, revoked, or was issued to another client.",
         )
+    return json_response(
+        {
+            "access_token": issued.access_token,
+            "token_type": "bearer",
+            "expires_in": issued.expires_in,
+            "refresh_token": issued.refresh_token,
+        },
+        headers={"Cache-Control": "no-store"},
+    )

@@ -9,16 +9,13 @@ from sandbox.core.settings import SandboxSettings
 from sandbox.magento.routes import auth, catalog, customers, directory, inventory, sales
 from sandbox.magento.state import MagentoState
 
-
-def build_routes(app: FastAPI, state: MagentoState) -> None:
-    for area in (auth, customers, catalog, sales, inventory, directory):
-        area.register(app, state)
+ROUTERS = [area.router for area in (auth, customers, catalog, sales, inventory, directory)]
 
 
 def build_app(settings: SandboxSettings) -> FastAPI:
     """A Magento server with its data generated from (settings.seed, settings.scale, settings.counts)."""
     state = MagentoState(settings)
     state.reset(settings.seed, settings.scale, settings.counts)
-    app = make_app("magento", build_routes, state)
+    app = make_app("magento", ROUTERS, state)
     app.state.encoded_records = state.encoded_records
     return app

@@ -1,14 +1,14 @@
-"""What every Magento route uses: registration under the store-code prefixes, the admin-token check,
-store-view localisation, request body reading and the search answer."""
+"""What every Magento route uses: registration under the store-code prefixes, the state dependency, the
+admin-token check, store-view localisation, request body reading and the search answer."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
-from fastapi import Depends, FastAPI, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 
 from sandbox.core.app import VendorError, json_response, vendor_route
 from sandbox.core.auth import bearer_token
@@ -23,6 +23,17 @@ __all__ = ["EncodedRecords", "public"]
 
 STORE_CODES = {s.code: s for s in STORES}
 _PARAM = re.compile(r"\{(\w+)\}")
+
+
+async def magento_state(request: Request) -> MagentoState:
+    """The state of the app serving the request (`make_app` keeps it in ``app.state.sandbox``). Async, so FastAPI
+    runs it on the event loop, as it runs the handlers (no thread pool hop per request)."""
+    state: MagentoState = request.app.state.sandbox
+    return state
+
+
+# a handler's `state: MagentoDep` parameter
+MagentoDep = Annotated[MagentoState, Depends(magento_state)]
 
 
 def admin_required(resource: str) -> Callable[[Request], None]:
@@ -42,7 +53,7 @@ def admin_required(resource: str) -> Callable[[Request], None]:
     return check
 
 
-def mroute(app: FastAPI, method: str, contract_path: str, *, resource: str | None = "Magento_Backend::admin",
+def mroute(router: APIRouter, method: str, contract_path: str, *, resource: str | None = "Magento_Backend::admin",
            **kwargs: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register a handler under ``/rest/V1{path}`` and ``/rest/{store_code}/V1{path}`` (store codes default, de,
     fr, all), listed with `contract_path` (e.g. ``/V1/customers/search``). `resource` None = no token needed."""
@@ -50,7 +61,7 @@ def mroute(app: FastAPI, method: str, contract_path: str, *, resource: str | Non
 
     def register(handler: Callable[..., Any]) -> Callable[..., Any]:
         for prefix in ("/rest", "/rest/{store_code}"):
-            vendor_route(app, method, prefix + contract_path, contract_path, dependencies=dependencies,
+            vendor_route(router, method, prefix + contract_path, contract_path, dependencies=dependencies,
                          **kwargs)(handler)
         return handler
 

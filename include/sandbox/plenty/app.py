@@ -17,16 +17,15 @@ from sandbox.plenty import (
 )
 from sandbox.plenty.state import PlentyState
 
-
-def build_routes(app: FastAPI, state: PlentyState) -> None:
-    modules = (routes_auth, routes_items, routes_catalog, routes_attribute_writes, routes_contacts, routes_orders,
-               routes_stock)
-    for module in modules:
-        module.register(app, state)
+ROUTERS = [
+    module.router
+    for module in (routes_auth, routes_items, routes_catalog, routes_attribute_writes, routes_contacts, routes_orders,
+                   routes_stock)
+]
 
 
 def build_app(settings: SandboxSettings) -> FastAPI:
     """A PlentyONE server holding the world of `settings` (seed, scale)."""
     state = PlentyState(settings)
     state.reset()
-    return make_app("plenty", build_routes, state)
+    return make_app("plenty", ROUTERS, state)

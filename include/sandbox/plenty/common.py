@@ -1,16 +1,26 @@
-"""Helpers every PlentyONE route module uses: auth check, query parsing, JSON body reading."""
+"""Helpers every PlentyONE route module uses: the state dependency, auth check, query parsing, JSON body
+reading."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Annotated, Any
 
-from fastapi import Request
+from fastapi import Depends, Request
 
 from sandbox.core.app import VendorError
 from sandbox.core.auth import bearer_token
+from sandbox.plenty.state import PlentyState
 
-if TYPE_CHECKING:
-    from sandbox.plenty.state import PlentyState
+
+async def plenty_state(request: Request) -> PlentyState:
+    """The state of the app serving the request (`make_app` keeps it in ``app.state.sandbox``). Async, so FastAPI
+    runs it on the event loop, as it runs the handlers (no thread pool hop per request)."""
+    state: PlentyState = request.app.state.sandbox
+    return state
+
+
+# a handler's `state: PlentyDep` parameter
+PlentyDep = Annotated[PlentyState, Depends(plenty_state)]
 
 
 def require_auth(request: Request, state: PlentyState) -> str:

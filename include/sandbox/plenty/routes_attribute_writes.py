@@ -10,19 +10,20 @@ attribute or value record (``attributeNames``, ``valueNames``), as the reads ren
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from sandbox.core.app import json_response, vendor_route
 from sandbox.plenty import render
-from sandbox.plenty.common import invalid, json_body, not_found, require_auth
+from sandbox.plenty.common import PlentyDep, invalid, json_body, not_found, require_auth
 from sandbox.plenty.dates import iso
 from sandbox.plenty.languages import lang_errors
+from sandbox.plenty.state import PlentyState
 
-if TYPE_CHECKING:
-    from sandbox.plenty.state import PlentyState
+router = APIRouter()
+
 
 FORBIDDEN_IN_ATTRIBUTE_NAME = set(",:;\"'")
 ATTRIBUTE_FIELDS = ("backendName", "position", "isSurchargePercental", "isLinkableToImage", "amazonAttribute",
@@ -47,208 +48,213 @@ def _name_errors(body: dict[str, Any], owner: str | None) -> dict[str, list[str]
     return errors
 
 
-def register(app: FastAPI, state: PlentyState) -> None:  # noqa: C901 (one closure per route)
-    class _Tables:  # looked up per request: a reset replaces the tables (the dict stays)
-        @property
-        def attributes(self) -> Any:
-            return state.tables["attributes"]
+def attribute(state: PlentyState, attribute_id: int) -> dict[str, Any]:
+    record = state.tables["attributes"].get(attribute_id)
+    if record is None:
+        raise not_found("Attribute", attribute_id)
+    return record
 
-        @property
-        def values(self) -> Any:
-            return state.tables["attribute_values"]
 
-    t = _Tables()
+def value(state: PlentyState, attribute_id: int, value_id: int) -> dict[str, Any]:
+    record = state.tables["attribute_values"].get(value_id)
+    if record is None or record["attributeId"] != attribute_id:
+        raise not_found("Attribute value", value_id)
+    return record
 
-    def attribute(attribute_id: int) -> dict[str, Any]:
-        record = t.attributes.get(attribute_id)
-        if record is None:
-            raise not_found("Attribute", attribute_id)
-        return record
 
-    def value(attribute_id: int, value_id: int) -> dict[str, Any]:
-        record = t.values.get(value_id)
-        if record is None or record["attributeId"] != attribute_id:
-            raise not_found("Attribute value", value_id)
-        return record
+def attribute_name_errors(state: PlentyState, body: dict[str, Any], own_id: int | None) -> dict[str, list[str]]:
+    name = body.get("backendName")
+    if not isinstance(name, str) or not name.strip():
+        return {"backendName": ["The backend name field is required."]}
+    if FORBIDDEN_IN_ATTRIBUTE_NAME & set(name):
+        return {"backendName": ["The backend name must not contain commas, colons, semicolons or quotes."]}
+    if any(r["backendName"] == name and r["id"] != own_id for r in state.tables["attributes"].records()):
+        return {"backendName": ["The backend name has already been taken."]}
+    return {}
 
-    def attribute_name_errors(body: dict[str, Any], own_id: int | None) -> dict[str, list[str]]:
-        name = body.get("backendName")
-        if not isinstance(name, str) or not name.strip():
-            return {"backendName": ["The backend name field is required."]}
-        if FORBIDDEN_IN_ATTRIBUTE_NAME & set(name):
-            return {"backendName": ["The backend name must not contain commas, colons, semicolons or quotes."]}
-        if any(r["backendName"] == name and r["id"] != own_id for r in t.attributes.records()):
-            return {"backendName": ["The backend name has already been taken."]}
-        return {}
 
-    def value_name_errors(attribute_id: int, body: dict[str, Any], own_id: int | None) -> dict[str, list[str]]:
-        name = body.get("backendName")
-        if not isinstance(name, str) or not name.strip():
-            return {"backendName": ["The backend name field is required."]}
-        for value_id in state.attribute_values.get(attribute_id, []):
-            other = t.values.get(value_id)
-            if other is not None and other["backendName"] == name and value_id != own_id:
-                return {"backendName": ["The backend name has already been taken for this attribute."]}
-        return {}
+def value_name_errors(state: PlentyState, attribute_id: int, body: dict[str, Any], own_id: int | None) -> dict[str, list[str]]:
+    name = body.get("backendName")
+    if not isinstance(name, str) or not name.strip():
+        return {"backendName": ["The backend name field is required."]}
+    for value_id in state.attribute_values.get(attribute_id, []):
+        other = state.tables["attribute_values"].get(value_id)
+        if other is not None and other["backendName"] == name and value_id != own_id:
+            return {"backendName": ["The backend name has already been taken for this attribute."]}
+    return {}
 
-    def save(table: Any, record: dict[str, Any]) -> dict[str, Any]:
-        now = time.time()
-        record = dict(record, updatedAt=iso(now))
-        table.put(record["id"], record, now)
-        state.rebuild_indexes()
-        return record
 
-    # --- attributes --------------------------------------------------------------------------------------
-    @vendor_route(app, "POST", "/rest/items/attributes")
-    async def create_attribute(request: Request) -> Response:
-        require_auth(request, state)
-        body = _body(await json_body(request))
-        if errors := attribute_name_errors(body, None):
-            raise invalid(errors)
-        now = iso(time.time())
-        record = {"position": 0, "isSurchargePercental": False, "isLinkableToImage": False, "amazonAttribute": "",
-                  "fruugoAttribute": "", "pixmaniaAttribute": 0, "ottoAttribute": "", "googleShoppingAttribute": "",
-                  "neckermannAtEpAttribute": 0, "typeOfSelectionInOnlineStore": "dropdown", "laRedouteAttribute": 0,
-                  "isGroupable": False, **{k: body[k] for k in ATTRIBUTE_FIELDS if k in body},
-                  "id": state.next_id("attributes", 100), "createdAt": now, "attributeNames": []}
-        return json_response(render.attribute(state, save(t.attributes, record), set()))
+def save(state: PlentyState, table: Any, record: dict[str, Any]) -> dict[str, Any]:
+    now = time.time()
+    record = dict(record, updatedAt=iso(now))
+    table.put(record["id"], record, now)
+    state.rebuild_indexes()
+    return record
 
-    @vendor_route(app, "PUT", "/rest/items/attributes/{id}")
-    async def update_attribute(request: Request, id: int) -> Response:  # noqa: A002
-        require_auth(request, state)
-        record = attribute(id)
-        body = _body(await json_body(request))
-        if "backendName" in body and (errors := attribute_name_errors(body, id)):
-            raise invalid(errors)
-        changed = dict(record, **{k: body[k] for k in ATTRIBUTE_FIELDS if k in body})
-        return json_response(render.attribute(state, save(t.attributes, changed), set()))
 
-    @vendor_route(app, "DELETE", "/rest/items/attributes/{id}")
-    async def delete_attribute(request: Request, id: int) -> Response:  # noqa: A002
-        require_auth(request, state)
-        attribute(id)
-        for value_id in list(state.attribute_values.get(id, [])):  # an attribute's values go with it
-            t.values.delete(value_id)
-        t.attributes.delete(id)
-        state.rebuild_indexes()
-        return json_response({})
+# --- attributes --------------------------------------------------------------------------------------
+@vendor_route(router, "POST", "/rest/items/attributes")
+async def create_attribute(state: PlentyDep, request: Request) -> Response:
+    require_auth(request, state)
+    body = _body(await json_body(request))
+    if errors := attribute_name_errors(state, body, None):
+        raise invalid(errors)
+    now = iso(time.time())
+    record = {"position": 0, "isSurchargePercental": False, "isLinkableToImage": False, "amazonAttribute": "",
+              "fruugoAttribute": "", "pixmaniaAttribute": 0, "ottoAttribute": "", "googleShoppingAttribute": "",
+              "neckermannAtEpAttribute": 0, "typeOfSelectionInOnlineStore": "dropdown", "laRedouteAttribute": 0,
+              "isGroupable": False, **{k: body[k] for k in ATTRIBUTE_FIELDS if k in body},
+              "id": state.next_id("attributes", 100), "createdAt": now, "attributeNames": []}
+    return json_response(render.attribute(state, save(state, state.tables["attributes"], record), set()))
 
-    @vendor_route(app, "GET", "/rest/items/attributes/{attributeId}/names")
-    async def attribute_names(request: Request, attributeId: int) -> Response:  # noqa: N803
-        require_auth(request, state)
-        return json_response(list(attribute(attributeId).get("attributeNames") or []))
 
-    @vendor_route(app, "POST", "/rest/items/attributes/{attributeId}/names")
-    async def create_attribute_name(request: Request, attributeId: int) -> Response:  # noqa: N803
-        require_auth(request, state)
-        record = attribute(attributeId)
-        body = _body(await json_body(request))
-        errors = _name_errors(body, None)
-        names = list(record.get("attributeNames") or [])
-        if not errors and any(n["lang"] == body["lang"] for n in names):
-            errors["lang"] = ["The attribute already has a name in this language."]
-        if errors:
-            raise invalid(errors)
-        name = {"attributeId": attributeId, "lang": body["lang"], "name": body["name"]}
-        save(t.attributes, dict(record, attributeNames=[*names, name]))
-        return json_response(name)
+@vendor_route(router, "PUT", "/rest/items/attributes/{id}")
+async def update_attribute(state: PlentyDep, request: Request, id: int) -> Response:  # noqa: A002
+    require_auth(request, state)
+    record = attribute(state, id)
+    body = _body(await json_body(request))
+    if "backendName" in body and (errors := attribute_name_errors(state, body, id)):
+        raise invalid(errors)
+    changed = dict(record, **{k: body[k] for k in ATTRIBUTE_FIELDS if k in body})
+    return json_response(render.attribute(state, save(state, state.tables["attributes"], changed), set()))
 
-    @vendor_route(app, "PUT", "/rest/items/attributes/{attributeId}/names/{lang}")
-    async def update_attribute_name(request: Request, attributeId: int, lang: str) -> Response:  # noqa: N803
-        require_auth(request, state)
-        record = attribute(attributeId)
-        body = _body(await json_body(request))
-        if errors := _name_errors(body, None):
-            raise invalid(errors)
-        names = list(record.get("attributeNames") or [])
-        if not any(n["lang"] == lang for n in names):
-            raise not_found("Attribute name", lang)
-        name = {"attributeId": attributeId, "lang": lang, "name": body["name"]}
-        save(t.attributes, dict(record, attributeNames=[name if n["lang"] == lang else n for n in names]))
-        return json_response(name)
 
-    # --- values ------------------------------------------------------------------------------------------
-    @vendor_route(app, "POST", "/rest/items/attributes/{attributeId}/values")
-    async def create_value(request: Request, attributeId: int) -> Response:  # noqa: N803
-        require_auth(request, state)
-        attribute(attributeId)
-        body = _body(await json_body(request))
-        errors = value_name_errors(attributeId, body, None)
-        if body.get("attributeId") != attributeId:
-            errors["attributeId"] = ["The attribute id field is required and must be the attribute's."]
-        if errors:
-            raise invalid(errors)
-        now = iso(time.time())
-        record = {"position": 0, "image": "", "comment": "", "amazonValue": "", "ottoValue": "",
-                  "neckermannAtEpValue": "", "laRedouteValue": "", "tracdelightValue": "", "percentageDistribution": 0,
-                  **{k: body[k] for k in VALUE_FIELDS if k in body},
-                  "id": state.next_id("attribute_values", 1), "attributeId": attributeId, "createdAt": now,
-                  "valueNames": []}
-        return json_response(render.attribute_value(save(t.values, record), set()))
+@vendor_route(router, "DELETE", "/rest/items/attributes/{id}")
+async def delete_attribute(state: PlentyDep, request: Request, id: int) -> Response:  # noqa: A002
+    require_auth(request, state)
+    attribute(state, id)
+    for value_id in list(state.attribute_values.get(id, [])):  # an attribute's values go with it
+        state.tables["attribute_values"].delete(value_id)
+    state.tables["attributes"].delete(id)
+    state.rebuild_indexes()
+    return json_response({})
 
-    @vendor_route(app, "GET", "/rest/items/attributes/{attributeId}/values/{id}")
-    async def get_value(request: Request, attributeId: int, id: int) -> Response:  # noqa: N803, A002
-        require_auth(request, state)
-        return json_response(render.attribute_value(value(attributeId, id), set()))
 
-    @vendor_route(app, "PUT", "/rest/items/attributes/{attributeId}/values/{id}")
-    async def update_value(request: Request, attributeId: int, id: int) -> Response:  # noqa: N803, A002
-        require_auth(request, state)
-        record = value(attributeId, id)
-        body = _body(await json_body(request))
-        errors = value_name_errors(attributeId, body, id)
-        if body.get("attributeId") != attributeId:
-            errors["attributeId"] = ["The attribute id field is required and must be the attribute's."]
-        if errors:
-            raise invalid(errors)
-        changed = dict(record, **{k: body[k] for k in VALUE_FIELDS if k in body})
-        return json_response(render.attribute_value(save(t.values, changed), set()))
+@vendor_route(router, "GET", "/rest/items/attributes/{attributeId}/names")
+async def attribute_names(state: PlentyDep, request: Request, attributeId: int) -> Response:  # noqa: N803
+    require_auth(request, state)
+    return json_response(list(attribute(state, attributeId).get("attributeNames") or []))
 
-    @vendor_route(app, "DELETE", "/rest/items/attributes/{attributeId}/values/{id}")
-    async def delete_value(request: Request, attributeId: int, id: int) -> Response:  # noqa: N803, A002
-        require_auth(request, state)
-        value(attributeId, id)
-        t.values.delete(id)
-        state.rebuild_indexes()
-        return json_response({})
 
-    @vendor_route(app, "GET", "/rest/items/attribute_values/{valueId}/names")
-    async def value_names(request: Request, valueId: int) -> Response:  # noqa: N803
-        require_auth(request, state)
-        record = t.values.get(valueId)
-        if record is None:
-            raise not_found("Attribute value", valueId)
-        return json_response(list(record.get("valueNames") or []))
+@vendor_route(router, "POST", "/rest/items/attributes/{attributeId}/names")
+async def create_attribute_name(state: PlentyDep, request: Request, attributeId: int) -> Response:  # noqa: N803
+    require_auth(request, state)
+    record = attribute(state, attributeId)
+    body = _body(await json_body(request))
+    errors = _name_errors(body, None)
+    names = list(record.get("attributeNames") or [])
+    if not errors and any(n["lang"] == body["lang"] for n in names):
+        errors["lang"] = ["The attribute already has a name in this language."]
+    if errors:
+        raise invalid(errors)
+    name = {"attributeId": attributeId, "lang": body["lang"], "name": body["name"]}
+    save(state, state.tables["attributes"], dict(record, attributeNames=[*names, name]))
+    return json_response(name)
 
-    @vendor_route(app, "POST", "/rest/items/attribute_values/{valueId}/names")
-    async def create_value_name(request: Request, valueId: int) -> Response:  # noqa: N803
-        require_auth(request, state)
-        record = t.values.get(valueId)
-        if record is None:
-            raise not_found("Attribute value", valueId)
-        body = _body(await json_body(request))
-        errors = _name_errors(body, "valueId")
-        names = list(record.get("valueNames") or [])
-        if not errors and any(n["lang"] == body["lang"] for n in names):
-            errors["lang"] = ["The attribute value already has a name in this language."]
-        if errors:
-            raise invalid(errors)
-        name = {"valueId": valueId, "lang": body["lang"], "name": body["name"]}
-        save(t.values, dict(record, valueNames=[*names, name]))
-        return json_response(name)
 
-    @vendor_route(app, "PUT", "/rest/items/attribute_values/{valueId}/names/{lang}")
-    async def update_value_name(request: Request, valueId: int, lang: str) -> Response:  # noqa: N803
-        require_auth(request, state)
-        record = t.values.get(valueId)
-        if record is None:
-            raise not_found("Attribute value", valueId)
-        body = _body(await json_body(request))
-        if errors := _name_errors(body, "valueId"):
-            raise invalid(errors)
-        names = list(record.get("valueNames") or [])
-        if not any(n["lang"] == lang for n in names):
-            raise not_found("Attribute value name", lang)
-        name = {"valueId": valueId, "lang": lang, "name": body["name"]}
-        save(t.values, dict(record, valueNames=[name if n["lang"] == lang else n for n in names]))
-        return json_response(name)
+@vendor_route(router, "PUT", "/rest/items/attributes/{attributeId}/names/{lang}")
+async def update_attribute_name(state: PlentyDep, request: Request, attributeId: int, lang: str) -> Response:  # noqa: N803
+    require_auth(request, state)
+    record = attribute(state, attributeId)
+    body = _body(await json_body(request))
+    if errors := _name_errors(body, None):
+        raise invalid(errors)
+    names = list(record.get("attributeNames") or [])
+    if not any(n["lang"] == lang for n in names):
+        raise not_found("Attribute name", lang)
+    name = {"attributeId": attributeId, "lang": lang, "name": body["name"]}
+    save(state, state.tables["attributes"], dict(record, attributeNames=[name if n["lang"] == lang else n for n in names]))
+    return json_response(name)
+
+
+# --- values ------------------------------------------------------------------------------------------
+@vendor_route(router, "POST", "/rest/items/attributes/{attributeId}/values")
+async def create_value(state: PlentyDep, request: Request, attributeId: int) -> Response:  # noqa: N803
+    require_auth(request, state)
+    attribute(state, attributeId)
+    body = _body(await json_body(request))
+    errors = value_name_errors(state, attributeId, body, None)
+    if body.get("attributeId") != attributeId:
+        errors["attributeId"] = ["The attribute id field is required and must be the attribute's."]
+    if errors:
+        raise invalid(errors)
+    now = iso(time.time())
+    record = {"position": 0, "image": "", "comment": "", "amazonValue": "", "ottoValue": "",
+              "neckermannAtEpValue": "", "laRedouteValue": "", "tracdelightValue": "", "percentageDistribution": 0,
+              **{k: body[k] for k in VALUE_FIELDS if k in body},
+              "id": state.next_id("attribute_values", 1), "attributeId": attributeId, "createdAt": now,
+              "valueNames": []}
+    return json_response(render.attribute_value(save(state, state.tables["attribute_values"], record), set()))
+
+
+@vendor_route(router, "GET", "/rest/items/attributes/{attributeId}/values/{id}")
+async def get_value(state: PlentyDep, request: Request, attributeId: int, id: int) -> Response:  # noqa: N803, A002
+    require_auth(request, state)
+    return json_response(render.attribute_value(value(state, attributeId, id), set()))
+
+
+@vendor_route(router, "PUT", "/rest/items/attributes/{attributeId}/values/{id}")
+async def update_value(state: PlentyDep, request: Request, attributeId: int, id: int) -> Response:  # noqa: N803, A002
+    require_auth(request, state)
+    record = value(state, attributeId, id)
+    body = _body(await json_body(request))
+    errors = value_name_errors(state, attributeId, body, id)
+    if body.get("attributeId") != attributeId:
+        errors["attributeId"] = ["The attribute id field is required and must be the attribute's."]
+    if errors:
+        raise invalid(errors)
+    changed = dict(record, **{k: body[k] for k in VALUE_FIELDS if k in body})
+    return json_response(render.attribute_value(save(state, state.tables["attribute_values"], changed), set()))
+
+
+@vendor_route(router, "DELETE", "/rest/items/attributes/{attributeId}/values/{id}")
+async def delete_value(state: PlentyDep, request: Request, attributeId: int, id: int) -> Response:  # noqa: N803, A002
+    require_auth(request, state)
+    value(state, attributeId, id)
+    state.tables["attribute_values"].delete(id)
+    state.rebuild_indexes()
+    return json_response({})
+
+
+@vendor_route(router, "GET", "/rest/items/attribute_values/{valueId}/names")
+async def value_names(state: PlentyDep, request: Request, valueId: int) -> Response:  # noqa: N803
+    require_auth(request, state)
+    record = state.tables["attribute_values"].get(valueId)
+    if record is None:
+        raise not_found("Attribute value", valueId)
+    return json_response(list(record.get("valueNames") or []))
+
+
+@vendor_route(router, "POST", "/rest/items/attribute_values/{valueId}/names")
+async def create_value_name(state: PlentyDep, request: Request, valueId: int) -> Response:  # noqa: N803
+    require_auth(request, state)
+    record = state.tables["attribute_values"].get(valueId)
+    if record is None:
+        raise not_found("Attribute value", valueId)
+    body = _body(await json_body(request))
+    errors = _name_errors(body, "valueId")
+    names = list(record.get("valueNames") or [])
+    if not errors and any(n["lang"] == body["lang"] for n in names):
+        errors["lang"] = ["The attribute value already has a name in this language."]
+    if errors:
+        raise invalid(errors)
+    name = {"valueId": valueId, "lang": body["lang"], "name": body["name"]}
+    save(state, state.tables["attribute_values"], dict(record, valueNames=[*names, name]))
+    return json_response(name)
+
+
+@vendor_route(router, "PUT", "/rest/items/attribute_values/{valueId}/names/{lang}")
+async def update_value_name(state: PlentyDep, request: Request, valueId: int, lang: str) -> Response:  # noqa: N803
+    require_auth(request, state)
+    record = state.tables["attribute_values"].get(valueId)
+    if record is None:
+        raise not_found("Attribute value", valueId)
+    body = _body(await json_body(request))
+    if errors := _name_errors(body, "valueId"):
+        raise invalid(errors)
+    names = list(record.get("valueNames") or [])
+    if not any(n["lang"] == lang for n in names):
+        raise not_found("Attribute value name", lang)
+    name = {"valueId": valueId, "lang": lang, "name": body["name"]}
+    save(state, state.tables["attribute_values"], dict(record, valueNames=[name if n["lang"] == lang else n for n in names]))
+    return json_response(name)

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import parse_qs
 
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from sandbox.core.app import VendorError, json_response, vendor_route
 from sandbox.core.auth import IssuedToken
+from sandbox.plenty.common import PlentyDep
+from sandbox.plenty.state import PASSWORD, USERNAME
 
-if TYPE_CHECKING:
-    from sandbox.plenty.state import PlentyState
+router = APIRouter()
 
 
 async def _fields(request: Request) -> dict[str, Any]:
@@ -43,20 +44,18 @@ def _token_body(token: IssuedToken) -> dict[str, Any]:
     }
 
 
-def register(app: FastAPI, state: PlentyState) -> None:
-    from sandbox.plenty.state import PASSWORD, USERNAME
+@vendor_route(router, "POST", "/rest/login")
+async def login(state: PlentyDep, request: Request) -> Response:
+    fields = await _fields(request)
+    if fields.get("username") != USERNAME or fields.get("password") != PASSWORD:
+        raise VendorError(401, "The user credentials were incorrect.")
+    return json_response(_token_body(state.auth.issue(USERNAME)))
 
-    @vendor_route(app, "POST", "/rest/login")
-    async def login(request: Request) -> Response:
-        fields = await _fields(request)
-        if fields.get("username") != USERNAME or fields.get("password") != PASSWORD:
-            raise VendorError(401, "The user credentials were incorrect.")
-        return json_response(_token_body(state.auth.issue(USERNAME)))
 
-    @vendor_route(app, "POST", "/rest/login/refresh")
-    async def refresh(request: Request) -> Response:
-        fields = await _fields(request)
-        token = state.auth.refresh(str(fields.get("refresh_token") or ""))
-        if token is None:
-            raise VendorError(401, "The refresh token is invalid.")
-        return json_response(_token_body(token))
+@vendor_route(router, "POST", "/rest/login/refresh")
+async def refresh(state: PlentyDep, request: Request) -> Response:
+    fields = await _fields(request)
+    token = state.auth.refresh(str(fields.get("refresh_token") or ""))
+    if token is None:
+        raise VendorError(401, "The refresh token is invalid.")
+    return json_response(_token_body(token))

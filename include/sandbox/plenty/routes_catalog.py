@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from sandbox.core.app import json_response, vendor_route
 from sandbox.plenty import render
-from sandbox.plenty.common import int_param, invalid, json_body, not_found, require_auth, with_param
+from sandbox.plenty.common import PlentyDep, int_param, invalid, json_body, not_found, require_auth, with_param
 from sandbox.plenty.dates import DateFilterError, iso, parse_point
 from sandbox.plenty.languages import lang_errors
 from sandbox.plenty.paging import envelope, page_params
+from sandbox.plenty.state import PlentyState
 
-if TYPE_CHECKING:
-    from sandbox.plenty.state import PlentyState
+router = APIRouter()
+
 
 DETAIL_FIELDS = (
     "name",
@@ -163,139 +164,148 @@ class CategoryWriter:
         return list(by_key.values())
 
 
-def register(app: FastAPI, state: PlentyState) -> None:  # noqa: C901
+def category_keys(state: PlentyState, request: Request) -> list[Any]:
+    table = state.tables["categories"]
+    since = _since(request, "updatedAt")
+    keys = table.select(since=since) if since is not None else table.keys()
+    filters = []
+    kind = request.query_params.get("type")
+    if kind:
+        filters.append(lambda c: c["type"] == kind)
+    parent = int_param(request, "parentId")
+    if parent is not None:
+        filters.append(lambda c: c["parentCategoryId"] == parent)
+    level = request.query_params.get("level")
+    if level:
+        filters.append(lambda c: str(c["level"]) == level)
+    name = request.query_params.get("name")
+    if name:
+        filters.append(lambda c: any(name.lower() in d.get("name", "").lower() for d in c["details"]))
+    plenty_id = int_param(request, "plentyId")
+    if plenty_id is not None:
+        filters.append(lambda c: any(d["plentyId"] == plenty_id for d in c["details"]))
+    if filters:
+        keys = [k for k in keys if all(f(table.get(k)) for f in filters)]
+    return keys
+
+
+@vendor_route(router, "GET", "/rest/categories")
+async def list_categories(state: PlentyDep, request: Request) -> Response:
+    require_auth(request, state)
+    table = state.tables["categories"]
+    keys = category_keys(state, request)
+    page, size = page_params(int_param(request, "page"), int_param(request, "itemsPerPage"))
+    with_, langs = with_param(request), _langs(request)
+    return json_response(envelope(keys, page, size, lambda k: render.category(table.get(k), with_, langs)))
+
+
+@vendor_route(router, "GET", "/rest/categories/{id}")
+async def get_category(state: PlentyDep, request: Request, id: int) -> Response:  # noqa: A002
+    require_auth(request, state)
+    table = state.tables["categories"]
+    if id not in table:
+        raise not_found("Category", id)
+    with_, langs = with_param(request), _langs(request)
+    # PlentyONE answers this single-category route with its paging envelope
+    return json_response(envelope([id], 1, 1, lambda k: render.category(table.get(k), with_, langs)))
+
+
+@vendor_route(router, "POST", "/rest/categories")
+async def create_categories(state: PlentyDep, request: Request) -> Response:
+    require_auth(request, state)
     writer = CategoryWriter(state)
+    body = await json_body(request)
+    bodies = body if isinstance(body, list) else [body]
+    errors: dict[str, list[str]] = {}
+    for i, one in enumerate(bodies):
+        errors.update(writer.validate(one, f"{i}." if isinstance(body, list) else "", creating=True))
+    if errors:
+        raise invalid(errors)
+    now = time.time()
+    return json_response([writer.create(one, now) for one in bodies])
 
-    def category_keys(request: Request) -> list[Any]:
-        table = state.tables["categories"]
-        since = _since(request, "updatedAt")
-        keys = table.select(since=since) if since is not None else table.keys()
-        filters = []
-        kind = request.query_params.get("type")
-        if kind:
-            filters.append(lambda c: c["type"] == kind)
-        parent = int_param(request, "parentId")
-        if parent is not None:
-            filters.append(lambda c: c["parentCategoryId"] == parent)
-        level = request.query_params.get("level")
-        if level:
-            filters.append(lambda c: str(c["level"]) == level)
-        name = request.query_params.get("name")
-        if name:
-            filters.append(lambda c: any(name.lower() in d.get("name", "").lower() for d in c["details"]))
-        plenty_id = int_param(request, "plentyId")
-        if plenty_id is not None:
-            filters.append(lambda c: any(d["plentyId"] == plenty_id for d in c["details"]))
-        if filters:
-            keys = [k for k in keys if all(f(table.get(k)) for f in filters)]
-        return keys
 
-    @vendor_route(app, "GET", "/rest/categories")
-    async def list_categories(request: Request) -> Response:
-        require_auth(request, state)
-        table = state.tables["categories"]
-        keys = category_keys(request)
-        page, size = page_params(int_param(request, "page"), int_param(request, "itemsPerPage"))
-        with_, langs = with_param(request), _langs(request)
-        return json_response(envelope(keys, page, size, lambda k: render.category(table.get(k), with_, langs)))
+@vendor_route(router, "PUT", "/rest/categories")
+async def update_categories(state: PlentyDep, request: Request) -> Response:
+    require_auth(request, state)
+    writer = CategoryWriter(state)
+    body = await json_body(request)
+    bodies = body if isinstance(body, list) else [body]
+    errors: dict[str, list[str]] = {}
+    for i, one in enumerate(bodies):
+        if not isinstance(one, dict) or one.get("id") not in state.tables["categories"]:
+            errors[f"{i}.id"] = ["The selected id is invalid."]
+            continue
+        errors.update(writer.validate(one, f"{i}.", creating=False))
+    if errors:
+        raise invalid(errors)
+    now = time.time()
+    return json_response([writer.update(one["id"], one, now) for one in bodies])
 
-    @vendor_route(app, "GET", "/rest/categories/{id}")
-    async def get_category(request: Request, id: int) -> Response:  # noqa: A002
-        require_auth(request, state)
-        table = state.tables["categories"]
-        if id not in table:
-            raise not_found("Category", id)
-        with_, langs = with_param(request), _langs(request)
-        # PlentyONE answers this single-category route with its paging envelope
-        return json_response(envelope([id], 1, 1, lambda k: render.category(table.get(k), with_, langs)))
 
-    @vendor_route(app, "POST", "/rest/categories")
-    async def create_categories(request: Request) -> Response:
-        require_auth(request, state)
-        body = await json_body(request)
-        bodies = body if isinstance(body, list) else [body]
-        errors: dict[str, list[str]] = {}
-        for i, one in enumerate(bodies):
-            errors.update(writer.validate(one, f"{i}." if isinstance(body, list) else "", creating=True))
-        if errors:
-            raise invalid(errors)
-        now = time.time()
-        return json_response([writer.create(one, now) for one in bodies])
+@vendor_route(router, "PUT", "/rest/categories/{id}")
+async def update_category(state: PlentyDep, request: Request, id: int) -> Response:  # noqa: A002
+    require_auth(request, state)
+    writer = CategoryWriter(state)
+    if id not in state.tables["categories"]:
+        raise not_found("Category", id)
+    body = await json_body(request)
+    errors = writer.validate(body, "", creating=False)
+    if errors:
+        raise invalid(errors)
+    return json_response(writer.update(id, body, time.time()))
 
-    @vendor_route(app, "PUT", "/rest/categories")
-    async def update_categories(request: Request) -> Response:
-        require_auth(request, state)
-        body = await json_body(request)
-        bodies = body if isinstance(body, list) else [body]
-        errors: dict[str, list[str]] = {}
-        for i, one in enumerate(bodies):
-            if not isinstance(one, dict) or one.get("id") not in state.tables["categories"]:
-                errors[f"{i}.id"] = ["The selected id is invalid."]
-                continue
-            errors.update(writer.validate(one, f"{i}.", creating=False))
-        if errors:
-            raise invalid(errors)
-        now = time.time()
-        return json_response([writer.update(one["id"], one, now) for one in bodies])
 
-    @vendor_route(app, "PUT", "/rest/categories/{id}")
-    async def update_category(request: Request, id: int) -> Response:  # noqa: A002
-        require_auth(request, state)
-        if id not in state.tables["categories"]:
-            raise not_found("Category", id)
-        body = await json_body(request)
-        errors = writer.validate(body, "", creating=False)
-        if errors:
-            raise invalid(errors)
-        return json_response(writer.update(id, body, time.time()))
+@vendor_route(router, "DELETE", "/rest/categories/{id}")
+async def delete_category(state: PlentyDep, request: Request, id: int) -> Response:  # noqa: A002
+    # the contract is silent on subcategories: refusing a category that has children is the stricter
+    # reading (nothing is deleted that the caller did not name); a client deletes the children first
+    require_auth(request, state)
+    categories = state.tables["categories"]
+    if id not in categories:
+        raise not_found("Category", id)
+    children = [c["id"] for c in categories.records() if c.get("parentCategoryId") == id]
+    if children:
+        raise invalid({"id": [f"The category has subcategories ({', '.join(map(str, sorted(children)))})."]})
+    parent = categories.get(id).get("parentCategoryId")
+    categories.delete(id)
+    if parent is not None and parent in categories:
+        still = any(c.get("parentCategoryId") == parent for c in categories.records())
+        categories.put(parent, dict(categories.get(parent), hasChildren=still), categories.updated_at(parent))
+    return json_response({})
 
-    @vendor_route(app, "DELETE", "/rest/categories/{id}")
-    async def delete_category(request: Request, id: int) -> Response:  # noqa: A002
-        # the contract is silent on subcategories: refusing a category that has children is the stricter
-        # reading (nothing is deleted that the caller did not name); a client deletes the children first
-        require_auth(request, state)
-        categories = state.tables["categories"]
-        if id not in categories:
-            raise not_found("Category", id)
-        children = [c["id"] for c in categories.records() if c.get("parentCategoryId") == id]
-        if children:
-            raise invalid({"id": [f"The category has subcategories ({', '.join(map(str, sorted(children)))})."]})
-        parent = categories.get(id).get("parentCategoryId")
-        categories.delete(id)
-        if parent is not None and parent in categories:
-            still = any(c.get("parentCategoryId") == parent for c in categories.records())
-            categories.put(parent, dict(categories.get(parent), hasChildren=still), categories.updated_at(parent))
-        return json_response({})
 
-    # --- attributes --------------------------------------------------------------------------------------
-    @vendor_route(app, "GET", "/rest/items/attributes")
-    async def list_attributes(request: Request) -> Response:
-        require_auth(request, state)
-        table = state.tables["attributes"]
-        since = _since(request, "updatedAt")
-        keys = table.select(since=since) if since is not None else table.keys()
-        page, size = page_params(int_param(request, "page"), int_param(request, "itemsPerPage"))
-        with_ = with_param(request)
-        return json_response(envelope(keys, page, size, lambda k: render.attribute(state, table.get(k), with_)))
+# --- attributes --------------------------------------------------------------------------------------
+@vendor_route(router, "GET", "/rest/items/attributes")
+async def list_attributes(state: PlentyDep, request: Request) -> Response:
+    require_auth(request, state)
+    table = state.tables["attributes"]
+    since = _since(request, "updatedAt")
+    keys = table.select(since=since) if since is not None else table.keys()
+    page, size = page_params(int_param(request, "page"), int_param(request, "itemsPerPage"))
+    with_ = with_param(request)
+    return json_response(envelope(keys, page, size, lambda k: render.attribute(state, table.get(k), with_)))
 
-    @vendor_route(app, "GET", "/rest/items/attributes/{id}")
-    async def get_attribute(request: Request, id: int) -> Response:  # noqa: A002
-        require_auth(request, state)
-        record = state.tables["attributes"].get(id)
-        if record is None:
-            raise not_found("Attribute", id)
-        return json_response(render.attribute(state, record, with_param(request)))
 
-    @vendor_route(app, "GET", "/rest/items/attributes/{attributeId}/values")
-    async def list_values(request: Request, attributeId: int) -> Response:  # noqa: N803
-        require_auth(request, state)
-        if attributeId not in state.tables["attributes"]:
-            raise not_found("Attribute", attributeId)
-        table = state.tables["attribute_values"]
-        keys = list(state.attribute_values.get(attributeId, []))
-        since = _since(request, "updatedAt")
-        if since is not None:
-            keys = [k for k in keys if table.updated_at(k) >= since]
-        page, size = page_params(int_param(request, "page"), int_param(request, "itemsPerPage"))
-        with_ = with_param(request)
-        return json_response(envelope(keys, page, size, lambda k: render.attribute_value(table.get(k), with_)))
+@vendor_route(router, "GET", "/rest/items/attributes/{id}")
+async def get_attribute(state: PlentyDep, request: Request, id: int) -> Response:  # noqa: A002
+    require_auth(request, state)
+    record = state.tables["attributes"].get(id)
+    if record is None:
+        raise not_found("Attribute", id)
+    return json_response(render.attribute(state, record, with_param(request)))
+
+
+@vendor_route(router, "GET", "/rest/items/attributes/{attributeId}/values")
+async def list_values(state: PlentyDep, request: Request, attributeId: int) -> Response:  # noqa: N803
+    require_auth(request, state)
+    if attributeId not in state.tables["attributes"]:
+        raise not_found("Attribute", attributeId)
+    table = state.tables["attribute_values"]
+    keys = list(state.attribute_values.get(attributeId, []))
+    since = _since(request, "updatedAt")
+    if since is not None:
+        keys = [k for k in keys if table.updated_at(k) >= since]
+    page, size = page_params(int_param(request, "page"), int_param(request, "itemsPerPage"))
+    with_ = with_param(request)
+    return json_response(envelope(keys, page, size, lambda k: render.attribute_value(table.get(k), with_)))

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from sandbox.core.app import VendorError, json_response, vendor_route
 from sandbox.plenty import render
 from sandbox.plenty.common import (
+    PlentyDep,
     bool_param,
     int_param,
     invalid,
@@ -23,9 +24,10 @@ from sandbox.plenty.countries import ISO_BY_ID, STATE_IDS, countries
 from sandbox.plenty.dates import DateFilterError, iso, parse_point
 from sandbox.plenty.languages import lang_errors
 from sandbox.plenty.paging import envelope, page_params
+from sandbox.plenty.state import PlentyState
 
-if TYPE_CHECKING:
-    from sandbox.plenty.state import PlentyState
+router = APIRouter()
+
 
 CONTACT_FIELDS = (
     "externalId",
@@ -109,277 +111,290 @@ def _date(request: Request, name: str) -> float | None:
         raise invalid({name: [str(exc)]}) from None
 
 
-def register(app: FastAPI, state: PlentyState) -> None:  # noqa: C901
-    def contact_keys(request: Request) -> list[Any]:
-        table = state.tables["contacts"]
-        after, before = _date(request, "updatedAtAfter"), _date(request, "updatedAtBefore")
-        ranged = after is not None or before is not None
-        keys = table.select(since=after, until=before) if ranged else table.keys()
-        email = request.query_params.get("email")
+def contact_keys(state: PlentyState, request: Request) -> list[Any]:
+    table = state.tables["contacts"]
+    after, before = _date(request, "updatedAtAfter"), _date(request, "updatedAtBefore")
+    ranged = after is not None or before is not None
+    keys = table.select(since=after, until=before) if ranged else table.keys()
+    email = request.query_params.get("email")
+    if email is not None:
+        exact = set(state.contacts_by_email.get(email.lower(), []))
+        keys = [k for k in keys if k in exact]
+    filters = []
+    fuzzy = request.query_params.get("contactEmail")
+    if fuzzy:
+        # "contacts resembling the given email address": a contains match, as PlentyONE's LIKE search
+        lowered = fuzzy.lower()
+        filters.append(lambda c: lowered in str(c.get("email") or "").lower())
+    for name in ("externalId", "number"):
+        value = request.query_params.get(name)
+        if value is not None:
+            filters.append(lambda c, name=name, value=value: str(c.get(name) or "") == value)
+    for name in ("contactId", "typeId", "plentyId", "rating"):
+        wanted = int_param(request, name)
+        if wanted is not None:
+            field = "id" if name == "contactId" else name
+            filters.append(lambda c, field=field, wanted=wanted: c.get(field) == wanted)
+    created_after, created_before = _date(request, "createdAtAfter"), _date(request, "createdAtBefore")
+    if created_after is not None or created_before is not None:
+        lo, hi = created_after or float("-inf"), created_before or float("inf")
+        filters.append(lambda c: lo <= parse_point(c["createdAt"]) <= hi)
+    name = request.query_params.get("name")
+    if name:
+        filters.append(lambda c: name.lower() in str(c.get("fullName") or "").lower())
+    if filters:
+        keys = [k for k in keys if all(f(table.get(k)) for f in filters)]
+    return keys
+
+
+@vendor_route(router, "GET", "/rest/accounts/contacts")
+async def list_contacts(state: PlentyDep, request: Request) -> Response:
+    require_auth(request, state)
+    table = state.tables["contacts"]
+    keys = contact_keys(state, request)
+    page, size = page_params(int_param(request, "page"), int_param(request, "itemsPerPage"))
+    with_ = with_param(request)
+    return json_response(envelope(keys, page, size, lambda k: render.contact(state, table.get(k), with_)))
+
+
+def apply_contact(record: dict[str, Any], body: dict[str, Any]) -> dict[str, Any]:
+    record.update({k: body[k] for k in CONTACT_FIELDS if k in body and body[k] is not None})
+    if isinstance(body.get("options"), list):
+        record["options"] = [o for o in body["options"] if isinstance(o, dict)]
+        email = _email_from_options(body["options"])
         if email is not None:
-            exact = set(state.contacts_by_email.get(email.lower(), []))
-            keys = [k for k in keys if k in exact]
-        filters = []
-        fuzzy = request.query_params.get("contactEmail")
-        if fuzzy:
-            # "contacts resembling the given email address": a contains match, as PlentyONE's LIKE search
-            lowered = fuzzy.lower()
-            filters.append(lambda c: lowered in str(c.get("email") or "").lower())
-        for name in ("externalId", "number"):
-            value = request.query_params.get(name)
-            if value is not None:
-                filters.append(lambda c, name=name, value=value: str(c.get(name) or "") == value)
-        for name in ("contactId", "typeId", "plentyId", "rating"):
-            wanted = int_param(request, name)
-            if wanted is not None:
-                field = "id" if name == "contactId" else name
-                filters.append(lambda c, field=field, wanted=wanted: c.get(field) == wanted)
-        created_after, created_before = _date(request, "createdAtAfter"), _date(request, "createdAtBefore")
-        if created_after is not None or created_before is not None:
-            lo, hi = created_after or float("-inf"), created_before or float("inf")
-            filters.append(lambda c: lo <= parse_point(c["createdAt"]) <= hi)
-        name = request.query_params.get("name")
-        if name:
-            filters.append(lambda c: name.lower() in str(c.get("fullName") or "").lower())
-        if filters:
-            keys = [k for k in keys if all(f(table.get(k)) for f in filters)]
-        return keys
+            record["email"] = email
+    record["fullName"] = f"{record.get('firstName', '')} {record.get('lastName', '')}".strip()
+    return record
 
-    @vendor_route(app, "GET", "/rest/accounts/contacts")
-    async def list_contacts(request: Request) -> Response:
-        require_auth(request, state)
-        table = state.tables["contacts"]
-        keys = contact_keys(request)
-        page, size = page_params(int_param(request, "page"), int_param(request, "itemsPerPage"))
-        with_ = with_param(request)
-        return json_response(envelope(keys, page, size, lambda k: render.contact(state, table.get(k), with_)))
 
-    def apply_contact(record: dict[str, Any], body: dict[str, Any]) -> dict[str, Any]:
-        record.update({k: body[k] for k in CONTACT_FIELDS if k in body and body[k] is not None})
-        if isinstance(body.get("options"), list):
-            record["options"] = [o for o in body["options"] if isinstance(o, dict)]
-            email = _email_from_options(body["options"])
-            if email is not None:
-                record["email"] = email
-        record["fullName"] = f"{record.get('firstName', '')} {record.get('lastName', '')}".strip()
-        return record
+@vendor_route(router, "POST", "/rest/accounts/contacts")
+async def create_contact(state: PlentyDep, request: Request) -> Response:
+    require_auth(request, state)
+    body = await json_body(request)
+    body = body if isinstance(body, dict) else {}
+    errors = {}  # the contract's required fields: typeId, referrerId
+    if not isinstance(body.get("typeId"), int):
+        errors["typeId"] = ["The type id field is required."]
+    if not isinstance(body.get("referrerId"), int | float) or isinstance(body.get("referrerId"), bool):
+        errors["referrerId"] = ["The referrer id field is required."]
+    if "lang" in body:  # PlentyONE's own codes only (`sandbox.plenty.languages`)
+        errors.update(lang_errors(body["lang"], "lang"))
+    if errors:
+        raise invalid(errors)
+    now = time.time()
+    contact_id = state.next_id("contacts")
+    record = {
+        "id": contact_id,
+        "externalId": "",
+        "number": "",
+        "typeId": 1,
+        "firstName": "",
+        "lastName": "",
+        "email": "",
+        "gender": "",
+        "title": "",
+        "formOfAddress": "",
+        "classId": 1,
+        "blocked": 0,
+        "rating": 0,
+        "bookAccount": "",
+        "lang": "de",
+        "referrerId": 1.0,
+        "plentyId": 0,
+        "userId": 0,
+        "createdAt": iso(now),
+        "updatedAt": iso(now),
+        "privatePhone": "",
+        "options": [],
+    }
+    apply_contact(record, body)
+    state.tables["contacts"].put(contact_id, record, now)
+    state.index_contact(record)
+    return json_response(record)
 
-    @vendor_route(app, "POST", "/rest/accounts/contacts")
-    async def create_contact(request: Request) -> Response:
-        require_auth(request, state)
-        body = await json_body(request)
-        body = body if isinstance(body, dict) else {}
-        errors = {}  # the contract's required fields: typeId, referrerId
-        if not isinstance(body.get("typeId"), int):
-            errors["typeId"] = ["The type id field is required."]
-        if not isinstance(body.get("referrerId"), int | float) or isinstance(body.get("referrerId"), bool):
-            errors["referrerId"] = ["The referrer id field is required."]
-        if "lang" in body:  # PlentyONE's own codes only (`sandbox.plenty.languages`)
-            errors.update(lang_errors(body["lang"], "lang"))
-        if errors:
-            raise invalid(errors)
-        now = time.time()
-        contact_id = state.next_id("contacts")
-        record = {
-            "id": contact_id,
-            "externalId": "",
-            "number": "",
-            "typeId": 1,
-            "firstName": "",
-            "lastName": "",
-            "email": "",
-            "gender": "",
-            "title": "",
-            "formOfAddress": "",
-            "classId": 1,
-            "blocked": 0,
-            "rating": 0,
-            "bookAccount": "",
-            "lang": "de",
-            "referrerId": 1.0,
-            "plentyId": 0,
-            "userId": 0,
-            "createdAt": iso(now),
-            "updatedAt": iso(now),
-            "privatePhone": "",
-            "options": [],
-        }
-        apply_contact(record, body)
-        state.tables["contacts"].put(contact_id, record, now)
-        state.index_contact(record)
-        return json_response(record)
 
-    @vendor_route(app, "GET", "/rest/accounts/contacts/{contactId}")
-    async def get_contact(request: Request, contactId: int) -> Response:  # noqa: N803
-        require_auth(request, state)
-        record = state.tables["contacts"].get(contactId)
-        if record is None:
-            raise not_found("Contact", contactId)
-        return json_response(render.contact(state, record, with_param(request)))
+@vendor_route(router, "GET", "/rest/accounts/contacts/{contactId}")
+async def get_contact(state: PlentyDep, request: Request, contactId: int) -> Response:  # noqa: N803
+    require_auth(request, state)
+    record = state.tables["contacts"].get(contactId)
+    if record is None:
+        raise not_found("Contact", contactId)
+    return json_response(render.contact(state, record, with_param(request)))
 
-    @vendor_route(app, "PUT", "/rest/accounts/contacts/{contactId}")
-    async def update_contact(request: Request, contactId: int) -> Response:  # noqa: N803
-        require_auth(request, state)
-        old = state.tables["contacts"].get(contactId)
-        if old is None:
-            raise not_found("Contact", contactId)
-        body = await json_body(request)
-        if isinstance(body, dict) and "lang" in body and (errors := lang_errors(body["lang"], "lang")):
-            raise invalid(errors)
-        now = time.time()
-        record = apply_contact(dict(old), body if isinstance(body, dict) else {})
-        record["updatedAt"] = iso(now)
-        if str(old.get("email") or "").lower() != str(record.get("email") or "").lower():
-            ids = state.contacts_by_email.get(str(old.get("email") or "").lower(), [])
-            if contactId in ids:
-                ids.remove(contactId)
-        state.tables["contacts"].put(contactId, record, now)
-        state.index_contact(record)
-        return json_response(record)
 
-    @vendor_route(app, "DELETE", "/rest/accounts/contacts/{contactId}")
-    async def delete_contact(request: Request, contactId: int) -> Response:  # noqa: N803
-        # the contract: with checkExistingOrders a contact linked to orders is refused (CustomerDeleteException)
-        # and kept; without it the contact goes, its orders keep their own copies of the addresses
-        require_auth(request, state)
-        if contactId not in state.tables["contacts"]:
-            raise not_found("Contact", contactId)
-        if bool_param(request, "checkExistingOrders") and _has_orders(state, contactId):
-            raise VendorError(
-                400,
-                f"The contact with the ID {contactId} is linked to orders and cannot be deleted.",
-                body={
-                    "error": {
-                        "class": "Plenty\\Modules\\Account\\Contact\\Exceptions\\CustomerDeleteException",
-                        "code": 400,
-                        "message": f"The contact with the ID {contactId} is linked to orders and cannot be deleted.",
-                    }
-                },
-            )
-        state.delete_record("contacts", contactId)
-        return json_response([])
+@vendor_route(router, "PUT", "/rest/accounts/contacts/{contactId}")
+async def update_contact(state: PlentyDep, request: Request, contactId: int) -> Response:  # noqa: N803
+    require_auth(request, state)
+    old = state.tables["contacts"].get(contactId)
+    if old is None:
+        raise not_found("Contact", contactId)
+    body = await json_body(request)
+    if isinstance(body, dict) and "lang" in body and (errors := lang_errors(body["lang"], "lang")):
+        raise invalid(errors)
+    now = time.time()
+    record = apply_contact(dict(old), body if isinstance(body, dict) else {})
+    record["updatedAt"] = iso(now)
+    if str(old.get("email") or "").lower() != str(record.get("email") or "").lower():
+        ids = state.contacts_by_email.get(str(old.get("email") or "").lower(), [])
+        if contactId in ids:
+            ids.remove(contactId)
+    state.tables["contacts"].put(contactId, record, now)
+    state.index_contact(record)
+    return json_response(record)
 
-    @vendor_route(app, "GET", "/rest/orders/shipping/countries")
-    async def shipping_countries(request: Request) -> Response:
-        """A plain list (no paging), ``with=states,names`` loads the relations, as the contract describes."""
-        require_auth(request, state)
-        return json_response(countries(with_param(request), bool(int_param(request, "active")),
-                                       bool(int_param(request, "onlyEUCountries"))))
 
-    # --- addresses ---------------------------------------------------------------------------------------
-    def check_address(body: Any, creating: bool) -> dict[str, Any]:
-        """The contract's required fields (countryId, town), and a country and state the system knows."""
-        if not isinstance(body, dict):
-            raise invalid({"town": ["The town field is required."], "countryId": ["The country id field is required."]})
-        errors: dict[str, list[str]] = {}
-        if (creating or "town" in body) and not body.get("town"):
-            errors["town"] = ["The town field is required."]
-        country_id = body.get("countryId")
-        if (creating or "countryId" in body) and not isinstance(country_id, int):
-            errors["countryId"] = ["The country id field is required."]
-        elif isinstance(country_id, int) and country_id not in ISO_BY_ID:
-            errors["countryId"] = ["The selected country id is invalid."]
-        state = body.get("stateId")
-        if state not in (None, 0):
-            found = STATE_IDS.get(state) if isinstance(state, int) else None
-            if found is None or (isinstance(country_id, int) and found["countryId"] != country_id):
-                errors["stateId"] = ["The selected state id is invalid."]
-        if errors:
-            raise invalid(errors)
-        return body
+@vendor_route(router, "DELETE", "/rest/accounts/contacts/{contactId}")
+async def delete_contact(state: PlentyDep, request: Request, contactId: int) -> Response:  # noqa: N803
+    # the contract: with checkExistingOrders a contact linked to orders is refused (CustomerDeleteException)
+    # and kept; without it the contact goes, its orders keep their own copies of the addresses
+    require_auth(request, state)
+    if contactId not in state.tables["contacts"]:
+        raise not_found("Contact", contactId)
+    if bool_param(request, "checkExistingOrders") and _has_orders(state, contactId):
+        raise VendorError(
+            400,
+            f"The contact with the ID {contactId} is linked to orders and cannot be deleted.",
+            body={
+                "error": {
+                    "class": "Plenty\\Modules\\Account\\Contact\\Exceptions\\CustomerDeleteException",
+                    "code": 400,
+                    "message": f"The contact with the ID {contactId} is linked to orders and cannot be deleted.",
+                }
+            },
+        )
+    state.delete_record("contacts", contactId)
+    return json_response([])
 
-    def apply_address(record: dict[str, Any], body: dict[str, Any]) -> dict[str, Any]:
-        # only the writable fields; read-only aliases in the body (externalId, street, email...) are ignored
-        record.update({k: body[k] for k in ADDRESS_FIELDS if k in body and body[k] is not None})
-        aliases = (("companyName", "name1"), ("firstName", "name2"), ("lastName", "name3"), ("careOf", "name4"),
-                   ("street", "address1"), ("houseNumber", "address2"), ("additional", "address3"))
-        for alias, field in aliases:
-            record[alias] = record.get(field, "")
-        if isinstance(body.get("options"), list):
-            record["options"] = [o for o in body["options"] if isinstance(o, dict)]
-        for type_id, alias in OPTION_ALIASES.items():
-            value = next((o.get("value") for o in record.get("options") or [] if o.get("typeId") == type_id), None)
-            if alias == "entryCertificate":  # the one boolean alias (contract: Address.entryCertificate)
-                record[alias] = value not in (None, "", "0", 0, False)
-            else:
-                record[alias] = str(value) if value is not None else ""
-        return record
 
-    @vendor_route(app, "POST", "/rest/accounts/contacts/{contactId}/addresses")
-    async def create_address(request: Request, contactId: int) -> Response:  # noqa: N803
-        require_auth(request, state)
-        if contactId not in state.tables["contacts"]:
-            raise not_found("Contact", contactId)
-        body = check_address(await json_body(request), creating=True)
-        type_id = int_param(request, "typeId") or int(body.get("typeId") or 2)
-        now = time.time()
-        address_id = state.next_id("addresses")
-        record = {
-            "id": address_id,
-            "name1": "",
-            "name2": "",
-            "name3": "",
-            "name4": "",
-            "address1": "",
-            "address2": "",
-            "address3": "",
-            "address4": "",
-            "postalCode": "",
-            "readOnly": False,
-            "createdAt": iso(now),
-            "updatedAt": iso(now),
-            "email": "",
-            "phone": "",
-            "options": [],
-        }
-        apply_address(record, body)
-        record["contactRelations"] = [
-            {"contactId": contactId, "addressId": address_id, "typeId": type_id, "isPrimary": True}
-        ]
-        state.tables["addresses"].put(address_id, record, now)
-        state.contact_addresses.setdefault(contactId, []).append(address_id)
-        contact = state.tables["contacts"].get(contactId)
-        state.tables["contacts"].put(contactId, dict(contact, updatedAt=iso(now)), now)
-        return json_response(record)
+@vendor_route(router, "GET", "/rest/orders/shipping/countries")
+async def shipping_countries(state: PlentyDep, request: Request) -> Response:
+    """A plain list (no paging), ``with=states,names`` loads the relations, as the contract describes."""
+    require_auth(request, state)
+    return json_response(countries(with_param(request), bool(int_param(request, "active")),
+                                   bool(int_param(request, "onlyEUCountries"))))
 
-    async def list_addresses(request: Request, contact_id: int, type_id: int | None) -> Response:
-        require_auth(request, state)
-        if contact_id not in state.tables["contacts"]:
-            raise not_found("Contact", contact_id)
-        return json_response(render.addresses_of(state, contact_id, type_id))
 
-    @vendor_route(
-        app,
-        "GET",
-        "/rest/accounts/contacts/{contactId}/addresses",
-        "/rest/accounts/contacts/{contactId}/addresses/{addressTypeId?}",
-    )
-    async def addresses(request: Request, contactId: int) -> Response:  # noqa: N803
-        return await list_addresses(request, contactId, None)
+# --- addresses ---------------------------------------------------------------------------------------
+def check_address(body: Any, creating: bool) -> dict[str, Any]:
+    """The contract's required fields (countryId, town), and a country and state the system knows."""
+    if not isinstance(body, dict):
+        raise invalid({"town": ["The town field is required."], "countryId": ["The country id field is required."]})
+    errors: dict[str, list[str]] = {}
+    if (creating or "town" in body) and not body.get("town"):
+        errors["town"] = ["The town field is required."]
+    country_id = body.get("countryId")
+    if (creating or "countryId" in body) and not isinstance(country_id, int):
+        errors["countryId"] = ["The country id field is required."]
+    elif isinstance(country_id, int) and country_id not in ISO_BY_ID:
+        errors["countryId"] = ["The selected country id is invalid."]
+    state = body.get("stateId")
+    if state not in (None, 0):
+        found = STATE_IDS.get(state) if isinstance(state, int) else None
+        if found is None or (isinstance(country_id, int) and found["countryId"] != country_id):
+            errors["stateId"] = ["The selected state id is invalid."]
+    if errors:
+        raise invalid(errors)
+    return body
 
-    @vendor_route(
-        app,
-        "GET",
-        "/rest/accounts/contacts/{contactId}/addresses/{addressTypeId}",
-        "/rest/accounts/contacts/{contactId}/addresses/{addressTypeId?}",
-    )
-    async def addresses_of_type(request: Request, contactId: int, addressTypeId: int) -> Response:  # noqa: N803
-        return await list_addresses(request, contactId, addressTypeId)
 
-    @vendor_route(app, "PUT", "/rest/accounts/contacts/{contactId}/addresses/{addressId}")
-    async def update_address(request: Request, contactId: int, addressId: int) -> Response:  # noqa: N803
-        require_auth(request, state)
-        if contactId not in state.tables["contacts"]:
-            raise not_found("Contact", contactId)
-        old = state.tables["addresses"].get(addressId)
-        if old is None or addressId not in state.contact_addresses.get(contactId, []):
-            raise not_found("Address", addressId)
-        body = check_address(await json_body(request), creating=False)
-        now = time.time()
-        record = apply_address(dict(old), body)
-        record["updatedAt"] = iso(now)
-        state.tables["addresses"].put(addressId, record, now)
-        return json_response(record)
+def apply_address(record: dict[str, Any], body: dict[str, Any]) -> dict[str, Any]:
+    # only the writable fields; read-only aliases in the body (externalId, street, email...) are ignored
+    record.update({k: body[k] for k in ADDRESS_FIELDS if k in body and body[k] is not None})
+    aliases = (("companyName", "name1"), ("firstName", "name2"), ("lastName", "name3"), ("careOf", "name4"),
+               ("street", "address1"), ("houseNumber", "address2"), ("additional", "address3"))
+    for alias, field in aliases:
+        record[alias] = record.get(field, "")
+    if isinstance(body.get("options"), list):
+        record["options"] = [o for o in body["options"] if isinstance(o, dict)]
+    for type_id, alias in OPTION_ALIASES.items():
+        value = next((o.get("value") for o in record.get("options") or [] if o.get("typeId") == type_id), None)
+        if alias == "entryCertificate":  # the one boolean alias (contract: Address.entryCertificate)
+            record[alias] = value not in (None, "", "0", 0, False)
+        else:
+            record[alias] = str(value) if value is not None else ""
+    return record
+
+
+@vendor_route(router, "POST", "/rest/accounts/contacts/{contactId}/addresses")
+async def create_address(state: PlentyDep, request: Request, contactId: int) -> Response:  # noqa: N803
+    require_auth(request, state)
+    if contactId not in state.tables["contacts"]:
+        raise not_found("Contact", contactId)
+    body = check_address(await json_body(request), creating=True)
+    type_id = int_param(request, "typeId") or int(body.get("typeId") or 2)
+    now = time.time()
+    address_id = state.next_id("addresses")
+    record = {
+        "id": address_id,
+        "name1": "",
+        "name2": "",
+        "name3": "",
+        "name4": "",
+        "address1": "",
+        "address2": "",
+        "address3": "",
+        "address4": "",
+        "postalCode": "",
+        "readOnly": False,
+        "createdAt": iso(now),
+        "updatedAt": iso(now),
+        "email": "",
+        "phone": "",
+        "options": [],
+    }
+    apply_address(record, body)
+    record["contactRelations"] = [
+        {"contactId": contactId, "addressId": address_id, "typeId": type_id, "isPrimary": True}
+    ]
+    state.tables["addresses"].put(address_id, record, now)
+    state.contact_addresses.setdefault(contactId, []).append(address_id)
+    contact = state.tables["contacts"].get(contactId)
+    state.tables["contacts"].put(contactId, dict(contact, updatedAt=iso(now)), now)
+    return json_response(record)
+
+
+async def list_addresses(state: PlentyState, request: Request, contact_id: int, type_id: int | None) -> Response:
+    require_auth(request, state)
+    if contact_id not in state.tables["contacts"]:
+        raise not_found("Contact", contact_id)
+    return json_response(render.addresses_of(state, contact_id, type_id))
+
+
+@vendor_route(
+    router,
+    "GET",
+    "/rest/accounts/contacts/{contactId}/addresses",
+    "/rest/accounts/contacts/{contactId}/addresses/{addressTypeId?}",
+)
+async def addresses(state: PlentyDep, request: Request, contactId: int) -> Response:  # noqa: N803
+    return await list_addresses(state, request, contactId, None)
+
+
+@vendor_route(
+    router,
+    "GET",
+    "/rest/accounts/contacts/{contactId}/addresses/{addressTypeId}",
+    "/rest/accounts/contacts/{contactId}/addresses/{addressTypeId?}",
+)
+async def addresses_of_type(state: PlentyDep, request: Request, contactId: int, addressTypeId: int) -> Response:  # noqa: N803
+    return await list_addresses(state, request, contactId, addressTypeId)
+
+
+@vendor_route(router, "PUT", "/rest/accounts/contacts/{contactId}/addresses/{addressId}")
+async def update_address(state: PlentyDep, request: Request, contactId: int, addressId: int) -> Response:  # noqa: N803
+    require_auth(request, state)
+    if contactId not in state.tables["contacts"]:
+        raise not_found("Contact", contactId)
+    old = state.tables["addresses"].get(addressId)
+    if old is None or addressId not in state.contact_addresses.get(contactId, []):
+        raise not_found("Address", addressId)
+    body = check_address(await json_body(request), creating=False)
+    now = time.time()
+    record = apply_address(dict(old), body)
+    record["updatedAt"] = iso(now)
+    state.tables["addresses"].put(addressId, record, now)
+    return json_response(record)
 
 
 def _has_orders(state: PlentyState, contact_id: int) -> bool:

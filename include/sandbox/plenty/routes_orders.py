@@ -3,19 +3,31 @@
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from sandbox.core.app import json_response, vendor_route
 from sandbox.plenty import render
-from sandbox.plenty.common import bool_param, int_list_param, int_param, invalid, json_body, not_found, require_auth
+from sandbox.plenty.common import (
+    PlentyDep,
+    bool_param,
+    int_list_param,
+    int_param,
+    invalid,
+    json_body,
+    not_found,
+    require_auth,
+)
 from sandbox.plenty.dates import DateFilterError, iso, parse_point
 from sandbox.plenty.languages import lang_errors
 from sandbox.plenty.order_totals import order_amounts, system_currency
 from sandbox.plenty.paging import envelope, page_params
 from sandbox.plenty.seed import STATUS_NAMES
+from sandbox.plenty.state import PlentyState
+
+router = APIRouter()
 
 # PlentyONE order types (developers.plentymarkets.com, order types): 1 sales order, 2 delivery, 3 return,
 # 4 credit note, 5 warranty, 6 repair, 7 offer, 8 advance order, 9 multi-order, 10 multi credit note,
@@ -26,8 +38,6 @@ PAYMENT_REQUIRED = ("amount", "currency", "exchangeRatio", "mopId", "status", "t
 DOCUMENT_LANGUAGE_PROPERTY = 6  # order property type 6: the language of the order's documents
 VAT_ITEM_TYPES = frozenset({1, 2, 4, 5, 6, 7, 8, 9, 12, 13})
 
-if TYPE_CHECKING:
-    from sandbox.plenty.state import PlentyState
 
 ITEM_TYPE_VARIATION = 1
 ORDER_ITEM_FIELDS = (
@@ -197,264 +207,266 @@ class OrderWriter:
         return record
 
 
-def register(app: FastAPI, state: PlentyState) -> None:  # noqa: C901
-    writer = OrderWriter(state)
-
-    def order_keys(request: Request) -> list[Any]:
-        table = state.tables["orders"]
-        since, until = _date(request, "updatedAtFrom"), _date(request, "updatedAtTo")
-        keys = table.select(since=since, until=until) if since is not None or until is not None else table.keys()
-        external = request.query_params.get("externalOrderId")
-        if external is not None:
-            wanted = set(state.orders_by_external.get(external, []))
-            keys = [k for k in keys if k in wanted]
-        filters = []
-        ids = int_list_param(request, "orderIds")
-        if ids is not None:
-            wanted_ids = set(ids)
-            filters.append(lambda o: o["id"] in wanted_ids)
-        contact = int_param(request, "contactId")
-        if contact is not None:
-            filters.append(
-                lambda o: any(
-                    r["referenceType"] == "contact" and r["referenceId"] == contact for r in o.get("relations", [])
-                )
+def order_keys(state: PlentyState, request: Request) -> list[Any]:
+    table = state.tables["orders"]
+    since, until = _date(request, "updatedAtFrom"), _date(request, "updatedAtTo")
+    keys = table.select(since=since, until=until) if since is not None or until is not None else table.keys()
+    external = request.query_params.get("externalOrderId")
+    if external is not None:
+        wanted = set(state.orders_by_external.get(external, []))
+        keys = [k for k in keys if k in wanted]
+    filters = []
+    ids = int_list_param(request, "orderIds")
+    if ids is not None:
+        wanted_ids = set(ids)
+        filters.append(lambda o: o["id"] in wanted_ids)
+    contact = int_param(request, "contactId")
+    if contact is not None:
+        filters.append(
+            lambda o: any(
+                r["referenceType"] == "contact" and r["referenceId"] == contact for r in o.get("relations", [])
             )
-        types = int_list_param(request, "orderType")
-        if types is not None:
-            wanted_types = set(types)
-            filters.append(lambda o: o["typeId"] in wanted_types)
-        client = int_param(request, "clientId")
-        if client is not None:
-            filters.append(lambda o: o["plentyId"] == client)
-        created_from, created_to = _date(request, "createdAtFrom"), _date(request, "createdAtTo")
-        if created_from is not None or created_to is not None:
-            lo, hi = created_from or float("-inf"), created_to or float("inf")
-            filters.append(lambda o: lo <= parse_point(o["createdAt"]) <= hi)
-        status_from = request.query_params.get("statusFrom")
-        status_to = request.query_params.get("statusTo")
-        if status_from or status_to:
-            lo_s, hi_s = float(status_from or "-inf"), float(status_to or "inf")
-            filters.append(lambda o: lo_s <= o["statusId"] <= hi_s)
-        variation = int_param(request, "includedVariation")
-        if variation is not None:
-            filters.append(lambda o: any(i.get("itemVariationId") == variation for i in o.get("orderItems", [])))
-        if filters:
-            keys = [k for k in keys if all(f(table.get(k)) for f in filters)]
-        sort_by = request.query_params.get("sortBy", "id")
-        descending = request.query_params.get("sortOrder", "asc").lower() == "desc"
-        if sort_by in ("createdAt", "statusId"):
-            keys = sorted(keys, key=lambda k: (table.get(k)[sort_by], k), reverse=descending)
-        elif descending:
-            keys = keys[::-1]
-        return keys
-
-    def with_values(request: Request) -> set[str]:
-        values = request.query_params.getlist("with") + request.query_params.getlist("with[]")
-        return {part.strip() for value in values for part in value.split(",") if part.strip()}
-
-    @vendor_route(app, "GET", "/rest/orders")
-    async def list_orders(request: Request) -> Response:
-        require_auth(request, state)
-        table = state.tables["orders"]
-        keys = order_keys(request)
-        page, size = page_params(int_param(request, "page"), int_param(request, "itemsPerPage"))
-        with_ = with_values(request)
-        add_items = bool_param(request, "addOrderItems")
-        return json_response(
-            envelope(keys, page, size, lambda k: render.order(state, table.get(k), with_, add_items is not False))
         )
+    types = int_list_param(request, "orderType")
+    if types is not None:
+        wanted_types = set(types)
+        filters.append(lambda o: o["typeId"] in wanted_types)
+    client = int_param(request, "clientId")
+    if client is not None:
+        filters.append(lambda o: o["plentyId"] == client)
+    created_from, created_to = _date(request, "createdAtFrom"), _date(request, "createdAtTo")
+    if created_from is not None or created_to is not None:
+        lo, hi = created_from or float("-inf"), created_to or float("inf")
+        filters.append(lambda o: lo <= parse_point(o["createdAt"]) <= hi)
+    status_from = request.query_params.get("statusFrom")
+    status_to = request.query_params.get("statusTo")
+    if status_from or status_to:
+        lo_s, hi_s = float(status_from or "-inf"), float(status_to or "inf")
+        filters.append(lambda o: lo_s <= o["statusId"] <= hi_s)
+    variation = int_param(request, "includedVariation")
+    if variation is not None:
+        filters.append(lambda o: any(i.get("itemVariationId") == variation for i in o.get("orderItems", [])))
+    if filters:
+        keys = [k for k in keys if all(f(table.get(k)) for f in filters)]
+    sort_by = request.query_params.get("sortBy", "id")
+    descending = request.query_params.get("sortOrder", "asc").lower() == "desc"
+    if sort_by in ("createdAt", "statusId"):
+        keys = sorted(keys, key=lambda k: (table.get(k)[sort_by], k), reverse=descending)
+    elif descending:
+        keys = keys[::-1]
+    return keys
 
-    @vendor_route(app, "POST", "/rest/orders")
-    async def create_order(request: Request) -> Response:
-        require_auth(request, state)
-        body = writer.validate(await json_body(request), creating=True)
-        now = time.time()
-        stamp = iso(now)
-        order_id = state.next_id("orders")
-        record: dict[str, Any] = {
-            "id": order_id,
-            "typeId": body["typeId"],
-            "statusId": 3.0,
-            "statusName": STATUS_NAMES[3.0],
-            "ownerId": 0,
-            "referrerId": 1.0,
-            "createdAt": stamp,
-            "updatedAt": stamp,
-            "plentyId": body["plentyId"],
-            "locationId": 1,
-            "roundTotalsOnly": False,
-            "numberOfDecimals": 2,
-            "lockStatus": "unlocked",
-            "isLocked": False,
-            "hasTaxRelevantDocuments": False,
-            "hasDeliveryOrders": False,
-            "orderItems": [],
-            "properties": [],
-            "addressRelations": [],
-            "relations": [],
-            "amounts": [],
-            "dates": [{"orderId": order_id, "typeId": 2, "date": stamp}],
-        }
-        writer.apply(record, {k: v for k, v in body.items() if k != "plentyId"}, stamp)
+
+def with_values(request: Request) -> set[str]:
+    values = request.query_params.getlist("with") + request.query_params.getlist("with[]")
+    return {part.strip() for value in values for part in value.split(",") if part.strip()}
+
+
+@vendor_route(router, "GET", "/rest/orders")
+async def list_orders(state: PlentyDep, request: Request) -> Response:
+    require_auth(request, state)
+    table = state.tables["orders"]
+    keys = order_keys(state, request)
+    page, size = page_params(int_param(request, "page"), int_param(request, "itemsPerPage"))
+    with_ = with_values(request)
+    add_items = bool_param(request, "addOrderItems")
+    return json_response(
+        envelope(keys, page, size, lambda k: render.order(state, table.get(k), with_, add_items is not False))
+    )
+
+
+@vendor_route(router, "POST", "/rest/orders")
+async def create_order(state: PlentyDep, request: Request) -> Response:
+    require_auth(request, state)
+    writer = OrderWriter(state)
+    body = writer.validate(await json_body(request), creating=True)
+    now = time.time()
+    stamp = iso(now)
+    order_id = state.next_id("orders")
+    record: dict[str, Any] = {
+        "id": order_id,
+        "typeId": body["typeId"],
+        "statusId": 3.0,
+        "statusName": STATUS_NAMES[3.0],
+        "ownerId": 0,
+        "referrerId": 1.0,
+        "createdAt": stamp,
+        "updatedAt": stamp,
+        "plentyId": body["plentyId"],
+        "locationId": 1,
+        "roundTotalsOnly": False,
+        "numberOfDecimals": 2,
+        "lockStatus": "unlocked",
+        "isLocked": False,
+        "hasTaxRelevantDocuments": False,
+        "hasDeliveryOrders": False,
+        "orderItems": [],
+        "properties": [],
+        "addressRelations": [],
+        "relations": [],
+        "amounts": [],
+        "dates": [{"orderId": order_id, "typeId": 2, "date": stamp}],
+    }
+    writer.apply(record, {k: v for k, v in body.items() if k != "plentyId"}, stamp)
+    record["amounts"] = order_amounts(state, record)
+    state.tables["orders"].put(order_id, record, now)
+    state.index_order(record)
+    return json_response(render.order(state, record, set()))
+
+
+@vendor_route(router, "GET", "/rest/orders/{orderId}")
+async def get_order(state: PlentyDep, request: Request, orderId: int) -> Response:  # noqa: N803
+    require_auth(request, state)
+    record = state.tables["orders"].get(orderId)
+    if record is None:
+        raise not_found("Order", orderId)
+    add_items = bool_param(request, "addOrderItems")
+    return json_response(render.order(state, record, with_values(request), add_items is not False))
+
+
+@vendor_route(router, "PUT", "/rest/orders/{orderId}")
+async def update_order(state: PlentyDep, request: Request, orderId: int) -> Response:  # noqa: N803
+    require_auth(request, state)
+    writer = OrderWriter(state)
+    old = state.tables["orders"].get(orderId)
+    if old is None:
+        raise not_found("Order", orderId)
+    body = writer.validate(await json_body(request), creating=False)
+    now = time.time()
+    record = writer.apply(_copy(old), body, iso(now))
+    if isinstance(body.get("orderItems"), list):
         record["amounts"] = order_amounts(state, record)
-        state.tables["orders"].put(order_id, record, now)
-        state.index_order(record)
-        return json_response(render.order(state, record, set()))
+    state.tables["orders"].put(orderId, record, now)
+    state.index_order(record)
+    return json_response(render.order(state, record, set()))
 
-    @vendor_route(app, "GET", "/rest/orders/{orderId}")
-    async def get_order(request: Request, orderId: int) -> Response:  # noqa: N803
-        require_auth(request, state)
-        record = state.tables["orders"].get(orderId)
-        if record is None:
-            raise not_found("Order", orderId)
-        add_items = bool_param(request, "addOrderItems")
-        return json_response(render.order(state, record, with_values(request), add_items is not False))
 
-    @vendor_route(app, "PUT", "/rest/orders/{orderId}")
-    async def update_order(request: Request, orderId: int) -> Response:  # noqa: N803
-        require_auth(request, state)
-        old = state.tables["orders"].get(orderId)
-        if old is None:
-            raise not_found("Order", orderId)
-        body = writer.validate(await json_body(request), creating=False)
-        now = time.time()
-        record = writer.apply(_copy(old), body, iso(now))
-        if isinstance(body.get("orderItems"), list):
-            record["amounts"] = order_amounts(state, record)
+@vendor_route(router, "GET", "/rest/orders/{orderId}/packagenumbers")
+async def package_numbers(state: PlentyDep, request: Request, orderId: int) -> Response:  # noqa: N803
+    require_auth(request, state)
+    if state.tables["orders"].get(orderId) is None:
+        raise not_found("Order", orderId)
+    entry = state.ensure_table("package_numbers").get(orderId) or {}
+    return json_response([str(n) for n in entry.get("numbers") or []])
+
+# --- payments: create (contract's required fields), link to an order, list an order's payments --------------
+# A booked payment (transactionType 2, type credit) linked to an order adds to the order's ``paidAmount``, as
+# PlentyONE's order totals do.
+
+
+@vendor_route(router, "POST", "/rest/payments")
+async def create_payment(state: PlentyDep, request: Request) -> Response:
+    require_auth(request, state)
+    payments = state.ensure_table("payments")  # per request: a reset replaces the tables
+    body = await json_body(request)
+    if not isinstance(body, dict):
+        body = {}
+    errors = {name: [f"The {name} field is required."] for name in PAYMENT_REQUIRED if body.get(name) is None}
+    if "type" not in errors and body["type"] not in ("credit", "debit"):
+        errors["type"] = ["The selected type is invalid."]
+    if "transactionType" not in errors and body["transactionType"] not in (1, 2, 3):
+        errors["transactionType"] = ["The selected transaction type is invalid."]
+    if "currency" not in errors and not (isinstance(body["currency"], str) and len(body["currency"]) == 3):
+        errors["currency"] = ["The currency must be an ISO 4217 code."]
+    if errors:
+        raise invalid(errors)
+    now = time.time()
+    key = payments.next_key()
+    record = {
+        "id": key,
+        "amount": float(body["amount"]),
+        "exchangeRatio": float(body["exchangeRatio"]),
+        "mopId": body["mopId"],
+        "currency": body["currency"],
+        "type": body["type"],
+        "status": body["status"],
+        "transactionType": body["transactionType"],
+        "deleted": 0,
+        "unaccountable": 1,
+        "parentId": body.get("parentId"),
+        "receivedAt": iso(now),
+        "importedAt": iso(now),
+        # the contract's POST /rest/payments body has no properties: they are ignored, and added with
+        # POST /rest/payments/properties
+        "properties": [],
+    }
+    payments.put(key, record, now)
+    return json_response(record)
+
+
+@vendor_route(router, "POST", "/rest/payments/properties")
+async def add_payment_property(state: PlentyDep, request: Request) -> Response:
+    require_auth(request, state)
+    body = await json_body(request)
+    body = body if isinstance(body, dict) else {}
+    errors = {name: [f"The {name} field is required."] for name in ("paymentId", "typeId") if not body.get(name)}
+    payments = state.ensure_table("payments")
+    if "paymentId" not in errors and payments.get(body["paymentId"]) is None:
+        errors["paymentId"] = ["The selected payment id is invalid."]
+    if errors:
+        raise invalid(errors)
+    payment = payments.get(body["paymentId"])
+    prop = {
+        "id": body["paymentId"] * 100 + len(payment["properties"]) + 1,
+        "paymentId": body["paymentId"],
+        "typeId": body["typeId"],
+        "value": str(body.get("value") or ""),
+    }
+    payments.put(payment["id"], dict(payment, properties=[*payment["properties"], prop]), time.time())
+    return json_response(prop)
+
+
+@vendor_route(router, "POST", "/rest/payment/{paymentId}/order/{orderId}")
+async def link_payment(state: PlentyDep, request: Request, paymentId: int, orderId: int) -> Response:  # noqa: N803
+    require_auth(request, state)
+    payments, links = state.ensure_table("payments"), state.ensure_table("payment_orders")
+    payment = payments.get(paymentId)
+    if payment is None:
+        raise not_found("Payment", paymentId)
+    order = state.tables["orders"].get(orderId)
+    if order is None:
+        raise not_found("Order", orderId)
+    now = time.time()
+    existing = next((link for link in links.records() if link["paymentId"] == paymentId), None)
+    if existing is not None:  # a payment belongs to one order; linking again answers the relation
+        return json_response(existing)
+    key = links.next_key()
+    link = {"id": key, "paymentId": paymentId, "orderId": orderId, "assignedAt": iso(now)}
+    links.put(key, link, now)
+    payments.put(paymentId, dict(payment, unaccountable=0), now)
+    sign = 1 if payment["type"] == "credit" else -1
+    if payment["transactionType"] == 2 and not payment.get("deleted"):
+        record = _copy(order)
+        amounts = record.get("amounts") or [{"currency": payment["currency"], "paidAmount": 0.0}]
+        first = dict(amounts[0])
+        first["paidAmount"] = round(float(first.get("paidAmount") or 0) + sign * payment["amount"], 4)
+        record["amounts"] = [first, *amounts[1:]]
+        record["updatedAt"] = iso(now)
         state.tables["orders"].put(orderId, record, now)
-        state.index_order(record)
-        return json_response(render.order(state, record, set()))
-
-    @vendor_route(app, "GET", "/rest/orders/{orderId}/packagenumbers")
-    async def package_numbers(request: Request, orderId: int) -> Response:  # noqa: N803
-        require_auth(request, state)
-        if state.tables["orders"].get(orderId) is None:
-            raise not_found("Order", orderId)
-        entry = state.ensure_table("package_numbers").get(orderId) or {}
-        return json_response([str(n) for n in entry.get("numbers") or []])
-
-    register_payments(app, state)
+    return json_response(link)
 
 
-def register_payments(app: FastAPI, state: PlentyState) -> None:
-    """Payments: create (contract's required fields), link to an order, list an order's payments.
+@vendor_route(router, "GET", "/rest/payments/property/{propertyTypeId}/{propertyValue}")
+async def payments_by_property(state: PlentyDep, request: Request, propertyTypeId: int, propertyValue: str) -> Response:  # noqa: N803
+    require_auth(request, state)
+    found = [
+        p
+        for p in state.ensure_table("payments").records()
+        if any(q.get("typeId") == propertyTypeId and q.get("value") == propertyValue for q in p["properties"])
+    ]
+    return json_response(found)
 
-    A booked payment (transactionType 2, type credit) linked to an order adds to the order's ``paidAmount``,
-    as PlentyONE's order totals do.
-    """
 
-    @vendor_route(app, "POST", "/rest/payments")
-    async def create_payment(request: Request) -> Response:
-        require_auth(request, state)
-        payments = state.ensure_table("payments")  # per request: a reset replaces the tables
-        body = await json_body(request)
-        if not isinstance(body, dict):
-            body = {}
-        errors = {name: [f"The {name} field is required."] for name in PAYMENT_REQUIRED if body.get(name) is None}
-        if "type" not in errors and body["type"] not in ("credit", "debit"):
-            errors["type"] = ["The selected type is invalid."]
-        if "transactionType" not in errors and body["transactionType"] not in (1, 2, 3):
-            errors["transactionType"] = ["The selected transaction type is invalid."]
-        if "currency" not in errors and not (isinstance(body["currency"], str) and len(body["currency"]) == 3):
-            errors["currency"] = ["The currency must be an ISO 4217 code."]
-        if errors:
-            raise invalid(errors)
-        now = time.time()
-        key = payments.next_key()
-        record = {
-            "id": key,
-            "amount": float(body["amount"]),
-            "exchangeRatio": float(body["exchangeRatio"]),
-            "mopId": body["mopId"],
-            "currency": body["currency"],
-            "type": body["type"],
-            "status": body["status"],
-            "transactionType": body["transactionType"],
-            "deleted": 0,
-            "unaccountable": 1,
-            "parentId": body.get("parentId"),
-            "receivedAt": iso(now),
-            "importedAt": iso(now),
-            # the contract's POST /rest/payments body has no properties: they are ignored, and added with
-            # POST /rest/payments/properties
-            "properties": [],
-        }
-        payments.put(key, record, now)
-        return json_response(record)
-
-    @vendor_route(app, "POST", "/rest/payments/properties")
-    async def add_payment_property(request: Request) -> Response:
-        require_auth(request, state)
-        body = await json_body(request)
-        body = body if isinstance(body, dict) else {}
-        errors = {name: [f"The {name} field is required."] for name in ("paymentId", "typeId") if not body.get(name)}
-        payments = state.ensure_table("payments")
-        if "paymentId" not in errors and payments.get(body["paymentId"]) is None:
-            errors["paymentId"] = ["The selected payment id is invalid."]
-        if errors:
-            raise invalid(errors)
-        payment = payments.get(body["paymentId"])
-        prop = {
-            "id": body["paymentId"] * 100 + len(payment["properties"]) + 1,
-            "paymentId": body["paymentId"],
-            "typeId": body["typeId"],
-            "value": str(body.get("value") or ""),
-        }
-        payments.put(payment["id"], dict(payment, properties=[*payment["properties"], prop]), time.time())
-        return json_response(prop)
-
-    @vendor_route(app, "POST", "/rest/payment/{paymentId}/order/{orderId}")
-    async def link_payment(request: Request, paymentId: int, orderId: int) -> Response:  # noqa: N803
-        require_auth(request, state)
-        payments, links = state.ensure_table("payments"), state.ensure_table("payment_orders")
-        payment = payments.get(paymentId)
-        if payment is None:
-            raise not_found("Payment", paymentId)
-        order = state.tables["orders"].get(orderId)
-        if order is None:
-            raise not_found("Order", orderId)
-        now = time.time()
-        existing = next((link for link in links.records() if link["paymentId"] == paymentId), None)
-        if existing is not None:  # a payment belongs to one order; linking again answers the relation
-            return json_response(existing)
-        key = links.next_key()
-        link = {"id": key, "paymentId": paymentId, "orderId": orderId, "assignedAt": iso(now)}
-        links.put(key, link, now)
-        payments.put(paymentId, dict(payment, unaccountable=0), now)
-        sign = 1 if payment["type"] == "credit" else -1
-        if payment["transactionType"] == 2 and not payment.get("deleted"):
-            record = _copy(order)
-            amounts = record.get("amounts") or [{"currency": payment["currency"], "paidAmount": 0.0}]
-            first = dict(amounts[0])
-            first["paidAmount"] = round(float(first.get("paidAmount") or 0) + sign * payment["amount"], 4)
-            record["amounts"] = [first, *amounts[1:]]
-            record["updatedAt"] = iso(now)
-            state.tables["orders"].put(orderId, record, now)
-        return json_response(link)
-
-    @vendor_route(app, "GET", "/rest/payments/property/{propertyTypeId}/{propertyValue}")
-    async def payments_by_property(request: Request, propertyTypeId: int, propertyValue: str) -> Response:  # noqa: N803
-        require_auth(request, state)
-        found = [
-            p
-            for p in state.ensure_table("payments").records()
-            if any(q.get("typeId") == propertyTypeId and q.get("value") == propertyValue for q in p["properties"])
-        ]
-        return json_response(found)
-
-    @vendor_route(app, "GET", "/rest/payments/orders/{orderId}")
-    async def order_payments(request: Request, orderId: int) -> Response:  # noqa: N803
-        require_auth(request, state)
-        payments, links = state.ensure_table("payments"), state.ensure_table("payment_orders")
-        ids = [link["paymentId"] for link in links.records() if link["orderId"] == orderId]
-        return json_response([payments.get(i) for i in ids if payments.get(i) is not None])
+@vendor_route(router, "GET", "/rest/payments/orders/{orderId}")
+async def order_payments(state: PlentyDep, request: Request, orderId: int) -> Response:  # noqa: N803
+    require_auth(request, state)
+    payments, links = state.ensure_table("payments"), state.ensure_table("payment_orders")
+    ids = [link["paymentId"] for link in links.records() if link["orderId"] == orderId]
+    return json_response([payments.get(i) for i in ids if payments.get(i) is not None])
 
 
 def _positive(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and value > 0
-
-
 
 
 def _copy(order: dict[str, Any]) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from sandbox.plenty.countries import COUNTRY_IDS, state_id
 from sandbox.plenty.dates import iso
 from sandbox.plenty.keys import EXTERNAL_ORDER_ID_PROPERTY, stock_key
 from sandbox.plenty.order_totals import order_amounts, system_currency
+from sandbox.plenty.variations import attribute_value_link, category_link, client_link, sales_price, variation_record
 
 if TYPE_CHECKING:
     from sandbox.plenty.state import PlentyState
@@ -319,52 +320,32 @@ def _text(lang: str, name: str, description: str) -> dict[str, Any]:
 def _variation(product: Product, root: Product, option_attribute: dict[int, int]) -> dict[str, Any]:
     variation_id = variation_id_for(product)
     is_main = product.id == root.id
-    stamp = iso(product.updated_at)
-    return {
-        "id": variation_id,
-        "itemId": item_id_for(root),
-        "isMain": is_main,
-        "mainVariationId": None if is_main else variation_id_for(root),
-        "position": 0,
-        "isActive": product.status == 1,
-        "number": product.sku,
-        "model": "",
-        "externalId": str(product.id),
-        "availability": 1,
-        "purchasePrice": round(product.price * 0.55, 2),
-        "mainWarehouseId": 1,
-        "name": product.names.get("en", ""),
-        "weightG": int(product.weight * 1000),
-        "vatId": 0,
-        "unitsContained": 1,
-        "createdAt": iso(product.created_at),
-        "updatedAt": stamp,
-        "relatedUpdatedAt": stamp,
-        "unit": {"unitId": 1, "content": 1},
-        "variationSalesPrices": [
-            {
-                "variationId": variation_id,
-                "salesPriceId": 1,
-                "price": gross_sales_price(product.price),
-                "createdAt": iso(product.created_at),
-                "updatedAt": stamp,
-            }
-        ],
-        "variationCategories": [
-            {"variationId": variation_id, "categoryId": c, "position": i, "isNeckermannPrimary": "0"}
-            for i, c in enumerate(root.category_ids)
-        ],
-        "variationAttributeValues": [
-            {"variationId": variation_id, "attributeId": option_attribute[o], "valueId": o}
+    created, updated = product.created_at, product.updated_at
+    return variation_record(
+        variation_id,
+        item_id_for(root),
+        is_main=is_main,
+        main_id=None if is_main else variation_id_for(root),
+        created=created,
+        updated=updated,
+        fields={
+            "isActive": product.status == 1,
+            "number": product.sku,
+            "externalId": str(product.id),
+            "purchasePrice": round(product.price * 0.55, 2),
+            "name": product.names.get("en", ""),
+            "weightG": int(product.weight * 1000),
+        },
+        sales_prices=[sales_price(variation_id, 1, gross_sales_price(product.price), created, updated)],
+        categories=[category_link(variation_id, c, i) for i, c in enumerate(root.category_ids)],
+        attribute_values=[
+            attribute_value_link(variation_id, option_attribute[o], o)
             for o in product.attribute_values.values()
             if o in option_attribute
         ],
-        "variationClients": [
-            {"variationId": variation_id, "plentyId": p, "createdAt": iso(product.created_at)}
-            for p in PLENTY_IDS.values()
-        ],
-        "variationBarcodes": [{"variationId": variation_id, "barcodeId": 1, "code": product.ean}],
-    }
+        clients=[client_link(variation_id, p, created) for p in PLENTY_IDS.values()],
+        barcodes=[{"variationId": variation_id, "barcodeId": 1, "code": product.ean}],
+    )
 
 
 def _contacts(state: PlentyState, world: World) -> None:

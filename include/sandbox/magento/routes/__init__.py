@@ -1,1 +1,1 @@
-"""Magento vendor routes, one module per API area; each exposes ``register(app, state)``."""
+"""Magento vendor routes, one module per API area; each exposes its `router` (`sandbox.magento.app` includes them)."""

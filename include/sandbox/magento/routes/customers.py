@@ -5,15 +5,17 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from fastapi import FastAPI, Request, Response
+from fastapi import APIRouter, Request, Response
 
 from sandbox.core.app import VendorError, json_response
 from sandbox.geo import MAGENTO_REGIONS
-from sandbox.magento.common import json_body, mroute, not_found, public, require, search_response
+from sandbox.magento.common import MagentoDep, json_body, mroute, not_found, public, require, search_response
 from sandbox.magento.directory import check_customer_address, region_id_of
 from sandbox.magento.search import EntitySpec, magento_time
 from sandbox.magento.state import MagentoState
 from sandbox.magento.strict import Dto, check_body
+
+router = APIRouter()
 
 RESOURCE = "Magento_Customer::manage"
 SPEC = EntitySpec(aliases={"entity_id": "id"}, eav=True)  # a sort on "id" is ignored (search.EntitySpec.eav)
@@ -78,56 +80,57 @@ def _clean_customer(state: MagentoState, data: dict[str, Any], key: int, existin
     return record
 
 
-def register(app: FastAPI, state: MagentoState) -> None:
-    customers = state.tables
+@mroute(router, "GET", "/V1/customers/search", resource=RESOURCE)
+async def search(state: MagentoDep, request: Request) -> Response:
+    return search_response(request, state.tables["customers"], SPEC)
 
-    @mroute(app, "GET", "/V1/customers/search", resource=RESOURCE)
-    async def search(request: Request) -> Response:
-        return search_response(request, customers["customers"], SPEC)
 
-    @mroute(app, "GET", "/V1/customers/{customerId}", resource=RESOURCE)
-    async def get_customer(customerId: int) -> Response:  # noqa: N803 (the contract's name)
-        record = customers["customers"].get(customerId)
-        if record is None:
-            raise not_found('No such entity with %fieldName = %fieldValue', fieldName="customerId",
-                            fieldValue=customerId)
-        return json_response(public(record))
+@mroute(router, "GET", "/V1/customers/{customerId}", resource=RESOURCE)
+async def get_customer(state: MagentoDep, customerId: int) -> Response:  # noqa: N803 (the contract's name)
+    record = state.tables["customers"].get(customerId)
+    if record is None:
+        raise not_found('No such entity with %fieldName = %fieldValue', fieldName="customerId",
+                        fieldValue=customerId)
+    return json_response(public(record))
 
-    @mroute(app, "POST", "/V1/customers", resource=RESOURCE)
-    async def create_customer(request: Request) -> Response:
-        body = await json_body(request)
-        check_body(body, {"customer": CUSTOMER})
-        data = CUSTOMER.normalize(require(body, "customer"))
-        if not isinstance(data, dict):
-            raise VendorError(400, "customer must be an object")
-        table = customers["customers"]
-        if data.get("id"):
-            raise VendorError(400, "A customer with the same email address already exists in an associated website."
-                              if data["id"] in table else f"No such entity with customerId = {data['id']}")
-        now = time.time()
-        key = table.next_key()
-        record = _clean_customer(state, data, key, None, now)
-        table.put(key, record, now)
-        return json_response(public(record))
 
-    @mroute(app, "PUT", "/V1/customers/{customerId}", resource=RESOURCE)
-    async def update_customer(customerId: int, request: Request) -> Response:  # noqa: N803
-        body = await json_body(request)
-        check_body(body, {"customer": CUSTOMER})
-        data = CUSTOMER.normalize(require(body, "customer"))
-        table = customers["customers"]
-        existing = table.get(customerId)
-        if existing is None:
-            raise not_found('No such entity with %fieldName = %fieldValue', fieldName="customerId",
-                            fieldValue=customerId)
-        now = time.time()
-        record = _clean_customer(state, data, customerId, existing, now)
-        table.put(customerId, record, now)
-        return json_response(public(record))
+@mroute(router, "POST", "/V1/customers", resource=RESOURCE)
+async def create_customer(state: MagentoDep, request: Request) -> Response:
+    body = await json_body(request)
+    check_body(body, {"customer": CUSTOMER})
+    data = CUSTOMER.normalize(require(body, "customer"))
+    if not isinstance(data, dict):
+        raise VendorError(400, "customer must be an object")
+    table = state.tables["customers"]
+    if data.get("id"):
+        raise VendorError(400, "A customer with the same email address already exists in an associated website."
+                          if data["id"] in table else f"No such entity with customerId = {data['id']}")
+    now = time.time()
+    key = table.next_key()
+    record = _clean_customer(state, data, key, None, now)
+    table.put(key, record, now)
+    return json_response(public(record))
 
-    @mroute(app, "DELETE", "/V1/customers/{customerId}", resource=RESOURCE)
-    async def delete_customer(customerId: int) -> Response:  # noqa: N803
-        if customers["customers"].delete(customerId) is None:
-            raise not_found('No such entity with %fieldName = %fieldValue', fieldName="customerId",
-                            fieldValue=customerId)
-        return json_response(True)
+
+@mroute(router, "PUT", "/V1/customers/{customerId}", resource=RESOURCE)
+async def update_customer(state: MagentoDep, customerId: int, request: Request) -> Response:  # noqa: N803
+    body = await json_body(request)
+    check_body(body, {"customer": CUSTOMER})
+    data = CUSTOMER.normalize(require(body, "customer"))
+    table = state.tables["customers"]
+    existing = table.get(customerId)
+    if existing is None:
+        raise not_found('No such entity with %fieldName = %fieldValue', fieldName="customerId",
+                        fieldValue=customerId)
+    now = time.time()
+    record = _clean_customer(state, data, customerId, existing, now)
+    table.put(customerId, record, now)
+    return json_response(public(record))
+
+
+@mroute(router, "DELETE", "/V1/customers/{customerId}", resource=RESOURCE)
+async def delete_customer(state: MagentoDep, customerId: int) -> Response:  # noqa: N803
+    if state.tables["customers"].delete(customerId) is None:
+        raise not_found('No such entity with %fieldName = %fieldValue', fieldName="customerId",
+                        fieldValue=customerId)
+    return json_response(True)

@@ -5,17 +5,19 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from fastapi import FastAPI, Request, Response
+from fastapi import APIRouter, Request, Response
 
 from sandbox.core.app import VendorError, json_response
 from sandbox.core.store import Record
 from sandbox.domain import CURRENCY
-from sandbox.magento.common import json_body, mroute, not_found, public, require, search_response
+from sandbox.magento.common import MagentoDep, json_body, mroute, not_found, public, require, search_response
 from sandbox.magento.directory import check_order_address
 from sandbox.magento.search import EntitySpec, parse_search_criteria, run_search
 from sandbox.magento.search import magento_time as mtime
 from sandbox.magento.state import MagentoState
 from sandbox.magento.strict import Dto, check_body
+
+router = APIRouter()
 
 ORDERS = "Magento_Sales::actions_view"
 INVOICES = "Magento_Sales::sales_invoice"
@@ -98,251 +100,265 @@ def _no_order(order_id: Any) -> VendorError:
     return VendorError(404, "The entity that was requested doesn't exist. Verify the entity and try again.")
 
 
-def register(app: FastAPI, state: MagentoState) -> None:  # noqa: C901 (one closure per route)
-    tables = state.tables
+def order(state: MagentoState, order_id: int) -> Record:
+    record = state.tables["orders"].get(order_id)
+    if record is None:
+        raise _no_order(order_id)
+    return record
 
-    def order(order_id: int) -> Record:
-        record = tables["orders"].get(order_id)
-        if record is None:
-            raise _no_order(order_id)
-        return record
 
-    def save(record: Record, now: float) -> Record:
-        record["updated_at"] = mtime(now)
-        tables["orders"].put(record["entity_id"], record, now)
-        return record
+def save(state: MagentoState, record: Record, now: float) -> Record:
+    record["updated_at"] = mtime(now)
+    state.tables["orders"].put(record["entity_id"], record, now)
+    return record
 
-    @mroute(app, "GET", "/V1/orders", resource=ORDERS)
-    async def search_orders(request: Request) -> Response:
-        return search_response(request, tables["orders"], SALES_SPEC)
 
-    @mroute(app, "GET", "/V1/orders/{id}", resource=ORDERS)
-    async def get_order(id: int) -> Response:  # noqa: A002 (the contract's name)
-        return json_response(public(order(id)))
+@mroute(router, "GET", "/V1/orders", resource=ORDERS)
+async def search_orders(state: MagentoDep, request: Request) -> Response:
+    return search_response(request, state.tables["orders"], SALES_SPEC)
 
-    async def save_order(request: Request) -> Response:
-        entity = require(await json_body(request), "entity")
-        if not isinstance(entity, dict):
-            raise VendorError(400, "entity must be an object")
-        now = time.time()
-        key = entity.get("entity_id")
-        if key:
-            record = dict(order(int(key)))
-            _order_addresses(entity, int(key), entity.get("customer_email") or record.get("customer_email"))
-            record.update({k: v for k, v in entity.items() if k not in ("entity_id", "created_at", "updated_at")})
-            return json_response(public(save(record, now)))
-        for name in ("customer_email", "grand_total", "base_grand_total", "items"):
-            require(entity, name)
-        unknown = [i.get("sku") for i in entity["items"] if i.get("sku") not in state.skus]
-        if unknown:
-            raise VendorError(400, "The product that was requested doesn't exist. Verify the product and try again.",
-                              body={"message": "Product with SKU \"%fieldValue\" does not exist.",
-                                    "parameters": [{"fieldName": "sku", "fieldValue": str(unknown[0])}]})
-        table = tables["orders"]
-        key = table.next_key()
-        _order_addresses(entity, key, entity.get("customer_email"))
-        items = []
-        next_item = max((i.get("item_id", 0) for o in table.records() for i in o.get("items") or ()), default=0) + 1
-        for item in entity["items"]:
-            items.append(dict(item, item_id=next_item, order_id=key, qty_invoiced=0, qty_shipped=0,
-                              qty_refunded=0, qty_canceled=0, product_id=state.skus[item["sku"]]))
-            next_item += 1
-        record = {
-            "entity_id": key, "increment_id": entity.get("increment_id") or f"{int(entity.get('store_id') or 1)}{key:08d}",
-            "state": "new", "status": "pending", "store_id": 1, "customer_is_guest": 1, "customer_group_id": 0,
-            "base_currency_code": CURRENCY, "order_currency_code": CURRENCY, "global_currency_code": CURRENCY,
-            "store_currency_code": CURRENCY, "created_at": mtime(now), "status_histories": [],
-            "total_item_count": len(items), "total_qty_ordered": sum(float(i.get("qty_ordered") or 0) for i in items),
-        }
-        record.update({k: v for k, v in entity.items() if k not in ("entity_id", "items", "created_at", "updated_at")})
-        record["items"] = items
-        if record.get("customer_id"):
-            record["customer_is_guest"] = 0
-        return json_response(public(save(record, now)))
 
-    @mroute(app, "POST", "/V1/orders", resource="Magento_Sales::create")
-    async def post_order(request: Request) -> Response:
-        return await save_order(request)
+@mroute(router, "GET", "/V1/orders/{id}", resource=ORDERS)
+async def get_order(state: MagentoDep, id: int) -> Response:  # noqa: A002 (the contract's name)
+    return json_response(public(order(state, id)))
 
-    @mroute(app, "PUT", "/V1/orders/create", resource="Magento_Sales::create")
-    async def put_order_create(request: Request) -> Response:
-        return await save_order(request)
 
-    @mroute(app, "GET", "/V1/orders/{id}/comments", resource="Magento_Sales::comment")
-    async def get_comments(id: int, request: Request) -> Response:  # noqa: A002
-        record = order(id)
-        histories = [dict(h, parent_id=id) for h in record.get("status_histories") or []]
-        criteria = parse_search_criteria(request.query_params.multi_items())
-        from sandbox.core.store import Table
+async def save_order(state: MagentoState, request: Request) -> Response:
+    entity = require(await json_body(request), "entity")
+    if not isinstance(entity, dict):
+        raise VendorError(400, "entity must be an object")
+    now = time.time()
+    key = entity.get("entity_id")
+    if key:
+        record = dict(order(state, int(key)))
+        _order_addresses(entity, int(key), entity.get("customer_email") or record.get("customer_email"))
+        record.update({k: v for k, v in entity.items() if k not in ("entity_id", "created_at", "updated_at")})
+        return json_response(public(save(state, record, now)))
+    for name in ("customer_email", "grand_total", "base_grand_total", "items"):
+        require(entity, name)
+    unknown = [i.get("sku") for i in entity["items"] if i.get("sku") not in state.skus]
+    if unknown:
+        raise VendorError(400, "The product that was requested doesn't exist. Verify the product and try again.",
+                          body={"message": "Product with SKU \"%fieldValue\" does not exist.",
+                                "parameters": [{"fieldName": "sku", "fieldValue": str(unknown[0])}]})
+    table = state.tables["orders"]
+    key = table.next_key()
+    _order_addresses(entity, key, entity.get("customer_email"))
+    items = []
+    next_item = max((i.get("item_id", 0) for o in table.records() for i in o.get("items") or ()), default=0) + 1
+    for item in entity["items"]:
+        items.append(dict(item, item_id=next_item, order_id=key, qty_invoiced=0, qty_shipped=0,
+                          qty_refunded=0, qty_canceled=0, product_id=state.skus[item["sku"]]))
+        next_item += 1
+    record = {
+        "entity_id": key, "increment_id": entity.get("increment_id") or f"{int(entity.get('store_id') or 1)}{key:08d}",
+        "state": "new", "status": "pending", "store_id": 1, "customer_is_guest": 1, "customer_group_id": 0,
+        "base_currency_code": CURRENCY, "order_currency_code": CURRENCY, "global_currency_code": CURRENCY,
+        "store_currency_code": CURRENCY, "created_at": mtime(now), "status_histories": [],
+        "total_item_count": len(items), "total_qty_ordered": sum(float(i.get("qty_ordered") or 0) for i in items),
+    }
+    record.update({k: v for k, v in entity.items() if k not in ("entity_id", "items", "created_at", "updated_at")})
+    record["items"] = items
+    if record.get("customer_id"):
+        record["customer_is_guest"] = 0
+    return json_response(public(save(state, record, now)))
 
-        table = Table("comments")
-        table.load((h["entity_id"], h, 0.0) for h in histories)
-        result = run_search(table, criteria, COMMENT_SPEC)
-        return json_response({"items": result.items, "search_criteria": criteria.echo(),
-                              "total_count": result.total_count})
 
-    @mroute(app, "POST", "/V1/orders/{id}/comments", resource="Magento_Sales::comment")
-    async def add_comment(id: int, request: Request) -> Response:  # noqa: A002
-        body = await json_body(request)
-        check_body(body, COMMENT_PARAMS)  # before the order is loaded: the body is read first
-        history = STATUS_HISTORY.normalize(require(body, "statusHistory"))
-        record = dict(order(id))
-        for name in ("comment", "is_customer_notified", "is_visible_on_front", "parent_id"):
-            require(history, name)
-        now = time.time()
-        comments = tables["order_comments"]
-        key = comments.next_key()
-        entry = {"comment": str(history["comment"]), "created_at": mtime(now), "entity_id": key,
-                 "entity_name": "order", "is_customer_notified": int(history["is_customer_notified"] or 0),
-                 "is_visible_on_front": int(history["is_visible_on_front"] or 0), "parent_id": id,
-                 "status": history.get("status") or record.get("status")}
-        comments.put(key, entry, now)
-        record["status_histories"] = [entry, *(record.get("status_histories") or [])]
-        # Magento 2.4.7+ no longer moves the order's status through a comment (magento/magento2 issues 38723,
-        # 38659): the comment is stored, the order keeps its status. Status changes go through cancel, hold,
-        # unhold, invoice and ship.
-        entry["status"] = record.get("status")
-        save(record, now)
-        return json_response(True)
+@mroute(router, "POST", "/V1/orders", resource="Magento_Sales::create")
+async def post_order(state: MagentoDep, request: Request) -> Response:
+    return await save_order(state, request)
 
-    @mroute(app, "POST", "/V1/orders/{id}/cancel", resource="Magento_Sales::cancel")
-    async def cancel(id: int) -> Response:  # noqa: A002
-        record = dict(order(id))
-        if not _can_cancel(record):
-            return json_response(False)  # OrderManagement::cancel answers false for what cannot be cancelled
-        now = time.time()
-        record["items"] = [dict(i, qty_canceled=_cancellable(i)) if not i.get("parent_item_id") else dict(i)
-                           for i in record.get("items") or []]
-        record["state"] = record["status"] = "canceled"
-        record["total_canceled"] = round(float(record.get("grand_total") or 0)
-                                         - float(record.get("total_invoiced") or 0), 2)
-        save(record, now)
-        return json_response(True)
 
-    @mroute(app, "POST", "/V1/orders/{id}/hold", resource="Magento_Sales::hold")
-    async def hold(id: int) -> Response:  # noqa: A002
-        record = dict(order(id))
-        if record.get("state") in ("holded", "payment_review", "canceled", "complete", "closed"):
-            raise VendorError(400, "A hold action is not available.")
-        record["hold_before_state"], record["hold_before_status"] = record.get("state"), record.get("status")
-        record["state"] = record["status"] = "holded"
-        save(record, time.time())
-        return json_response(True)
+@mroute(router, "PUT", "/V1/orders/create", resource="Magento_Sales::create")
+async def put_order_create(state: MagentoDep, request: Request) -> Response:
+    return await save_order(state, request)
 
-    @mroute(app, "POST", "/V1/orders/{id}/unhold", resource="Magento_Sales::unhold")
-    async def unhold(id: int) -> Response:  # noqa: A002
-        record = dict(order(id))
-        if record.get("state") != "holded" or not record.get("hold_before_state"):
-            raise VendorError(400, "You cannot remove the hold.")
-        record["state"], record["status"] = record.pop("hold_before_state"), record.pop("hold_before_status")
-        save(record, time.time())
-        return json_response(True)
 
-    @mroute(app, "POST", "/V1/order/{orderId}/ship", resource="Magento_Sales::ship")
-    async def ship(orderId: int, request: Request) -> Response:  # noqa: N803
-        body = await json_body(request)
-        check_body(body, SHIP_PARAMS)
-        body = _normalized(body, SHIP_PARAMS)
-        record = dict(order(orderId))
-        wanted = _quantities(body.get("items"), record, "qty_shipped")
-        if record.get("state") in ("canceled", "closed", "holded") or not wanted:
-            raise VendorError(400, "Shipment Document Validation Error(s):\nThe order does not allow a shipment "
-                              "to be created.")
-        now = time.time()
-        record["items"] = [dict(i, qty_shipped=float(i.get("qty_shipped") or 0) + wanted.get(i["item_id"], 0))
-                           for i in record.get("items") or []]
-        shipments = tables["shipments"]
-        key = shipments.next_key()
-        shipments.put(key, {"entity_id": key, "order_id": orderId, "created_at": mtime(now),
-                            "items": [{"order_item_id": k, "qty": v} for k, v in wanted.items()],
-                            "tracks": body.get("tracks") or [], "comment": body.get("comment")}, now)
-        _advance(record)
-        save(record, now)
-        return json_response(key)
+@mroute(router, "GET", "/V1/orders/{id}/comments", resource="Magento_Sales::comment")
+async def get_comments(state: MagentoDep, id: int, request: Request) -> Response:  # noqa: A002
+    record = order(state, id)
+    histories = [dict(h, parent_id=id) for h in record.get("status_histories") or []]
+    criteria = parse_search_criteria(request.query_params.multi_items())
+    from sandbox.core.store import Table
 
-    @mroute(app, "POST", "/V1/order/{orderId}/invoice", resource="Magento_Sales::sales_invoice")
-    async def invoice(orderId: int, request: Request) -> Response:  # noqa: N803
-        body = await json_body(request)
-        check_body(body, INVOICE_PARAMS)
-        body = _normalized(body, INVOICE_PARAMS)
-        record = dict(order(orderId))
-        wanted = _quantities(body.get("items"), record, "qty_invoiced")
-        if record.get("state") in ("canceled", "closed", "holded") or not wanted:
-            raise VendorError(400, "Invoice Document Validation Error(s):\nThe order does not allow an invoice "
-                              "to be created.")
-        now = time.time()
-        invoices = tables["invoices"]
-        key = invoices.next_key()
-        lines = []
-        sums = dict.fromkeys(("row_total", "tax_amount", "discount_amount", "discount_tax_compensation_amount"), 0.0)
-        for item in record.get("items") or []:
-            qty = wanted.get(item["item_id"], 0)
-            if not qty:
-                continue
-            # the share of the line's figures (Magento's Invoice\Item::calcRowTotal: the ordered row pro rata)
-            share = qty / float(item.get("qty_ordered") or qty)
-            line = {k: round(v * share, 2) for k, v in _ordered_figures(item).items()}
-            for k in sums:
-                sums[k] += line[k]
-            lines.append({"sku": item.get("sku"), "name": item.get("name"), "order_item_id": item["item_id"],
-                          "qty": qty, "price": float(item.get("price") or 0),
-                          "price_incl_tax": float(item.get("price_incl_tax") or 0), **line,
-                          "row_total_incl_tax": round(float(item.get("row_total_incl_tax") or 0) * share, 2),
-                          "product_id": item.get("product_id"), "parent_id": key,
-                          "entity_id": key * 100 + len(lines) + 1})
-        first = not (record.get("total_invoiced") or 0)
-        shipping = float(record.get("shipping_amount") or 0) if first else 0.0
-        shipping_tax = float(record.get("shipping_tax_amount") or 0) if first else 0.0
-        subtotal, tax = round(sums["row_total"], 2), round(sums["tax_amount"] + shipping_tax, 2)
-        discount, hidden = round(sums["discount_amount"], 2), round(sums["discount_tax_compensation_amount"], 2)
-        grand = round(subtotal + tax + hidden + shipping - discount, 2)
-        rate = float(record.get("base_to_order_rate") or 1)
-        figures = {"subtotal": subtotal, "tax_amount": tax, "shipping_amount": shipping, "grand_total": grand,
-                   "discount_amount": -discount, "discount_tax_compensation_amount": hidden}
-        invoices.put(key, {
-            "entity_id": key, "increment_id": f"{record.get('store_id', 1)}{key:08d}", "order_id": orderId, "state": 2,
-            "store_id": record.get("store_id", 1), "created_at": mtime(now), "updated_at": mtime(now),
-            "base_currency_code": record.get("base_currency_code", CURRENCY),
-            "order_currency_code": record.get("order_currency_code", CURRENCY),
-            "global_currency_code": record.get("global_currency_code", CURRENCY),
-            "store_currency_code": record.get("store_currency_code", CURRENCY), "base_to_order_rate": rate,
-            **figures, **{f"base_{k}": round(v / rate, 2) for k, v in figures.items()},
-            "total_qty": sum(wanted.values()), "items": lines, "comments": [],
-            "billing_address_id": record.get("billing_address_id")}, now)
-        record["items"] = [dict(i, qty_invoiced=float(i.get("qty_invoiced") or 0) + wanted.get(i["item_id"], 0))
-                           for i in record.get("items") or []]
-        record["total_invoiced"] = round(float(record.get("total_invoiced") or 0) + grand, 2)
-        # Invoice::register: an offline invoice (capture false) is paid at once, as is any invoice of an offline
-        # method; only a gateway method with capture true asks the payment provider (a transaction id).
-        record["total_paid"] = record["total_invoiced"]
-        if body.get("capture") and (record.get("payment") or {}).get("method") in GATEWAY_METHODS:
-            invoices.put(key, dict(invoices.get(key), transaction_id=f"capture-{orderId}-{key}"), now)
-        record["total_due"] = round(float(record.get("grand_total") or 0) - float(record.get("total_paid") or 0), 2)
-        _advance(record)
-        save(record, now)
-        return json_response(key)
+    table = Table("comments")
+    table.load((h["entity_id"], h, 0.0) for h in histories)
+    result = run_search(table, criteria, COMMENT_SPEC)
+    return json_response({"items": result.items, "search_criteria": criteria.echo(),
+                          "total_count": result.total_count})
 
-    @mroute(app, "GET", "/V1/invoices", resource=INVOICES)
-    async def search_invoices(request: Request) -> Response:
-        return search_response(request, tables["invoices"], SALES_SPEC)
 
-    @mroute(app, "GET", "/V1/invoices/{id}", resource=INVOICES)
-    async def get_invoice(id: int) -> Response:  # noqa: A002
-        record = tables["invoices"].get(id)
-        if record is None:
-            raise not_found('No such entity with %fieldName = %fieldValue', fieldName="id", fieldValue=id)
-        return json_response(public(record))
+@mroute(router, "POST", "/V1/orders/{id}/comments", resource="Magento_Sales::comment")
+async def add_comment(state: MagentoDep, id: int, request: Request) -> Response:  # noqa: A002
+    body = await json_body(request)
+    check_body(body, COMMENT_PARAMS)  # before the order is loaded: the body is read first
+    history = STATUS_HISTORY.normalize(require(body, "statusHistory"))
+    record = dict(order(state, id))
+    for name in ("comment", "is_customer_notified", "is_visible_on_front", "parent_id"):
+        require(history, name)
+    now = time.time()
+    comments = state.tables["order_comments"]
+    key = comments.next_key()
+    entry = {"comment": str(history["comment"]), "created_at": mtime(now), "entity_id": key,
+             "entity_name": "order", "is_customer_notified": int(history["is_customer_notified"] or 0),
+             "is_visible_on_front": int(history["is_visible_on_front"] or 0), "parent_id": id,
+             "status": history.get("status") or record.get("status")}
+    comments.put(key, entry, now)
+    record["status_histories"] = [entry, *(record.get("status_histories") or [])]
+    # Magento 2.4.7+ no longer moves the order's status through a comment (magento/magento2 issues 38723,
+    # 38659): the comment is stored, the order keeps its status. Status changes go through cancel, hold,
+    # unhold, invoice and ship.
+    entry["status"] = record.get("status")
+    save(state, record, now)
+    return json_response(True)
 
-    @mroute(app, "GET", "/V1/creditmemos", resource=CREDITMEMOS)
-    async def search_creditmemos(request: Request) -> Response:
-        return search_response(request, tables["creditmemos"], SALES_SPEC)
 
-    @mroute(app, "GET", "/V1/creditmemo/{id}", resource=CREDITMEMOS)
-    async def get_creditmemo(id: int) -> Response:  # noqa: A002
-        record = tables["creditmemos"].get(id)
-        if record is None:
-            raise not_found('No such entity with %fieldName = %fieldValue', fieldName="id", fieldValue=id)
-        return json_response(public(record))
+@mroute(router, "POST", "/V1/orders/{id}/cancel", resource="Magento_Sales::cancel")
+async def cancel(state: MagentoDep, id: int) -> Response:  # noqa: A002
+    record = dict(order(state, id))
+    if not _can_cancel(record):
+        return json_response(False)  # OrderManagement::cancel answers false for what cannot be cancelled
+    now = time.time()
+    record["items"] = [dict(i, qty_canceled=_cancellable(i)) if not i.get("parent_item_id") else dict(i)
+                       for i in record.get("items") or []]
+    record["state"] = record["status"] = "canceled"
+    record["total_canceled"] = round(float(record.get("grand_total") or 0)
+                                     - float(record.get("total_invoiced") or 0), 2)
+    save(state, record, now)
+    return json_response(True)
+
+
+@mroute(router, "POST", "/V1/orders/{id}/hold", resource="Magento_Sales::hold")
+async def hold(state: MagentoDep, id: int) -> Response:  # noqa: A002
+    record = dict(order(state, id))
+    if record.get("state") in ("holded", "payment_review", "canceled", "complete", "closed"):
+        raise VendorError(400, "A hold action is not available.")
+    record["hold_before_state"], record["hold_before_status"] = record.get("state"), record.get("status")
+    record["state"] = record["status"] = "holded"
+    save(state, record, time.time())
+    return json_response(True)
+
+
+@mroute(router, "POST", "/V1/orders/{id}/unhold", resource="Magento_Sales::unhold")
+async def unhold(state: MagentoDep, id: int) -> Response:  # noqa: A002
+    record = dict(order(state, id))
+    if record.get("state") != "holded" or not record.get("hold_before_state"):
+        raise VendorError(400, "You cannot remove the hold.")
+    record["state"], record["status"] = record.pop("hold_before_state"), record.pop("hold_before_status")
+    save(state, record, time.time())
+    return json_response(True)
+
+
+@mroute(router, "POST", "/V1/order/{orderId}/ship", resource="Magento_Sales::ship")
+async def ship(state: MagentoDep, orderId: int, request: Request) -> Response:  # noqa: N803
+    body = await json_body(request)
+    check_body(body, SHIP_PARAMS)
+    body = _normalized(body, SHIP_PARAMS)
+    record = dict(order(state, orderId))
+    wanted = _quantities(body.get("items"), record, "qty_shipped")
+    if record.get("state") in ("canceled", "closed", "holded") or not wanted:
+        raise VendorError(400, "Shipment Document Validation Error(s):\nThe order does not allow a shipment "
+                          "to be created.")
+    now = time.time()
+    record["items"] = [dict(i, qty_shipped=float(i.get("qty_shipped") or 0) + wanted.get(i["item_id"], 0))
+                       for i in record.get("items") or []]
+    shipments = state.tables["shipments"]
+    key = shipments.next_key()
+    shipments.put(key, {"entity_id": key, "order_id": orderId, "created_at": mtime(now),
+                        "items": [{"order_item_id": k, "qty": v} for k, v in wanted.items()],
+                        "tracks": body.get("tracks") or [], "comment": body.get("comment")}, now)
+    _advance(record)
+    save(state, record, now)
+    return json_response(key)
+
+
+@mroute(router, "POST", "/V1/order/{orderId}/invoice", resource="Magento_Sales::sales_invoice")
+async def invoice(state: MagentoDep, orderId: int, request: Request) -> Response:  # noqa: N803
+    body = await json_body(request)
+    check_body(body, INVOICE_PARAMS)
+    body = _normalized(body, INVOICE_PARAMS)
+    record = dict(order(state, orderId))
+    wanted = _quantities(body.get("items"), record, "qty_invoiced")
+    if record.get("state") in ("canceled", "closed", "holded") or not wanted:
+        raise VendorError(400, "Invoice Document Validation Error(s):\nThe order does not allow an invoice "
+                          "to be created.")
+    now = time.time()
+    invoices = state.tables["invoices"]
+    key = invoices.next_key()
+    lines = []
+    sums = dict.fromkeys(("row_total", "tax_amount", "discount_amount", "discount_tax_compensation_amount"), 0.0)
+    for item in record.get("items") or []:
+        qty = wanted.get(item["item_id"], 0)
+        if not qty:
+            continue
+        # the share of the line's figures (Magento's Invoice\Item::calcRowTotal: the ordered row pro rata)
+        share = qty / float(item.get("qty_ordered") or qty)
+        line = {k: round(v * share, 2) for k, v in _ordered_figures(item).items()}
+        for k in sums:
+            sums[k] += line[k]
+        lines.append({"sku": item.get("sku"), "name": item.get("name"), "order_item_id": item["item_id"],
+                      "qty": qty, "price": float(item.get("price") or 0),
+                      "price_incl_tax": float(item.get("price_incl_tax") or 0), **line,
+                      "row_total_incl_tax": round(float(item.get("row_total_incl_tax") or 0) * share, 2),
+                      "product_id": item.get("product_id"), "parent_id": key,
+                      "entity_id": key * 100 + len(lines) + 1})
+    first = not (record.get("total_invoiced") or 0)
+    shipping = float(record.get("shipping_amount") or 0) if first else 0.0
+    shipping_tax = float(record.get("shipping_tax_amount") or 0) if first else 0.0
+    subtotal, tax = round(sums["row_total"], 2), round(sums["tax_amount"] + shipping_tax, 2)
+    discount, hidden = round(sums["discount_amount"], 2), round(sums["discount_tax_compensation_amount"], 2)
+    grand = round(subtotal + tax + hidden + shipping - discount, 2)
+    rate = float(record.get("base_to_order_rate") or 1)
+    figures = {"subtotal": subtotal, "tax_amount": tax, "shipping_amount": shipping, "grand_total": grand,
+               "discount_amount": -discount, "discount_tax_compensation_amount": hidden}
+    invoices.put(key, {
+        "entity_id": key, "increment_id": f"{record.get('store_id', 1)}{key:08d}", "order_id": orderId, "state": 2,
+        "store_id": record.get("store_id", 1), "created_at": mtime(now), "updated_at": mtime(now),
+        "base_currency_code": record.get("base_currency_code", CURRENCY),
+        "order_currency_code": record.get("order_currency_code", CURRENCY),
+        "global_currency_code": record.get("global_currency_code", CURRENCY),
+        "store_currency_code": record.get("store_currency_code", CURRENCY), "base_to_order_rate": rate,
+        **figures, **{f"base_{k}": round(v / rate, 2) for k, v in figures.items()},
+        "total_qty": sum(wanted.values()), "items": lines, "comments": [],
+        "billing_address_id": record.get("billing_address_id")}, now)
+    record["items"] = [dict(i, qty_invoiced=float(i.get("qty_invoiced") or 0) + wanted.get(i["item_id"], 0))
+                       for i in record.get("items") or []]
+    record["total_invoiced"] = round(float(record.get("total_invoiced") or 0) + grand, 2)
+    # Invoice::register: an offline invoice (capture false) is paid at once, as is any invoice of an offline
+    # method; only a gateway method with capture true asks the payment provider (a transaction id).
+    record["total_paid"] = record["total_invoiced"]
+    if body.get("capture") and (record.get("payment") or {}).get("method") in GATEWAY_METHODS:
+        invoices.put(key, dict(invoices.get(key), transaction_id=f"capture-{orderId}-{key}"), now)
+    record["total_due"] = round(float(record.get("grand_total") or 0) - float(record.get("total_paid") or 0), 2)
+    _advance(record)
+    save(state, record, now)
+    return json_response(key)
+
+
+@mroute(router, "GET", "/V1/invoices", resource=INVOICES)
+async def search_invoices(state: MagentoDep, request: Request) -> Response:
+    return search_response(request, state.tables["invoices"], SALES_SPEC)
+
+
+@mroute(router, "GET", "/V1/invoices/{id}", resource=INVOICES)
+async def get_invoice(state: MagentoDep, id: int) -> Response:  # noqa: A002
+    record = state.tables["invoices"].get(id)
+    if record is None:
+        raise not_found('No such entity with %fieldName = %fieldValue', fieldName="id", fieldValue=id)
+    return json_response(public(record))
+
+
+@mroute(router, "GET", "/V1/creditmemos", resource=CREDITMEMOS)
+async def search_creditmemos(state: MagentoDep, request: Request) -> Response:
+    return search_response(request, state.tables["creditmemos"], SALES_SPEC)
+
+
+@mroute(router, "GET", "/V1/creditmemo/{id}", resource=CREDITMEMOS)
+async def get_creditmemo(state: MagentoDep, id: int) -> Response:  # noqa: A002
+    record = state.tables["creditmemos"].get(id)
+    if record is None:
+        raise not_found('No such entity with %fieldName = %fieldValue', fieldName="id", fieldValue=id)
+    return json_response(public(record))
 
 
 def _ordered_figures(item: Record) -> dict[str, float]:
