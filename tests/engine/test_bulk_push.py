@@ -7,29 +7,15 @@ from typing import Any
 
 from profile_sync.connectors.errors import TerminalError, TransientError
 from profile_sync.engine.bulk_push import BulkWriter, Waiting
-from profile_sync.entities.base import EntitySync, RecordError, TargetRecord
+from profile_sync.entities.base import RecordError, TargetRecord
+from tests.engine.fake_entity import WritesOnly
 
 
-class _Lists(EntitySync):
+class _Lists(WritesOnly):
     bulk_size = 3
 
     def __init__(self, refuse: set[str] | None = None, down: bool = False) -> None:  # noqa: D107
         self.refuse, self.down, self.sent = refuse or set(), down, []  # type: ignore[var-annotated]
-
-    def fetch(self, since: Any, ids: Any) -> Any:  # pragma: no cover - not used
-        return iter(())
-
-    def record_id(self, record: Any) -> str:  # pragma: no cover - not used
-        return ""
-
-    def transform(self, record: Any) -> list[TargetRecord]:  # pragma: no cover - not used
-        return []
-
-    def create(self, target: TargetRecord) -> str:  # pragma: no cover - not used
-        return ""
-
-    def update(self, target_id: str, target: TargetRecord) -> None:  # pragma: no cover - not used
-        return None
 
     def prepare(self, target: TargetRecord) -> TargetRecord:
         if target.source_id == "unknown":

@@ -9,10 +9,11 @@ from typing import Any
 from profile_sync.connectors.errors import TerminalError, TransientError, UncertainWriteError
 from profile_sync.engine.bulk_push import Waiting
 from profile_sync.engine.list_push import ListWriter
-from profile_sync.entities.base import EntitySync, RecordError, TargetRecord
+from profile_sync.entities.base import RecordError, TargetRecord
+from tests.engine.fake_entity import WritesOnly
 
 
-class _Tree(EntitySync):
+class _Tree(WritesOnly):
     """A target of named nodes: ``existing`` name -> id, a node's payload names its parent."""
 
     list_size = 3
@@ -24,21 +25,6 @@ class _Tree(EntitySync):
         self.calls: list[tuple[str, list[str]]] = []
         self.lose_next_answer = False
         self.down = False
-
-    def fetch(self, since: Any, ids: Any) -> Any:  # pragma: no cover - not used
-        return iter(())
-
-    def record_id(self, record: Any) -> str:  # pragma: no cover - not used
-        return ""
-
-    def transform(self, record: Any) -> list[TargetRecord]:  # pragma: no cover - not used
-        return []
-
-    def create(self, target: TargetRecord) -> str:  # pragma: no cover - not used
-        return ""
-
-    def update(self, target_id: str, target: TargetRecord) -> None:  # pragma: no cover - not used
-        return None
 
     def prepare(self, target: TargetRecord) -> TargetRecord:
         parent = target.payload.get("parent")
