@@ -78,6 +78,7 @@ class Work:
             "created": self.created,
             "updated": self.updated + self.matched,  # a matched record is updated in place
             "unmapped": self.created + self.matched,
+            "matched": self.matched,
         }[which]
 
 
@@ -177,12 +178,13 @@ FLOORS: dict[str, Spec] = {
         "Product Export [PlentyONE]",
         "product pages (default and each mapped store view); the variations of a page found by one walk over "
         "the variation numbers per run (not a `numberExact` search per product); texts written per variation and "
-        "language (no bulk route for descriptions, none read first); variations and sales prices through the bulk "
-        "routes, 50 a request; one `POST /rest/items` per new product",
+        "language (no bulk route for descriptions); a matched item's texts read once to tell PUT from POST (the "
+        "variation search's `with` list has no texts), a mapped one's not at all (this profile wrote them); "
+        "variations and sales prices through the bulk routes, 50 a request; one `POST /rest/items` per new product",
         {
             "GET /rest/V1/products": P, "GET /rest/{store_code}/V1/products": P, **MAGENTO_REFS,
             "GET /rest/items/variations": ONCE,
-            "GET /rest/items/{id:int}/variations/{variationId:int}/descriptions": NONE,
+            "GET /rest/items/{id:int}/variations/{variationId:int}/descriptions": Rule("LOOKUP", 1, "matched"),
             "PUT /rest/items/{id:int}/variations/{variationId:int}/descriptions/{lang}": EACH,
             "POST /rest/items/{id:int}/variations/{variationId:int}/descriptions": EACH,
             "PUT /rest/items/{itemId:int}/variations/{variationId:int}": Rule("WRITE", PLENTY_BULK, "updated"),

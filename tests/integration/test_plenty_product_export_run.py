@@ -65,6 +65,11 @@ def test_products_become_variations_once_then_nothing_then_exactly_the_touched(w
     assert (second.summary["created"], second.summary["updated"], second.summary["matched"]) == (0, 0, 0)
 
     touched = admin["magento"].touch("products", count=4)
+    # a merchant deleted a text in PlentyONE: the update of a variation this profile wrote makes it again
+    main = next(p for p in products if not parents.get(p["id"]) and p["id"] not in touched)
+    touched += admin["magento"].touch("products", ids=[main["id"]])
+    lost = items[by_sku[main["sku"]]["itemId"]]
+    admin["plenty"].create("items", {**lost, "texts": [t for t in lost["texts"] if t["lang"] != "de"]})
     linked = admin["magento"].record("products", touched[0])
     new_category = max(categories)
     links = linked["extension_attributes"]["category_links"]
@@ -78,8 +83,17 @@ def test_products_become_variations_once_then_nothing_then_exactly_the_touched(w
             },
         },
     )
+    admin["plenty"].clear_requests()
     third = world.run(PROFILE)
     assert (third.summary["created"], third.summary["updated"]) == (0, len(touched))
+    routes = admin["plenty"].stats()["by_route"]
+    # issue 17: the changed prices in one bulk request, no single price write, no text read before a write
+    assert routes.get("PUT /rest/items/variations/variation_sales_prices") == 1, routes
+    single_prices = [r for r in routes if "/{variationId:int}/variation_sales_prices" in r]
+    text_reads = [r for r in routes if r.startswith("GET") and "/descriptions" in r]
+    assert not single_prices and not text_reads, routes
+    texts = {t["lang"] for t in admin["plenty"].record("items", lost["id"])["texts"]}
+    assert "de" in texts  # made again (its PUT answered 404, then a POST)
     after = variations_by_number(admin)
     for product_id in touched:
         product = admin["magento"].record("products", product_id)

@@ -106,3 +106,14 @@ def test_a_new_category_needs_details(base_url: str, session: requests.Session, 
                          timeout=10)
     assert named.status_code == 200, named.text
     assert admin.records("categories", limit=1)["total"] == before + 1
+
+
+def test_updating_texts_of_a_missing_language_is_404(base_url: str, session: requests.Session,  # noqa: F811
+                                                     admin: SandboxAdmin) -> None:  # noqa: F811
+    item = session.post(f"{base_url}/rest/items", json=ITEM, timeout=10).json()
+    base = f"{base_url}/rest/items/{item['id']}/variations/{item['mainVariationId']}/descriptions"
+    missing = session.put(f"{base}/de", json={"itemId": item["id"], "name": "Schal"}, timeout=10)
+    assert missing.status_code == 404 and admin.record("items", item["id"])["texts"] == []  # nothing made
+    assert session.post(base, json={"itemId": item["id"], "lang": "de", "name": "Schal"}, timeout=10).ok
+    updated = session.put(f"{base}/de", json={"itemId": item["id"], "name": "Wollschal"}, timeout=10)
+    assert updated.status_code == 200 and updated.json()["name"] == "Wollschal"

@@ -543,6 +543,7 @@ async def write_description(state: PlentyState, request: Request, item_id: int, 
     item = dict(state.tables["items"].get(item_id))
     body = await json_body(request)
     body = body if isinstance(body, dict) else {}
+    path_lang = lang is not None  # PUT .../descriptions/{lang}; POST names it in the body
     lang = lang or body.get("lang")
     if not lang or not isinstance(lang, str):
         raise invalid({"lang": ["The lang field is required."]})
@@ -550,6 +551,8 @@ async def write_description(state: PlentyState, request: Request, item_id: int, 
         raise invalid(lang_errors(lang, "lang"))
     texts = list(item.get("texts", []))
     old = next((t for t in texts if t["lang"] == lang), None)
+    if old is None and path_lang:  # "Update texts" of a language the item has none in: nothing to update
+        raise not_found("Description", lang)
     text = text_from_description(body, lang, old)
     texts = [t for t in texts if t["lang"] != lang] + [text]
     item["texts"] = texts

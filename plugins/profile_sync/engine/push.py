@@ -113,7 +113,11 @@ class _Pusher:
             self.bulk = BulkWriter(entity, self._bulk_synced, self._failed, self._bulk_transient)
         elif entity.list_size > 0:
             self.bulk = ListWriter(
-                entity, self._bulk_synced, self._failed, self._bulk_transient, self._mark_pending,
+                entity,
+                self._bulk_synced,
+                self._failed,
+                self._bulk_transient,
+                self._mark_pending,
                 self._not_held_by_another,
             )
 
@@ -156,7 +160,7 @@ class _Pusher:
             action = "update" if target_id else "create"
             self._outcome("dry_run", f"{noun} {name}: would {action} (dry run)")
             return
-        if self.bulk:
+        if self.bulk and self._to_lists(target_id, status):
             pending = status == "pending"
             self.bulk.add(Waiting(target, digest, None if pending else target_id, was_queued, pending))
             return
@@ -199,10 +203,21 @@ class _Pusher:
                     "the task fails so that Airflow retries it; committed records are not sent again"
                 ) from exc
 
+    def _to_lists(self, target_id: str | None, status: str | None) -> bool:
+        """Whether the record waits for a list: every record, except new ones where creates go one a request."""
+        updating = bool(target_id) and status != "pending"
+        return isinstance(self.bulk, BulkWriter) or self.entity.list_creates or updating
+
     def _bulk_synced(self, record: Waiting, target_id: str, action: str) -> None:
         target = record.target
         self.state.record_synced(
-            self.profile_id, target.store, target.source_id, target_id, record.digest, action, self.settings.run_id,
+            self.profile_id,
+            target.store,
+            target.source_id,
+            target_id,
+            record.digest,
+            action,
+            self.settings.run_id,
             history=self.history,
         )
         self.transient_in_a_row = 0

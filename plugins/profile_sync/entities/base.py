@@ -206,6 +206,9 @@ class EntitySync(ABC, Generic[ConfigT]):
     # ``update_many``, up to this many a call. Creates are not repeatable, so a list whose answer was lost is
     # looked up record by record before any of it is sent again.
     list_size = 0
+    # False where the target creates one record a request (PlentyONE items): new records take the single path
+    # (``create``), only updates wait for their list
+    list_creates = True
 
     def __init__(self, profile: Profile, systems: Systems) -> None:
         self.profile = profile

@@ -27,6 +27,7 @@ ID_SLICE = 100
 UNIT_PIECE = {"unitId": 1, "content": 1}
 ENABLED = 1
 RELATIONS = "variationSalesPrices,variationCategories"  # what an update compares against
+PRICE_LIST = 50  # PUT / POST /rest/items/variations/variation_sales_prices: "up to 50"
 
 
 class ProductExport(EntitySync[ProductExportConfig]):
@@ -38,6 +39,10 @@ class ProductExport(EntitySync[ProductExportConfig]):
         self._items: dict[str, int] = {}  # parent SKU -> PlentyONE item id
         self._known: dict[str, Record] | None = None  # the batch's variations with prices and categories
         self._walk_answers: set[str] = set()  # numbers the walk answers once; a second lookup asks PlentyONE
+        # updates wait for lists of up to 50: the bulk sales price routes take "up to 50" prices (PlentyONE
+        # creates an item one a request, so new products are created one by one)
+        self.list_size = PRICE_LIST
+        self.list_creates = False
 
     def stores(self) -> list[Any]:
         scope = self.profile.store.stores()
@@ -135,13 +140,12 @@ class ProductExport(EntitySync[ProductExportConfig]):
             name = (text.get("name") or str(record.get("name") or "")).strip()
             if not name:
                 raise RecordError(f"product has no name in store {mapping.store!r}")
-            texts.append({"lang": plenty_language(mapping.locale), "name": name,
-                          "description": text.get("description") or ""})
+            texts.append(
+                {"lang": plenty_language(mapping.locale), "name": name, "description": text.get("description") or ""}
+            )
         texts = list({t["lang"]: t for t in texts}.values())  # one text per language
         links = (record.get("extension_attributes") or {}).get("category_links") or []
-        categories = sorted(
-            {mapped for c in links if (mapped := self._category(int(c["category_id"]))) is not None}
-        )
+        categories = sorted({mapped for c in links if (mapped := self._category(int(c["category_id"]))) is not None})
         payload = {
             "number": sku,
             "parent_sku": record.get("_parent_sku"),
@@ -193,8 +197,12 @@ class ProductExport(EntitySync[ProductExportConfig]):
     def _walk(self, numbers: set[str], budget: int) -> dict[str, Record] | None:
         """Number -> variation of ``numbers`` (None where the walk takes more pages than ``budget``)."""
         found = walk_within(
-            self.systems.plenty, "/rest/items/variations", {"with": RELATIONS}, self.profile.api.collection_size,
-            budget, keep=lambda variation: str(variation.get("number")) in numbers,
+            self.systems.plenty,
+            "/rest/items/variations",
+            {"with": RELATIONS},
+            self.profile.api.collection_size,
+            budget,
+            keep=lambda variation: str(variation.get("number")) in numbers,
         )
         if found is None:
             return None
@@ -246,36 +254,74 @@ class ProductExport(EntitySync[ProductExportConfig]):
         return f"{int(item['id'])}/{variation_id}"
 
     def update(self, target_id: str, target: TargetRecord) -> None:
+        # a variation matched by number: which of its texts PlentyONE has is read first
+        self._update([(target_id, target)], texts_known=False)
+
+    def update_many(self, writes: list[tuple[str, TargetRecord]]) -> None:
+        # variations this profile wrote: their texts are there (a language gone since is created again)
+        self._update(writes, texts_known=True)
+
+    def _update(self, writes: list[tuple[str, TargetRecord]], *, texts_known: bool) -> None:
+        """Each variation's own fields and category links where they differ from PlentyONE's, its texts, then the
+        sales prices of the whole list in one bulk request each for changed and new prices (up to 50)."""
+        changed: list[dict[str, Any]] = []
+        new: list[dict[str, Any]] = []
+        for target_id, target in writes:
+            price = self._update_variation(target_id, target, texts_known)
+            if price is not None:
+                (changed if price.pop("exists") else new).append(price)
+        if changed:
+            self.systems.plenty.put("/rest/items/variations/variation_sales_prices", json=changed)
+        if new:
+            self.systems.plenty.post("/rest/items/variations/variation_sales_prices", json=new)
+
+    def _update_variation(self, target_id: str, target: TargetRecord, texts_known: bool) -> dict[str, Any] | None:
+        """Write what differs of one variation but its price; the price write it needs (None: the price is
+        PlentyONE's already)."""
         item_id, variation_id = (int(part) for part in target_id.split("/"))
         payload = target.payload
         base = f"/rest/items/{item_id}/variations/{variation_id}"
-        self.systems.plenty.put(base, json={"name": payload["name"], "isActive": payload["active"]})
         current = self._known_variation(str(payload["number"]), relations=RELATIONS) or {}
-        prices = current.get("variationSalesPrices") or []
+        if (current.get("name"), current.get("isActive")) != (payload["name"], payload["active"]):
+            self.systems.plenty.put(base, json={"name": payload["name"], "isActive": payload["active"]})
         linked = {int(c["categoryId"]) for c in current.get("variationCategories") or []}
         for category_id in payload["categories"]:  # new links added; PlentyONE-side links are left alone
             if category_id not in linked:
                 self.systems.plenty.post(f"{base}/variation_categories", json={"categoryId": category_id})
-        price_id = self.config.sales_price_id
-        if any(int(p.get("salesPriceId") or 0) == price_id for p in prices):
-            self.systems.plenty.put(f"{base}/variation_sales_prices/{price_id}", json={"price": payload["price"]})
-        else:
-            self.systems.plenty.post(
-                f"{base}/variation_sales_prices", json={"salesPriceId": price_id, "price": payload["price"]}
-            )
         if not payload["parent_sku"]:  # an item's texts are its main product's
-            present = {str(d.get("lang")) for d in self.systems.plenty.get(f"{base}/descriptions") or []}
+            present = None if texts_known else self._languages(base)
             self._write_texts(item_id, variation_id, payload["texts"], present)
             self._items[payload["number"]] = item_id
+        price_id = self.config.sales_price_id
+        prices = [p for p in current.get("variationSalesPrices") or [] if int(p.get("salesPriceId") or 0) == price_id]
+        if prices and float(prices[0].get("price") or 0) == float(payload["price"]):
+            return None
+        return {
+            "variationId": variation_id,
+            "salesPriceId": price_id,
+            "price": payload["price"],
+            "exists": bool(prices),
+        }
 
-    def _write_texts(self, item_id: int, variation_id: int, texts: list[dict[str, Any]], present: set[str]) -> None:
-        """One description per language: created where PlentyONE has none yet, else replaced."""
+    def _languages(self, variation: str) -> set[str]:
+        return {str(d.get("lang")) for d in self.systems.plenty.get(f"{variation}/descriptions") or []}
+
+    def _write_texts(
+        self, item_id: int, variation_id: int, texts: list[dict[str, Any]], present: set[str] | None
+    ) -> None:
+        """One description per language: created where PlentyONE has none yet, else replaced. ``present`` None:
+        the languages are taken to be there (this profile wrote them), and one that is not (404) is created."""
         base = f"/rest/items/{item_id}/variations/{variation_id}/descriptions"
         for text in texts:
             body = {"itemId": item_id, **text}
-            if text["lang"] in present:
+            if present is not None and text["lang"] not in present:
+                self.systems.plenty.post(base, json=body)
+                continue
+            try:
                 self.systems.plenty.put(f"{base}/{text['lang']}", json=body)
-            else:
+            except NotFoundError:
+                if present is not None:
+                    raise
                 self.systems.plenty.post(base, json=body)
 
     def delete(self, target_id: str, store: str) -> None:
