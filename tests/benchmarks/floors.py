@@ -322,18 +322,19 @@ FLOORS: dict[str, Spec] = {
     ),
     "attribute_export_plenty": Spec(
         "Attribute Export [PlentyONE]",
-        "attribute pages; store views once; PlentyONE's attributes read once a run to match; its names, values "
-        "and value names read and written one a request as sent (not examined yet for list routes: this floor "
-        "counts them as the run sent them, so its ratio says nothing about them)",
+        "attribute pages; store views once; PlentyONE's attributes with their names read once a run (`with=names`) "
+        "and each attribute's values with their names once (`.../values?with=names`): what lookups and updates "
+        "compare with, no read per record; PlentyONE has no list route for attributes, values or names (the "
+        "contract's routes take one each): a write per attribute, value and changed name",
         {
             "GET /rest/V1/products/attributes": P, **MAGENTO_REFS,
             "GET /rest/items/attributes": P,
-            "GET /rest/items/attributes/{id}": EACH,
-            "GET /rest/items/attributes/{attributeId}/names": EACH,
             "GET /rest/items/attributes/{attributeId}/values": EACH,
-            "GET /rest/items/attributes/{attributeId}/values/{id}": EACH,
-            "GET /rest/items/attribute_values/{valueId}/names": EACH,
-            "POST /rest/items/attributes": Rule("WRITE", 1, "created"),
+            "GET /rest/items/attributes/{id}": NONE,
+            "GET /rest/items/attributes/{attributeId}/names": NONE,
+            "GET /rest/items/attributes/{attributeId}/values/{id}": NONE,
+            "GET /rest/items/attribute_values/{valueId}/names": NONE,
+            "POST /rest/items/attributes": CREATE_EACH,
             "PUT /rest/items/attributes/{id}": EACH,
             "POST /rest/items/attributes/{attributeId}/names": EACH,
             "PUT /rest/items/attributes/{attributeId}/names/{lang}": EACH,
@@ -341,7 +342,6 @@ FLOORS: dict[str, Spec] = {
             "POST /rest/items/attribute_values/{valueId}/names": EACH,
             "PUT /rest/items/attribute_values/{valueId}/names/{lang}": EACH,
         },
-        examined=False,
     ),
     "contact_export_freeagent": Spec(
         "Contact Export [FreeAgent]",

@@ -17,7 +17,7 @@ from fastapi.responses import Response
 
 from sandbox.core.app import json_response, vendor_route
 from sandbox.plenty import render
-from sandbox.plenty.common import PlentyDep, invalid, json_body, not_found, require_auth
+from sandbox.plenty.common import PlentyDep, invalid, json_body, not_found, require_auth, with_param
 from sandbox.plenty.dates import iso
 from sandbox.plenty.languages import lang_errors
 from sandbox.plenty.state import PlentyState
@@ -190,7 +190,7 @@ async def create_value(state: PlentyDep, request: Request, attributeId: int) -> 
 @vendor_route(router, "GET", "/rest/items/attributes/{attributeId}/values/{id}")
 async def get_value(state: PlentyDep, request: Request, attributeId: int, id: int) -> Response:  # noqa: N803, A002
     require_auth(request, state)
-    return json_response(render.attribute_value(value(state, attributeId, id), set()))
+    return json_response(render.attribute_value(value(state, attributeId, id), with_param(request)))
 
 
 @vendor_route(router, "PUT", "/rest/items/attributes/{attributeId}/values/{id}")

@@ -215,25 +215,23 @@ class AttributeExport(EntitySync[AttributeExportConfig]):
         if payload["kind"] == ATTRIBUTE:
             attribute_id = int(target_id)
             # the backend name stays PlentyONE's (it matched, or this profile made it): Magento leads the names
-            current = plenty.get(f"/rest/items/attributes/{attribute_id}") or {}
+            current = self._current(self._plenty_attributes(), attribute_id, f"/rest/items/attributes/{attribute_id}")
             if int(current.get("position") or 0) != payload["position"]:
                 plenty.put(f"/rest/items/attributes/{attribute_id}", json={"position": payload["position"]})
             path = f"/rest/items/attributes/{attribute_id}/names"
-            present = {str(n["lang"]): str(n.get("name") or "") for n in plenty.get(path) or []}
-            self._write_names(path, {"attributeId": attribute_id}, payload["names"], present)
+            self._write_names(path, {"attributeId": attribute_id}, payload["names"], _present(current, "attributeNames"))
             self._remember(target, attribute_id)
             return
         attribute_id, value_id = (int(part) for part in target_id.split("/"))
         base = f"/rest/items/attributes/{attribute_id}/values/{value_id}"
-        current = plenty.get(base) or {}
+        current = self._current(self._plenty_values(attribute_id), value_id, base)
         if int(current.get("position") or 0) != payload["position"]:
             # the contract's update needs the backend name: the value's own is sent back unchanged
             body = {"attributeId": attribute_id, "backendName": current.get("backendName"),
                     "position": payload["position"]}
             plenty.put(base, json=body)
         path = f"/rest/items/attribute_values/{value_id}/names"
-        present = {str(n["lang"]): str(n.get("name") or "") for n in plenty.get(path) or []}
-        self._write_names(path, {"valueId": value_id}, payload["names"], present)
+        self._write_names(path, {"valueId": value_id}, payload["names"], _present(current, "valueNames"))
 
     def delete(self, target_id: str, store: str) -> None:
         # an attribute's values go with it in PlentyONE; a value deleted before is already gone (404: the goal)
@@ -255,9 +253,18 @@ class AttributeExport(EntitySync[AttributeExportConfig]):
                 self.systems.plenty.put(f"{path}/{name['lang']}", json=body)
 
     def _plenty_attributes(self) -> list[Record]:
+        """PlentyONE's attributes with their names, read once a task: what lookups and updates compare with."""
         if self._attributes is None:
-            self._attributes = self._entries("/rest/items/attributes", {})
+            self._attributes = self._entries("/rest/items/attributes", {"with": "names"})
         return self._attributes
+
+    def _current(self, listed: list[Record], record_id: int, path: str) -> Record:
+        """The attribute or value as the task's list read it, with its names; one made since is read alone."""
+        found = next((r for r in listed if int(r["id"]) == record_id), None)
+        if found is not None:
+            return found
+        current = self.systems.plenty.get(path, params={"with": "names"}) or {}
+        return current if isinstance(current, dict) else {}
 
     def _plenty_values(self, attribute_id: int) -> list[Record]:
         if attribute_id not in self._values:
@@ -282,6 +289,11 @@ class AttributeExport(EntitySync[AttributeExportConfig]):
     def _remember(self, target: TargetRecord, attribute_id: int) -> str:
         self._pushed[str(target.source_id)] = attribute_id
         return str(attribute_id)
+
+
+def _present(current: Record, key: str) -> dict[str, str]:
+    """Language -> name of what PlentyONE has (``attributeNames`` / ``valueNames`` of a read ``with=names``)."""
+    return {str(n["lang"]): str(n.get("name") or "") for n in current.get(key) or []}
 
 
 def _truthy(value: Any) -> bool:
