@@ -4,7 +4,7 @@ admin-token check, store-view localisation, request body reading and the search 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 import msgspec
@@ -36,10 +36,11 @@ async def magento_state(request: Request) -> MagentoState:
 MagentoDep = Annotated[MagentoState, Depends(magento_state)]
 
 
-def admin_required(resource: str) -> Callable[[Request], None]:
-    """A dependency answering 401 as Magento does unless the request carries a live admin token."""
+def admin_required(resource: str) -> Callable[[Request], Awaitable[None]]:
+    """A dependency answering 401 as Magento does unless the request carries a live admin token. Async, so that it
+    runs on the event loop with the handlers: validating a token may drop expired ones from the shared state."""
 
-    def check(request: Request) -> None:
+    async def check(request: Request) -> None:
         state: MagentoState = request.app.state.sandbox
         token = bearer_token(request.headers)
         if state.auth.validate(token) is None and token not in state.integration_tokens:
