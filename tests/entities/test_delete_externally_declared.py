@@ -3,12 +3,11 @@ source's ids and deletes in the target) or its catalogue entry refuses the optio
 
 from __future__ import annotations
 
-from importlib import import_module
-
 import pytest
 from pydantic import ValidationError
 
 from profile_sync.entities.base import EntitySync
+from profile_sync.entities.registry import SYNCS
 from profile_sync.profiles.catalogue import CATALOGUE, ProfileType
 from profile_sync.profiles.schema import profile_model
 
@@ -16,7 +15,7 @@ TYPES = sorted(CATALOGUE.values(), key=lambda kind: kind.key)
 
 
 def entity_class(kind: ProfileType) -> type[EntitySync]:
-    return import_module(f"profile_sync.entities.{kind.system}.{kind.entity}_{kind.direction}").SYNC
+    return SYNCS[kind.key]
 
 
 def profile_data(kind: ProfileType, delete_externally: bool) -> dict[str, object]:

@@ -104,6 +104,3 @@ class ContactExport(EntitySync[ContactExportConfig]):
             except TerminalError as exc:
                 log.info("contact %s has documents, so it is hidden instead of deleted (%s)", target_id, exc)
                 self.systems.freeagent.put(target_id, json={"contact": {"status": "Hidden"}})
-
-
-SYNC = ContactExport

@@ -164,6 +164,3 @@ def _address(contact: Record, first: str, last: str) -> dict[str, Any]:
         "default_billing": True,
         "default_shipping": True,
     }
-
-
-SYNC = ContactImport

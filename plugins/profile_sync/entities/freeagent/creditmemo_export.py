@@ -22,6 +22,3 @@ class CreditmemoExport(DocumentExport[CreditmemoExportConfig]):
 
     def adjustments(self) -> list[tuple[str, str, int]]:
         return [("adjustment_positive", "Adjustment refund", 1), ("adjustment_negative", "Adjustment fee", -1)]
-
-
-SYNC = CreditmemoExport

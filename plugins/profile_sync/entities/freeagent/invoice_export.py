@@ -139,6 +139,3 @@ class InvoiceExport(DocumentExport[InvoiceExportConfig]):
 
 def _due(invoice: dict[str, Any]) -> Decimal:
     return Decimal(str(invoice.get("due_value") or "0"))
-
-
-SYNC = InvoiceExport

@@ -318,6 +318,3 @@ def _names(mappings: list[Any], store_ids: dict[str, int | None], labels: dict[i
         if lang not in names:
             names[lang] = labels.get(store_id, admin) if store_id is not None else admin
     return [{"lang": lang, "name": name} for lang, name in names.items()]
-
-
-SYNC = AttributeExport

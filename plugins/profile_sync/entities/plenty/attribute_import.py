@@ -181,6 +181,3 @@ def _store_labels(
         if store_id is not None and label and label != admin_label:
             out.append({"store_id": store_id, "label": label})
     return out
-
-
-SYNC = AttributeImport

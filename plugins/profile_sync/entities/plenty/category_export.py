@@ -262,6 +262,3 @@ def _walk(node: dict[str, Any], names: dict[int, str]) -> None:
         names[int(node["id"])] = str(node.get("name") or "")
     for child in node.get("children_data") or []:
         _walk(child, names)
-
-
-SYNC = CategoryExport

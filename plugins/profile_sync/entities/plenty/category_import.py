@@ -231,5 +231,3 @@ def _detail_for(details: list[dict[str, Any]], mapping: StoreMapping) -> dict[st
 def _mapped(entry: Any) -> bool:
     """The ID map has the record's Magento category (not a create left pending, not a deleted one)."""
     return bool(getattr(entry, "target_id", None)) and getattr(entry, "status", None) not in ("pending", "deleted")
-
-SYNC = CategoryImport

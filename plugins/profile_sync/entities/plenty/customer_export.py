@@ -193,6 +193,3 @@ def _types(address: Record) -> list[int]:
     if address.get("default_shipping") or not types:
         types.append(ADDRESS_DELIVERY)
     return types
-
-
-SYNC = CustomerExport

@@ -244,6 +244,3 @@ def _address(address: Record, contact: Record, config: CustomerImportConfig) -> 
     if ADDRESS_DELIVERY in types:
         out["default_shipping"] = True
     return out
-
-
-SYNC = CustomerImport

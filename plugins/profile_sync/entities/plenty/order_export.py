@@ -430,6 +430,3 @@ def _shipping_address(order: Record) -> dict[str, Any] | None:
 
 def _text(value: int | None) -> str | None:
     return str(value) if value is not None else None
-
-
-SYNC = OrderExport

@@ -272,9 +272,6 @@ def _last_plenty_status(order: Record) -> float | None:
     return None
 
 
-SYNC = OrderImport
-
-
 def _mapped(entry: Any) -> bool:
     """The ID map has the record's Magento order (not a lookup left pending, not a deleted one)."""
     return bool(getattr(entry, "target_id", None)) and getattr(entry, "status", None) not in ("pending", "deleted")

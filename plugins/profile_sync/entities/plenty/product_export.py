@@ -361,6 +361,3 @@ def _custom(product: Record, code: str) -> str:
         if attribute.get("attribute_code") == code:
             return str(attribute.get("value") or "")
     return ""
-
-
-SYNC = ProductExport

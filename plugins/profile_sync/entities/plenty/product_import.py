@@ -389,6 +389,3 @@ class ProductImport(EntitySync[ProductImportConfig]):
             )
             self._options[code][label] = str(created).removeprefix("id_")
         return self._options[code][label]
-
-
-SYNC = ProductImport

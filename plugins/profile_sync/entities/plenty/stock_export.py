@@ -154,6 +154,3 @@ def split_id(source_id: str) -> tuple[str, str]:
     """``default:SKU-1`` -> (``default``, ``SKU-1``): source codes hold no colon, SKUs may."""
     source, _, sku = source_id.partition(":")
     return source, sku
-
-
-SYNC = StockExport

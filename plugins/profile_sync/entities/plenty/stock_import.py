@@ -107,6 +107,3 @@ class StockImport(EntitySync[StockImportConfig]):
             "/V1/inventory/source-items", json={"sourceItems": [t.payload for t in targets]}, idempotent=True
         )
         return [f"{t.payload['sku']}@{t.payload['source_code']}" for t in targets]
-
-
-SYNC = StockImport
