@@ -100,6 +100,20 @@ def budget_use(
     return use
 
 
+def busiest_minute(requests: list[dict[str, Any]], plan: dict[str, int]) -> dict[str, int]:
+    """Per kind: the most calls that reached the server within any 60 seconds, what a per-minute limit counts."""
+    most = {}
+    for kind in plan:
+        stamps = sorted(r["time"] for r in requests if (r["method"] == "GET") == (kind == "read"))
+        first = 0
+        most[kind] = 0
+        for last, stamp in enumerate(stamps):
+            while stamp - stamps[first] >= 60:
+                first += 1
+            most[kind] = max(most[kind], last - first + 1)
+    return most
+
+
 def assert_exactly_once(admin, split: dict[str, list[str]], failed: dict[str, dict[str, str]]) -> None:  # type: ignore[no-untyped-def]
     increments = {str(o["entity_id"]): str(o["increment_id"]) for o in magento_orders(admin)}
     exported = plenty_external_ids(admin)
@@ -167,9 +181,13 @@ def test_six_profiles_on_one_plenty_account_share_its_plan_budget(world, admin, 
     record_figures("bounded", {"plenty_calls": len(plenty_requests), "budget_use_while_waiting": use,
                                "budget_use_first_to_last_call": budget_use(plenty_requests, waiting_only=False, plan=BOUNDED_PLAN),
                                "runs_seconds": round(took), "orders": sum(map(len, split.values())),
+                               "busiest_minute": busiest_minute(plenty_requests, BOUNDED_PLAN),
                                "answers": stats["by_status"]})
     assert use["write"] >= 0.9, use  # the binding budget (Order Export's writes) was used while work waited
-    assert max(use.values()) <= 1.0, use
+    # and no minute held more than the plan allows (a short stretch may run a little above the average pace when
+    # its first call reached the server late: the vendor counts minutes, so the check does)
+    busiest = busiest_minute(plenty_requests, BOUNDED_PLAN)
+    assert all(busiest[kind] <= limit for kind, limit in BOUNDED_PLAN.items()), (busiest, use)
     with world.state() as state:
         failed = {p: {e.source_id: e.reason for e in state.failed_entries(p)} for p in ids}
     assert_exactly_once(admin, split, failed)

@@ -19,8 +19,10 @@ from sandbox.core.testing import SandboxAdmin
 from tests.conftest import stack_home
 from tests.integration.harness import ROOT
 from tests.integration.test_shared_rate_budget import (
+    BASIC_PLAN,
     assert_exactly_once,
     budget_use,
+    busiest_minute,
     profile_ids,
     record_figures,
     split_orders,
@@ -86,6 +88,8 @@ def test_six_profiles_on_one_account_share_its_budget_under_the_scheduler(stack:
                              "budget_use_first_to_last_call": budget_use(plenty_requests, waiting_only=False),
                              "orders": sum(map(len, split.values())), "answers": stats["by_status"]})
     assert use["write"] >= 0.9, use
+    busiest = busiest_minute(plenty_requests, BASIC_PLAN)
+    assert all(busiest[kind] <= limit for kind, limit in BASIC_PLAN.items()), (busiest, use)  # no minute over
     url = stack.environment()["AIRFLOW_CONN_SYNC_STATE"]
     with StateStore(url) as state:
         failed = {p: {e.source_id: e.reason for e in state.failed_entries(p)} for p in ids}
