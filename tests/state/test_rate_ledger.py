@@ -33,9 +33,11 @@ def test_processes_on_one_account_share_one_budget(store_url: str) -> None:
     with multiprocessing.get_context("spawn").Pool(PROCESSES) as pool:
         stamps = sorted(s for run in pool.starmap(_task, [(store_url, "plenty:rest-user@shop")] * PROCESSES) for s in run)
     interval = (60 + 2) / PER_MINUTE
-    # one budget: the 24 calls are spaced as the account's, not four times as dense (one budget per process)
-    gaps = [b - a for a, b in zip(stamps, stamps[1:], strict=False)]
-    assert min(gaps) >= interval * 0.8, gaps
+    # one budget: the 24 calls are spaced as the account's, not four times as dense (one budget per process).
+    # Judged over every run of PROCESSES gaps, not gap by gap: a stamp is taken after acquire returns, so one
+    # process woken late makes the next gap short by the delay; four budgets would put four calls in one interval.
+    spans = [b - a for a, b in zip(stamps, stamps[PROCESSES:], strict=False)]
+    assert min(spans) >= PROCESSES * interval * 0.8, spans
     assert stamps[-1] - stamps[0] >= (len(stamps) - 1) * interval * 0.95
     with StateStore(store_url) as store:
         book = store.rate_ledger().books()["plenty:rest-user@shop"]
