@@ -50,11 +50,12 @@ def _chunk_task(stage: str, run_dir: str, profile_id: str, chunk: dict[str, Any]
     from profile_sync.engine import tasks
 
     profile = _profile(Path(run_dir), profile_id)
-    return getattr(tasks, f"run_{stage}")(profile, chunk, CONTEXT)
+    body = tasks.transform_task if stage == "transform" else tasks.push_task
+    return body(profile, chunk, CONTEXT)
 
 
 def main(run_dir: Path, profile_id: str, capture: Path | None, profile_out: Path | None = None) -> dict[str, Any]:
-    from profile_sync.engine.tasks import run_fetch, run_finish
+    from profile_sync.engine.tasks import fetch_task, finish_task
 
     logging.basicConfig(filename=run_dir / "engine.log", level=logging.INFO, force=True)
     if capture is not None:
@@ -65,7 +66,7 @@ def main(run_dir: Path, profile_id: str, capture: Path | None, profile_out: Path
     workers = profile.run.max_parallel_batches
     profiler = _profiler() if profile_out is not None else None
     started = time.perf_counter()
-    chunks = run_fetch(profile, CONTEXT)
+    chunks = fetch_task(profile, CONTEXT)
     fetched = time.perf_counter()
     if profiler is not None:
         transformed = [_chunk_task("transform", str(run_dir), profile_id, chunk) for chunk in chunks]
@@ -77,7 +78,7 @@ def main(run_dir: Path, profile_id: str, capture: Path | None, profile_out: Path
             transformed = list(pool.map(_chunk_task, *_args("transform", run_dir, profile_id, chunks)))
             pushed = list(pool.map(_chunk_task, *_args("push", run_dir, profile_id, transformed)))
     pushed_at = time.perf_counter()
-    summary = run_finish(profile, pushed, CONTEXT)
+    summary = finish_task(profile, pushed, CONTEXT)
     ended = time.perf_counter()
     found: dict[str, float] = {}
     if profiler is not None and profile_out is not None:

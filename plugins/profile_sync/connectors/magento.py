@@ -15,9 +15,10 @@ from profile_sync.connectors.errors import TerminalError
 from profile_sync.connectors.paging import Paging, TotalCountPaging
 from profile_sync.connectors.ratebudget import RateLimits
 
-Filter = tuple[str, Any] | tuple[str, Any, str]
+# One searchCriteria filter: (field, value) or (field, value, condition_type); condition "eq" when left out
+SearchFilter = tuple[str, Any] | tuple[str, Any, str]
 # A filter, or a list of filters that are OR-ed together (one Magento filter group); groups are AND-ed.
-FilterSpec = Filter | Sequence[Filter]
+FilterGroup = SearchFilter | Sequence[SearchFilter]
 DEFAULT_SORT: tuple[tuple[str, str], ...] = (("updated_at", "ASC"),)
 ADMIN_TOKEN_PATH = "/rest/V1/integration/admin/token"
 ADMIN_TOKEN_SECONDS = 4 * 3600  # Magento's default admin token lifetime; the answer does not say
@@ -33,7 +34,7 @@ def _filter_value(value: Any) -> str:
 
 
 def search_criteria(
-    filters: Sequence[FilterSpec] = (),
+    filters: Sequence[FilterGroup] = (),
     sort: Sequence[tuple[str, str]] | None = None,
     tiebreak: str | None = "entity_id",
 ) -> dict[str, str]:
@@ -137,7 +138,7 @@ class MagentoHook(ApiHook):
         *,
         params: Mapping[str, Any] | None = None,
         page_size: int = 100,
-        filters: Sequence[FilterSpec] = (),
+        filters: Sequence[FilterGroup] = (),
         sort: Sequence[tuple[str, str]] | None = None,
         tiebreak: str | None = "entity_id",
         store_code: str | None = None,

@@ -92,24 +92,24 @@ def _connection_hint(profile: Profile, message: str) -> str:
     )
 
 
-def run_fetch(profile: Profile, context: Mapping[str, Any]) -> list[dict[str, Any]]:
+def fetch_task(profile: Profile, context: Mapping[str, Any]) -> list[dict[str, Any]]:
     with task_scope(profile, context) as scope:
         chunks, _ = fetch_stage(scope.entity, scope.settings, scope.state, scope.staging)
         return chunks
 
 
-def run_transform(profile: Profile, chunk: dict[str, Any], context: Mapping[str, Any]) -> dict[str, Any]:
+def transform_task(profile: Profile, chunk: dict[str, Any], context: Mapping[str, Any]) -> dict[str, Any]:
     with task_scope(profile, context) as scope:
         return transform_stage(scope.entity, scope.settings, scope.state, scope.staging, chunk)
 
 
-def run_push(profile: Profile, chunk: dict[str, Any], context: Mapping[str, Any]) -> dict[str, Any]:
+def push_task(profile: Profile, chunk: dict[str, Any], context: Mapping[str, Any]) -> dict[str, Any]:
     with task_scope(profile, context) as scope:
         result = push_stage(scope.entity, scope.settings, scope.state, scope.staging, chunk)
         return {**chunk, **result.as_dict()}
 
 
-def run_finish(profile: Profile, pushed: list[dict[str, Any]], context: Mapping[str, Any]) -> dict[str, Any]:
+def finish_task(profile: Profile, pushed: list[dict[str, Any]], context: Mapping[str, Any]) -> dict[str, Any]:
     with task_scope(profile, context) as scope:
         dag_run = context.get("dag_run")
         started = getattr(dag_run, "start_date", None)

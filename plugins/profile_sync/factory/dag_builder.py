@@ -72,9 +72,9 @@ def _pooled(profile: Profile) -> dict[str, Any]:
 def _fetch(profile: Profile):
     @task(task_id="fetch", multiple_outputs=False, **_pooled(profile))
     def fetch() -> list[dict[str, Any]]:
-        from profile_sync.engine.tasks import run_fetch
+        from profile_sync.engine.tasks import fetch_task
 
-        return run_fetch(profile, get_current_context())
+        return fetch_task(profile, get_current_context())
 
     return fetch
 
@@ -88,7 +88,8 @@ def _batch_task(profile: Profile, stage: str):
 
         context = get_current_context()
         context["batch_label"] = chunk.get("label", "")  # type: ignore[typeddict-unknown-key]
-        return getattr(tasks, f"run_{stage}")(profile, chunk, context)
+        body = tasks.transform_task if stage == "transform" else tasks.push_task
+        return body(profile, chunk, context)
 
     return run_chunk
 
@@ -103,10 +104,10 @@ def _finish(profile: Profile):
         outlets=[asset],  # updated only when finish succeeds: a run failed by fail_when updates nothing
     )
     def finish(pushed: list[dict[str, Any]]) -> dict[str, Any]:
-        from profile_sync.engine.tasks import conclude_run, pushed_results, run_finish
+        from profile_sync.engine.tasks import conclude_run, finish_task, pushed_results
 
         context = get_current_context()
-        summary = conclude_run(profile, run_finish(profile, pushed_results(pushed), context), context)
+        summary = conclude_run(profile, finish_task(profile, pushed_results(pushed), context), context)
         context["outlet_events"][asset].extra = summary  # what downstream DAGs read of this run
         return summary
 

@@ -54,11 +54,11 @@ class ExportRequest(BaseModel):
         return list(dict.fromkeys(id_.strip() for id_ in ids if id_.strip()))
 
 
-def build_router(catalogue: ProfileFolder, store: StoreProvider) -> APIRouter:
+def build_router(folder: ProfileFolder, store: StoreProvider) -> APIRouter:
     router = APIRouter(prefix="/api")
 
     def profile_or_404(dag_id: str) -> Profile:
-        profile = catalogue.get(dag_id)
+        profile = folder.get(dag_id)
         if profile is None:
             raise HTTPException(status.HTTP_404_NOT_FOUND, f"{dag_id!r} is not a sync profile")
         return profile
@@ -70,13 +70,13 @@ def build_router(catalogue: ProfileFolder, store: StoreProvider) -> APIRouter:
     def list_profiles(user: GetUserDep, session: SessionDep) -> dict[str, Any]:
         """Every profile the user may read, with its DAG's state and its record counts."""
         readable = get_auth_manager().get_authorized_dag_ids(user=user, method="GET", session=session)
-        profiles = [profile for pid, profile in catalogue.profiles().items() if pid in readable]
+        profiles = [profile for pid, profile in folder.profiles().items() if pid in readable]
         dags = dag_summaries(session, [profile.id for profile in profiles])
         items = []
         for profile in profiles:
             dag = dags.get(profile.id)
             items.append({**profile_view(profile), "dag": as_json(dag), "counts": counts(profile.id)})
-        return {"profiles": items, "errors": catalogue.errors()}
+        return {"profiles": items, "errors": folder.errors()}
 
     @router.get("/profiles/{dag_id}", dependencies=[CanRead])
     def get_profile(dag_id: str, user: GetUserDep, session: SessionDep) -> dict[str, Any]:

@@ -22,7 +22,7 @@ def create_app(config_dir: Path | None = None, store: StoreProvider | None = Non
 
     app = FastAPI(title="Sync profiles", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.dag_bag = create_dag_bag()
-    catalogue = ProfileFolder(config_dir or default_config_dir())
-    app.include_router(build_router(catalogue, store or StoreProvider()))
+    folder = ProfileFolder(config_dir or default_config_dir())
+    app.include_router(build_router(folder, store or StoreProvider()))
     app.include_router(build_pages())
     return app

@@ -74,12 +74,12 @@ def _sqlite_engine(url: str) -> Engine:
     return engine
 
 
-def run_write(engine: Engine, work: Callable[[Connection], T]) -> T:
+def write_transaction(engine: Engine, work: Callable[[Connection], T]) -> T:
     """Run ``work`` in one committed write transaction, redone from scratch while the database reports a lock."""
     return _with_retries(engine, work, write=True)
 
 
-def run_read(engine: Engine, work: Callable[[Connection], T]) -> T:
+def read_transaction(engine: Engine, work: Callable[[Connection], T]) -> T:
     """Run ``work`` in one read transaction (a consistent snapshot)."""
     return _with_retries(engine, work, write=False)
 

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, Engine, func, inspect, select, text
 
-from profile_sync.state.database import run_read, run_write
+from profile_sync.state.database import read_transaction, write_transaction
 from profile_sync.state.schema import metadata, schema_version
 
 if TYPE_CHECKING:  # alembic is imported where a migration runs: the DAG files' parse reads the store only
@@ -70,7 +70,7 @@ def _version_number(revision: str) -> int:
 
 def current_revision(engine: Engine) -> str | None:
     """The store's Alembic revision, or None when it has none yet (new, or a store of release 0.1.0)."""
-    return run_read(engine, _revision_of)
+    return read_transaction(engine, _revision_of)
 
 
 def _revision_of(conn: Connection) -> str | None:
@@ -124,7 +124,7 @@ def migrate(engine: Engine, location: Path = SCRIPTS) -> str:
             conn.execute(schema_version.insert(), rows)
         return head
 
-    return run_write(engine, upgrade)
+    return write_transaction(engine, upgrade)
 
 
 def _checked(found: str | None, script: ScriptDirectory) -> str | None:

@@ -12,7 +12,7 @@ from typing import TypeVar
 
 from sqlalchemy import Connection, Engine, delete, select, text
 
-from profile_sync.state.database import insert_for, run_write
+from profile_sync.state.database import insert_for, write_transaction
 from profile_sync.state.schema import rate_budget
 
 T = TypeVar("T")
@@ -57,7 +57,7 @@ class SqlRateLedger:
                 )
             return result
 
-        return run_write(self._engine, work)
+        return write_transaction(self._engine, work)
 
     def books(self) -> dict[str, Book]:
         """Every account's book (for tests and the benchmark's report)."""

@@ -17,7 +17,13 @@ from sqlalchemy import ColumnElement, Connection, Select, and_, case, delete, fu
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
-from profile_sync.state.database import create_state_engine, insert_for, is_contention, run_read, run_write
+from profile_sync.state.database import (
+    create_state_engine,
+    insert_for,
+    is_contention,
+    read_transaction,
+    write_transaction,
+)
 from profile_sync.state.migrations import migrate
 from profile_sync.state.queries import UiQueries
 from profile_sync.state.rate_ledger import SqlRateLedger
@@ -126,10 +132,10 @@ class StateStore(UiQueries):
         return f"StateStore({redacted(self.url)!r})"
 
     def _write(self, work: Callable[[Connection], T]) -> T:
-        return run_write(self._engine, work)
+        return write_transaction(self._engine, work)
 
     def _read(self, work: Callable[[Connection], T]) -> T:
-        return run_read(self._engine, work)
+        return read_transaction(self._engine, work)
 
     # -- profiles -----------------------------------------------------------------------------------------
 

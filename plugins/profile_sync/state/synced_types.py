@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy import inspect
 from sqlalchemy.engine import make_url
 
-from profile_sync.state.database import run_read
+from profile_sync.state.database import read_transaction
 from profile_sync.state.schema import profiles
 from profile_sync.state.store import StateStore
 from profile_sync.state.url import DEFAULT_CONN_ID, default_sqlite_url, normalise_url, url_from_env_value
@@ -34,7 +34,7 @@ def synced_profile_types(url: str | None = None, conn_id: str = DEFAULT_CONN_ID)
         return {}
     store = StateStore(url, migrate_schema=False)
     try:
-        if not run_read(store.engine, lambda conn: inspect(conn).has_table(profiles.name)):
+        if not read_transaction(store.engine, lambda conn: inspect(conn).has_table(profiles.name)):
             return {}
         return store.profile_types()
     finally:

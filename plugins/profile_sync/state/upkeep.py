@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Connection, delete, func, select
 
-from profile_sync.state.database import run_read, run_write
+from profile_sync.state.database import read_transaction, write_transaction
 from profile_sync.state.schema import failed_entries, history
 from profile_sync.state.store import StateStore
 
@@ -44,7 +44,7 @@ def run_failures(store: StateStore, profile_id: str, run_id: str) -> RunFailures
         new = sum(1 for value in attempts if value <= 1)
         return RunFailures(new=new, repeated=len(attempts) - new)
 
-    return run_read(store.engine, work)
+    return read_transaction(store.engine, work)
 
 
 def prune_history(store: StateStore, profile_id: str, keep_days: int, *, now: datetime | None = None) -> int:
@@ -66,7 +66,7 @@ def prune_history(store: StateStore, profile_id: str, keep_days: int, *, now: da
             # a subquery, not a list of ids: no bound-parameter limit to mind (SQLite and PostgreSQL take it)
             return int(conn.execute(delete(history).where(history.c.id.in_(ids.scalar_subquery()))).rowcount)
 
-        deleted = run_write(store.engine, work)
+        deleted = write_transaction(store.engine, work)
         total += deleted
         if deleted < PRUNE_CHUNK:
             return total
@@ -75,7 +75,7 @@ def prune_history(store: StateStore, profile_id: str, keep_days: int, *, now: da
 def history_profiles(store: StateStore) -> list[str]:
     """Every profile id that has history rows (the maintenance job prunes these)."""
     query = select(history.c.profile_id).distinct().order_by(history.c.profile_id)
-    return run_read(store.engine, lambda conn: [str(value) for value in conn.execute(query).scalars()])
+    return read_transaction(store.engine, lambda conn: [str(value) for value in conn.execute(query).scalars()])
 
 
 TREND_ACTIONS = ("created", "updated", "matched", "failed", "deleted")
@@ -113,4 +113,4 @@ def run_trend(store: StateStore, profile_id: str, limit: int = 20) -> list[dict[
         ranked = sorted(conn.execute(order), key=lambda row: row.last)
         return [found[str(row.run_id)] for row in ranked if str(row.run_id) in found]
 
-    return run_read(store.engine, work)
+    return read_transaction(store.engine, work)

@@ -9,14 +9,17 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator, Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from profile_sync.entities.shop.stores import StoreViews
 from profile_sync.entities.timestamps import magento_timestamp
 from profile_sync.profiles import Profile
 
+if TYPE_CHECKING:
+    from profile_sync.connectors.magento import SearchFilter
+
 log = logging.getLogger(__name__)
 ID_SLICE = 100  # ids per request, so that no URL grows past what servers accept
-SearchFilter = tuple[str, str, str]  # (field, value, condition) of one searchCriteria filter
 
 
 def filter_sets(

@@ -14,13 +14,13 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from profile_sync.entities.base import Record
-from profile_sync.entities.shop.search import SearchFilter, filter_sets
+from profile_sync.entities.shop.search import filter_sets
 from profile_sync.entities.shop.stores import StoreViews
 from profile_sync.entities.timestamps import parse_timestamp
 from profile_sync.profiles import Profile
 
 if TYPE_CHECKING:
-    from profile_sync.connectors.magento import MagentoHook
+    from profile_sync.connectors.magento import MagentoHook, SearchFilter
 
 STORE_CODE = "_store_code"  # the key the read adds to each record: its store view's code
 
