@@ -2,6 +2,8 @@
 
 `airflow db migrate`, `airflow dags reserialize` (so the profile DAGs exist in the metadata DB and can be
 triggered) and `airflow api-server` on a free 127.0.0.1 port; no scheduler, so a triggered run stays queued.
+Deployment variations are fields: served under a sub-path ([api] base_url with a path), or with the profile
+files given to the dag-processor only (the api-server reads the serialized DAGs).
 """
 
 from __future__ import annotations
@@ -33,13 +35,15 @@ def free_port() -> int:
 class AirflowServer:
     home: Path
     port: int = field(default_factory=free_port)
+    sub_path: str = ""  # e.g. "/airflow": Airflow served under a path of its host
+    profile_files: bool = True  # False: `dags reserialize` reads profile_configs/, the api-server never does
     extra_env: dict[str, str] = field(default_factory=dict)
     process: subprocess.Popen | None = None
     _tokens: dict[str, str] = field(default_factory=dict)
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"http://127.0.0.1:{self.port}{self.sub_path}"
 
     @property
     def state_url(self) -> str:
@@ -63,6 +67,8 @@ class AirflowServer:
                 "PROFILE_SYNC_CONFIG_DIR": str(ROOT / "profile_configs"),
             }
         )
+        if self.sub_path:
+            env["AIRFLOW__API__BASE_URL"] = self.base_url
         env.update(self.extra_env)
         return env
 
@@ -74,6 +80,8 @@ class AirflowServer:
         log = (self.home / "server.log").open("ab")
         for step in (["db", "migrate"], ["dags", "reserialize"]):
             subprocess.run([airflow, *step], env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, check=True)
+        if not self.profile_files:
+            env["PROFILE_SYNC_CONFIG_DIR"] = str(self.home / "no-such-folder")
         self.process = subprocess.Popen(
             [airflow, "api-server", "--host", "127.0.0.1", "--port", str(self.port)],
             env=env,

@@ -2,46 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from tests.plugin.airflow_server import AirflowServer
 from tests.plugin.seed import seed_after_sync
 
 pytestmark = pytest.mark.integration
-SUB = "/airflow"
 
 
-class SubPathServer(AirflowServer):
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}{SUB}"
-
-    def environment(self) -> dict[str, str]:
-        env = super().environment()
-        env["AIRFLOW__API__BASE_URL"] = f"http://127.0.0.1:{self.port}{SUB}"
-        return env
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AirflowServer]:
-    server = SubPathServer(tmp_path_factory.mktemp("sub-path"))
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-def test_the_page_and_its_trigger_work_under_a_sub_path(server: AirflowServer) -> None:
+def test_the_page_and_its_trigger_work_under_a_sub_path(deployment_server: AirflowServer) -> None:
     from profile_sync.state import StateStore
+
+    server = deployment_server
 
     with StateStore(server.state_url) as store:
         seed_after_sync(store)
     session = server.session("admin")
     page = session.get(f"{server.base_url}/profile-sync/profiles/order_export_plenty", timeout=30)
-    assert page.status_code == 200 and f'data-base="{SUB}/profile-sync"' in page.text, page.text[:300]
+    assert page.status_code == 200 and f'data-base="{server.sub_path}/profile-sync"' in page.text, page.text[:300]
     answer = session.post(
         f"{server.base_url}/profile-sync/api/profiles/order_export_plenty/resync", json={}, timeout=60
     )
