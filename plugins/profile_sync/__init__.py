@@ -1,11 +1,9 @@
 """profile_sync: Magento 2 <-> PlentyONE / FreeAgent sync profiles as Airflow DAGs.
 
-Subpackages, by boundary (see the project README):
-- ``profiles``: the profile schema, YAML loading, validation and defaults (no Airflow).
-- ``factory``: profile -> DAG (the only place that builds DAGs).
-- ``connectors``: one Airflow hook per external system (no profiles).
-- ``entities``: per profile type, how to fetch, transform and push.
-- ``engine``: batching, staging, idempotent push, failed entries, watermarks.
-- ``state``: the sync state store (SQLAlchemy).
-- ``plugin``: the Airflow UI plugin.
+Subpackages, top layer first; imports only point down (``make lint`` checks it; see the README, "Layout"):
+- ``factory``: profile -> DAG (the only place that builds DAGs); ``plugin``: the Airflow UI view and its API.
+- ``engine``: one run's task bodies and stages: batching, staging, idempotent writes, watermarks, verdict.
+- ``entities``: per profile type, its source, mapping and writes; ``registry`` is the table of types.
+- ``connectors``: one Airflow hook per vendor (no profiles); ``profiles``: the profile schema, loading and
+  validation (no Airflow); ``state``: the sync state store (SQLAlchemy).
 """
