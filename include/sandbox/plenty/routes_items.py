@@ -22,6 +22,7 @@ from sandbox.plenty.common import (
     with_param,
 )
 from sandbox.plenty.dates import DateFilterError, iso, parse_between
+from sandbox.plenty.items import item_record
 from sandbox.plenty.languages import lang_errors
 from sandbox.plenty.paging import envelope, page_params
 from sandbox.plenty.state import PlentyState
@@ -643,37 +644,9 @@ async def link_category(state: PlentyDep, request: Request, id: int, variationId
 
 
 def new_item(item_id: int, body: dict[str, Any], now: float) -> dict[str, Any]:
-    item: dict[str, Any] = {
-        "id": item_id,
-        "position": 0,
-        "itemType": "default",
-        "stockType": 0,
-        "storeSpecial": 0,
-        "ownerId": 0,
-        "manufacturerId": 0,
-        "producingCountryId": 1,
-        "mainVariationId": 0,
-        "revenueAccount": 0,
-        "couponRestriction": 0,
-        "condition": 0,
-        "conditionApi": 0,
-        "createdAt": iso(now),
-        "updatedAt": iso(now),
-        "isSubscribable": False,
-        "isSerialNumber": False,
-        "isShippingPackage": False,
-        "isShippableByAmazon": False,
-        "flagOne": 0,
-        "flagTwo": 0,
-        "ageRestriction": 0,
-        "feedback": 0,
-        "customsTariffNumber": "",
-        "free1": "",
-        "texts": [],
-    }
     # `texts` is no property of POST /rest/items (contract): ignored; texts come through the descriptions route
-    item.update({k: body[k] for k in ITEM_FIELDS if k in body})
-    return item
+    return item_record(item_id, main_variation_id=0, created=now, updated=now, texts=[],
+                       fields={k: body[k] for k in ITEM_FIELDS if k in body})
 
 
 def _int(request: Request, name: str) -> int | None:

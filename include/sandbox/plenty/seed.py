@@ -18,6 +18,7 @@ from sandbox.domain import Address, Order, Product, World
 from sandbox.money import RATES, cents
 from sandbox.plenty.countries import COUNTRY_IDS, state_id
 from sandbox.plenty.dates import iso
+from sandbox.plenty.items import item_record
 from sandbox.plenty.keys import EXTERNAL_ORDER_ID_PROPERTY, stock_key
 from sandbox.plenty.order_totals import order_amounts, system_currency
 from sandbox.plenty.variations import attribute_value_link, category_link, client_link, sales_price, variation_record
@@ -273,34 +274,8 @@ def _item(product: Product, world: World, updated: float) -> dict[str, Any]:
         for store in world.stores
     ]
     texts += [_text(MORE_LANGUAGES[locale], name, f"{name} #{product.id}") for locale, name in product.more_names.items()]
-    return {
-        "id": item_id_for(product),
-        "position": 0,
-        "itemType": "default",
-        "stockType": 0,
-        "storeSpecial": 0,
-        "ownerId": 0,
-        "manufacturerId": 0,
-        "producingCountryId": 1,
-        "mainVariationId": variation_id_for(product),
-        "revenueAccount": 0,
-        "couponRestriction": 0,
-        "condition": 0,
-        "conditionApi": 0,
-        "createdAt": iso(product.created_at),
-        "updatedAt": iso(updated),
-        "isSubscribable": False,
-        "isSerialNumber": False,
-        "isShippingPackage": False,
-        "isShippableByAmazon": False,
-        "flagOne": 0,
-        "flagTwo": 0,
-        "ageRestriction": 0,
-        "feedback": 0,
-        "customsTariffNumber": "",
-        "free1": "",
-        "texts": texts,
-    }
+    return item_record(item_id_for(product), main_variation_id=variation_id_for(product),
+                       created=product.created_at, updated=updated, texts=texts)
 
 
 MORE_LANGUAGES = {"sv": "se", "cs": "cz", "zh": "cn"}  # world locale -> PlentyONE's language code
