@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from profile_sync.entities.base import RecordError
+from profile_sync.entities.base import Fetched, RecordError
 from profile_sync.entities.freeagent.contact_export import ContactExport
 from profile_sync.entities.freeagent.contact_fields import country_code, freeagent_locale, update_body
+from profile_sync.entities.shop.source import StoreJoin
 from profile_sync.profiles import load_profiles
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -21,7 +22,6 @@ CUSTOMER = {
     "middlename": "K.",
     "lastname": "Groß",
     "store_id": 2,
-    "_store_code": "de",
     "default_billing": "12",
     "updated_at": "2026-11-01 10:00:00",
     "addresses": [
@@ -40,6 +40,11 @@ CUSTOMER = {
 }
 
 
+def fetched(customer: dict, store: str = "de") -> Fetched[StoreJoin]:
+    """The customer as fetch stages it, read from store view ``store``."""
+    return Fetched(customer, StoreJoin(store))
+
+
 def profile(**entity_config):  # type: ignore[no-untyped-def]
     base = next(
         i.profile
@@ -53,7 +58,7 @@ def profile(**entity_config):  # type: ignore[no-untyped-def]
 
 
 def test_customer_maps_to_a_contact_with_default_billing_address_locale_and_options() -> None:
-    [target] = ContactExport(profile(), None).transform(copy.deepcopy(CUSTOMER))
+    [target] = ContactExport(profile(), None).transform(fetched(copy.deepcopy(CUSTOMER)))
     contact = target.payload
     assert (target.source_id, target.store, target.natural_key) == ("7", "*", "jürgen.groß@example.de")
     assert (contact["first_name"], contact["last_name"], contact["email"]) == (
@@ -78,19 +83,19 @@ def test_contact_options_come_from_entity_config_and_status_only_on_create() -> 
     entity = ContactExport(
         profile(default_status="Hidden", use_contact_invoice_sequence=True, default_payment_terms_in_days=7), None
     )
-    [target] = entity.transform(copy.deepcopy(CUSTOMER))
+    [target] = entity.transform(fetched(copy.deepcopy(CUSTOMER)))
     assert target.payload["status"] == "Hidden" and target.payload["default_payment_terms_in_days"] == 7
     assert target.payload["uses_contact_invoice_sequence"] is True
     assert "status" not in update_body(target.payload)
 
 
 def test_unmapped_store_is_left_out_only_under_restriction() -> None:
-    customer = dict(copy.deepcopy(CUSTOMER), _store_code="nl")
+    customer = copy.deepcopy(CUSTOMER)
     free = ContactExport(profile(), None)
-    assert free.transform(copy.deepcopy(customer))[0].payload["locale"] == "en"
+    assert free.transform(fetched(copy.deepcopy(customer), "nl"))[0].payload["locale"] == "en"
     restricted = profile()
     restricted = restricted.model_copy(update={"store": restricted.store.model_copy(update={"restrict": True})})
-    assert ContactExport(restricted, None).transform(customer) == []
+    assert ContactExport(restricted, None).transform(fetched(customer, "nl")) == []
 
 
 @pytest.mark.parametrize(
@@ -104,7 +109,7 @@ def test_customer_that_cannot_be_a_contact_is_a_failed_entry(change, reason) -> 
     customer = copy.deepcopy(CUSTOMER)
     change(customer)
     with pytest.raises(RecordError, match=reason):
-        ContactExport(profile(), None).transform(customer)
+        ContactExport(profile(), None).transform(fetched(customer))
 
 
 def test_locale_and_country_translation() -> None:

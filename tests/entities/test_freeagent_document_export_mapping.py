@@ -5,11 +5,13 @@ from __future__ import annotations
 import copy
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from profile_sync.entities.base import RecordError
+from profile_sync.entities.base import Fetched, RecordError
 from profile_sync.entities.freeagent.creditmemo_export import CreditmemoExport
+from profile_sync.entities.freeagent.documents import DocumentJoin
 from profile_sync.entities.freeagent.invoice_export import InvoiceExport
 from profile_sync.profiles import load_profiles
 
@@ -19,7 +21,6 @@ INVOICE = {
     "increment_id": "200000009",
     "order_id": 4,
     "state": 2,
-    "_store_code": "de",
     "created_at": "2026-11-07 05:51:32",
     "order_currency_code": "EUR",
     "tax_amount": 47.45,
@@ -30,14 +31,19 @@ INVOICE = {
         {"name": "Handschuhe", "sku": "MS-8", "price": 244.8, "qty": 1, "row_total": 244.8, "tax_amount": 46.51},
         {"name": "Mütze (MS-9)", "sku": "MS-9", "price": 10, "qty": 0, "row_total": 0, "tax_amount": 0},
     ],
-    "_order": {
-        "increment_id": "000000004",
-        "customer_email": "Anna@Example.de",
-        "customer_firstname": "Anna",
-        "customer_lastname": "Weiß",
-        "billing_address": {"street": ["Hauptstraße 5"], "city": "Berlin", "postcode": "10115", "country_id": "DE"},
-    },
 }
+ORDER = {  # what fetch joins: the customer side of the invoice's order
+    "increment_id": "000000004",
+    "customer_email": "Anna@Example.de",
+    "customer_firstname": "Anna",
+    "customer_lastname": "Weiß",
+    "billing_address": {"street": ["Hauptstraße 5"], "city": "Berlin", "postcode": "10115", "country_id": "DE"},
+}
+
+
+def fetched(document: dict[str, Any]) -> Fetched[DocumentJoin]:
+    """The document as fetch stages it: read from store view ``de``, joined to its order."""
+    return Fetched(document, DocumentJoin("de", copy.deepcopy(ORDER)))
 
 
 def entity(cls, profile_id: str):  # type: ignore[no-untyped-def]
@@ -46,7 +52,7 @@ def entity(cls, profile_id: str):  # type: ignore[no-untyped-def]
 
 
 def test_invoice_maps_items_tax_rates_shipping_discount_contact_and_transition() -> None:
-    [target] = entity(InvoiceExport, "invoice_export_freeagent").transform(copy.deepcopy(INVOICE))
+    [target] = entity(InvoiceExport, "invoice_export_freeagent").transform(fetched(copy.deepcopy(INVOICE)))
     document = target.payload["document"]
     assert (target.natural_key, target.store) == ("200000009", "*")
     assert (document["reference"], document["dated_on"], document["currency"]) == ("200000009", "2026-11-07", "EUR")
@@ -64,15 +70,16 @@ def test_invoice_maps_items_tax_rates_shipping_discount_contact_and_transition()
     assert (items[2]["item_type"], items[2]["price"]) == ("Discount", "-10.00")
     assert target.payload["contact"]["email"] == "anna@example.de" and target.payload["contact"]["locale"] == "de"
     assert target.payload["transition"] == "mark_as_sent"
+    cancelled = fetched(dict(INVOICE, state=3))
     assert (
-        entity(InvoiceExport, "invoice_export_freeagent").transform(dict(INVOICE, state=3))[0].payload["transition"]
+        entity(InvoiceExport, "invoice_export_freeagent").transform(cancelled)[0].payload["transition"]
         == "mark_as_cancelled"
     )
 
 
 def test_credit_note_prices_are_negative_and_adjustments_are_lines() -> None:
     memo = dict(copy.deepcopy(INVOICE), adjustment_positive=5, adjustment_negative=2, discount_amount=0)
-    [target] = entity(CreditmemoExport, "creditmemo_export_freeagent").transform(memo)
+    [target] = entity(CreditmemoExport, "creditmemo_export_freeagent").transform(fetched(memo))
     items = target.payload["document"]["credit_note_items"]
     assert [i["price"] for i in items] == ["-244.80", "-4.95", "-5.00", "2.00"]
     # issue 15 point 12: FreeAgent requires payment terms on credit notes, and the reference carries the prefix
@@ -125,7 +132,7 @@ def _discounted_invoice(case: dict[str, float]) -> dict[str, object]:
 def test_discounted_document_totals_equal_magentos_in_both_discount_settings(case: dict[str, float]) -> None:
     """Issue 15 point 11: the discount always divided by (1 + rate) was wrong for Magento's default."""
     invoice = _discounted_invoice(case)
-    [target] = entity(InvoiceExport, "invoice_export_freeagent").transform(copy.deepcopy(invoice))
+    [target] = entity(InvoiceExport, "invoice_export_freeagent").transform(fetched(copy.deepcopy(invoice)))
     items = target.payload["document"]["invoice_items"]
     assert [(i["item_type"], i["price"], i["sales_tax_rate"]) for i in items] == [
         ("Products", "100.00", "20"),
@@ -133,20 +140,20 @@ def test_discounted_document_totals_equal_magentos_in_both_discount_settings(cas
         ("Discount", "-20.00", "20"),
     ]
     assert _freeagent_total(items) == Decimal("222.00")
-    [note] = entity(CreditmemoExport, "creditmemo_export_freeagent").transform(copy.deepcopy(invoice))
+    [note] = entity(CreditmemoExport, "creditmemo_export_freeagent").transform(fetched(copy.deepcopy(invoice)))
     assert _freeagent_total(note.payload["document"]["credit_note_items"]) == Decimal("-222.00")
 
 
 @pytest.mark.parametrize(
     ("change", "reason"),
     [
-        (lambda d: d.update(_order=None), "order 4 was not found"),
-        (lambda d: d["_order"].update(customer_email="nope"), "not a valid address"),
-        (lambda d: d.update(items=[]), "has no items"),
+        (lambda d: setattr(d.joined, "order", None), "order 4 was not found"),
+        (lambda d: d.joined.order.update(customer_email="nope"), "not a valid address"),
+        (lambda d: d.record.update(items=[]), "has no items"),
     ],
 )
 def test_document_that_cannot_be_exported_is_a_failed_entry(change, reason) -> None:  # type: ignore[no-untyped-def]
-    document = copy.deepcopy(INVOICE)
+    document = fetched(copy.deepcopy(INVOICE))
     change(document)
     with pytest.raises(RecordError, match=reason):
         entity(InvoiceExport, "invoice_export_freeagent").transform(document)

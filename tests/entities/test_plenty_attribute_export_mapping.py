@@ -9,9 +9,10 @@ from typing import Any
 import pytest
 
 from profile_sync.connectors.errors import UncertainWriteError
-from profile_sync.entities.base import RecordError, TargetRecord, create_or_find
+from profile_sync.entities.base import Fetched, RecordError, TargetRecord, create_or_find
 from profile_sync.entities.plenty.attribute_export import AttributeExport
 from profile_sync.entities.plenty.attribute_rules import attribute_code
+from profile_sync.entities.shop.stores import StoreIds
 from profile_sync.profiles import load_profiles
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -109,9 +110,9 @@ def test_only_user_defined_selects_that_are_filterable_or_global_are_exported(
 
 
 def test_an_option_without_an_admin_label_names_itself() -> None:
-    record = {"kind": "option", "code": "schnitt_laenge", "_store_ids": STORE_IDS, "label": " ", "value": "40"}
+    record = {"kind": "option", "code": "schnitt_laenge", "label": " ", "value": "40"}
     with pytest.raises(RecordError, match="option 40 of schnitt_laenge has no admin label"):
-        _entity().transform(record)
+        _entity().transform(Fetched(record, StoreIds(STORE_IDS)))
 
 
 def test_plenty_attributes_and_values_are_found_by_the_import_rules_read_backwards() -> None:

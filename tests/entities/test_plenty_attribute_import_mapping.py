@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from profile_sync.entities.base import RecordError
+from profile_sync.entities.base import Fetched, RecordError
 from profile_sync.entities.plenty.attribute_import import AttributeImport
+from profile_sync.entities.shop.stores import StoreIds
 from profile_sync.profiles import load_profiles
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,8 +32,12 @@ ATTRIBUTE = {
         },
         {"id": 8, "position": 1, "backendName": "red", "valueNames": [{"lang": "en", "name": "Red"}]},
     ],
-    "_store_ids": {"default": 1, "de": 2, "fr": 3},
 }
+
+
+def fetched(attribute: dict[str, Any]) -> Fetched[StoreIds]:
+    """The attribute as fetch stages it, joined to the mapped store views' ids."""
+    return Fetched(attribute, StoreIds({"default": 1, "de": 2, "fr": 3}))
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +47,7 @@ def entity() -> AttributeImport:
 
 
 def test_attribute_maps_to_code_labels_and_ordered_options(entity: AttributeImport) -> None:
-    [target] = entity.transform(dict(ATTRIBUTE))
+    [target] = entity.transform(fetched(dict(ATTRIBUTE)))
     payload = target.payload
     assert (target.natural_key, payload["frontend_input"]) == ("plenty_farbe_groesse", "select")
     assert payload["default_frontend_label"] == "Colour"
@@ -56,7 +62,7 @@ def test_a_value_change_moves_the_attribute_updated_at(entity: AttributeImport) 
 
 def test_an_attribute_without_backend_name_is_a_record_error(entity: AttributeImport) -> None:
     with pytest.raises(RecordError, match="nothing to derive a Magento attribute code from"):
-        entity.transform(dict(ATTRIBUTE, backendName=" - "))
+        entity.transform(fetched(dict(ATTRIBUTE, backendName=" - ")))
 
 
 @pytest.mark.parametrize(
@@ -79,6 +85,6 @@ def test_option_labels_are_in_the_admin_store_language(entity: AttributeImport) 
     profile = entity.profile  # the default (admin) store view is German
     mapping = [m.model_copy(update={"locale": "de"}) if m.store == "default" else m for m in profile.store.mapping]
     german_admin = profile.model_copy(update={"store": profile.store.model_copy(update={"mapping": mapping})})
-    [target] = AttributeImport(german_admin, None).transform(dict(ATTRIBUTE))
+    [target] = AttributeImport(german_admin, None).transform(fetched(dict(ATTRIBUTE)))
     assert [o["label"] for o in target.payload["options"]] == ["red", "Blau"]  # no German name: the backend name
     assert target.payload["default_frontend_label"] == "Farbe"

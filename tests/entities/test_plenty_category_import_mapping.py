@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from profile_sync.entities.base import RecordError
+from profile_sync.entities.base import NO_JOIN, Fetched, NoJoin, RecordError
 from profile_sync.entities.plenty.category_import import CategoryImport
 from profile_sync.profiles import load_profiles
 
@@ -25,6 +26,10 @@ CATEGORY = {
 }
 
 
+def fetched(category: dict[str, Any]) -> Fetched[NoJoin]:
+    return Fetched(category, NO_JOIN)
+
+
 @pytest.fixture(scope="module")
 def entity() -> CategoryImport:
     loaded = load_profiles(ROOT / "profile_configs").profiles
@@ -32,7 +37,7 @@ def entity() -> CategoryImport:
 
 
 def test_names_per_store_view_from_the_language_and_client(entity: CategoryImport) -> None:
-    [target] = entity.transform(dict(CATEGORY))
+    [target] = entity.transform(fetched(dict(CATEGORY)))
     assert (target.source_id, target.store, target.natural_key) == ("4", "*", "Women")
     payload = target.payload
     assert (payload["parent"], payload["name"], payload["position"], payload["meta_title"]) == (
@@ -46,10 +51,10 @@ def test_names_per_store_view_from_the_language_and_client(entity: CategoryImpor
 
 
 def test_a_top_level_category_hangs_under_the_configured_parent(entity: CategoryImport) -> None:
-    assert entity.transform(dict(CATEGORY, parentCategoryId=None))[0].payload["parent"] is None
-    assert entity.partition_key(CATEGORY) == entity.partition_key(dict(CATEGORY, id=99))
+    assert entity.transform(fetched(dict(CATEGORY, parentCategoryId=None)))[0].payload["parent"] is None
+    assert entity.partition_key(fetched(CATEGORY)) == entity.partition_key(fetched(dict(CATEGORY, id=99)))
 
 
 def test_a_missing_language_is_a_record_error(entity: CategoryImport) -> None:
     with pytest.raises(RecordError, match="no 'fr' name"):
-        entity.transform(dict(CATEGORY, details=CATEGORY["details"][:3]))
+        entity.transform(fetched(dict(CATEGORY, details=CATEGORY["details"][:3])))

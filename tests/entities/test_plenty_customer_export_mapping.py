@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import copy
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from profile_sync.entities.base import RecordError
-from profile_sync.entities.plenty.customer_export import CustomerExport
+from profile_sync.entities.base import Fetched, RecordError
+from profile_sync.entities.plenty.customer_export import CustomerExport, CustomerJoin
 from profile_sync.profiles import load_profiles
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -21,7 +22,6 @@ CUSTOMER = {
     "lastname": "Müller",
     "gender": 2,
     "store_id": 2,
-    "_store_code": "de",
     "updated_at": "2026-11-01 10:00:00",
     "addresses": [
         {
@@ -41,6 +41,11 @@ CUSTOMER = {
 }
 
 
+def fetched(customer: dict[str, Any], store: str = "de") -> Fetched[CustomerJoin]:
+    """The customer as fetch stages it, read from store view ``store`` (its addresses not resolved: default ids)."""
+    return Fetched(customer, CustomerJoin(store))
+
+
 @pytest.fixture(scope="module")
 def entity() -> CustomerExport:
     loaded = load_profiles(ROOT / "profile_configs").profiles
@@ -48,7 +53,7 @@ def entity() -> CustomerExport:
 
 
 def test_customer_maps_to_contact_with_class_store_and_addresses(entity: CustomerExport) -> None:
-    [target] = entity.transform(copy.deepcopy(CUSTOMER))
+    [target] = entity.transform(fetched(copy.deepcopy(CUSTOMER)))
     contact = target.payload["contact"]
     assert (target.source_id, target.store, target.natural_key) == ("7", "de", "zoë.müller@example.de")
     assert (contact["classId"], contact["plentyId"], contact["lang"], contact["externalId"]) == (2, 1000, "de", "7")
@@ -93,24 +98,24 @@ def test_streets_split_by_the_countrys_rule(country, lines, formats, expected) -
 
 def test_unmapped_group_takes_the_default_class(entity: CustomerExport) -> None:
     customer = dict(copy.deepcopy(CUSTOMER), group_id=99)
-    assert entity.transform(customer)[0].payload["contact"]["classId"] == 1
+    assert entity.transform(fetched(customer))[0].payload["contact"]["classId"] == 1
 
 
 @pytest.mark.parametrize(
     ("change", "reason"),
     [
-        (lambda c: c.update(email="nope"), "not a valid address"),
-        (lambda c: c["addresses"][0].update(country_id="XX"), "country 'XX'"),
-        (lambda c: c["addresses"][1].update(city=""), "no town"),
-        (lambda c: c.update(_store_code="nowhere"), "no store mapping"),
-        (lambda c: c.update(group_id="abc"), "group_id 'abc' is not a number"),
-        (lambda c: c.update(gender="x"), "gender 'x' is not a number"),
-        (lambda c: c.update(addresses="Main Street 1"), "addresses 'Main Street 1' is not a list"),
-        (lambda c: c["addresses"].append(7), "addresses: 7 is not an object"),
+        (lambda c: c.record.update(email="nope"), "not a valid address"),
+        (lambda c: c.record["addresses"][0].update(country_id="XX"), "country 'XX'"),
+        (lambda c: c.record["addresses"][1].update(city=""), "no town"),
+        (lambda c: setattr(c.joined, "store_code", "nowhere"), "no store mapping"),
+        (lambda c: c.record.update(group_id="abc"), "group_id 'abc' is not a number"),
+        (lambda c: c.record.update(gender="x"), "gender 'x' is not a number"),
+        (lambda c: c.record.update(addresses="Main Street 1"), "addresses 'Main Street 1' is not a list"),
+        (lambda c: c.record["addresses"].append(7), "addresses: 7 is not an object"),
     ],
 )
 def test_a_bad_customer_is_a_record_error(entity: CustomerExport, change, reason) -> None:
-    customer = copy.deepcopy(CUSTOMER)
+    customer = fetched(copy.deepcopy(CUSTOMER))
     change(customer)
     with pytest.raises(RecordError, match=reason):
         entity.transform(customer)
@@ -134,5 +139,5 @@ def test_the_contact_language_is_plentyones_code_for_the_store_locale() -> None:
     )
     mapping = profile.store.mapping[0].model_copy(update={"store": "se", "locale": "sv_SE"})
     swedish = profile.model_copy(update={"store": profile.store.model_copy(update={"mapping": [mapping]})})
-    [target] = CustomerExport(swedish, None).transform({**copy.deepcopy(CUSTOMER), "_store_code": "se"})
+    [target] = CustomerExport(swedish, None).transform(fetched(copy.deepcopy(CUSTOMER), "se"))
     assert target.payload["contact"]["lang"] == "se"

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import copy
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from profile_sync.entities.base import RecordError
-from profile_sync.entities.plenty.customer_import import CustomerImport, merge_addresses, store_for
+from profile_sync.entities.base import Fetched, RecordError
+from profile_sync.entities.plenty.customer_import import ContactJoin, CustomerImport, merge_addresses, store_for
 from profile_sync.profiles import load_profiles
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -22,8 +23,6 @@ CONTACT = {
     "plentyId": 1000,
     "lang": "fr",
     "privatePhone": "+33 1 111",
-    "_store_code": "fr",
-    "_store_id": 3,
     "addresses": [
         {
             "id": 5,
@@ -49,6 +48,11 @@ CONTACT = {
 }
 
 
+def fetched(contact: dict[str, Any]) -> Fetched[ContactJoin]:
+    """The contact as fetch stages it: store view ``fr`` (id 3), its addresses not resolved (default ids)."""
+    return Fetched(contact, ContactJoin("fr", 3))
+
+
 @pytest.fixture(scope="module")
 def entity() -> CustomerImport:
     loaded = load_profiles(ROOT / "profile_configs").profiles
@@ -56,7 +60,7 @@ def entity() -> CustomerImport:
 
 
 def test_contact_maps_to_customer_with_store_group_and_addresses(entity: CustomerImport) -> None:
-    [target] = entity.transform(copy.deepcopy(CONTACT))
+    [target] = entity.transform(fetched(copy.deepcopy(CONTACT)))
     customer = target.payload
     assert (target.store, target.natural_key) == ("fr", "léa.dubois@example.fr")
     assert (customer["firstname"], customer["lastname"], customer["group_id"], customer["store_id"]) == (
@@ -101,4 +105,4 @@ def test_a_bad_contact_is_a_record_error(entity: CustomerImport, change, reason)
     contact = copy.deepcopy(CONTACT)
     change(contact)
     with pytest.raises(RecordError, match=reason):
-        entity.transform(contact)
+        entity.transform(fetched(contact))

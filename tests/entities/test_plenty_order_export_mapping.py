@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import copy
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from profile_sync.entities.base import RecordError
-from profile_sync.entities.plenty.order_export import OrderExport
+from profile_sync.entities.base import Fetched, RecordError
+from profile_sync.entities.plenty.order_export import OrderExport, OrderJoin
 from profile_sync.profiles import load_profiles
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -17,7 +18,6 @@ ORDER = {
     "entity_id": 42,
     "increment_id": "000000042",
     "store_id": 2,
-    "_store_code": "de",
     "status": "processing",
     "customer_email": "Jürgen.Groß@Example.de",
     "customer_firstname": "Jürgen",
@@ -59,6 +59,11 @@ ORDER = {
 }
 
 
+def fetched(order: dict[str, Any]) -> Fetched[OrderJoin]:
+    """The order as fetch stages it, read from store view ``de`` (its addresses not resolved: default ids)."""
+    return Fetched(order, OrderJoin("de"))
+
+
 @pytest.fixture(scope="module")
 def entity() -> OrderExport:
     profile = next(
@@ -68,7 +73,7 @@ def entity() -> OrderExport:
 
 
 def test_order_maps_store_methods_items_and_addresses(entity: OrderExport) -> None:
-    [target] = entity.transform(copy.deepcopy(ORDER))
+    [target] = entity.transform(fetched(copy.deepcopy(ORDER)))
     order = target.payload["order"]
     assert (target.source_id, target.store, target.natural_key) == ("42", "de", "000000042")
     assert (order["plentyId"], order["typeId"], order["statusId"]) == (1000, 1, 3.0)
@@ -88,24 +93,27 @@ def test_order_maps_store_methods_items_and_addresses(entity: OrderExport) -> No
 @pytest.mark.parametrize(
     ("change", "reason"),
     [
-        (lambda o: o.update(customer_email="not-an-email"), "not a valid address"),
-        (lambda o: o.update(items=[]), "no items"),
-        (lambda o: o["items"][0].update(sku=""), "has no SKU"),
-        (lambda o: o["items"][0].update(qty_ordered=-1), "quantity"),
-        (lambda o: o["billing_address"].update(country_id="XX"), "country 'XX'"),
-        (lambda o: o.update(_store_code="nowhere"), "no store mapping"),
-        (lambda o: o.pop("increment_id"), "no increment_id"),
-        (lambda o: o.update(items="abc"), "order items 'abc' are not a list"),
-        (lambda o: o["items"].append("abc"), "order item 'abc' is not an object"),
-        (lambda o: o["items"][0].update(qty_ordered="abc"), "'SKU-1': qty_ordered 'abc' is not a number"),
-        (lambda o: o["items"][0].update(price_incl_tax=None), "'SKU-1' has no price"),
-        (lambda o: o["items"][0].update(price_incl_tax="abc"), "price_incl_tax 'abc' is not a number"),
-        (lambda o: o["items"][0].update(tax_percent="nan"), "tax_percent 'nan' is not a finite number"),
-        (lambda o: o.update(billing_address="Main Street 1"), "billing address 'Main Street 1' is not an address"),
+        (lambda o: o.record.update(customer_email="not-an-email"), "not a valid address"),
+        (lambda o: o.record.update(items=[]), "no items"),
+        (lambda o: o.record["items"][0].update(sku=""), "has no SKU"),
+        (lambda o: o.record["items"][0].update(qty_ordered=-1), "quantity"),
+        (lambda o: o.record["billing_address"].update(country_id="XX"), "country 'XX'"),
+        (lambda o: setattr(o.joined, "store_code", "nowhere"), "no store mapping"),
+        (lambda o: o.record.pop("increment_id"), "no increment_id"),
+        (lambda o: o.record.update(items="abc"), "order items 'abc' are not a list"),
+        (lambda o: o.record["items"].append("abc"), "order item 'abc' is not an object"),
+        (lambda o: o.record["items"][0].update(qty_ordered="abc"), "'SKU-1': qty_ordered 'abc' is not a number"),
+        (lambda o: o.record["items"][0].update(price_incl_tax=None), "'SKU-1' has no price"),
+        (lambda o: o.record["items"][0].update(price_incl_tax="abc"), "price_incl_tax 'abc' is not a number"),
+        (lambda o: o.record["items"][0].update(tax_percent="nan"), "tax_percent 'nan' is not a finite number"),
+        (
+            lambda o: o.record.update(billing_address="Main Street 1"),
+            "billing address 'Main Street 1' is not an address",
+        ),
     ],
 )
 def test_a_bad_order_is_a_record_error_with_its_reason(entity: OrderExport, change, reason) -> None:
-    order = copy.deepcopy(ORDER)
+    order = fetched(copy.deepcopy(ORDER))
     change(order)
     with pytest.raises(RecordError, match=reason):
         entity.transform(order)
@@ -115,17 +123,17 @@ def test_a_change_the_plenty_order_does_not_carry_gives_the_same_draft(entity: O
     """Order Import's comments, invoices and shipments touch the Magento order: that alone is no export."""
     from profile_sync.engine.payload_hash import payload_hash
 
-    first = payload_hash(entity.transform(copy.deepcopy(ORDER))[0].payload)
+    first = payload_hash(entity.transform(fetched(copy.deepcopy(ORDER)))[0].payload)
     touched = copy.deepcopy(ORDER)
     touched.update(updated_at="2026-11-02 09:00:00", status="complete", state="complete")
     touched["status_histories"] = [{"comment": "PlentyONE status 7"}]
-    assert payload_hash(entity.transform(touched)[0].payload) == first
+    assert payload_hash(entity.transform(fetched(touched))[0].payload) == first
 
 
 def test_a_cancelled_order_is_created_cancelled_and_a_paid_one_carries_its_payment(entity: OrderExport) -> None:
     order = copy.deepcopy(ORDER)
     order.update(status="canceled", state="canceled")
-    [target] = entity.transform(order)
+    [target] = entity.transform(fetched(order))
     assert (target.payload["cancelled"], target.payload["order"]["statusId"], target.payload["payment"]) == (
         True,
         8.0,
@@ -133,7 +141,7 @@ def test_a_cancelled_order_is_created_cancelled_and_a_paid_one_carries_its_payme
     )
     paid = copy.deepcopy(ORDER)
     paid.update(total_paid=25.94)
-    payment = entity.transform(paid)[0].payload["payment"]
+    payment = entity.transform(fetched(paid))[0].payload["payment"]
     assert payment == {
         "amount": 25.94,
         "key": "42000000002594",
@@ -195,7 +203,7 @@ def test_discounts_are_coupon_items_and_the_total_is_magentos_grand_total(
 ) -> None:
     order = discounted(grand_total=grand)
     order["items"][0].update(item)
-    payload = entity.transform(order)[0].payload["order"]
+    payload = entity.transform(fetched(order))[0].payload["order"]
     coupons = [i for i in payload["orderItems"] if i["typeId"] == 4]
     assert [(c["orderItemName"], c["vatRate"], c["amounts"][0]["priceOriginalGross"]) for c in coupons] == [
         ("Coupon SUMMER", 19, coupon)
@@ -206,23 +214,25 @@ def test_discounts_are_coupon_items_and_the_total_is_magentos_grand_total(
 
 def test_a_foreign_currency_carries_magentos_rate_and_an_unknown_rate_is_refused(entity: OrderExport) -> None:
     order = discounted(order_currency_code="GBP", base_currency_code="EUR", base_to_order_rate=0.8563)
-    lines = entity.transform(order)[0].payload["order"]["orderItems"]
+    lines = entity.transform(fetched(order))[0].payload["order"]["orderItems"]
     assert {(a["currency"], a["isSystemCurrency"], a["exchangeRate"]) for i in lines for a in i["amounts"]} == {
         ("GBP", False, 0.8563)
     }
     with pytest.raises(RecordError, match="no exchange rate from EUR to GBP"):
-        entity.transform(discounted(order_currency_code="GBP", base_currency_code="USD", base_to_order_rate=1.2))
+        entity.transform(
+            fetched(discounted(order_currency_code="GBP", base_currency_code="USD", base_to_order_rate=1.2))
+        )
 
 
 def test_figures_that_do_not_add_up_are_refused_never_sent(entity: OrderExport) -> None:
     with pytest.raises(RecordError, match="would total 220.15 but Magento charged 230.15"):
-        entity.transform(discounted(grand_total=230.15))
+        entity.transform(fetched(discounted(grand_total=230.15)))
 
 
 def test_a_long_item_name_and_a_free_item_are_sent_as_they_are(entity: OrderExport) -> None:
     order = copy.deepcopy(ORDER)
     order["items"][0].update(name="x" * 100_000, price_incl_tax=0, price=0)
     order["grand_total"] = 4.9  # only the shipping is charged
-    [target] = entity.transform(order)
+    [target] = entity.transform(fetched(order))
     item = target.payload["order"]["orderItems"][0]
     assert (len(item["orderItemName"]), item["amounts"][0]["priceOriginalGross"]) == (100_000, 0)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from profile_sync.entities.base import NO_JOIN, Fetched, NoJoin
 from profile_sync.entities.plenty.order_import import OrderImport
 from profile_sync.profiles import load_profiles
 
@@ -20,6 +22,10 @@ ORDER = {
 }
 
 
+def fetched(order: dict[str, Any]) -> Fetched[NoJoin]:
+    return Fetched(order, NO_JOIN)
+
+
 @pytest.fixture(scope="module")
 def entity() -> OrderImport:
     loaded = load_profiles(ROOT / "profile_configs").profiles
@@ -27,14 +33,14 @@ def entity() -> OrderImport:
 
 
 def test_shipped_and_paid_order_is_shipped_and_invoiced(entity: OrderImport) -> None:
-    [target] = entity.transform(dict(ORDER))
+    [target] = entity.transform(fetched(dict(ORDER)))
     assert (target.source_id, target.natural_key, target.store) == ("40", "000000040", "default")
     assert (target.payload["ship"], target.payload["invoice"], target.payload["cancel"]) == (True, True, False)
 
 
 def test_unpaid_order_before_shipping_changes_nothing_but_the_comment(entity: OrderImport) -> None:
     order = dict(ORDER, statusId=6.0, amounts=[{"invoiceTotal": 59.9, "paidAmount": 10.0}])
-    payload = entity.transform(order)[0].payload
+    payload = entity.transform(fetched(order))[0].payload
     assert (payload["cancel"], payload["ship"], payload["invoice"], payload["plenty_status"]) == (
         False,
         False,
@@ -45,19 +51,19 @@ def test_unpaid_order_before_shipping_changes_nothing_but_the_comment(entity: Or
 
 @pytest.mark.parametrize("status", [8.0, 8.1])
 def test_a_cancelled_order_is_cancelled_never_shipped_nor_invoiced(entity: OrderImport, status: float) -> None:
-    payload = entity.transform(dict(ORDER, statusId=status))[0].payload
+    payload = entity.transform(fetched(dict(ORDER, statusId=status)))[0].payload
     assert (payload["cancel"], payload["ship"], payload["invoice"]) == (True, False, False)
 
 
 @pytest.mark.parametrize("status", [9.0, 10.0, 11.0])
 def test_return_warranty_and_credit_note_statuses_ship_nothing(entity: OrderImport, status: float) -> None:
-    payload = entity.transform(dict(ORDER, statusId=status))[0].payload
+    payload = entity.transform(fetched(dict(ORDER, statusId=status)))[0].payload
     assert (payload["cancel"], payload["ship"]) == (False, False)
 
 
 @pytest.mark.parametrize("type_id", [3, 4])
 def test_returns_and_credit_notes_are_never_applied_to_the_sales_order(entity: OrderImport, type_id: int) -> None:
-    assert entity.transform(dict(ORDER, typeId=type_id, statusId=9.0)) == []
+    assert entity.transform(fetched(dict(ORDER, typeId=type_id, statusId=9.0))) == []
 
 
 def test_status_ranges_must_run_upwards() -> None:
@@ -70,9 +76,9 @@ def test_status_ranges_must_run_upwards() -> None:
 
 
 def test_an_order_that_did_not_come_from_magento_is_out_of_scope(entity: OrderImport) -> None:
-    assert entity.transform(dict(ORDER, properties=[{"typeId": 6, "value": "de"}])) == []
+    assert entity.transform(fetched(dict(ORDER, properties=[{"typeId": 6, "value": "de"}]))) == []
 
 
 def test_the_store_follows_the_client_and_the_order_language(entity: OrderImport) -> None:
     order = dict(ORDER, properties=[{"typeId": 7, "value": "000000041"}, {"typeId": 6, "value": "de"}])
-    assert entity.transform(order)[0].store == "de"
+    assert entity.transform(fetched(order))[0].store == "de"

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from profile_sync.entities.base import RecordError
-from profile_sync.entities.plenty.product_export import ProductExport
+from profile_sync.entities.base import Fetched, RecordError
+from profile_sync.entities.plenty.product_export import ProductExport, ProductJoin
 from profile_sync.entities.prices import to_magento, to_plenty
 from profile_sync.profiles import load_profiles
 from profile_sync.profiles.entity_configs import PriceTaxOptions
@@ -21,13 +22,17 @@ PRODUCT = {
     "status": 1,
     "type_id": "simple",
     "extension_attributes": {"category_links": [{"category_id": "3"}, {"category_id": "77"}]},
-    "_parent_sku": "TEE",
-    "_store_texts": {
-        "default": {"name": "Tee red M", "description": "Soft"},
-        "de": {"name": "T-Shirt rot M", "description": "Weich"},
-        "fr": {"name": "T-shirt rouge M", "description": ""},
-    },
 }
+STORE_TEXTS = {
+    "default": {"name": "Tee red M", "description": "Soft"},
+    "de": {"name": "T-Shirt rot M", "description": "Weich"},
+    "fr": {"name": "T-shirt rouge M", "description": ""},
+}
+
+
+def fetched(product: dict[str, Any], parent_sku: str | None = "TEE") -> Fetched[ProductJoin]:
+    """The product as fetch stages it: a child of the configurable ``parent_sku``, with its store views' texts."""
+    return Fetched(product, ProductJoin(parent_sku, STORE_TEXTS))
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +46,7 @@ def entity() -> ProductExport:
 
 
 def test_product_maps_to_variation_with_texts_price_categories_and_parent(entity: ProductExport) -> None:
-    [target] = entity.transform(dict(PRODUCT))
+    [target] = entity.transform(fetched(dict(PRODUCT)))
     payload = target.payload
     assert (target.natural_key, payload["parent_sku"], payload["price"], payload["active"]) == (
         "TEE-RED-M",
@@ -56,12 +61,13 @@ def test_product_maps_to_variation_with_texts_price_categories_and_parent(entity
         ("de", "T-Shirt rot M"),
         ("fr", "T-shirt rouge M"),
     ]
-    assert entity.partition_key(PRODUCT) == entity.partition_key({"id": 1, "sku": "TEE"})  # with its parent
+    child, parent = fetched(PRODUCT), fetched({"id": 1, "sku": "TEE"}, None)
+    assert entity.partition_key(child) == entity.partition_key(parent)  # with its parent
 
 
 def test_a_product_without_sku_is_a_record_error(entity: ProductExport) -> None:
     with pytest.raises(RecordError, match="no SKU"):
-        entity.transform(dict(PRODUCT, sku=""))
+        entity.transform(fetched(dict(PRODUCT, sku="")))
 
 
 @pytest.mark.parametrize(

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from profile_sync.entities.base import RecordError
-from profile_sync.entities.plenty.product_import import ProductImport
+from profile_sync.entities.base import Fetched, RecordError
+from profile_sync.entities.plenty.product_import import ItemTexts, ProductImport
 from profile_sync.profiles import load_profiles
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -22,10 +23,14 @@ VARIATION = {
     "variationSalesPrices": [{"salesPriceId": 1, "price": 39.9}, {"salesPriceId": 2, "price": 35.0}],
     "variationCategories": [{"categoryId": 7}, {"categoryId": 99}],
     "variationAttributeValues": [{"attributeId": 3, "valueId": 31}],
-    # the item's descriptions, as fetch adds them from the descriptions route (the vendor's shape)
-    "_texts": [{"itemId": 100, "lang": "en", "name": "Scarf", "description": "Warm"},
-               {"itemId": 100, "lang": "de", "name": "Schal"}],
 }
+# the item's descriptions, as fetch joins them from the descriptions route (the vendor's shape)
+TEXTS = [{"itemId": 100, "lang": "en", "name": "Scarf", "description": "Warm"},
+         {"itemId": 100, "lang": "de", "name": "Schal"}]
+
+
+def fetched(variation: dict[str, Any], texts: list[dict[str, Any]] = TEXTS) -> Fetched[ItemTexts]:
+    return Fetched(variation, ItemTexts(list(texts)))
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +42,7 @@ def entity() -> ProductImport:
 
 
 def test_variation_maps_to_product_with_store_names_price_cost_categories(entity: ProductImport) -> None:
-    [target] = entity.transform(dict(VARIATION))
+    [target] = entity.transform(fetched(dict(VARIATION)))
     payload = target.payload
     assert (target.natural_key, payload["main_variation_id"], payload["price"], payload["cost"]) == (
         "SCARF-RED",
@@ -52,20 +57,20 @@ def test_variation_maps_to_product_with_store_names_price_cost_categories(entity
 
 def test_variations_of_an_item_share_a_partition_main_first(entity: ProductImport) -> None:
     main = dict(VARIATION, id=1001, isMain=True)
-    assert entity.partition_key(main) == entity.partition_key(VARIATION)
+    assert entity.partition_key(fetched(main)) == entity.partition_key(fetched(VARIATION))
     assert [v["id"] for v in entity._ordered([dict(VARIATION), main])] == [1001, 1002]
 
 
 @pytest.mark.parametrize(
     ("change", "reason"),
     [
-        (lambda v: v.update(number=""), "no number"),
-        (lambda v: v.update(variationSalesPrices=[]), "no sales price 1"),
-        (lambda v: v.update(_texts=[], name=""), "no 'en' name"),
+        (lambda v: v.record.update(number=""), "no number"),
+        (lambda v: v.record.update(variationSalesPrices=[]), "no sales price 1"),
+        (lambda v: (v.joined.texts.clear(), v.record.update(name="")), "no 'en' name"),
     ],
 )
 def test_a_bad_variation_is_a_record_error(entity: ProductImport, change, reason) -> None:
-    variation = dict(VARIATION)
+    variation = fetched(dict(VARIATION))
     change(variation)
     with pytest.raises(RecordError, match=reason):
         entity.transform(variation)
@@ -78,7 +83,7 @@ def test_names_come_in_plentyone_language_codes(entity: ProductImport) -> None:
                for m in profile.store.mapping]
     nordic = ProductImport(profile.model_copy(update={"store": profile.store.model_copy(update={"mapping": mapping})}),
                            None)
-    texts = [*VARIATION["_texts"], {"lang": "se", "name": "Halsduk"}, {"lang": "cz", "name": "Šála"},
+    texts = [*TEXTS, {"lang": "se", "name": "Halsduk"}, {"lang": "cz", "name": "Šála"},
              {"lang": "sv", "name": "wrong"}, {"lang": "cs", "name": "wrong"}]
-    [target] = nordic.transform(dict(VARIATION, _texts=texts))
+    [target] = nordic.transform(fetched(dict(VARIATION), texts))
     assert target.payload["store_names"] == {"de": "Halsduk", "fr": "Šála"}

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from profile_sync.entities.base import RecordError
+from profile_sync.entities.base import NO_JOIN, Fetched, NoJoin, RecordError
 from profile_sync.entities.plenty.stock_export import StockExport, split_id
 from profile_sync.profiles import load_profiles
 
@@ -41,8 +41,8 @@ def entity() -> StockExport:
     return StockExport(profile, _Systems(variations))
 
 
-def _item(sku: str = "A", source: str = "default", quantity: Any = 5) -> dict[str, Any]:
-    return {"sku": sku, "source_code": source, "quantity": quantity}
+def _item(sku: str = "A", source: str = "default", quantity: Any = 5) -> Fetched[NoJoin]:
+    return Fetched({"sku": sku, "source_code": source, "quantity": quantity}, NO_JOIN)
 
 
 def test_a_source_item_is_the_stock_of_its_mapped_warehouse_and_other_sources_are_out_of_scope(
@@ -62,7 +62,7 @@ def test_a_source_item_is_the_stock_of_its_mapped_warehouse_and_other_sources_ar
         (_item(quantity=None), "quantity None is not a number"),
     ],
 )
-def test_a_row_that_cannot_be_stock_names_why(entity: StockExport, item: dict[str, Any], reason: str) -> None:
+def test_a_row_that_cannot_be_stock_names_why(entity: StockExport, item: Fetched[NoJoin], reason: str) -> None:
     with pytest.raises(RecordError, match=reason):
         entity.transform(item)
 
@@ -130,7 +130,7 @@ def test_legacy_stock_items_are_rows_of_the_default_source_and_unkept_stock_is_l
     )
     systems = _Systems([])
     systems.magento = _LegacyMagento()  # type: ignore[attr-defined]
-    rows = [row for page in StockExport(profile, systems).fetch(None, None) for row in page]
+    rows = [row.record for page in StockExport(profile, systems).fetch(None, None) for row in page]
     assert rows == [
         {"sku": "SKU-1", "source_code": "default", "quantity": 4},
         {"sku": "SKU-3", "source_code": "default", "quantity": 9},

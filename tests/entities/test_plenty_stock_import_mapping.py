@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from profile_sync.entities.base import RecordError
-from profile_sync.entities.plenty.stock_import import StockImport
+from profile_sync.entities.base import Fetched, RecordError
+from profile_sync.entities.plenty.stock_import import StockImport, VariationSku
 from profile_sync.profiles import load_profiles
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,10 +35,10 @@ def entity() -> StockImport:
     return StockImport(profile, _Systems(variations))
 
 
-def _row(entity: StockImport, variation_id: int, warehouse_id: int = 1, **values: object) -> dict[str, object]:
+def _row(entity: StockImport, variation_id: int, warehouse_id: int = 1, **values: object) -> Fetched[VariationSku]:
     row = {"variationId": variation_id, "warehouseId": warehouse_id, "stockNet": 5.0, **values}
     entity.variations.numbers()  # the walk (a fetch reads by id where that is cheaper: test_plenty_variation_numbers)
-    return entity._annotate(row)
+    return entity._joined(row)
 
 
 def test_a_row_becomes_a_source_item_and_negative_stock_is_out_of_stock(entity: StockImport) -> None:

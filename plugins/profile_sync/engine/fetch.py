@@ -1,4 +1,5 @@
-"""Stage 1: page through the source and stage the records in partitioned batches."""
+"""Stage 1: page through the source and stage the records in partitioned batches, each in its ``Fetched``
+envelope (the record as read and what fetch joined to it for transform)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from profile_sync.engine.partitions import PartitionWriter
 from profile_sync.engine.progress import Progress, budget_wait_of
 from profile_sync.engine.run_settings import RunSettings
 from profile_sync.engine.staging import RunStaging
-from profile_sync.entities.base import EntitySync, Record
+from profile_sync.entities.base import EntitySync, Fetched, Record
 
 log = logging.getLogger(__name__)
 FETCHED = "fetched"
@@ -32,7 +33,7 @@ def fetch_stage(
     progress = Progress("fetch", profile.log.progress_seconds, budget_wait_of(entity))
 
     def take(
-        pages: Iterable[list[Record]],
+        pages: Iterable[list[Fetched[Any]]],
         skip: frozenset[str] = frozenset(),
         unchanged_failures: frozenset[str] = frozenset(),
         watermark: datetime | None = None,
@@ -40,7 +41,8 @@ def fetch_stage(
         nonlocal high_water
         for page in pages:
             progress.add(len(page))
-            for record in page:
+            for fetched in page:
+                record = fetched.record
                 if skip and entity.record_id(record) in skip:
                     continue  # already staged as a failed-entry retry: never twice in one run
                 changed = entity.updated_at(record)
@@ -48,7 +50,7 @@ def fetch_stage(
                     continue
                 if changed is not None and (high_water is None or changed > high_water):
                     high_water = changed
-                writer.add(entity.partition_key(record), record)
+                writer.add(entity.partition_key(fetched), fetched)
 
     if settings.mode == "retry_failed":
         retried = state.failed_source_ids(profile.id)

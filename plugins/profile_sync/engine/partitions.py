@@ -1,5 +1,6 @@
 """Records -> partitions -> batches. A partition is one mapped task instance, so their number stays bounded
-(``run.max_parallel_batches``) whatever the record count; a batch is ``process_batch_size`` records."""
+(``run.max_parallel_batches``) whatever the record count; a batch is ``process_batch_size`` records (anything
+staging encodes: a fetched envelope, a target record's dict)."""
 
 from __future__ import annotations
 
@@ -32,12 +33,12 @@ class PartitionWriter:
         self.staging, self.stage, self.batch_size = staging, stage, batch_size
         self.max_partitions = max_partitions
         self.partitions: int | None = None  # decided by the volume, see the class docstring
-        self._waiting: list[tuple[str, dict[str, Any]]] = []
-        self._buffers: list[list[dict[str, Any]]] = []
+        self._waiting: list[tuple[str, Any]] = []
+        self._buffers: list[list[Any]] = []
         self._batches: list[int] = []
         self._records: list[int] = []
 
-    def add(self, key: str, record: dict[str, Any]) -> None:
+    def add(self, key: str, record: Any) -> None:
         if self.partitions is None:
             self._waiting.append((key, record))
             if len(self._waiting) > self.max_partitions * self.batch_size:
@@ -54,7 +55,7 @@ class PartitionWriter:
         for key, record in waiting:
             self._place(key, record)
 
-    def _place(self, key: str, record: dict[str, Any]) -> None:
+    def _place(self, key: str, record: Any) -> None:
         assert self.partitions is not None
         partition = partition_of(key, self.partitions)
         buffer = self._buffers[partition]

@@ -42,7 +42,7 @@ class RunStaging:
     def batch_path(self, stage: str, partition: int, batch: int) -> ObjectStoragePath:
         return self.folder / stage / f"p{int(partition):03d}-b{int(batch):05d}.jsonl"
 
-    def write_batch(self, stage: str, partition: int, batch: int, records: Iterable[dict[str, Any]]) -> int:
+    def write_batch(self, stage: str, partition: int, batch: int, records: Iterable[Any]) -> int:
         path = self.batch_path(stage, partition, batch)
         path.parent.mkdir(parents=True, exist_ok=True)
         count = 0
@@ -52,11 +52,14 @@ class RunStaging:
                 count += 1
         return count
 
-    def read_batch(self, stage: str, partition: int, batch: int) -> Iterator[dict[str, Any]]:
+    def read_batch(
+        self, stage: str, partition: int, batch: int, decoder: msgspec.json.Decoder[Any] = _decoder
+    ) -> Iterator[Any]:
+        """The batch's records as JSON values, or as the type ``decoder`` decodes (a fetched envelope)."""
         with self.batch_path(stage, partition, batch).open("rb") as handle:
             for line in handle:
                 if line.strip():
-                    yield _decoder.decode(line)
+                    yield decoder.decode(line)
 
     def write_json(self, name: str, value: Any) -> None:
         path = self.folder / f"{_safe(name)}.json"

@@ -8,10 +8,12 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import msgspec
+
 from profile_sync.engine.fetch import FETCHED
 from profile_sync.engine.run_settings import RunSettings
 from profile_sync.engine.staging import RunStaging
-from profile_sync.entities.base import EntitySync, RecordError
+from profile_sync.entities.base import EntitySync, Fetched, Record, RecordError
 
 log = logging.getLogger(__name__)
 TRANSFORMED = "transformed"
@@ -23,12 +25,13 @@ def transform_stage(
     partition = int(chunk["partition"])
     history = entity.profile.schedule_config.enable_history
     produced = failed = out_of_scope = 0
+    envelope = msgspec.json.Decoder(Fetched[entity.join_type])  # the join decoded as the type declares it
     for batch in range(1, int(chunk["batches"]) + 1):
         out: list[dict[str, Any]] = []
-        for record in staging.read_batch(FETCHED, partition, batch):
-            source_id = _safe_id(entity, record)
+        for fetched in staging.read_batch(FETCHED, partition, batch, envelope):
+            source_id = _safe_id(entity, fetched.record)
             try:
-                targets = entity.transform(record)
+                targets = entity.transform(fetched)
             except Exception as exc:  # a pure mapping: what one record raises is that record's failure
                 failed += 1
                 reason = f"transform: {_reason(exc)}"
@@ -56,7 +59,7 @@ def transform_stage(
     return {**chunk, "targets": produced, "transform_failed": failed, "out_of_scope": out_of_scope}
 
 
-def _safe_id(entity: EntitySync, record: dict[str, Any]) -> str:
+def _safe_id(entity: EntitySync, record: Record) -> str:
     try:
         return entity.record_id(record)
     except Exception:  # a record without a usable id is still reported, never dropped silently

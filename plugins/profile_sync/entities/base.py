@@ -1,7 +1,12 @@
 """The contract between the engine and a profile type: how to fetch, transform and push its records.
 
-Entity modules keep the mapping (``transform``) a pure function of the record and the profile, and put every
-call to a system behind the hooks of ``Systems``; the engine owns batching, state, retries and idempotence.
+Entity modules keep the mapping (``transform``) a pure function of the fetched record and the profile, and put
+every call to a system behind the hooks of ``Systems``; the engine owns batching, state, retries and idempotence.
+
+Fetch hands each record to transform in a ``Fetched`` envelope: ``record``, the vendor's record as read (never
+written to), and ``joined``, what fetch read beside it for transform (the record's store view, a parent's SKU,
+texts, an order, an address's resolved country and region), typed by the type's own Struct (``join_type``). The
+engine stages the envelopes between the tasks and decodes them with that type.
 """
 
 from __future__ import annotations
@@ -10,10 +15,12 @@ import logging
 import math
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypeVar, cast
+
+import msgspec
 
 from profile_sync.profiles import Profile
 from profile_sync.profiles.entity_configs import EntityConfig
@@ -62,6 +69,28 @@ def objects(value: Any, what: str) -> list[dict[str, Any]]:
     if bad := next((entry for entry in value if not isinstance(entry, dict)), None):
         raise RecordError(f"{what}: {shown(bad)} is not an object")
     return value
+
+
+JoinT = TypeVar("JoinT")
+
+
+class NoJoin(msgspec.Struct):
+    """The join of a type whose transform reads nothing beside the record."""
+
+
+class Fetched(msgspec.Struct, Generic[JoinT]):
+    """A fetched record on its way to transform: the vendor's record as read, and what fetch joined to it."""
+
+    record: Record
+    joined: JoinT
+
+
+NO_JOIN = NoJoin()  # no fields: one instance serves every record
+
+
+def unjoined(records: Iterable[Record]) -> list[Fetched[NoJoin]]:
+    """A page of records whose transform needs nothing beside them."""
+    return [Fetched(record, NO_JOIN) for record in records]
 
 
 @dataclass(frozen=True)
@@ -188,9 +217,16 @@ ConfigT = TypeVar("ConfigT", bound=EntityConfig)
 
 class EntitySync(ABC, Generic[ConfigT]):
     """One profile type. Subclasses set ``noun`` and implement fetch, transform, create and update; the type
-    parameter is the type's own options model, what ``config`` gives."""
+    parameter is the type's own options model, what ``config`` gives.
+
+    ``record_id`` and ``updated_at`` read the vendor's record alone (failed entries and the watermark are the
+    vendor's ids and times); ``partition_key`` and ``transform`` take the whole ``Fetched`` envelope, since a
+    join may decide them (a child product goes with its parent's SKU)."""
 
     noun = "record"
+    # what fetch joins to each record (a msgspec Struct): the transform stage decodes the staged envelopes as
+    # Fetched[join_type]; transform's annotation names the same type
+    join_type: ClassVar[type[msgspec.Struct]] = NoJoin
     # False: a target record found by natural key that another source record of the profile holds already is a
     # duplicate (two variations with one number, two customers with one e-mail), a failed entry, never merged.
     # True where several source records rightly report on one target record.
@@ -221,8 +257,8 @@ class EntitySync(ABC, Generic[ConfigT]):
 
     # --- fetch ---------------------------------------------------------------------------------------------
     @abstractmethod
-    def fetch(self, since: datetime | None, ids: Sequence[str] | None) -> Iterator[list[Record]]:
-        """Pages of source records: changed since ``since`` (None: all), or just ``ids`` when given."""
+    def fetch(self, since: datetime | None, ids: Sequence[str] | None) -> Iterator[list[Fetched[Any]]]:
+        """Pages of source records, each with its join: changed since ``since`` (None: all), or just ``ids``."""
 
     @abstractmethod
     def record_id(self, record: Record) -> str:
@@ -232,13 +268,13 @@ class EntitySync(ABC, Generic[ConfigT]):
         """When the source last changed the record (drives the watermark); None where the API has no such field."""
         return None
 
-    def partition_key(self, record: Record) -> str:
+    def partition_key(self, fetched: Fetched[Any]) -> str:
         """Records with the same key are pushed by the same task, in order (e.g. orders of one customer)."""
-        return self.record_id(record)
+        return self.record_id(fetched.record)
 
     # --- transform (pure) -----------------------------------------------------------------------------------
     @abstractmethod
-    def transform(self, record: Record) -> list[TargetRecord]:
+    def transform(self, fetched: Fetched[Any]) -> list[TargetRecord]:
         """The record shaped for the target, one per store in scope; raise RecordError when it cannot be."""
 
     # --- push ---------------------------------------------------------------------------------------------

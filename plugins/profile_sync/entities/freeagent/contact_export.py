@@ -13,11 +13,11 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 
 from profile_sync.connectors.errors import NotFoundError, TerminalError
-from profile_sync.entities.base import ALL_STORES, EntitySync, Record, RecordError, TargetRecord
+from profile_sync.entities.base import ALL_STORES, EntitySync, Fetched, Record, RecordError, TargetRecord
 from profile_sync.entities.emails import valid_email
 from profile_sync.entities.freeagent.contact_fields import contact_payload, default_address, update_body
 from profile_sync.entities.freeagent.directory import ContactDirectory, budget_spent_on_429
-from profile_sync.entities.shop.source import MagentoSource
+from profile_sync.entities.shop.source import MagentoSource, StoreJoin
 from profile_sync.entities.shop.stores import StoreViews
 from profile_sync.profiles.entity_configs import ContactExportConfig
 
@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 
 class ContactExport(EntitySync[ContactExportConfig]):
     noun = "customer"
+    join_type = StoreJoin
 
     def __init__(self, profile, systems) -> None:  # type: ignore[no-untyped-def]
         super().__init__(profile, systems)
@@ -42,7 +43,7 @@ class ContactExport(EntitySync[ContactExportConfig]):
         return self._directory
 
     # --- fetch ---------------------------------------------------------------------------------------------
-    def fetch(self, since: datetime | None, ids: Sequence[str] | None) -> Iterator[list[Record]]:
+    def fetch(self, since: datetime | None, ids: Sequence[str] | None) -> Iterator[list[Fetched[StoreJoin]]]:
         return SOURCE.pages(self.systems.magento, self.stores, self.profile, since, ids)
 
     def record_id(self, record: Record) -> str:
@@ -51,16 +52,17 @@ class ContactExport(EntitySync[ContactExportConfig]):
     def updated_at(self, record: Record) -> datetime | None:
         return SOURCE.updated_at(record)
 
-    def partition_key(self, record: Record) -> str:
+    def partition_key(self, fetched: Fetched[StoreJoin]) -> str:
+        record = fetched.record
         return str(record.get("email") or record["id"]).strip().lower()
 
     def source_ids(self) -> Iterator[str] | None:
         return SOURCE.ids(self.systems.magento, self.profile)
 
     # --- transform -----------------------------------------------------------------------------------------
-    def transform(self, record: Record) -> list[TargetRecord]:
-        store = SOURCE.store_code(record)
-        locale = self.locales.get(store)
+    def transform(self, fetched: Fetched[StoreJoin]) -> list[TargetRecord]:
+        record = fetched.record
+        locale = self.locales.get(fetched.joined.store)
         if locale is None:
             if self.profile.store.restrict:
                 return []

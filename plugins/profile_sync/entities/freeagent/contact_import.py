@@ -18,7 +18,9 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from profile_sync.entities.base import Record, RecordError, TargetRecord
+import msgspec
+
+from profile_sync.entities.base import Fetched, Record, RecordError, TargetRecord
 from profile_sync.entities.emails import valid_email
 from profile_sync.entities.freeagent.contact_fields import country_code, freeagent_locale
 from profile_sync.entities.plenty.customer_import import NO_PHONE, CustomerImport
@@ -30,21 +32,34 @@ log = logging.getLogger(__name__)
 CONTACT_PATH = re.compile(r"/v2/contacts/([0-9]{1,18})")
 
 
+class FreeAgentContactJoin(msgspec.Struct):
+    """What fetch joins to a FreeAgent contact: the store view its locale maps to, and the Magento region of the
+    contact's address (a FreeAgent contact is its own address)."""
+
+    store_code: str | None  # None: no store mapping takes the contact's locale
+    store_id: int | None  # the store view's Magento id
+    magento_region: dict[str, Any] | None = None  # the region's Magento address fields, where there are any
+    region_problem: str | None = None  # why Magento would refuse the address's region
+
+
 class ContactImport(CustomerImport):
     noun = "contact"
+    join_type = FreeAgentContactJoin  # the push side is Customer Import's; the record and its join are FreeAgent's
 
     def __init__(self, profile, systems) -> None:  # type: ignore[no-untyped-def]
         super().__init__(profile, systems)
         self.options: ContactImportConfig = profile.entity_config  # type: ignore[assignment]
 
     # --- fetch ---------------------------------------------------------------------------------------------
-    def fetch(self, since: datetime | None, ids: Sequence[str] | None) -> Iterator[list[Record]]:
+    def fetch(  # type: ignore[override]
+        self, since: datetime | None, ids: Sequence[str] | None
+    ) -> Iterator[list[Fetched[FreeAgentContactJoin]]]:
         if ids:
             for url in self._contact_urls(ids):
                 found = self.systems.freeagent.get(url)
                 contact = (found or {}).get("contact")
                 if contact:
-                    yield self._annotate([contact])
+                    yield self._joined([contact])
             return
         params: dict[str, Any] = {"view": "all" if self.options.include_hidden else "active", "sort": "updated_at"}
         if since:
@@ -52,7 +67,7 @@ class ContactImport(CustomerImport):
         for page in self.systems.freeagent.paginate(
             "/v2/contacts", params=params, page_size=self.profile.api.collection_size
         ):
-            yield self._annotate(page)
+            yield self._joined(page)
 
     def _contact_urls(self, ids: Sequence[str]) -> list[str]:
         """The given ids as contact urls of this connection; the others are logged and left out, never requested."""
@@ -73,15 +88,17 @@ class ContactImport(CustomerImport):
             log.warning("%d id(s) are not contact urls of %s, nothing to sync for them: %s", len(refused), base, shown)
         return urls
 
-    def _annotate(self, contacts: list[Record]) -> list[Record]:
+    def _joined(self, contacts: list[Record]) -> list[Fetched[FreeAgentContactJoin]]:  # type: ignore[override]
         by_language = {freeagent_locale(m.locale): m for m in reversed(self.profile.store.mapping)}
+        out = []
         for contact in contacts:
             mapping = by_language.get(str(contact.get("locale") or "en"))
-            contact["_store_code"] = mapping.store if mapping else None
-            contact["_store_id"] = (self.stores.ids((mapping.store,)) or [None])[0] if mapping else None
+            store_id = (self.stores.ids((mapping.store,)) or [None])[0] if mapping else None
+            joined = FreeAgentContactJoin(mapping.store if mapping else None, store_id)
             if contact.get("address1") and self.directory is not None:
-                _annotate_region(contact, self.directory)
-        return contacts
+                joined.magento_region, joined.region_problem = _region(contact, self.directory)
+            out.append(Fetched(contact, joined))
+        return out
 
     def record_id(self, record: Record) -> str:
         return str(record["url"])
@@ -96,8 +113,9 @@ class ContactImport(CustomerImport):
             yield from (str(contact["url"]) for contact in page)
 
     # --- transform -----------------------------------------------------------------------------------------
-    def transform(self, record: Record) -> list[TargetRecord]:
-        store = record.get("_store_code")
+    def transform(self, fetched: Fetched[FreeAgentContactJoin]) -> list[TargetRecord]:  # type: ignore[override]
+        record, joined = fetched.record, fetched.joined
+        store = joined.store_code
         if store is None:
             if self.profile.store.restrict:
                 return []  # a language this profile does not import
@@ -114,45 +132,42 @@ class ContactImport(CustomerImport):
             "lastname": last or first,
             "group_id": self.options.default_group_id,
             "website_id": self.options.website_id,
-            "addresses": [_address(record, first or last, last or first)] if record.get("address1") else [],
+            "addresses": [_address(record, joined, first or last, last or first)] if record.get("address1") else [],
         }
-        if record.get("_store_id") is not None:
-            customer["store_id"] = int(record["_store_id"])
+        if joined.store_id is not None:
+            customer["store_id"] = joined.store_id
         return [TargetRecord(self.record_id(record), store, customer, natural_key=email, label=email)]
 
 
-def _annotate_region(contact: Record, directory: MagentoDirectory) -> None:
-    """At fetch time: the Magento region of the contact's free-text ``region`` (``_magento_region``), or why
-    Magento would refuse the address (``_region_problem``). Magento requires a region id wherever its directory
-    lists regions for the country (GET /V1/directory/countries); elsewhere the text goes as it is."""
+def _region(contact: Record, directory: MagentoDirectory) -> tuple[dict[str, Any] | None, str | None]:
+    """At fetch time: the Magento region fields of the contact's free-text ``region``, or why Magento would
+    refuse the address. Magento requires a region id wherever its directory lists regions for the country
+    (GET /V1/directory/countries); elsewhere the text goes as it is."""
     country = country_code(contact.get("country"))
     text = str(contact.get("region") or "").strip()
     if not country:
-        return  # _address names the unknown country
+        return None, None  # _address names the unknown country
     fields, listed = region_fields(directory, country, text)
     if not listed:
-        if text:
-            contact["_magento_region"] = free_text_region(text)
-        return
+        return (free_text_region(text) if text else None), None
     if fields is None:
         given = f"region {text!r}, which matches none" if text else "no region"
-        contact["_region_problem"] = (
+        return None, (
             f"Magento requires a region for {country} (its directory lists {listed}), and the FreeAgent "
             f"contact has {given}"
         )
-        return
-    contact["_magento_region"] = fields
+    return fields, None
 
 
-def _address(contact: Record, first: str, last: str) -> dict[str, Any]:
+def _address(contact: Record, joined: FreeAgentContactJoin, first: str, last: str) -> dict[str, Any]:
     country = country_code(contact.get("country"))
     if not country:
         raise RecordError(f"country {str(contact.get('country'))[:40]!r} has no ISO code here")
-    if contact.get("_region_problem"):
-        raise RecordError(str(contact["_region_problem"]))
+    if joined.region_problem:
+        raise RecordError(joined.region_problem)
     street = [str(contact.get(key)).strip() for key in ("address1", "address2", "address3") if contact.get(key)]
     return {
-        **(contact.get("_magento_region") or {}),
+        **(joined.magento_region or {}),
         "firstname": first,
         "lastname": last,
         "company": str(contact.get("organisation_name") or ""),

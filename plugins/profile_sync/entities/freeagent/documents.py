@@ -23,6 +23,7 @@ from profile_sync.entities.base import (
     ALL_STORES,
     CREATE_ATTEMPTS,
     EntitySync,
+    Fetched,
     Record,
     RecordError,
     TargetRecord,
@@ -31,7 +32,7 @@ from profile_sync.entities.base import (
 from profile_sync.entities.emails import valid_email
 from profile_sync.entities.freeagent.contact_fields import contact_payload
 from profile_sync.entities.freeagent.directory import ContactDirectory, budget_spent_on_429
-from profile_sync.entities.shop.source import MagentoSource
+from profile_sync.entities.shop.source import MagentoSource, StoreJoin
 from profile_sync.entities.shop.stores import StoreViews
 from profile_sync.entities.timestamps import parse_timestamp
 from profile_sync.profiles.entity_configs import ContactOptions, CreditmemoExportConfig, InvoiceExportConfig
@@ -42,6 +43,13 @@ MAGENTO_CANCELED = 3  # invoice and credit memo state "canceled" (1 open/pending
 STATUS_AFTER = {"mark_as_sent": ("Open", "Overdue", "Paid", "Refunded"), "mark_as_cancelled": ("Cancelled",)}
 
 DocumentConfigT = TypeVar("DocumentConfigT", InvoiceExportConfig, CreditmemoExportConfig)
+
+
+class DocumentJoin(StoreJoin):
+    """What fetch joins to a Magento invoice or credit memo: its store view, and the customer side of its order
+    (None: the document names no order, or Magento has none of that id)."""
+
+    order: Record | None = None
 
 
 @dataclass(frozen=True)
@@ -55,6 +63,7 @@ class DocumentKind:
 
 class DocumentExport(EntitySync[DocumentConfigT]):
     kind: DocumentKind
+    join_type = DocumentJoin
 
     def __init__(self, profile, systems) -> None:  # type: ignore[no-untyped-def]
         super().__init__(profile, systems)
@@ -85,12 +94,10 @@ class DocumentExport(EntitySync[DocumentConfigT]):
         return {}
 
     # --- fetch ---------------------------------------------------------------------------------------------
-    def fetch(self, since: datetime | None, ids: Sequence[str] | None) -> Iterator[list[Record]]:
+    def fetch(self, since: datetime | None, ids: Sequence[str] | None) -> Iterator[list[Fetched[DocumentJoin]]]:
         for page in self.source.pages(self.systems.magento, self.stores, self.profile, since, ids):
-            orders = self._orders({int(doc["order_id"]) for doc in page if doc.get("order_id") is not None})
-            for doc in page:
-                doc["_order"] = orders.get(int(doc["order_id"])) if doc.get("order_id") is not None else None
-            yield page
+            orders = self._orders({int(d.record["order_id"]) for d in page if d.record.get("order_id") is not None})
+            yield [Fetched(d.record, DocumentJoin(d.joined.store_code, _order_of(d.record, orders))) for d in page]
 
     @property
     def source(self) -> MagentoSource:
@@ -126,15 +133,15 @@ class DocumentExport(EntitySync[DocumentConfigT]):
     def updated_at(self, record: Record) -> datetime | None:
         return self.source.updated_at(record)
 
-    def partition_key(self, record: Record) -> str:
+    def partition_key(self, fetched: Fetched[DocumentJoin]) -> str:
         # one customer's documents in one task, so that its contact is created by one task only
-        order = record.get("_order") or {}
-        return str(order.get("customer_email") or record["entity_id"]).strip().lower()
+        order = fetched.joined.order or {}
+        return str(order.get("customer_email") or fetched.record["entity_id"]).strip().lower()
 
     # --- transform -----------------------------------------------------------------------------------------
-    def transform(self, record: Record) -> list[TargetRecord]:
-        store = self.source.store_code(record)
-        locale = self.locales.get(store)
+    def transform(self, fetched: Fetched[DocumentJoin]) -> list[TargetRecord]:
+        record = fetched.record
+        locale = self.locales.get(fetched.joined.store)
         if locale is None:
             if self.profile.store.restrict:
                 return []
@@ -143,7 +150,7 @@ class DocumentExport(EntitySync[DocumentConfigT]):
         if not increment_id:
             raise RecordError(f"{self.noun} has no increment_id")
         reference = self.reference_prefix() + increment_id
-        order = record.get("_order")
+        order = fetched.joined.order
         if not order:
             raise RecordError(f"{self.noun} {reference}: its order {record.get('order_id')} was not found")
         billing = order.get("billing_address") or {}
@@ -383,6 +390,10 @@ class DocumentExport(EntitySync[DocumentConfigT]):
             now = (self.systems.freeagent.get(url) or {}).get(self.kind.singular, {}).get("status")
             if now not in done:
                 raise
+
+
+def _order_of(doc: Record, orders: dict[int, Record]) -> Record | None:
+    return orders.get(int(doc["order_id"])) if doc.get("order_id") is not None else None
 
 
 def _shipping_tax(record: Record, lines: list[Record]) -> Any:

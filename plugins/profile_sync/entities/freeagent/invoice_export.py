@@ -18,9 +18,9 @@ import dataclasses
 from decimal import Decimal
 from typing import Any
 
-from profile_sync.entities.base import Record, RecordError, TargetRecord, create_or_find
+from profile_sync.entities.base import Fetched, RecordError, TargetRecord, create_or_find
 from profile_sync.entities.freeagent.directory import budget_spent_on_429
-from profile_sync.entities.freeagent.documents import DocumentExport, DocumentKind
+from profile_sync.entities.freeagent.documents import DocumentExport, DocumentJoin, DocumentKind
 from profile_sync.profiles.entity_configs import InvoiceExportConfig
 
 MAGENTO_PAID = 2  # invoice state: 1 pending, 2 paid, 3 canceled
@@ -37,9 +37,9 @@ class InvoiceExport(DocumentExport[InvoiceExportConfig]):
         self._banking: tuple[str, dict[str, dict[str, Any]]] | None = None  # native currency, accounts by url
 
     # --- transform -----------------------------------------------------------------------------------------
-    def transform(self, record: Record) -> list[TargetRecord]:
-        targets = super().transform(record)
-        if not self.config.mark_as_paid_when_paid or int(record.get("state") or 0) != MAGENTO_PAID:
+    def transform(self, fetched: Fetched[DocumentJoin]) -> list[TargetRecord]:
+        targets = super().transform(fetched)
+        if not self.config.mark_as_paid_when_paid or int(fetched.record.get("state") or 0) != MAGENTO_PAID:
             return targets  # the payload (and its hash) stays as it was without the option
         return [
             dataclasses.replace(t, payload={**t.payload, "paid_on": t.payload["document"]["dated_on"]})

@@ -9,7 +9,8 @@ house number (shops that ask for it separately); every further line goes to ``ad
 
 Regions. PlentyONE addresses carry a ``stateId`` of the system's country list; Magento wants a ``region_id`` of
 its directory wherever the directory lists regions for the country. Both sides are matched on the region's
-name or code.
+name or code. Fetch resolves them (`plenty_place`, `magento_place`) and joins them to the record, so that the
+mappings (`to_plenty`, `to_magento`) stay pure.
 
 External ids. ``Address.externalId`` is a read-only alias of the address option with typeId 2 (PlentyONE's
 contract): the Magento address id is sent as that option, and read back as ``externalId``.
@@ -18,7 +19,10 @@ contract): the Magento address id is sent as that option, and read back as ``ext
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
+
+import msgspec
 
 from profile_sync.entities.base import RecordError
 from profile_sync.entities.plenty.countries import ISO_TO_PLENTY, PLENTY_TO_ISO, PlentyCountries
@@ -70,25 +74,22 @@ def join_street(address: dict[str, Any], country: str, options: AddressOptions) 
     return [first, extra] if extra else [first]
 
 
-def address_objects(*candidates: Any) -> list[dict[str, Any]]:
-    """The address objects among `candidates` (an address, a list of them, anything else): fetch-time
-    annotation skips what is not an address, and the mapping then names the broken field in a failed entry
-    (a bad record never stops a fetch)."""
-    out: list[dict[str, Any]] = []
-    for candidate in candidates:
-        for item in candidate if isinstance(candidate, list) else [candidate]:
-            if isinstance(item, dict):
-                out.append(item)
-    return out
+def listed_addresses(addresses: Any) -> Iterator[tuple[int, dict[str, Any]]]:
+    """The address objects of a record's address list with their positions (what a join keys them by): fetch
+    skips what is not an address, and the mapping then names the broken field in a failed entry (a bad record
+    never stops a fetch)."""
+    if isinstance(addresses, list):
+        yield from ((position, a) for position, a in enumerate(addresses) if isinstance(a, dict))
 
 
-def order_addresses(order: dict[str, Any]) -> list[dict[str, Any]]:
+def order_addresses(order: dict[str, Any]) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
     """A Magento order's billing address and its first shipping assignment's address, where they are objects."""
     extension = order.get("extension_attributes")
     assignments = extension.get("shipping_assignments") if isinstance(extension, dict) else None
     first = assignments[0] if isinstance(assignments, list) and assignments else None
     shipping = first.get("shipping") if isinstance(first, dict) else None
-    return address_objects(order.get("billing_address"), shipping.get("address") if isinstance(shipping, dict) else None)
+    billing, delivery = order.get("billing_address"), shipping.get("address") if isinstance(shipping, dict) else None
+    return (billing if isinstance(billing, dict) else None), (delivery if isinstance(delivery, dict) else None)
 
 
 def _int(value: Any) -> int | None:
@@ -98,26 +99,37 @@ def _int(value: Any) -> int | None:
         return None
 
 
-def annotate_for_plenty(address: dict[str, Any], countries: PlentyCountries) -> None:
-    """At fetch time: the PlentyONE country and state ids of a Magento address (``_plenty_country_id``,
-    ``_plenty_state_id``), so that `to_plenty` stays a pure mapping."""
+class PlentyPlace(msgspec.Struct):
+    """A Magento address's country and state in the PlentyONE system's country list, resolved at fetch time."""
+
+    country_id: int | None  # None: the address names no country, or one the system does not list
+    state_id: int | None  # None: no state of the country matches the address's region
+
+
+def plenty_place(address: dict[str, Any], countries: PlentyCountries) -> PlentyPlace:
+    """At fetch time: the PlentyONE country and state ids of a Magento address, so that `to_plenty` stays pure."""
     country = str(address.get("country_id") or "").strip().upper()
-    address["_plenty_country_id"] = countries.plenty_id(country) if country else None
     region = address.get("region")
     names = (region.get("region"), region.get("region_code")) if isinstance(region, dict) else (
         region, address.get("region_code"))
-    address["_plenty_state_id"] = countries.state_id(country, *names) if country else None
+    if not country:
+        return PlentyPlace(None, None)
+    return PlentyPlace(countries.plenty_id(country), countries.state_id(country, *names))
 
 
 def to_plenty(
-    address: dict[str, Any], email: str, options: AddressOptions, external_id: str | None = None
+    address: dict[str, Any],
+    email: str,
+    options: AddressOptions,
+    external_id: str | None = None,
+    place: PlentyPlace | None = None,
 ) -> dict[str, Any]:
-    """A Magento address (customer or order; annotated by `annotate_for_plenty`) -> the body of a PlentyONE
+    """A Magento address (customer or order; its `place` as fetch resolved it) -> the body of a PlentyONE
     address: only the fields the route takes, the external id and contact data as address options."""
     label = f"address {address.get('id') or address.get('entity_id') or ''}".strip()
     country = str(address.get("country_id") or "").strip().upper()
-    # not annotated (a mapping test): PlentyONE's default country ids
-    country_id = address["_plenty_country_id"] if "_plenty_country_id" in address else ISO_TO_PLENTY.get(country)
+    # not resolved (a mapping test): PlentyONE's default country ids
+    country_id = place.country_id if place is not None else ISO_TO_PLENTY.get(country)
     if country_id is None:
         raise RecordError(f"{label}: country {country!r} is not in the PlentyONE system's country list")
     if not str(address.get("city") or "").strip():
@@ -134,8 +146,8 @@ def to_plenty(
         "town": str(address["city"]).strip(),
         "countryId": int(country_id),
     }
-    if address.get("_plenty_state_id"):
-        body["stateId"] = int(address["_plenty_state_id"])
+    if place is not None and place.state_id:
+        body["stateId"] = int(place.state_id)
     address_options = [{"typeId": OPTION_EMAIL, "value": str(address.get("email") or email).lower()}]
     if address.get("telephone"):
         address_options.append({"typeId": OPTION_PHONE, "value": str(address["telephone"])})
@@ -145,45 +157,55 @@ def to_plenty(
     return body
 
 
-def annotate_for_magento(address: dict[str, Any], countries: PlentyCountries, directory: MagentoDirectory) -> None:
-    """At fetch time: the ISO country (``_country_iso``) of a PlentyONE address and its Magento region fields
-    (``_magento_region``), or why Magento would refuse it (``_region_problem``), so `to_magento` stays pure."""
+class MagentoPlace(msgspec.Struct):
+    """A PlentyONE address's country and region as Magento takes them, resolved at fetch time."""
+
+    country_iso: str | None  # None: the system's country list has no such countryId
+    magento_region: dict[str, Any] | None = None  # the region's Magento address fields, where there are any
+    region_problem: str | None = None  # why Magento would refuse the address's region
+
+
+def magento_place(address: dict[str, Any], countries: PlentyCountries, directory: MagentoDirectory) -> MagentoPlace:
+    """At fetch time: the ISO country of a PlentyONE address and its Magento region fields, or why Magento would
+    refuse it, so that `to_magento` stays pure."""
     country_id = _int(address.get("countryId"))
     country = countries.iso(country_id) if country_id else None
-    address["_country_iso"] = country
     if country is None:
-        return
+        return MagentoPlace(None)
     state = countries.state(_int(address.get("stateId")))
     names = (state.get("name"), state.get("shortName")) if state else ()
     fields, listed = region_fields(directory, country, *names)
     if fields is not None:
-        address["_magento_region"] = fields
-    elif listed:
+        return MagentoPlace(country, magento_region=fields)
+    if listed:
         given = f"state {state.get('name')!r}, which matches none" if state else "no state"
-        address["_region_problem"] = (
+        return MagentoPlace(country, region_problem=(
             f"address {address.get('id')}: Magento requires a region for {country} (its directory lists "
             f"{listed}), and the PlentyONE address has {given}"
-        )
-    elif state:  # Magento has no list for the country: the state's name as free text
-        address["_magento_region"] = free_text_region(str(state["name"]), str(state.get("shortName") or ""))
+        ))
+    if state:  # Magento has no list for the country: the state's name as free text
+        region = free_text_region(str(state["name"]), str(state.get("shortName") or ""))
+        return MagentoPlace(country, magento_region=region)
+    return MagentoPlace(country)
 
 
-def to_magento(address: dict[str, Any], options: AddressOptions) -> dict[str, Any]:
-    """The place of a PlentyONE address (annotated by `annotate_for_magento`) as Magento address fields:
-    street lines, postcode, city, country and region. Names, phone and default flags are the caller's."""
-    country = address["_country_iso"] if "_country_iso" in address else PLENTY_TO_ISO.get(
-        _int(address.get("countryId")) or 0)
+def to_magento(address: dict[str, Any], options: AddressOptions, place: MagentoPlace | None = None) -> dict[str, Any]:
+    """The place of a PlentyONE address (its `place` as fetch resolved it) as Magento address fields: street
+    lines, postcode, city, country and region. Names, phone and default flags are the caller's."""
+    # not resolved (a mapping test): PlentyONE's default country ids
+    country = place.country_iso if place is not None else PLENTY_TO_ISO.get(_int(address.get("countryId")) or 0)
     if country is None:
         raise RecordError(f"address {address.get('id')}: PlentyONE country {address.get('countryId')} is unknown")
-    if address.get("_region_problem"):
-        raise RecordError(str(address["_region_problem"]))
+    if place is not None and place.region_problem:
+        raise RecordError(place.region_problem)
     out: dict[str, Any] = {
         "street": join_street(address, country, options),
         "postcode": str(address.get("postalCode") or ""),
         "city": str(address.get("town") or ""),
         "country_id": country,
     }
-    out.update(address.get("_magento_region") or {})
+    if place is not None and place.magento_region:
+        out.update(place.magento_region)
     return out
 
 

@@ -21,9 +21,9 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from profile_sync.entities.base import ALL_STORES, EntitySync, Record, RecordError, TargetRecord
+from profile_sync.entities.base import ALL_STORES, EntitySync, Fetched, Record, RecordError, TargetRecord
 from profile_sync.entities.plenty.attribute_rules import admin_mapping, attribute_code, option_label
-from profile_sync.entities.shop.stores import StoreViews
+from profile_sync.entities.shop.stores import StoreIds, StoreViews
 from profile_sync.profiles.entity_configs import AttributeExportConfig
 from profile_sync.profiles.plenty_languages import plenty_language
 
@@ -33,6 +33,7 @@ ATTRIBUTE, OPTION = "attribute", "option"
 
 class AttributeExport(EntitySync[AttributeExportConfig]):
     noun = "attribute"
+    join_type = StoreIds  # the mapped store views' ids: the labels in the record name their store by id
 
     def __init__(self, profile, systems) -> None:  # type: ignore[no-untyped-def]
         super().__init__(profile, systems)
@@ -46,13 +47,13 @@ class AttributeExport(EntitySync[AttributeExportConfig]):
         return [m for m in self.profile.store.mapping if scope is None or m.store in scope]
 
     # --- fetch ---------------------------------------------------------------------------------------------
-    def fetch(self, since: datetime | None, ids: Sequence[str] | None) -> Iterator[list[Record]]:
+    def fetch(self, since: datetime | None, ids: Sequence[str] | None) -> Iterator[list[Fetched[StoreIds]]]:
         # Magento attributes carry no updated_at: each run reads them whole (they are few) and the payload hash
         # leaves the unchanged alone
         wanted = {source_id.partition("/")[0] for source_id in ids or ()}
         store_ids = {m.store: (self.stores.ids((m.store,)) or [None])[0] for m in self.mappings()}
         for page in self._magento_pages():
-            records: list[Record] = []
+            records: list[Fetched[StoreIds]] = []
             for attribute in page:
                 code = str(attribute["attribute_code"])
                 if ids and code not in wanted:
@@ -80,18 +81,20 @@ class AttributeExport(EntitySync[AttributeExportConfig]):
             and len(code) > len(self.config.attribute_code_prefix)
         )
 
-    def _records(self, attribute: Record, store_ids: dict[str, int | None], ids: set[str]) -> list[Record]:
+    def _records(
+        self, attribute: Record, store_ids: dict[str, int | None], ids: set[str]
+    ) -> list[Fetched[StoreIds]]:
         code = str(attribute["attribute_code"])
         self._add_store_labels(attribute, store_ids)
-        head = {"kind": ATTRIBUTE, "code": code, "_store_ids": store_ids, **attribute}
+        head = {"kind": ATTRIBUTE, "code": code, **attribute}
         options = [
-            {"kind": OPTION, "code": code, "_store_ids": store_ids, **option}
+            {"kind": OPTION, "code": code, **option}
             for option in attribute.get("options") or []
             if str(option.get("value") or "").strip()  # the empty " " option of a select is no value
         ]
         if ids:  # a targeted sync: the attribute (its options need its id) and the options asked for
             options = [o for o in options if code in ids or f"{code}/{o['value']}" in ids]
-        return [head, *options]
+        return [Fetched(record, StoreIds(store_ids)) for record in (head, *options)]
 
     def _add_store_labels(self, attribute: Record, store_ids: dict[str, int | None]) -> None:
         """Options without ``store_labels`` (Magento answers so where a version leaves them out of a read:
@@ -117,8 +120,8 @@ class AttributeExport(EntitySync[AttributeExportConfig]):
         code = str(record["code"])
         return code if record["kind"] == ATTRIBUTE else f"{code}/{record['value']}"
 
-    def partition_key(self, record: Record) -> str:
-        return str(record["code"])  # an attribute before its options, in one task
+    def partition_key(self, fetched: Fetched[StoreIds]) -> str:
+        return str(fetched.record["code"])  # an attribute before its options, in one task
 
     def source_ids(self) -> Iterator[str] | None:
         for page in self._magento_pages():
@@ -131,11 +134,11 @@ class AttributeExport(EntitySync[AttributeExportConfig]):
                 )
 
     # --- transform -----------------------------------------------------------------------------------------
-    def transform(self, record: Record) -> list[TargetRecord]:
+    def transform(self, fetched: Fetched[StoreIds]) -> list[TargetRecord]:
+        record, store_ids = fetched.record, fetched.joined.store_ids
         mappings = self.mappings()
         if not mappings:
             raise RecordError("no store is mapped: PlentyONE names come from the store mapping's languages")
-        store_ids: dict[str, int | None] = record.get("_store_ids") or {}
         code = str(record["code"])
         if record["kind"] == ATTRIBUTE:
             admin = str(record.get("default_frontend_label") or "").strip() or code

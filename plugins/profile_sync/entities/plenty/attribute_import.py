@@ -15,9 +15,9 @@ from datetime import datetime
 from typing import Any
 
 from profile_sync.connectors.errors import NotFoundError
-from profile_sync.entities.base import ALL_STORES, EntitySync, Record, RecordError, TargetRecord
+from profile_sync.entities.base import ALL_STORES, EntitySync, Fetched, Record, RecordError, TargetRecord
 from profile_sync.entities.plenty.attribute_rules import admin_mapping, attribute_code, names_by_language, option_label
-from profile_sync.entities.shop.stores import StoreViews
+from profile_sync.entities.shop.stores import StoreIds, StoreViews
 from profile_sync.entities.timestamps import parse_timestamp
 from profile_sync.profiles.entity_configs import AttributeImportConfig
 from profile_sync.profiles.plenty_languages import plenty_language
@@ -25,6 +25,7 @@ from profile_sync.profiles.plenty_languages import plenty_language
 
 class AttributeImport(EntitySync[AttributeImportConfig]):
     noun = "attribute"
+    join_type = StoreIds  # the mapped store views' ids: Magento's labels name their store by id
 
     def __init__(self, profile, systems) -> None:  # type: ignore[no-untyped-def]
         super().__init__(profile, systems)
@@ -37,11 +38,11 @@ class AttributeImport(EntitySync[AttributeImportConfig]):
         return [m for m in self.profile.store.mapping if scope is None or m.store in scope]
 
     # --- fetch ---------------------------------------------------------------------------------------------
-    def fetch(self, since: datetime | None, ids: Sequence[str] | None) -> Iterator[list[Record]]:
+    def fetch(self, since: datetime | None, ids: Sequence[str] | None) -> Iterator[list[Fetched[StoreIds]]]:
         wanted = set(ids or ())
         store_ids = {m.store: (self.stores.ids((m.store,)) or [None])[0] for m in self.mappings()}
         for page in self._attribute_pages():
-            chosen = []
+            chosen: list[Fetched[StoreIds]] = []
             for attribute in page:
                 if wanted and str(attribute["id"]) not in wanted:
                     continue
@@ -49,8 +50,7 @@ class AttributeImport(EntitySync[AttributeImportConfig]):
                 # a value's change does not move its attribute's updatedAt: the newest of both counts
                 if since and not ids and (changed is None or changed < since):
                     continue
-                attribute["_store_ids"] = store_ids
-                chosen.append(attribute)
+                chosen.append(Fetched(attribute, StoreIds(store_ids)))
             yield chosen
 
     def _attribute_pages(self) -> Iterator[list[Record]]:
@@ -80,7 +80,8 @@ class AttributeImport(EntitySync[AttributeImportConfig]):
         return max(present) if present else None
 
     # --- transform -----------------------------------------------------------------------------------------
-    def transform(self, record: Record) -> list[TargetRecord]:
+    def transform(self, fetched: Fetched[StoreIds]) -> list[TargetRecord]:
+        record, store_ids = fetched.record, fetched.joined.store_ids
         backend = str(record.get("backendName") or "").strip()
         code = attribute_code(self.config.attribute_code_prefix, backend)
         if not code:
@@ -89,7 +90,6 @@ class AttributeImport(EntitySync[AttributeImportConfig]):
         if not mappings:
             raise RecordError("no store is mapped: attribute labels come from the store mapping's languages")
         admin = admin_mapping(mappings)
-        store_ids: dict[str, int | None] = record.get("_store_ids") or {}
         names = names_by_language(record.get("attributeNames") or [])
         admin_label = names.get(plenty_language(admin.locale)) or backend
         options = []

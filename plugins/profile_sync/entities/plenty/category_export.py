@@ -16,8 +16,10 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
+import msgspec
+
 from profile_sync.connectors.errors import UncertainWriteError
-from profile_sync.entities.base import ALL_STORES, EntitySync, Record, RecordError, TargetRecord
+from profile_sync.entities.base import ALL_STORES, EntitySync, Fetched, Record, RecordError, TargetRecord
 from profile_sync.entities.plenty.bounded_walk import walk_within
 from profile_sync.entities.pushed_parents import PushedParents
 from profile_sync.entities.timestamps import magento_timestamp, parse_timestamp
@@ -28,8 +30,15 @@ ID_SLICE = 100
 TREE = "tree"
 
 
+class StoreNames(msgspec.Struct):
+    """What fetch joins to a Magento category: its name in each mapped store view (one tree read per store)."""
+
+    store_names: dict[str, str | None]  # store code -> name (None: not in that store view's tree)
+
+
 class CategoryExport(EntitySync[CategoryExportConfig]):
     noun = "category"
+    join_type = StoreNames
 
     def __init__(self, profile, systems) -> None:  # type: ignore[no-untyped-def]
         super().__init__(profile, systems)
@@ -58,7 +67,7 @@ class CategoryExport(EntitySync[CategoryExportConfig]):
                 self._names[mapping.store] = names
         return self._names
 
-    def fetch(self, since: datetime | None, ids: Sequence[str] | None) -> Iterator[list[Record]]:
+    def fetch(self, since: datetime | None, ids: Sequence[str] | None) -> Iterator[list[Fetched[StoreNames]]]:
         if ids:
             for start in range(0, len(ids), ID_SLICE):
                 yield from self._pages([("entity_id", ",".join(ids[start : start + ID_SLICE]), "in")])
@@ -66,7 +75,7 @@ class CategoryExport(EntitySync[CategoryExportConfig]):
             filters = [("updated_at", magento_timestamp(since), "gteq")] if since else []
             yield from self._pages(filters)
 
-    def _pages(self, filters: list[tuple[str, str, str]]) -> Iterator[list[Record]]:
+    def _pages(self, filters: list[tuple[str, str, str]]) -> Iterator[list[Fetched[StoreNames]]]:
         names = self._store_names()
         for page in self.systems.magento.paginate(
             "/V1/categories/list",
@@ -75,10 +84,11 @@ class CategoryExport(EntitySync[CategoryExportConfig]):
             sort=[("level", "ASC")],  # parents before children
             tiebreak="entity_id",
         ):
-            in_tree = [c for c in page if self._in_tree(c)]
-            for category in in_tree:
-                category["_store_names"] = {store: by_id.get(int(category["id"])) for store, by_id in names.items()}
-            yield in_tree
+            yield [
+                Fetched(c, StoreNames({store: by_id.get(int(c["id"])) for store, by_id in names.items()}))
+                for c in page
+                if self._in_tree(c)
+            ]
 
     def _in_tree(self, category: Record) -> bool:
         root = str(self.config.root_category_id)
@@ -91,7 +101,7 @@ class CategoryExport(EntitySync[CategoryExportConfig]):
     def updated_at(self, record: Record) -> datetime | None:
         return parse_timestamp(record.get("updated_at"))
 
-    def partition_key(self, record: Record) -> str:
+    def partition_key(self, fetched: Fetched[StoreNames]) -> str:
         return TREE  # one task walks the tree, parents first
 
     def source_ids(self) -> Iterator[str] | None:
@@ -101,9 +111,9 @@ class CategoryExport(EntitySync[CategoryExportConfig]):
             yield from (str(c["id"]) for c in page if self._in_tree(c))
 
     # --- transform -----------------------------------------------------------------------------------------
-    def transform(self, record: Record) -> list[TargetRecord]:
+    def transform(self, fetched: Fetched[StoreNames]) -> list[TargetRecord]:
+        record, names = fetched.record, fetched.joined.store_names
         is_root = int(record["id"]) == self.config.root_category_id
-        names: dict[str, str | None] = record.get("_store_names") or {}
         details = []
         for mapping in self.stores():
             if mapping.plenty_id is None:

@@ -14,7 +14,16 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from profile_sync.entities.base import ALL_STORES, EntitySync, Record, RecordError, TargetRecord
+from profile_sync.entities.base import (
+    ALL_STORES,
+    EntitySync,
+    Fetched,
+    NoJoin,
+    Record,
+    RecordError,
+    TargetRecord,
+    unjoined,
+)
 from profile_sync.entities.pushed_parents import PushedParents
 from profile_sync.entities.timestamps import iso_timestamp, parse_timestamp
 from profile_sync.profiles.entity_configs import CategoryImportConfig
@@ -58,7 +67,7 @@ class CategoryImport(EntitySync[CategoryImportConfig]):
         langs = sorted({plenty_language(m.locale) for m in self.stores()})
         return {"with": "details", **({"lang": ",".join(langs)} if langs else {})}
 
-    def fetch(self, since: datetime | None, ids: Sequence[str] | None) -> Iterator[list[Record]]:
+    def fetch(self, since: datetime | None, ids: Sequence[str] | None) -> Iterator[list[Fetched[NoJoin]]]:
         wanted = {int(i) for i in ids or () if str(i).isdigit()}
         params = {"updatedAt": iso_timestamp(since)} if since and not ids else {}
         params.update(self._detail_params())
@@ -66,7 +75,7 @@ class CategoryImport(EntitySync[CategoryImportConfig]):
         for page in self.systems.plenty.paginate("/rest/categories", params=params, page_size=self.profile.api.collection_size):
             found += [c for c in page if (not ids or int(c["id"]) in wanted) and self._in_tree(c)]
         found.sort(key=lambda c: (int(c["level"]), int(c["id"])))  # parents before children
-        yield found
+        yield unjoined(found)
 
     def _in_tree(self, category: Record) -> bool:
         root = self.config.plenty_root_category_id
@@ -87,7 +96,7 @@ class CategoryImport(EntitySync[CategoryImportConfig]):
     def updated_at(self, record: Record) -> datetime | None:
         return parse_timestamp(record.get("updatedAt"))
 
-    def partition_key(self, record: Record) -> str:
+    def partition_key(self, fetched: Fetched[NoJoin]) -> str:
         return TREE
 
     def source_ids(self) -> Iterator[str] | None:
@@ -95,7 +104,8 @@ class CategoryImport(EntitySync[CategoryImportConfig]):
             yield from (str(c["id"]) for c in page if self._in_tree(c))
 
     # --- transform -----------------------------------------------------------------------------------------
-    def transform(self, record: Record) -> list[TargetRecord]:
+    def transform(self, fetched: Fetched[NoJoin]) -> list[TargetRecord]:
+        record = fetched.record
         details = record.get("details") or []
         names: dict[str, str] = {}
         meta_title = ""

@@ -19,6 +19,7 @@ from typing import Any
 from profile_sync.connectors.errors import NotFoundError, TerminalError
 from profile_sync.entities.base import (
     EntitySync,
+    Fetched,
     Record,
     RecordError,
     TargetRecord,
@@ -28,14 +29,15 @@ from profile_sync.entities.base import (
 )
 from profile_sync.entities.emails import valid_email
 from profile_sync.entities.plenty.addresses import (
-    address_objects,
-    annotate_for_plenty,
+    PlentyPlace,
     external_id,
+    listed_addresses,
+    plenty_place,
     same_place,
     to_plenty,
 )
 from profile_sync.entities.plenty.countries import PlentyCountries
-from profile_sync.entities.shop.source import MagentoSource
+from profile_sync.entities.shop.source import MagentoSource, StoreJoin
 from profile_sync.entities.shop.stores import StoreViews
 from profile_sync.profiles.entity_configs import CustomerExportConfig
 from profile_sync.profiles.plenty_languages import plenty_language
@@ -46,8 +48,15 @@ ADDRESS_BILLING, ADDRESS_DELIVERY = 1, 2
 SOURCE = MagentoSource("/V1/customers/search", id_field="id")
 
 
+class CustomerJoin(StoreJoin):
+    """What fetch joins to a Magento customer: its store view, and its addresses' PlentyONE country and state."""
+
+    addresses: dict[int, PlentyPlace] = {}  # by position in the customer's ``addresses``
+
+
 class CustomerExport(EntitySync[CustomerExportConfig]):
     noun = "customer"
+    join_type = CustomerJoin
 
     def __init__(self, profile, systems) -> None:  # type: ignore[no-untyped-def]
         super().__init__(profile, systems)
@@ -56,12 +65,13 @@ class CustomerExport(EntitySync[CustomerExportConfig]):
         self.mappings = {mapping.store: mapping for mapping in profile.store.mapping}
 
     # --- fetch ---------------------------------------------------------------------------------------------
-    def fetch(self, since: datetime | None, ids: Sequence[str] | None) -> Iterator[list[Record]]:
+    def fetch(self, since: datetime | None, ids: Sequence[str] | None) -> Iterator[list[Fetched[CustomerJoin]]]:
         for page in SOURCE.pages(self.systems.magento, self.stores, self.profile, since, ids):
-            for customer in page:
-                for address in address_objects(customer.get("addresses")):
-                    annotate_for_plenty(address, self.countries)
-            yield page
+            yield [Fetched(c.record, CustomerJoin(c.joined.store_code, self._places(c.record))) for c in page]
+
+    def _places(self, customer: Record) -> dict[int, PlentyPlace]:
+        """Each address's PlentyONE country and state ids (plenty.addresses: the country list read once a task)."""
+        return {i: plenty_place(a, self.countries) for i, a in listed_addresses(customer.get("addresses"))}
 
     def record_id(self, record: Record) -> str:
         return SOURCE.record_id(record)
@@ -73,8 +83,9 @@ class CustomerExport(EntitySync[CustomerExportConfig]):
         return SOURCE.ids(self.systems.magento, self.profile)
 
     # --- transform -----------------------------------------------------------------------------------------
-    def transform(self, record: Record) -> list[TargetRecord]:
-        store = SOURCE.store_code(record)
+    def transform(self, fetched: Fetched[CustomerJoin]) -> list[TargetRecord]:
+        record, joined = fetched.record, fetched.joined
+        store = joined.store
         mapping = self.mappings.get(store)
         if mapping is None:
             if self.profile.store.restrict:
@@ -105,8 +116,14 @@ class CustomerExport(EntitySync[CustomerExportConfig]):
             contact["birthdayAt"] = str(record["dob"])[:10]
         options = self.config.addresses
         addresses = [
-            {**to_plenty(address, email, options, external_id=str(address.get("id") or "")), "types": _types(address)}
-            for address in objects(record.get("addresses"), "addresses")
+            {
+                **to_plenty(
+                    address, email, options, external_id=str(address.get("id") or ""),
+                    place=joined.addresses.get(position),
+                ),
+                "types": _types(address),
+            }
+            for position, address in enumerate(objects(record.get("addresses"), "addresses"))
         ]
         label = f"{email} ({self.record_id(record)})"
         payload = {"contact": contact, "addresses": addresses}

@@ -14,9 +14,11 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from profile_sync.entities.base import EntitySync, Record, RecordError, TargetRecord
+import msgspec
+
+from profile_sync.entities.base import EntitySync, Fetched, Record, RecordError, TargetRecord
 from profile_sync.entities.emails import valid_email
-from profile_sync.entities.plenty.addresses import address_objects, annotate_for_magento, to_magento
+from profile_sync.entities.plenty.addresses import MagentoPlace, listed_addresses, magento_place, to_magento
 from profile_sync.entities.plenty.countries import PlentyCountries
 from profile_sync.entities.shop.directory import MagentoDirectory
 from profile_sync.entities.shop.stores import StoreViews
@@ -31,8 +33,18 @@ NO_PHONE = "-"  # Magento requires a telephone on an address; PlentyONE often ha
 PLACE = ("firstname", "lastname", "postcode", "city", "country_id")
 
 
+class ContactJoin(msgspec.Struct):
+    """What fetch joins to a PlentyONE contact: the store view its store mapping gives it, and the Magento
+    country and region of its postal addresses."""
+
+    store_code: str | None  # None: no store mapping takes the contact's client and language
+    store_id: int | None  # the store view's Magento id
+    addresses: dict[int, MagentoPlace] = {}  # by position in the contact's ``addresses``
+
+
 class CustomerImport(EntitySync[CustomerImportConfig]):
     noun = "contact"
+    join_type = ContactJoin
 
     def __init__(self, profile, systems) -> None:  # type: ignore[no-untyped-def]
         super().__init__(profile, systems)
@@ -45,14 +57,14 @@ class CustomerImport(EntitySync[CustomerImportConfig]):
         self._current: dict[str, dict[str, Any]] = {}
 
     # --- fetch ---------------------------------------------------------------------------------------------
-    def fetch(self, since: datetime | None, ids: Sequence[str] | None) -> Iterator[list[Record]]:
+    def fetch(self, since: datetime | None, ids: Sequence[str] | None) -> Iterator[list[Fetched[ContactJoin]]]:
         if ids:
             for contact_id in ids:
                 if contact_id.isdigit():
                     page = self.systems.plenty.get(
                         "/rest/accounts/contacts", params={"contactId": int(contact_id), "with": "addresses"}
                     )
-                    yield self._annotate((page or {}).get("entries") or [])
+                    yield self._joined((page or {}).get("entries") or [])
             return
         params: dict[str, Any] = {"with": "addresses"}
         if since:
@@ -60,17 +72,20 @@ class CustomerImport(EntitySync[CustomerImportConfig]):
         for page in self.systems.plenty.paginate(
             "/rest/accounts/contacts", params=params, page_size=self.profile.api.collection_size
         ):
-            yield self._annotate(page)
+            yield self._joined(page)
 
-    def _annotate(self, contacts: list[Record]) -> list[Record]:
+    def _joined(self, contacts: list[Record]) -> list[Fetched[ContactJoin]]:
+        out = []
         for contact in contacts:
             mapping = store_for(self.profile.store.mapping, contact)
-            contact["_store_code"] = mapping.store if mapping else None
-            contact["_store_id"] = (self.stores.ids((mapping.store,)) or [None])[0] if mapping else None
-            for address in address_objects(contact.get("addresses")):
-                if _is_postal(address):
-                    annotate_for_magento(address, self.countries, self.directory)
-        return contacts
+            store_id = (self.stores.ids((mapping.store,)) or [None])[0] if mapping else None
+            places = {
+                position: magento_place(address, self.countries, self.directory)
+                for position, address in listed_addresses(contact.get("addresses"))
+                if _is_postal(address)
+            }
+            out.append(Fetched(contact, ContactJoin(mapping.store if mapping else None, store_id, places)))
+        return out
 
     def record_id(self, record: Record) -> str:
         return str(record["id"])
@@ -83,8 +98,9 @@ class CustomerImport(EntitySync[CustomerImportConfig]):
             yield from (str(contact["id"]) for contact in page)
 
     # --- transform -----------------------------------------------------------------------------------------
-    def transform(self, record: Record) -> list[TargetRecord]:
-        store = record.get("_store_code")
+    def transform(self, fetched: Fetched[ContactJoin]) -> list[TargetRecord]:
+        record, joined = fetched.record, fetched.joined
+        store = joined.store_code
         if store is None:
             if self.profile.store.restrict:
                 return []  # a PlentyONE client (or language) this profile does not import
@@ -92,7 +108,11 @@ class CustomerImport(EntitySync[CustomerImportConfig]):
         email = valid_email(_email(record), "contact e-mail")
         if not record.get("lastName") and not record.get("firstName"):
             raise RecordError("contact has no name")
-        addresses = [_address(a, record, self.config) for a in record.get("addresses") or [] if _is_postal(a)]
+        addresses = [
+            _address(a, record, self.config, joined.addresses.get(position))
+            for position, a in enumerate(record.get("addresses") or [])
+            if _is_postal(a)
+        ]
         customer: dict[str, Any] = {
             "email": email,
             "firstname": str(record.get("firstName") or record.get("lastName")),
@@ -102,8 +122,8 @@ class CustomerImport(EntitySync[CustomerImportConfig]):
             "gender": {"male": 1, "female": 2}.get(str(record.get("gender") or ""), 0),
             "addresses": addresses,
         }
-        if record.get("_store_id") is not None:
-            customer["store_id"] = int(record["_store_id"])
+        if joined.store_id is not None:
+            customer["store_id"] = joined.store_id
         if record.get("birthdayAt"):
             customer["dob"] = str(record["birthdayAt"])[:10]
         label = f"{email} ({record['id']})"
@@ -224,7 +244,9 @@ def _types(address: Record) -> set[int]:
     return {int(rel.get("typeId") or 0) for rel in address.get("contactRelations") or []}
 
 
-def _address(address: Record, contact: Record, config: CustomerImportConfig) -> dict[str, Any]:
+def _address(
+    address: Record, contact: Record, config: CustomerImportConfig, place: MagentoPlace | None
+) -> dict[str, Any]:
     phone = address.get("phone") or next(
         (o.get("value") for o in address.get("options") or [] if o.get("typeId") == ADDRESS_OPTION_PHONE), None
     )
@@ -234,7 +256,7 @@ def _address(address: Record, contact: Record, config: CustomerImportConfig) -> 
     out: dict[str, Any] = {
         "firstname": str(address.get("name2") or contact.get("firstName") or contact.get("lastName") or ""),
         "lastname": str(address.get("name3") or contact.get("lastName") or contact.get("firstName") or ""),
-        **to_magento(address, config.addresses),
+        **to_magento(address, config.addresses, place),
         "telephone": str(next((p for p in phones if p), NO_PHONE)),
     }
     if address.get("name1"):

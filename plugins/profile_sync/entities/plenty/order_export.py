@@ -19,6 +19,7 @@ from typing import Any
 
 from profile_sync.entities.base import (
     EntitySync,
+    Fetched,
     Record,
     RecordError,
     TargetRecord,
@@ -27,7 +28,7 @@ from profile_sync.entities.base import (
     shown,
 )
 from profile_sync.entities.emails import valid_email
-from profile_sync.entities.plenty.addresses import annotate_for_plenty, order_addresses, to_plenty
+from profile_sync.entities.plenty.addresses import PlentyPlace, order_addresses, plenty_place, to_plenty
 from profile_sync.entities.plenty.countries import PlentyCountries
 from profile_sync.entities.plenty.order_money import (
     ITEM_VARIATION,
@@ -40,7 +41,7 @@ from profile_sync.entities.plenty.order_money import (
     shipping_lines,
     unit_gross,
 )
-from profile_sync.entities.shop.source import MagentoSource
+from profile_sync.entities.shop.source import MagentoSource, StoreJoin
 from profile_sync.entities.shop.stores import StoreViews
 from profile_sync.profiles.entity_configs import OrderExportConfig
 from profile_sync.profiles.plenty_languages import plenty_language
@@ -51,8 +52,17 @@ PAYMENT_PROPERTY_TRANSACTION_ID = 1
 SOURCE = MagentoSource("/V1/orders")
 
 
+class OrderJoin(StoreJoin):
+    """What fetch joins to a Magento order: its store view, and the PlentyONE country and state of its billing
+    address and of its first shipping assignment's address (None: not an address object)."""
+
+    billing: PlentyPlace | None = None
+    shipping: PlentyPlace | None = None
+
+
 class OrderExport(EntitySync[OrderExportConfig]):
     noun = "order"
+    join_type = OrderJoin
 
     def __init__(self, profile, systems) -> None:  # type: ignore[no-untyped-def]
         super().__init__(profile, systems)
@@ -67,16 +77,22 @@ class OrderExport(EntitySync[OrderExportConfig]):
         self._addresses: dict[tuple[int, int], list[dict[str, Any]]] = {}
 
     # --- fetch ---------------------------------------------------------------------------------------------
-    def fetch(self, since: datetime | None, ids: Sequence[str] | None) -> Iterator[list[Record]]:
+    def fetch(self, since: datetime | None, ids: Sequence[str] | None) -> Iterator[list[Fetched[OrderJoin]]]:
         # the statuses narrow what changed; orders asked for by id come whatever their status
         statuses = self.config.order_statuses and not ids
         narrower = [("status", ",".join(self.config.order_statuses), "in")] if statuses else []
         for page in SOURCE.pages(self.systems.magento, self.stores, self.profile, since, ids, narrower):
-            for order in page:
-                # the system's country and state ids of both addresses (plenty.addresses: read once per task)
-                for address in order_addresses(order):  # only objects: the mapping names broken ones
-                    annotate_for_plenty(address, self.countries)
-            yield page
+            yield [Fetched(o.record, self._joined(o.record, o.joined)) for o in page]
+
+    def _joined(self, order: Record, store: StoreJoin) -> OrderJoin:
+        """The system's country and state ids of both addresses (plenty.addresses: the list read once per task);
+        only objects: the mapping names broken ones."""
+        billing, shipping = order_addresses(order)
+        return OrderJoin(
+            store.store_code,
+            billing=plenty_place(billing, self.countries) if billing is not None else None,
+            shipping=plenty_place(shipping, self.countries) if shipping is not None else None,
+        )
 
     def record_id(self, record: Record) -> str:
         return SOURCE.record_id(record)
@@ -84,12 +100,14 @@ class OrderExport(EntitySync[OrderExportConfig]):
     def updated_at(self, record: Record) -> datetime | None:
         return SOURCE.updated_at(record)
 
-    def partition_key(self, record: Record) -> str:
+    def partition_key(self, fetched: Fetched[OrderJoin]) -> str:
+        record = fetched.record
         return str(record.get("customer_email") or record["entity_id"]).lower()
 
     # --- transform -----------------------------------------------------------------------------------------
-    def transform(self, record: Record) -> list[TargetRecord]:
-        store = SOURCE.store_code(record)
+    def transform(self, fetched: Fetched[OrderJoin]) -> list[TargetRecord]:
+        record, joined = fetched.record, fetched.joined
+        store = joined.store
         mapping = self.mappings.get(store)
         if mapping is None:
             if self.profile.store.restrict:
@@ -125,7 +143,8 @@ class OrderExport(EntitySync[OrderExportConfig]):
         billing = record.get("billing_address") or {}
         if not isinstance(billing, dict):
             raise RecordError(f"billing address {shown(billing)} is not an address object")
-        delivery = _shipping_address(record) or billing
+        shipping = _shipping_address(record)
+        delivery = shipping or billing
         if not isinstance(delivery, dict):
             raise RecordError(f"shipping address {shown(delivery)} is not an address object")
         cancelled = record.get("status") == "canceled" and self.config.cancelled_status_id is not None
@@ -165,8 +184,10 @@ class OrderExport(EntitySync[OrderExportConfig]):
             },
             # street / house number / additional line by the profile's street formats, country and state ids
             # as plenty.addresses maps them
-            "billing": to_plenty(billing, email, self.config.addresses),
-            "delivery": to_plenty(delivery, email, self.config.addresses),
+            "billing": to_plenty(billing, email, self.config.addresses, place=joined.billing),
+            "delivery": to_plenty(
+                delivery, email, self.config.addresses, place=joined.shipping if shipping else joined.billing
+            ),
             # no updated_at: a Magento change that the PlentyONE order does not carry (a comment, an invoice
             # or shipment Order Import made) is no reason to write the PlentyONE order
             "cancelled": cancelled,

@@ -20,7 +20,16 @@ from datetime import datetime
 from typing import Any
 
 from profile_sync.connectors.errors import NotFoundError
-from profile_sync.entities.base import ALL_STORES, EntitySync, Record, RecordError, TargetRecord
+from profile_sync.entities.base import (
+    ALL_STORES,
+    EntitySync,
+    Fetched,
+    NoJoin,
+    Record,
+    RecordError,
+    TargetRecord,
+    unjoined,
+)
 from profile_sync.entities.timestamps import iso_timestamp, parse_timestamp
 from profile_sync.profiles.entity_configs import OrderImportConfig
 from profile_sync.profiles.plenty_languages import plenty_language
@@ -46,23 +55,25 @@ class OrderImport(EntitySync[OrderImportConfig]):
         self._current: dict[str, Record] = {}
 
     # --- fetch ---------------------------------------------------------------------------------------------
-    def fetch(self, since: datetime | None, ids: Sequence[str] | None) -> Iterator[list[Record]]:
+    def fetch(self, since: datetime | None, ids: Sequence[str] | None) -> Iterator[list[Fetched[NoJoin]]]:
         # sales orders only: returns and credit notes share the external order id but are other orders
         base = {"orderType": ORDER_TYPE_SALES}
         if ids:
             wanted = [i for i in ids if str(i).isdigit()]
             page_size = self.profile.api.collection_size  # a slice of ids fills one page at most
             for start in range(0, len(wanted), page_size):
-                yield from self.systems.plenty.paginate(
+                for page in self.systems.plenty.paginate(
                     "/rest/orders",
                     params={**base, "orderIds": ",".join(wanted[start : start + page_size])},
                     page_size=page_size,
-                )
+                ):
+                    yield unjoined(page)
             return
         params = {**base, "updatedAtFrom": iso_timestamp(since)} if since else base
-        yield from self.systems.plenty.paginate(
+        for page in self.systems.plenty.paginate(
             "/rest/orders", params=params, page_size=self.profile.api.collection_size
-        )
+        ):
+            yield unjoined(page)
 
     def record_id(self, record: Record) -> str:
         return str(record["id"])
@@ -71,7 +82,8 @@ class OrderImport(EntitySync[OrderImportConfig]):
         return parse_timestamp(record.get("updatedAt"))
 
     # --- transform -----------------------------------------------------------------------------------------
-    def transform(self, record: Record) -> list[TargetRecord]:
+    def transform(self, fetched: Fetched[NoJoin]) -> list[TargetRecord]:
+        record = fetched.record
         if int(record.get("typeId") or ORDER_TYPE_SALES) != ORDER_TYPE_SALES:
             return []  # a return, credit note, ...: never applied to the sales order (defensive: fetch asks type 1)
         increment_id = _external_id(record)

@@ -15,8 +15,10 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
+import msgspec
+
 from profile_sync.connectors.errors import NotFoundError
-from profile_sync.entities.base import ALL_STORES, EntitySync, Record, RecordError, TargetRecord
+from profile_sync.entities.base import ALL_STORES, EntitySync, Fetched, Record, RecordError, TargetRecord
 from profile_sync.entities.plenty.bounded_walk import walk_within
 from profile_sync.entities.prices import to_plenty
 from profile_sync.entities.timestamps import magento_timestamp, parse_timestamp
@@ -30,8 +32,16 @@ RELATIONS = "variationSalesPrices,variationCategories"  # what an update compare
 PRICE_LIST = 50  # PUT / POST /rest/items/variations/variation_sales_prices: "up to 50"
 
 
+class ProductJoin(msgspec.Struct):
+    """What fetch joins to a Magento product: its configurable's SKU, and its texts in each mapped store view."""
+
+    parent_sku: str | None  # None: no configurable links the product
+    store_texts: dict[str, dict[str, str]]  # store code -> {"name", "description"} (no entry: not in that view)
+
+
 class ProductExport(EntitySync[ProductExportConfig]):
     noun = "product"
+    join_type = ProductJoin
 
     def __init__(self, profile, systems) -> None:  # type: ignore[no-untyped-def]
         super().__init__(profile, systems)
@@ -65,14 +75,14 @@ class ProductExport(EntitySync[ProductExportConfig]):
                         self._parents[int(child)] = str(parent["sku"])
         return self._parents
 
-    def fetch(self, since: datetime | None, ids: Sequence[str] | None) -> Iterator[list[Record]]:
+    def fetch(self, since: datetime | None, ids: Sequence[str] | None) -> Iterator[list[Fetched[ProductJoin]]]:
         if ids:
             for start in range(0, len(ids), ID_SLICE):
                 yield from self._pages([("entity_id", ",".join(ids[start : start + ID_SLICE]), "in")])
         else:
             yield from self._pages([("updated_at", magento_timestamp(since), "gteq")] if since else [])
 
-    def _pages(self, filters: list[tuple[str, str, str]]) -> Iterator[list[Record]]:
+    def _pages(self, filters: list[tuple[str, str, str]]) -> Iterator[list[Fetched[ProductJoin]]]:
         parents = self._parent_skus()
         for page in self.systems.magento.paginate(
             "/V1/products",
@@ -81,13 +91,13 @@ class ProductExport(EntitySync[ProductExportConfig]):
             sort=[("type_id", "ASC")],  # "configurable" before "simple": a parent item before its children
             tiebreak="entity_id",  # not "id": Magento drops that sort for EAV entities, and type_id ties repeat
         ):
-            self._add_store_texts(page)
-            for product in page:
-                product["_parent_sku"] = parents.get(int(product["id"]))
-            yield page
+            texts = self._store_texts(page)
+            yield [
+                Fetched(p, ProductJoin(parents.get(int(p["id"])), texts.get(str(p["sku"]), {}))) for p in page
+            ]
 
-    def _add_store_texts(self, page: list[Record]) -> None:
-        """Each product's name and description in every mapped store view (one read per store and page)."""
+    def _store_texts(self, page: list[Record]) -> dict[str, dict[str, dict[str, str]]]:
+        """SKU -> each mapped store view's name and description of it (one read per store and page)."""
         skus = [str(p["sku"]) for p in page]
         texts: dict[str, dict[str, dict[str, str]]] = {sku: {} for sku in skus}
         for mapping in self.stores():
@@ -107,8 +117,7 @@ class ProductExport(EntitySync[ProductExportConfig]):
                     "name": str(product.get("name") or ""),
                     "description": _custom(product, "description"),
                 }
-        for product in page:
-            product["_store_texts"] = texts.get(str(product["sku"]), {})
+        return texts
 
     def record_id(self, record: Record) -> str:
         return str(record["id"])
@@ -116,8 +125,8 @@ class ProductExport(EntitySync[ProductExportConfig]):
     def updated_at(self, record: Record) -> datetime | None:
         return parse_timestamp(record.get("updated_at"))
 
-    def partition_key(self, record: Record) -> str:
-        return str(record.get("_parent_sku") or record["sku"])
+    def partition_key(self, fetched: Fetched[ProductJoin]) -> str:
+        return str(fetched.joined.parent_sku or fetched.record["sku"])
 
     def source_ids(self) -> Iterator[str] | None:
         for page in self.systems.magento.paginate(
@@ -126,7 +135,8 @@ class ProductExport(EntitySync[ProductExportConfig]):
             yield from (str(p["id"]) for p in page)
 
     # --- transform -----------------------------------------------------------------------------------------
-    def transform(self, record: Record) -> list[TargetRecord]:
+    def transform(self, fetched: Fetched[ProductJoin]) -> list[TargetRecord]:
+        record, joined = fetched.record, fetched.joined
         sku = str(record.get("sku") or "").strip()
         if not sku:
             raise RecordError("product has no SKU")
@@ -134,9 +144,8 @@ class ProductExport(EntitySync[ProductExportConfig]):
         if not mappings or any(m.plenty_id is None for m in mappings):
             raise RecordError("every mapped store needs a plenty_id (the product's clients)")
         texts = []
-        store_texts: dict[str, dict[str, str]] = record.get("_store_texts") or {}
         for mapping in mappings:
-            text = store_texts.get(mapping.store) or {}
+            text = joined.store_texts.get(mapping.store) or {}
             name = (text.get("name") or str(record.get("name") or "")).strip()
             if not name:
                 raise RecordError(f"product has no name in store {mapping.store!r}")
@@ -148,7 +157,7 @@ class ProductExport(EntitySync[ProductExportConfig]):
         categories = sorted({mapped for c in links if (mapped := self._category(int(c["category_id"]))) is not None})
         payload = {
             "number": sku,
-            "parent_sku": record.get("_parent_sku"),
+            "parent_sku": joined.parent_sku,
             "name": texts[0]["name"],
             "texts": texts,
             "active": int(record.get("status") or 0) == ENABLED,

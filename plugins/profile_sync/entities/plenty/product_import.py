@@ -17,8 +17,19 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
+import msgspec
+
 from profile_sync.connectors.errors import NotFoundError
-from profile_sync.entities.base import ALL_STORES, EntitySync, Record, RecordError, TargetRecord, number, objects
+from profile_sync.entities.base import (
+    ALL_STORES,
+    EntitySync,
+    Fetched,
+    Record,
+    RecordError,
+    TargetRecord,
+    number,
+    objects,
+)
 from profile_sync.entities.plenty.attribute_rules import admin_mapping, attribute_code, option_label
 from profile_sync.entities.prices import to_magento
 from profile_sync.entities.timestamps import iso_timestamp, parse_timestamp
@@ -31,8 +42,15 @@ ENABLED, DISABLED = 1, 2
 ADMIN_SCOPE = "all"
 
 
+class ItemTexts(msgspec.Struct):
+    """What fetch joins to a PlentyONE variation: its item's descriptions (read through the main variation)."""
+
+    texts: list[dict[str, Any]]  # one per language: lang, name, description...
+
+
 class ProductImport(EntitySync[ProductImportConfig]):
     noun = "variation"
+    join_type = ItemTexts
 
     def __init__(self, profile, systems) -> None:  # type: ignore[no-untyped-def]
         super().__init__(profile, systems)
@@ -49,7 +67,7 @@ class ProductImport(EntitySync[ProductImportConfig]):
         return [m for m in self.profile.store.mapping if scope is None or m.store in scope]
 
     # --- fetch ---------------------------------------------------------------------------------------------
-    def fetch(self, since: datetime | None, ids: Sequence[str] | None) -> Iterator[list[Record]]:
+    def fetch(self, since: datetime | None, ids: Sequence[str] | None) -> Iterator[list[Fetched[ItemTexts]]]:
         if ids:
             wanted = [i for i in ids if str(i).isdigit()]
             for start in range(0, len(wanted), 50):
@@ -66,17 +84,18 @@ class ProductImport(EntitySync[ProductImportConfig]):
         ):
             yield self._with_texts(self._ordered(page))
 
-    def _with_texts(self, page: list[Record]) -> list[Record]:
-        """Each variation with its item's descriptions (``_texts``), one read per item of the page."""
-        texts: dict[int, list[dict[str, Any]]] = {}
+    def _with_texts(self, page: list[Record]) -> list[Fetched[ItemTexts]]:
+        """Each variation with its item's descriptions, one read per item of the page."""
+        texts: dict[int, ItemTexts] = {}
+        out = []
         for variation in page:
             item_id = int(variation["itemId"])
             if item_id not in texts:
                 main_id = variation.get("mainVariationId") or variation["id"]
                 found = self.systems.plenty.get(f"/rest/items/{item_id}/variations/{int(main_id)}/descriptions")
-                texts[item_id] = [d for d in found or [] if isinstance(d, dict)]
-            variation["_texts"] = texts[item_id]
-        return page
+                texts[item_id] = ItemTexts([d for d in found or [] if isinstance(d, dict)])
+            out.append(Fetched(variation, texts[item_id]))
+        return out
 
     @staticmethod
     def _ordered(page: list[Record]) -> list[Record]:
@@ -90,19 +109,20 @@ class ProductImport(EntitySync[ProductImportConfig]):
         present = [s for s in stamps if s is not None]
         return max(present) if present else None
 
-    def partition_key(self, record: Record) -> str:
-        return str(record["itemId"])
+    def partition_key(self, fetched: Fetched[ItemTexts]) -> str:
+        return str(fetched.record["itemId"])
 
     def source_ids(self) -> Iterator[str] | None:
         for page in self.systems.plenty.paginate("/rest/items/variations", page_size=self.profile.api.collection_size):
             yield from (str(v["id"]) for v in page)
 
     # --- transform -----------------------------------------------------------------------------------------
-    def transform(self, record: Record) -> list[TargetRecord]:
+    def transform(self, fetched: Fetched[ItemTexts]) -> list[TargetRecord]:
+        record = fetched.record
         sku = str(record.get("number") or "").strip()
         if not sku:
             raise RecordError("variation has no number (the Magento SKU)")
-        texts = {str(t.get("lang")): t for t in record.get("_texts") or []}
+        texts = {str(t.get("lang")): t for t in fetched.joined.texts}
         mappings = self.stores()
         if not mappings:
             raise RecordError("no store is mapped: product names come from the store mapping's languages")

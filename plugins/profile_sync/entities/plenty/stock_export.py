@@ -17,7 +17,17 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from profile_sync.entities.base import ALL_STORES, EntitySync, Record, RecordError, TargetRecord, number
+from profile_sync.entities.base import (
+    ALL_STORES,
+    EntitySync,
+    Fetched,
+    NoJoin,
+    Record,
+    RecordError,
+    TargetRecord,
+    number,
+    unjoined,
+)
 from profile_sync.entities.plenty.variation_numbers import VariationNumbers
 from profile_sync.profiles.entity_configs import StockExportConfig
 
@@ -37,10 +47,11 @@ class StockExport(EntitySync[StockExportConfig]):
         self.variations = VariationNumbers(systems.plenty, profile.api.collection_size) if systems else None
 
     # --- fetch ---------------------------------------------------------------------------------------------
-    def fetch(self, since: datetime | None, ids: Sequence[str] | None) -> Iterator[list[Record]]:
+    def fetch(self, since: datetime | None, ids: Sequence[str] | None) -> Iterator[list[Fetched[NoJoin]]]:
         wanted = [split_id(source_id) for source_id in ids or ()]
         if self.config.stock_source == "legacy":
-            yield from self._legacy_pages({sku for source, sku in wanted if source == LEGACY_SOURCE} if ids else None)
+            skus = {sku for source, sku in wanted if source == LEGACY_SOURCE} if ids else None
+            yield from (unjoined(rows) for rows in self._legacy_pages(skus))
             return
         sources = sorted(self.config.source_warehouse_map)
         filters: list[Any] = [("source_code", sources, "in")]
@@ -55,7 +66,7 @@ class StockExport(EntitySync[StockExportConfig]):
             tiebreak=None,
         ):
             rows = [_row(item) for item in page]
-            yield [r for r in rows if not ids or (r["source_code"], r["sku"]) in keep]
+            yield unjoined(r for r in rows if not ids or (r["source_code"], r["sku"]) in keep)
 
     def _legacy_pages(self, skus: set[str] | None) -> Iterator[list[Record]]:
         size = self.profile.api.collection_size
@@ -99,7 +110,8 @@ class StockExport(EntitySync[StockExportConfig]):
         return f"{record['source_code']}:{record['sku']}"
 
     # --- transform -----------------------------------------------------------------------------------------
-    def transform(self, record: Record) -> list[TargetRecord]:
+    def transform(self, fetched: Fetched[NoJoin]) -> list[TargetRecord]:
+        record = fetched.record
         warehouse = self.config.source_warehouse_map.get(str(record["source_code"]))
         if warehouse is None:
             return []  # a source this profile does not export

@@ -15,14 +15,24 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from itertools import chain
 
-from profile_sync.entities.base import ALL_STORES, EntitySync, Record, RecordError, TargetRecord
+import msgspec
+
+from profile_sync.entities.base import ALL_STORES, EntitySync, Fetched, Record, RecordError, TargetRecord
 from profile_sync.entities.plenty.variation_numbers import VariationNumbers, ambiguous
 from profile_sync.entities.timestamps import iso_timestamp, parse_timestamp
 from profile_sync.profiles.entity_configs import StockImportConfig
 
 
+class VariationSku(msgspec.Struct):
+    """What fetch joins to a PlentyONE stock row: its variation's number, the Magento SKU."""
+
+    sku: str | None  # None: the variation has no number, or there is no such variation
+    holders: list[int] = []  # the variations that carry the number, where more than one does (no one SKU)
+
+
 class StockImport(EntitySync[StockImportConfig]):
     noun = "stock row"
+    join_type = VariationSku
 
     def __init__(self, profile, systems) -> None:  # type: ignore[no-untyped-def]
         super().__init__(profile, systems)
@@ -31,7 +41,7 @@ class StockImport(EntitySync[StockImportConfig]):
         self.bulk_size = profile.api.collection_size
         self.variations = VariationNumbers(systems.plenty, profile.api.collection_size) if systems else None
 
-    def fetch(self, since: datetime | None, ids: Sequence[str] | None) -> Iterator[list[Record]]:
+    def fetch(self, since: datetime | None, ids: Sequence[str] | None) -> Iterator[list[Fetched[VariationSku]]]:
         size = self.profile.api.collection_size
         if ids:
             wanted: dict[int, set[int]] = {}
@@ -44,7 +54,7 @@ class StockImport(EntitySync[StockImportConfig]):
                 for page in self.systems.plenty.paginate(
                     "/rest/stockmanagement/stock", params={"variationId": variation}, page_size=size
                 ):
-                    yield [self._annotate(row) for row in page if int(row["warehouseId"]) in warehouses]
+                    yield [self._joined(row) for row in page if int(row["warehouseId"]) in warehouses]
             return
         params = {"updatedAtFrom": iso_timestamp(since)} if since else {}
         pages = iter(self.systems.plenty.paginate("/rest/stockmanagement/stock", params=params, page_size=size))
@@ -59,14 +69,12 @@ class StockImport(EntitySync[StockImportConfig]):
                 break
         self.variations.learn(named)
         for page in chain(held, pages):
-            yield [self._annotate(row) for row in page]
+            yield [self._joined(row) for row in page]
 
-    def _annotate(self, row: Record) -> Record:
-        row["_sku"] = sku = self.variations.number_of(int(row["variationId"]))
+    def _joined(self, row: Record) -> Fetched[VariationSku]:
+        sku = self.variations.number_of(int(row["variationId"]))
         holders = self.variations.holders(sku) if sku else []
-        if len(holders) > 1:
-            row["_sku_holders"] = holders
-        return row
+        return Fetched(row, VariationSku(sku, holders if len(holders) > 1 else []))
 
     def record_id(self, record: Record) -> str:
         return f"{int(record['variationId'])}@{int(record['warehouseId'])}"
@@ -74,17 +82,17 @@ class StockImport(EntitySync[StockImportConfig]):
     def updated_at(self, record: Record) -> datetime | None:
         return parse_timestamp(record.get("updatedAt"))
 
-    def partition_key(self, record: Record) -> str:
-        return str(record.get("variationId"))
+    def partition_key(self, fetched: Fetched[VariationSku]) -> str:
+        return str(fetched.record.get("variationId"))
 
-    def transform(self, record: Record) -> list[TargetRecord]:
+    def transform(self, fetched: Fetched[VariationSku]) -> list[TargetRecord]:
+        record, sku = fetched.record, fetched.joined.sku
         source = self.config.warehouse_source_map.get(int(record["warehouseId"]))
         if source is None:
             return []  # a warehouse this profile does not sell from
-        sku = record.get("_sku")
         if not sku:
             raise RecordError(f"variation {record['variationId']} has no variation number (Magento SKU)")
-        if holders := record.get("_sku_holders"):
+        if holders := fetched.joined.holders:
             raise RecordError(ambiguous(sku, holders))
         quantity = record.get(self.config.stock_field)
         if not isinstance(quantity, int | float) or isinstance(quantity, bool):

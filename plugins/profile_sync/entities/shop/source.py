@@ -2,8 +2,8 @@
 
 The profile's stores only; what changed since the watermark, or the given ids; pages of the profile's page size
 sorted by ``updated_at`` and then ``entity_id`` (Magento ignores a sort on ``id`` for EAV entities, so an ``id``
-tiebreak repeats or skips records across pages); each record stamped with its store view's code
-(``STORE_CODE``), which the transform reads to pick the store mapping.
+tiebreak repeats or skips records across pages); each record joined to its store view's code (``StoreJoin``),
+which the transform reads to pick the store mapping.
 """
 
 from __future__ import annotations
@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from profile_sync.entities.base import Record
+import msgspec
+
+from profile_sync.entities.base import Fetched, Record
 from profile_sync.entities.shop.search import filter_sets
 from profile_sync.entities.shop.stores import StoreViews
 from profile_sync.entities.timestamps import parse_timestamp
@@ -22,7 +24,16 @@ from profile_sync.profiles import Profile
 if TYPE_CHECKING:
     from profile_sync.connectors.magento import MagentoHook, SearchFilter
 
-STORE_CODE = "_store_code"  # the key the read adds to each record: its store view's code
+
+class StoreJoin(msgspec.Struct):
+    """What a read of a Magento source joins to each record: the code of its ``store_id``'s store view."""
+
+    store_code: str | None  # None: Magento lists no store view of that id
+
+    @property
+    def store(self) -> str:
+        """The store view the store mapping is looked up for (``default`` where the record names none)."""
+        return self.store_code or "default"
 
 
 @dataclass(frozen=True)
@@ -33,7 +44,7 @@ class MagentoSource:
     def pages(
         self, magento: MagentoHook, stores: StoreViews, profile: Profile, since: datetime | None,
         ids: Sequence[str] | None, narrower: Sequence[SearchFilter] = (),
-    ) -> Iterator[list[Record]]:
+    ) -> Iterator[list[Fetched[StoreJoin]]]:
         """Pages of records; ``narrower`` filters (a type's own, such as the order statuses) are added to each."""
         for filters in filter_sets(profile, stores, since, ids):
             for page in magento.paginate(
@@ -43,9 +54,7 @@ class MagentoSource:
                 sort=[("updated_at", "ASC")],
                 tiebreak="entity_id",
             ):
-                for record in page:
-                    record[STORE_CODE] = stores.code(record.get("store_id"))
-                yield page
+                yield [Fetched(record, StoreJoin(stores.code(record.get("store_id")))) for record in page]
 
     def ids(self, magento: MagentoHook, profile: Profile) -> Iterator[str]:
         """Every record's id (for ``delete_externally``: what is gone from the source)."""
@@ -58,7 +67,3 @@ class MagentoSource:
     @staticmethod
     def updated_at(record: Record) -> datetime | None:
         return parse_timestamp(record.get("updated_at"))
-
-    @staticmethod
-    def store_code(record: Record) -> str:
-        return str(record.get(STORE_CODE) or "default")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import msgspec
+
 
 class StoreViews:
     def __init__(self, magento: Any) -> None:
@@ -21,3 +23,9 @@ class StoreViews:
 
     def ids(self, codes: tuple[str, ...]) -> list[int]:
         return sorted(store_id for store_id, code in self._load().items() if code in codes)
+
+
+class StoreIds(msgspec.Struct):
+    """What fetch joins to a record whose labels go per store view: the mapped store views' Magento ids."""
+
+    store_ids: dict[str, int | None]  # store code -> id (None: Magento has no such store view)
