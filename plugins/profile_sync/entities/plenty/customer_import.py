@@ -20,9 +20,10 @@ from profile_sync.entities.base import EntitySync, Fetched, Record, RecordError,
 from profile_sync.entities.emails import valid_email
 from profile_sync.entities.plenty.addresses import MagentoPlace, listed_addresses, magento_place, to_magento
 from profile_sync.entities.plenty.countries import PlentyCountries
+from profile_sync.entities.plenty.sources import CONTACTS
 from profile_sync.entities.shop.directory import MagentoDirectory
+from profile_sync.entities.shop.source import CUSTOMERS
 from profile_sync.entities.shop.stores import StoreViews
-from profile_sync.entities.timestamps import iso_timestamp, parse_timestamp
 from profile_sync.profiles.entity_configs import CustomerImportConfig
 from profile_sync.profiles.plenty_languages import plenty_language
 from profile_sync.profiles.schema import StoreMapping
@@ -45,6 +46,7 @@ class ContactJoin(msgspec.Struct):
 class CustomerImport(EntitySync[CustomerImportConfig]):
     noun = "contact"
     join_type = ContactJoin
+    source = CONTACTS
 
     def __init__(self, profile, systems) -> None:  # type: ignore[no-untyped-def]
         super().__init__(profile, systems)
@@ -62,16 +64,11 @@ class CustomerImport(EntitySync[CustomerImportConfig]):
             for contact_id in ids:
                 if contact_id.isdigit():
                     page = self.systems.plenty.get(
-                        "/rest/accounts/contacts", params={"contactId": int(contact_id), "with": "addresses"}
+                        CONTACTS.path, params={"contactId": int(contact_id), **CONTACTS.params}
                     )
                     yield self._joined((page or {}).get("entries") or [])
             return
-        params: dict[str, Any] = {"with": "addresses"}
-        if since:
-            params["updatedAtAfter"] = iso_timestamp(since)
-        for page in self.systems.plenty.paginate(
-            "/rest/accounts/contacts", params=params, page_size=self.profile.api.collection_size
-        ):
+        for page in CONTACTS.pages(self.systems.plenty, self.profile, since):
             yield self._joined(page)
 
     def _joined(self, contacts: list[Record]) -> list[Fetched[ContactJoin]]:
@@ -87,15 +84,8 @@ class CustomerImport(EntitySync[CustomerImportConfig]):
             out.append(Fetched(contact, ContactJoin(mapping.store if mapping else None, store_id, places)))
         return out
 
-    def record_id(self, record: Record) -> str:
-        return str(record["id"])
-
-    def updated_at(self, record: Record) -> datetime | None:
-        return parse_timestamp(record.get("updatedAt"))
-
     def source_ids(self) -> Iterator[str] | None:
-        for page in self.systems.plenty.paginate("/rest/accounts/contacts", page_size=self.profile.api.collection_size):
-            yield from (str(contact["id"]) for contact in page)
+        return CONTACTS.ids(self.systems.plenty, self.profile)
 
     # --- transform -----------------------------------------------------------------------------------------
     def transform(self, fetched: Fetched[ContactJoin]) -> list[TargetRecord]:
@@ -148,9 +138,7 @@ class CustomerImport(EntitySync[CustomerImportConfig]):
                 self._current[str(customer["id"])] = customer
 
     def _search(self, filters: list[Any]) -> Iterator[dict[str, Any]]:
-        for page in self.systems.magento.paginate(
-            "/V1/customers/search", filters=filters, page_size=self.profile.api.collection_size, sort=[]
-        ):
+        for page in CUSTOMERS.search(self.systems.magento, self.profile, filters):
             yield from page
 
     def find_existing(self, target: TargetRecord) -> str | None:

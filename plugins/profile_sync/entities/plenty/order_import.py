@@ -30,12 +30,12 @@ from profile_sync.entities.base import (
     TargetRecord,
     unjoined,
 )
-from profile_sync.entities.timestamps import iso_timestamp, parse_timestamp
+from profile_sync.entities.plenty.sources import ORDER_TYPE_SALES, ORDERS
+from profile_sync.entities.shop.source import ORDERS as MAGENTO_ORDERS
 from profile_sync.profiles.entity_configs import OrderImportConfig
 from profile_sync.profiles.plenty_languages import plenty_language
 
 PROPERTY_EXTERNAL_ID = 7
-ORDER_TYPE_SALES = 1
 PAID_TOLERANCE = 0.005
 COMMENT_PREFIX = "PlentyONE status "
 # Magento states in which an order takes no invoice, shipment or cancellation (Order::canInvoice/canShip/canCancel)
@@ -44,6 +44,7 @@ FINAL_STATES = frozenset({"canceled", "closed"})
 
 class OrderImport(EntitySync[OrderImportConfig]):
     noun = "order"
+    source = ORDERS
     shared_targets = True  # PlentyONE orders split from one Magento order all report on it
 
     def __init__(self, profile, systems) -> None:  # type: ignore[no-untyped-def]
@@ -56,30 +57,17 @@ class OrderImport(EntitySync[OrderImportConfig]):
 
     # --- fetch ---------------------------------------------------------------------------------------------
     def fetch(self, since: datetime | None, ids: Sequence[str] | None) -> Iterator[list[Fetched[NoJoin]]]:
-        # sales orders only: returns and credit notes share the external order id but are other orders
-        base = {"orderType": ORDER_TYPE_SALES}
         if ids:
             wanted = [i for i in ids if str(i).isdigit()]
             page_size = self.profile.api.collection_size  # a slice of ids fills one page at most
             for start in range(0, len(wanted), page_size):
-                for page in self.systems.plenty.paginate(
-                    "/rest/orders",
-                    params={**base, "orderIds": ",".join(wanted[start : start + page_size])},
-                    page_size=page_size,
+                for page in ORDERS.pages(
+                    self.systems.plenty, self.profile, extra={"orderIds": ",".join(wanted[start : start + page_size])}
                 ):
                     yield unjoined(page)
             return
-        params = {**base, "updatedAtFrom": iso_timestamp(since)} if since else base
-        for page in self.systems.plenty.paginate(
-            "/rest/orders", params=params, page_size=self.profile.api.collection_size
-        ):
+        for page in ORDERS.pages(self.systems.plenty, self.profile, since):
             yield unjoined(page)
-
-    def record_id(self, record: Record) -> str:
-        return str(record["id"])
-
-    def updated_at(self, record: Record) -> datetime | None:
-        return parse_timestamp(record.get("updatedAt"))
 
     # --- transform -----------------------------------------------------------------------------------------
     def transform(self, fetched: Fetched[NoJoin]) -> list[TargetRecord]:
@@ -137,9 +125,7 @@ class OrderImport(EntitySync[OrderImportConfig]):
                 self._current[str(order["entity_id"])] = order
 
     def _search(self, condition: tuple[str, list[str], str]) -> Iterator[Record]:
-        for page in self.systems.magento.paginate(
-            "/V1/orders", filters=[condition], page_size=self.profile.api.collection_size, sort=[]
-        ):
+        for page in MAGENTO_ORDERS.search(self.systems.magento, self.profile, [condition]):
             yield from page
 
     def find_existing(self, target: TargetRecord) -> str | None:

@@ -31,12 +31,11 @@ from profile_sync.entities.base import (
     objects,
 )
 from profile_sync.entities.plenty.attribute_rules import admin_mapping, attribute_code, option_label
+from profile_sync.entities.plenty.sources import VARIATIONS
 from profile_sync.entities.prices import to_magento
-from profile_sync.entities.timestamps import iso_timestamp, parse_timestamp
 from profile_sync.profiles.entity_configs import ProductImportConfig
 from profile_sync.profiles.plenty_languages import plenty_language
 
-RELATIONS = "variationSalesPrices,variationCategories,variationAttributeValues"
 VISIBLE_EVERYWHERE, NOT_VISIBLE_ALONE = 4, 1
 ENABLED, DISABLED = 1, 2
 ADMIN_SCOPE = "all"
@@ -51,6 +50,7 @@ class ItemTexts(msgspec.Struct):
 class ProductImport(EntitySync[ProductImportConfig]):
     noun = "variation"
     join_type = ItemTexts
+    source = VARIATIONS
 
     def __init__(self, profile, systems) -> None:  # type: ignore[no-untyped-def]
         super().__init__(profile, systems)
@@ -72,16 +72,11 @@ class ProductImport(EntitySync[ProductImportConfig]):
             wanted = [i for i in ids if str(i).isdigit()]
             for start in range(0, len(wanted), 50):
                 page = self.systems.plenty.get(
-                    "/rest/items/variations", params={"id": ",".join(wanted[start : start + 50]), "with": RELATIONS}
+                    VARIATIONS.path, params={"id": ",".join(wanted[start : start + 50]), **VARIATIONS.params}
                 )
                 yield self._with_texts(self._ordered((page or {}).get("entries") or []))
             return
-        params = {"with": RELATIONS}
-        if since:  # relatedUpdatedAt moves with prices, categories and attribute values too
-            params["relatedUpdatedBetween"] = iso_timestamp(since)
-        for page in self.systems.plenty.paginate(
-            "/rest/items/variations", params=params, page_size=self.profile.api.collection_size
-        ):
+        for page in VARIATIONS.pages(self.systems.plenty, self.profile, since):
             yield self._with_texts(self._ordered(page))
 
     def _with_texts(self, page: list[Record]) -> list[Fetched[ItemTexts]]:
@@ -101,20 +96,11 @@ class ProductImport(EntitySync[ProductImportConfig]):
     def _ordered(page: list[Record]) -> list[Record]:
         return sorted(page, key=lambda v: (int(v["itemId"]), not v.get("isMain"), int(v["id"])))
 
-    def record_id(self, record: Record) -> str:
-        return str(record["id"])
-
-    def updated_at(self, record: Record) -> datetime | None:
-        stamps = [parse_timestamp(record.get(k)) for k in ("updatedAt", "relatedUpdatedAt")]
-        present = [s for s in stamps if s is not None]
-        return max(present) if present else None
-
     def partition_key(self, fetched: Fetched[ItemTexts]) -> str:
         return str(fetched.record["itemId"])
 
     def source_ids(self) -> Iterator[str] | None:
-        for page in self.systems.plenty.paginate("/rest/items/variations", page_size=self.profile.api.collection_size):
-            yield from (str(v["id"]) for v in page)
+        return VARIATIONS.ids(self.systems.plenty, self.profile)
 
     # --- transform -----------------------------------------------------------------------------------------
     def transform(self, fetched: Fetched[ItemTexts]) -> list[TargetRecord]:

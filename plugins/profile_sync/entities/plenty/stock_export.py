@@ -29,6 +29,7 @@ from profile_sync.entities.base import (
     unjoined,
 )
 from profile_sync.entities.plenty.variation_numbers import VariationNumbers
+from profile_sync.entities.shop.source import PRODUCTS
 from profile_sync.profiles.entity_configs import StockExportConfig
 
 LEGACY_SOURCE = "default"  # a shop without MSI has one stock: Magento's default source stands for it
@@ -96,13 +97,7 @@ class StockExport(EntitySync[StockExportConfig]):
         if not product_ids:
             return {}
         found: dict[int, str] = {}
-        for page in self.systems.magento.paginate(
-            "/V1/products",
-            filters=[("entity_id", sorted(set(product_ids)), "in")],
-            page_size=self.profile.api.collection_size,
-            sort=[],
-            tiebreak="entity_id",
-        ):
+        for page in PRODUCTS.search(self.systems.magento, self.profile, [("entity_id", sorted(set(product_ids)), "in")]):
             found.update({int(p["id"]): str(p["sku"]) for p in page})
         return found
 

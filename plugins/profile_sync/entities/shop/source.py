@@ -56,6 +56,16 @@ class MagentoSource:
             ):
                 yield [Fetched(record, StoreJoin(stores.code(record.get("store_id")))) for record in page]
 
+    def search(
+        self, magento: MagentoHook, profile: Profile, filters: Sequence[SearchFilter],
+        sort: Sequence[tuple[str, str]] | None = (),
+    ) -> Iterator[list[Record]]:
+        """Pages of the records ``filters`` name, whatever their store (a type's lookups: by e-mail, increment
+        id, id), in id order (``sort`` None: the connector's, by ``updated_at``)."""
+        return magento.paginate(
+            self.path, filters=filters, page_size=profile.api.collection_size, sort=sort, tiebreak="entity_id"
+        )
+
     def ids(self, magento: MagentoHook, profile: Profile) -> Iterator[str]:
         """Every record's id (for ``delete_externally``: what is gone from the source)."""
         for page in magento.paginate(self.path, page_size=profile.api.collection_size, sort=[], tiebreak="entity_id"):
@@ -67,3 +77,8 @@ class MagentoSource:
     @staticmethod
     def updated_at(record: Record) -> datetime | None:
         return parse_timestamp(record.get("updated_at"))
+
+
+CUSTOMERS = MagentoSource("/V1/customers/search", id_field="id")
+ORDERS = MagentoSource("/V1/orders")
+PRODUCTS = MagentoSource("/V1/products")
