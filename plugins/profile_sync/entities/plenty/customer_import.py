@@ -127,36 +127,21 @@ class CustomerImport(EntitySync[CustomerImportConfig]):
         ids = sorted({str(entry.target_id) for _, entry in writes if _mapped(entry)})
         self._found, self._current = {}, {}
         website = ("website_id", str(self.config.website_id), "eq")
-        for chunk in _chunks(emails, self.profile.api.collection_size):
-            for customer in self._search([("email", chunk, "in"), website]):
+        for chunk, customers in CUSTOMERS.among(self.systems.magento, self.profile, "email", emails, website):
+            for customer in customers:
                 self._found[str(customer.get("email") or "").lower()] = str(customer["id"])
                 self._current[str(customer["id"])] = customer
             for email in chunk:
                 self._found.setdefault(email, None)
-        for chunk in _chunks(ids, self.profile.api.collection_size):
-            for customer in self._search([("entity_id", chunk, "in")]):
-                self._current[str(customer["id"])] = customer
-
-    def _search(self, filters: list[Any]) -> Iterator[dict[str, Any]]:
-        for page in CUSTOMERS.search(self.systems.magento, self.profile, filters):
-            yield from page
+        for _, customers in CUSTOMERS.among(self.systems.magento, self.profile, "entity_id", ids):
+            self._current.update((str(customer["id"]), customer) for customer in customers)
 
     def find_existing(self, target: TargetRecord) -> str | None:
         if target.natural_key in self._found:  # the batch's search answered it; a second lookup asks again
             return self._found.pop(target.natural_key)
-        found = self.systems.magento.get(
-            "/V1/customers/search",
-            params={
-                "searchCriteria[filter_groups][0][filters][0][field]": "email",
-                "searchCriteria[filter_groups][0][filters][0][value]": target.natural_key,
-                "searchCriteria[filter_groups][0][filters][0][condition_type]": "eq",
-                "searchCriteria[filter_groups][1][filters][0][field]": "website_id",
-                "searchCriteria[filter_groups][1][filters][0][value]": str(self.config.website_id),
-                "searchCriteria[filter_groups][1][filters][0][condition_type]": "eq",
-            },
-        )
-        items = (found or {}).get("items") or []
-        return str(items[0]["id"]) if items else None
+        website = ("website_id", str(self.config.website_id), "eq")
+        found = CUSTOMERS.first(self.systems.magento, "email", target.natural_key or "", website)
+        return str(found["id"]) if found else None
 
     def create(self, target: TargetRecord) -> str:
         created = self.systems.magento.post("/V1/customers", json={"customer": target.payload})
@@ -177,11 +162,6 @@ class CustomerImport(EntitySync[CustomerImportConfig]):
 def _mapped(entry: Any) -> bool:
     """The ID map has the record's Magento customer (not a create left pending, not a deleted one)."""
     return bool(getattr(entry, "target_id", None)) and getattr(entry, "status", None) not in ("pending", "deleted")
-
-
-def _chunks(values: list[str], size: int) -> Iterator[list[str]]:
-    for start in range(0, len(values), max(size, 1)):
-        yield values[start : start + size]
 
 
 def store_for(mappings: Sequence[StoreMapping], contact: Record) -> StoreMapping | None:

@@ -112,35 +112,20 @@ class OrderImport(EntitySync[OrderImportConfig]):
         increments = sorted({t.natural_key for t, entry in writes if t.natural_key and not _mapped(entry)})
         ids = sorted({str(entry.target_id) for _, entry in writes if _mapped(entry)})
         self._found, self._current = {}, {}
-        size = self.profile.api.collection_size
-        for start in range(0, len(increments), size):
-            chunk = increments[start : start + size]
-            for order in self._search(("increment_id", chunk, "in")):
+        for chunk, orders in MAGENTO_ORDERS.among(self.systems.magento, self.profile, "increment_id", increments):
+            for order in orders:
                 self._found[str(order.get("increment_id"))] = str(order["entity_id"])
                 self._current[str(order["entity_id"])] = order
             for increment in chunk:
                 self._found.setdefault(increment, None)
-        for start in range(0, len(ids), size):
-            for order in self._search(("entity_id", ids[start : start + size], "in")):
-                self._current[str(order["entity_id"])] = order
-
-    def _search(self, condition: tuple[str, list[str], str]) -> Iterator[Record]:
-        for page in MAGENTO_ORDERS.search(self.systems.magento, self.profile, [condition]):
-            yield from page
+        for _, orders in MAGENTO_ORDERS.among(self.systems.magento, self.profile, "entity_id", ids):
+            self._current.update((str(order["entity_id"]), order) for order in orders)
 
     def find_existing(self, target: TargetRecord) -> str | None:
         if target.natural_key in self._found:  # the batch's search answered it; a second lookup asks again
             return self._found.pop(target.natural_key)
-        found = self.systems.magento.get(
-            "/V1/orders",
-            params={
-                "searchCriteria[filter_groups][0][filters][0][field]": "increment_id",
-                "searchCriteria[filter_groups][0][filters][0][value]": target.natural_key,
-                "searchCriteria[filter_groups][0][filters][0][condition_type]": "eq",
-            },
-        )
-        items = (found or {}).get("items") or []
-        return str(items[0]["entity_id"]) if items else None
+        found = MAGENTO_ORDERS.first(self.systems.magento, "increment_id", target.natural_key or "")
+        return str(found["entity_id"]) if found else None
 
     def create(self, target: TargetRecord) -> str:
         raise RecordError(f"Magento has no order {target.natural_key}: only exported orders are updated")

@@ -42,10 +42,12 @@ class MagentoSource:
     id_field: str = "entity_id"  # the record's id in the answer (customers: "id")
 
     def pages(
-        self, magento: MagentoHook, stores: StoreViews, profile: Profile, since: datetime | None,
-        ids: Sequence[str] | None, narrower: Sequence[SearchFilter] = (),
+        self, magento: MagentoHook, profile: Profile, since: datetime | None, ids: Sequence[str] | None,
+        narrower: Sequence[SearchFilter] = (),
     ) -> Iterator[list[Fetched[StoreJoin]]]:
-        """Pages of records; ``narrower`` filters (a type's own, such as the order statuses) are added to each."""
+        """Pages of records; ``narrower`` filters (a type's own, such as the order statuses) are added to each.
+        The store views are read once a read (the scope's ids, the join's codes)."""
+        stores = StoreViews(magento)
         for filters in filter_sets(profile, stores, since, ids):
             for page in magento.paginate(
                 self.path,
@@ -65,6 +67,24 @@ class MagentoSource:
         return magento.paginate(
             self.path, filters=filters, page_size=profile.api.collection_size, sort=sort, tiebreak="entity_id"
         )
+
+    def among(
+        self, magento: MagentoHook, profile: Profile, field: str, values: Sequence[str], *also: SearchFilter
+    ) -> Iterator[tuple[list[str], list[Record]]]:
+        """The records whose ``field`` is one of ``values`` (a batch's lookups), one search per page-size slice
+        of them (``also``: filters added to each): each slice with what its search found."""
+        size = profile.api.collection_size
+        for start in range(0, len(values), size):
+            chunk = list(values[start : start + size])
+            yield chunk, [r for page in self.search(magento, profile, [(field, chunk, "in"), *also]) for r in page]
+
+    def first(self, magento: MagentoHook, field: str, value: str, *also: SearchFilter) -> Record | None:
+        """The first record whose ``field`` is ``value`` (one request, unsorted: a lookup by natural key)."""
+        from profile_sync.connectors.magento import search_criteria  # the hooks load when a task opens them
+
+        found = magento.get(self.path, params=search_criteria([(field, value, "eq"), *also], sort=[], tiebreak=None))
+        items = (found or {}).get("items") or []
+        return items[0] if items else None
 
     def ids(self, magento: MagentoHook, profile: Profile) -> Iterator[str]:
         """Every record's id (for ``delete_externally``: what is gone from the source)."""
