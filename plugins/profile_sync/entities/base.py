@@ -254,9 +254,15 @@ class EntitySync(ABC, Generic[ConfigT]):
     # False where the target creates one record a request (PlentyONE items): new records take the single path
     # (``create``), only updates wait for their list
     list_creates = True
-    # the declared source the type reads (None: the type reads its own way and says its record's id itself):
-    # its record_id and updated_at are the type's
+    # the declared source the type reads, given as the class keyword ``source`` (None: the type reads its own
+    # way and says its record's id itself): its record_id and updated_at are the type's
     source: ClassVar[Source | None] = None
+
+    def __init_subclass__(cls, source: Source | None = None, **kwargs: Any) -> None:
+        """``class X(EntitySync[Config], source=CUSTOMERS)``: the type reads that declared source."""
+        super().__init_subclass__(**kwargs)
+        if source is not None:
+            cls.source = source
 
     def __init__(self, profile: Profile, systems: Systems) -> None:
         self.profile = profile

@@ -18,6 +18,7 @@ from profile_sync.entities.emails import valid_email
 from profile_sync.entities.freeagent.contact_fields import contact_payload, default_address, update_body
 from profile_sync.entities.freeagent.directory import ContactDirectory, budget_spent_on_429
 from profile_sync.entities.shop.source import CUSTOMERS, StoreJoin
+from profile_sync.entities.shop.stores import StoreViews
 from profile_sync.profiles.entity_configs import ContactExportConfig
 
 SOURCE = CUSTOMERS
@@ -25,13 +26,13 @@ SOURCE = CUSTOMERS
 log = logging.getLogger(__name__)
 
 
-class ContactExport(EntitySync[ContactExportConfig]):
+class ContactExport(EntitySync[ContactExportConfig], source=SOURCE):
     noun = "customer"
     join_type = StoreJoin
-    source = SOURCE
 
     def __init__(self, profile, systems) -> None:  # type: ignore[no-untyped-def]
         super().__init__(profile, systems)
+        self.stores = StoreViews(systems.magento) if systems else None
         self.locales = {mapping.store: mapping.locale for mapping in profile.store.mapping}
         self._directory: ContactDirectory | None = None
 
@@ -43,7 +44,7 @@ class ContactExport(EntitySync[ContactExportConfig]):
 
     # --- fetch ---------------------------------------------------------------------------------------------
     def fetch(self, since: datetime | None, ids: Sequence[str] | None) -> Iterator[list[Fetched[StoreJoin]]]:
-        return SOURCE.pages(self.systems.magento, self.profile, since, ids)
+        return SOURCE.pages(self.systems.magento, self.stores, self.profile, since, ids)
 
     def partition_key(self, fetched: Fetched[StoreJoin]) -> str:
         record = fetched.record

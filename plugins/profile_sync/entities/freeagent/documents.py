@@ -33,6 +33,7 @@ from profile_sync.entities.emails import valid_email
 from profile_sync.entities.freeagent.contact_fields import contact_payload
 from profile_sync.entities.freeagent.directory import ContactDirectory, budget_spent_on_429
 from profile_sync.entities.shop.source import ORDERS, MagentoSource, StoreJoin
+from profile_sync.entities.shop.stores import StoreViews
 from profile_sync.entities.timestamps import parse_timestamp
 from profile_sync.profiles.entity_configs import ContactOptions, CreditmemoExportConfig, InvoiceExportConfig
 
@@ -66,6 +67,7 @@ class DocumentExport(EntitySync[DocumentConfigT]):
 
     def __init__(self, profile, systems) -> None:  # type: ignore[no-untyped-def]
         super().__init__(profile, systems)
+        self.stores = StoreViews(systems.magento) if systems else None
         self.locales = {mapping.store: mapping.locale for mapping in profile.store.mapping}
         self._directory: ContactDirectory | None = None
         self._by_contact: dict[str, dict[str, str]] = {}
@@ -93,7 +95,7 @@ class DocumentExport(EntitySync[DocumentConfigT]):
 
     # --- fetch ---------------------------------------------------------------------------------------------
     def fetch(self, since: datetime | None, ids: Sequence[str] | None) -> Iterator[list[Fetched[DocumentJoin]]]:
-        for page in self.source.pages(self.systems.magento, self.profile, since, ids):
+        for page in self.source.pages(self.systems.magento, self.stores, self.profile, since, ids):
             orders = self._orders({int(d.record["order_id"]) for d in page if d.record.get("order_id") is not None})
             yield [Fetched(d.record, DocumentJoin(d.joined.store_code, _order_of(d.record, orders))) for d in page]
 

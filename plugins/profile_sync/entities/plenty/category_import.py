@@ -34,9 +34,8 @@ TREE = "tree"
 ADMIN_SCOPE = "all"
 
 
-class CategoryImport(EntitySync[CategoryImportConfig]):
+class CategoryImport(EntitySync[CategoryImportConfig], source=CATEGORIES):
     noun = "category"
-    source = CATEGORIES
 
     def __init__(self, profile, systems) -> None:  # type: ignore[no-untyped-def]
         super().__init__(profile, systems)

@@ -38,6 +38,7 @@ from profile_sync.entities.plenty.addresses import (
 )
 from profile_sync.entities.plenty.countries import PlentyCountries
 from profile_sync.entities.shop.source import CUSTOMERS, StoreJoin
+from profile_sync.entities.shop.stores import StoreViews
 from profile_sync.profiles.entity_configs import CustomerExportConfig
 from profile_sync.profiles.plenty_languages import plenty_language
 
@@ -53,19 +54,19 @@ class CustomerJoin(StoreJoin):
     addresses: dict[int, PlentyPlace] = {}  # by position in the customer's ``addresses``
 
 
-class CustomerExport(EntitySync[CustomerExportConfig]):
+class CustomerExport(EntitySync[CustomerExportConfig], source=SOURCE):
     noun = "customer"
     join_type = CustomerJoin
-    source = SOURCE
 
     def __init__(self, profile, systems) -> None:  # type: ignore[no-untyped-def]
         super().__init__(profile, systems)
+        self.stores = StoreViews(systems.magento) if systems else None
         self.countries = PlentyCountries(systems.plenty) if systems else None
         self.mappings = {mapping.store: mapping for mapping in profile.store.mapping}
 
     # --- fetch ---------------------------------------------------------------------------------------------
     def fetch(self, since: datetime | None, ids: Sequence[str] | None) -> Iterator[list[Fetched[CustomerJoin]]]:
-        for page in SOURCE.pages(self.systems.magento, self.profile, since, ids):
+        for page in SOURCE.pages(self.systems.magento, self.stores, self.profile, since, ids):
             yield [Fetched(c.record, CustomerJoin(c.joined.store_code, self._places(c.record))) for c in page]
 
     def _places(self, customer: Record) -> dict[int, PlentyPlace]:

@@ -43,10 +43,9 @@ class ContactJoin(msgspec.Struct):
     addresses: dict[int, MagentoPlace] = {}  # by position in the contact's ``addresses``
 
 
-class CustomerImport(EntitySync[CustomerImportConfig]):
+class CustomerImport(EntitySync[CustomerImportConfig], source=CONTACTS):
     noun = "contact"
     join_type = ContactJoin
-    source = CONTACTS
 
     def __init__(self, profile, systems) -> None:  # type: ignore[no-untyped-def]
         super().__init__(profile, systems)
@@ -127,14 +126,12 @@ class CustomerImport(EntitySync[CustomerImportConfig]):
         ids = sorted({str(entry.target_id) for _, entry in writes if _mapped(entry)})
         self._found, self._current = {}, {}
         website = ("website_id", str(self.config.website_id), "eq")
-        for chunk, customers in CUSTOMERS.among(self.systems.magento, self.profile, "email", emails, website):
-            for customer in customers:
-                self._found[str(customer.get("email") or "").lower()] = str(customer["id"])
-                self._current[str(customer["id"])] = customer
-            for email in chunk:
-                self._found.setdefault(email, None)
-        for _, customers in CUSTOMERS.among(self.systems.magento, self.profile, "entity_id", ids):
-            self._current.update((str(customer["id"]), customer) for customer in customers)
+        by_email = CUSTOMERS.keyed(
+            self.systems.magento, self.profile, "email", emails, website, key=lambda c: str(c.get("email") or "").lower()
+        )
+        by_id = CUSTOMERS.keyed(self.systems.magento, self.profile, "entity_id", ids, key=CUSTOMERS.record_id)
+        self._found = {email: CUSTOMERS.record_id(c) if c else None for email, c in by_email.items()}
+        self._current = {CUSTOMERS.record_id(c): c for c in [*by_email.values(), *by_id.values()] if c}
 
     def find_existing(self, target: TargetRecord) -> str | None:
         if target.natural_key in self._found:  # the batch's search answered it; a second lookup asks again

@@ -42,6 +42,7 @@ from profile_sync.entities.plenty.order_money import (
     unit_gross,
 )
 from profile_sync.entities.shop.source import ORDERS, StoreJoin
+from profile_sync.entities.shop.stores import StoreViews
 from profile_sync.profiles.entity_configs import OrderExportConfig
 from profile_sync.profiles.plenty_languages import plenty_language
 
@@ -59,13 +60,13 @@ class OrderJoin(StoreJoin):
     shipping: PlentyPlace | None = None
 
 
-class OrderExport(EntitySync[OrderExportConfig]):
+class OrderExport(EntitySync[OrderExportConfig], source=SOURCE):
     noun = "order"
     join_type = OrderJoin
-    source = SOURCE
 
     def __init__(self, profile, systems) -> None:  # type: ignore[no-untyped-def]
         super().__init__(profile, systems)
+        self.stores = StoreViews(systems.magento) if systems else None
         self.countries = PlentyCountries(systems.plenty) if systems else None
         self.mappings = {mapping.store: mapping for mapping in profile.store.mapping}
         self._variations: dict[str, int] = {}
@@ -80,7 +81,7 @@ class OrderExport(EntitySync[OrderExportConfig]):
         # the statuses narrow what changed; orders asked for by id come whatever their status
         statuses = self.config.order_statuses and not ids
         narrower = [("status", ",".join(self.config.order_statuses), "in")] if statuses else []
-        for page in SOURCE.pages(self.systems.magento, self.profile, since, ids, narrower):
+        for page in SOURCE.pages(self.systems.magento, self.stores, self.profile, since, ids, narrower):
             yield [Fetched(o.record, self._joined(o.record, o.joined)) for o in page]
 
     def _joined(self, order: Record, store: StoreJoin) -> OrderJoin:

@@ -42,9 +42,8 @@ COMMENT_PREFIX = "PlentyONE status "
 FINAL_STATES = frozenset({"canceled", "closed"})
 
 
-class OrderImport(EntitySync[OrderImportConfig]):
+class OrderImport(EntitySync[OrderImportConfig], source=ORDERS):
     noun = "order"
-    source = ORDERS
     shared_targets = True  # PlentyONE orders split from one Magento order all report on it
 
     def __init__(self, profile, systems) -> None:  # type: ignore[no-untyped-def]
@@ -112,14 +111,10 @@ class OrderImport(EntitySync[OrderImportConfig]):
         increments = sorted({t.natural_key for t, entry in writes if t.natural_key and not _mapped(entry)})
         ids = sorted({str(entry.target_id) for _, entry in writes if _mapped(entry)})
         self._found, self._current = {}, {}
-        for chunk, orders in MAGENTO_ORDERS.among(self.systems.magento, self.profile, "increment_id", increments):
-            for order in orders:
-                self._found[str(order.get("increment_id"))] = str(order["entity_id"])
-                self._current[str(order["entity_id"])] = order
-            for increment in chunk:
-                self._found.setdefault(increment, None)
-        for _, orders in MAGENTO_ORDERS.among(self.systems.magento, self.profile, "entity_id", ids):
-            self._current.update((str(order["entity_id"]), order) for order in orders)
+        by_increment = MAGENTO_ORDERS.keyed(self.systems.magento, self.profile, "increment_id", increments)
+        by_id = MAGENTO_ORDERS.keyed(self.systems.magento, self.profile, "entity_id", ids)
+        self._found = {increment: MAGENTO_ORDERS.record_id(o) if o else None for increment, o in by_increment.items()}
+        self._current = {MAGENTO_ORDERS.record_id(o): o for o in [*by_increment.values(), *by_id.values()] if o}
 
     def find_existing(self, target: TargetRecord) -> str | None:
         if target.natural_key in self._found:  # the batch's search answered it; a second lookup asks again

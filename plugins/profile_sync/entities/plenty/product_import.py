@@ -47,10 +47,9 @@ class ItemTexts(msgspec.Struct):
     texts: list[dict[str, Any]]  # one per language: lang, name, description...
 
 
-class ProductImport(EntitySync[ProductImportConfig]):
+class ProductImport(EntitySync[ProductImportConfig], source=VARIATIONS):
     noun = "variation"
     join_type = ItemTexts
-    source = VARIATIONS
 
     def __init__(self, profile, systems) -> None:  # type: ignore[no-untyped-def]
         super().__init__(profile, systems)

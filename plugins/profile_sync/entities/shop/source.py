@@ -8,7 +8,7 @@ which the transform reads to pick the store mapping.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -40,23 +40,33 @@ class StoreJoin(msgspec.Struct):
 class MagentoSource:
     path: str  # the search route, e.g. /V1/customers/search
     id_field: str = "entity_id"  # the record's id in the answer (customers: "id")
+    # the read's order, entity_id the tiebreak (a catalogue's: parents before children)
+    sort: tuple[tuple[str, str], ...] = (("updated_at", "ASC"),)
+    scoped: bool = True  # the profile's stores only (False: the catalogue, which is global)
 
     def pages(
-        self, magento: MagentoHook, profile: Profile, since: datetime | None, ids: Sequence[str] | None,
-        narrower: Sequence[SearchFilter] = (),
+        self, magento: MagentoHook, stores: StoreViews, profile: Profile, since: datetime | None,
+        ids: Sequence[str] | None, narrower: Sequence[SearchFilter] = (),
     ) -> Iterator[list[Fetched[StoreJoin]]]:
         """Pages of records; ``narrower`` filters (a type's own, such as the order statuses) are added to each.
-        The store views are read once a read (the scope's ids, the join's codes)."""
-        stores = StoreViews(magento)
-        for filters in filter_sets(profile, stores, since, ids):
-            for page in magento.paginate(
+        ``stores``: the type's store views, read once a task however often it fetches (a retry of failed
+        entries fetches again)."""
+        for page in self.records(magento, profile, since, ids, narrower, stores):
+            yield [Fetched(record, StoreJoin(stores.code(record.get("store_id")))) for record in page]
+
+    def records(
+        self, magento: MagentoHook, profile: Profile, since: datetime | None, ids: Sequence[str] | None,
+        narrower: Sequence[SearchFilter] = (), stores: StoreViews | None = None,
+    ) -> Iterator[list[Record]]:
+        """Pages of records as Magento answers them, unjoined (``stores``: the scope of a scoped source)."""
+        for filters in filter_sets(profile, stores if self.scoped else None, since, ids):
+            yield from magento.paginate(
                 self.path,
                 filters=[*filters, *narrower],
                 page_size=profile.api.collection_size,
-                sort=[("updated_at", "ASC")],
+                sort=list(self.sort),
                 tiebreak="entity_id",
-            ):
-                yield [Fetched(record, StoreJoin(stores.code(record.get("store_id")))) for record in page]
+            )
 
     def search(
         self, magento: MagentoHook, profile: Profile, filters: Sequence[SearchFilter],
@@ -68,15 +78,22 @@ class MagentoSource:
             self.path, filters=filters, page_size=profile.api.collection_size, sort=sort, tiebreak="entity_id"
         )
 
-    def among(
-        self, magento: MagentoHook, profile: Profile, field: str, values: Sequence[str], *also: SearchFilter
-    ) -> Iterator[tuple[list[str], list[Record]]]:
-        """The records whose ``field`` is one of ``values`` (a batch's lookups), one search per page-size slice
-        of them (``also``: filters added to each): each slice with what its search found."""
+    def keyed(
+        self, magento: MagentoHook, profile: Profile, field: str, values: Sequence[str], *also: SearchFilter,
+        key: Callable[[Record], str] | None = None,
+    ) -> dict[str, Record | None]:
+        """Each of ``values`` with the record whose ``field`` it is (None: Magento has none), for a batch's
+        lookups: one search per page-size slice of them, ``also`` added to each; ``key``: how a found record
+        names its value (the field's value as text where not given)."""
         size = profile.api.collection_size
+        found: dict[str, Record | None] = {}
         for start in range(0, len(values), size):
             chunk = list(values[start : start + size])
-            yield chunk, [r for page in self.search(magento, profile, [(field, chunk, "in"), *also]) for r in page]
+            for page in self.search(magento, profile, [(field, chunk, "in"), *also]):
+                found.update(((key or (lambda r: str(r.get(field))))(record), record) for record in page)
+            for value in chunk:
+                found.setdefault(value, None)
+        return found
 
     def first(self, magento: MagentoHook, field: str, value: str, *also: SearchFilter) -> Record | None:
         """The first record whose ``field`` is ``value`` (one request, unsorted: a lookup by natural key)."""
@@ -86,9 +103,13 @@ class MagentoSource:
         items = (found or {}).get("items") or []
         return items[0] if items else None
 
+    def everything(self, magento: MagentoHook, profile: Profile) -> Iterator[list[Record]]:
+        """Every record, whatever its store, in id order."""
+        return magento.paginate(self.path, page_size=profile.api.collection_size, sort=[], tiebreak="entity_id")
+
     def ids(self, magento: MagentoHook, profile: Profile) -> Iterator[str]:
         """Every record's id (for ``delete_externally``: what is gone from the source)."""
-        for page in magento.paginate(self.path, page_size=profile.api.collection_size, sort=[], tiebreak="entity_id"):
+        for page in self.everything(magento, profile):
             yield from (str(record[self.id_field]) for record in page)
 
     def record_id(self, record: Record) -> str:
@@ -101,4 +122,7 @@ class MagentoSource:
 
 CUSTOMERS = MagentoSource("/V1/customers/search", id_field="id")
 ORDERS = MagentoSource("/V1/orders")
-PRODUCTS = MagentoSource("/V1/products")
+# "configurable" before "simple": a parent item before its children; entity_id, not "id": Magento drops a sort
+# on that for EAV entities, and type_id ties would repeat
+PRODUCTS = MagentoSource("/V1/products", id_field="id", sort=(("type_id", "ASC"),), scoped=False)
+CATEGORIES = MagentoSource("/V1/categories/list", id_field="id", sort=(("level", "ASC"),), scoped=False)
