@@ -26,6 +26,7 @@ from profile_sync.entities.base import (
 )
 from profile_sync.entities.plenty.sources import CATEGORIES
 from profile_sync.entities.pushed_parents import PushedParents
+from profile_sync.entities.shop.source import CATEGORIES as MAGENTO_CATEGORIES
 from profile_sync.profiles.entity_configs import CategoryImportConfig
 from profile_sync.profiles.plenty_languages import plenty_language
 from profile_sync.profiles.schema import StoreMapping
@@ -148,10 +149,7 @@ class CategoryImport(EntitySync[CategoryImportConfig], source=CATEGORIES):
                 self._current[str(category["id"])] = category
 
     def _list(self, condition: tuple[str, list[str], str]) -> Iterator[Record]:
-        for page in self.systems.magento.paginate(
-            "/V1/categories/list", filters=[condition], page_size=self.profile.api.collection_size, sort=[],
-            tiebreak="entity_id",
-        ):
+        for page in MAGENTO_CATEGORIES.search(self.systems.magento, self.profile, [condition]):
             yield from page
 
     def find_existing(self, target: TargetRecord) -> str | None:
@@ -164,13 +162,8 @@ class CategoryImport(EntitySync[CategoryImportConfig], source=CATEGORIES):
                 ):
                     return self._pushed.remember(target.source_id, category["id"])
             return None
-        for page in self.systems.magento.paginate(
-            "/V1/categories/list",
-            filters=[("parent_id", str(target.extra["parent_id"]), "eq"), ("name", target.natural_key, "eq")],
-            page_size=self.profile.api.collection_size,
-            sort=[],
-            tiebreak="entity_id",
-        ):
+        under = [("parent_id", str(target.extra["parent_id"]), "eq"), ("name", target.natural_key, "eq")]
+        for page in MAGENTO_CATEGORIES.search(self.systems.magento, self.profile, under):
             for category in page:
                 if int(category["id"]) not in claimed and category.get("name") == target.natural_key:
                     return self._pushed.remember(target.source_id, category["id"])

@@ -33,6 +33,7 @@ from profile_sync.entities.base import (
 from profile_sync.entities.plenty.attribute_rules import admin_mapping, attribute_code, option_label
 from profile_sync.entities.plenty.sources import VARIATIONS
 from profile_sync.entities.prices import to_magento
+from profile_sync.entities.shop.source import PRODUCTS
 from profile_sync.profiles.entity_configs import ProductImportConfig
 from profile_sync.profiles.plenty_languages import plenty_language
 
@@ -179,17 +180,8 @@ class ProductImport(EntitySync[ProductImportConfig], source=VARIATIONS):
             if target.natural_key:
                 self._numbers[int(target.source_id)] = str(target.natural_key)
         skus = sorted({str(t.natural_key) for t, _ in writes if t.natural_key and "," not in str(t.natural_key)})
-        self._known = {}
-        size = self.profile.api.collection_size
-        for start in range(0, len(skus), size):
-            chunk = skus[start : start + size]
-            for page in self.systems.magento.paginate(
-                "/V1/products", filters=[("sku", chunk, "in")], page_size=size, sort=[], tiebreak="entity_id",
-                store_code=ADMIN_SCOPE,
-            ):
-                self._known.update((str(p["sku"]), p) for p in page)
-            for sku in chunk:
-                self._known.setdefault(sku, None)
+        self._known = {}  # nothing of an earlier batch, should the search fail
+        self._known = PRODUCTS.keyed(self.systems.magento, self.profile, "sku", skus, store_code=ADMIN_SCOPE)
 
     def find_existing(self, target: TargetRecord) -> str | None:
         found = self._product(str(target.natural_key))

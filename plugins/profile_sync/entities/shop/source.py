@@ -70,17 +70,19 @@ class MagentoSource:
 
     def search(
         self, magento: MagentoHook, profile: Profile, filters: Sequence[SearchFilter],
-        sort: Sequence[tuple[str, str]] | None = (),
+        sort: Sequence[tuple[str, str]] | None = (), store_code: str | None = None,
     ) -> Iterator[list[Record]]:
         """Pages of the records ``filters`` name, whatever their store (a type's lookups: by e-mail, increment
-        id, id), in id order (``sort`` None: the connector's, by ``updated_at``)."""
+        id, id), in id order (``sort`` None: the connector's, by ``updated_at``); ``store_code``: the store
+        view (or ``all``) the route answers for, where not the default one."""
         return magento.paginate(
-            self.path, filters=filters, page_size=profile.api.collection_size, sort=sort, tiebreak="entity_id"
+            self.path, filters=filters, page_size=profile.api.collection_size, sort=sort, tiebreak="entity_id",
+            store_code=store_code,
         )
 
     def keyed(
         self, magento: MagentoHook, profile: Profile, field: str, values: Sequence[str], *also: SearchFilter,
-        key: Callable[[Record], str] | None = None,
+        key: Callable[[Record], str] | None = None, store_code: str | None = None,
     ) -> dict[str, Record | None]:
         """Each of ``values`` with the record whose ``field`` it is (None: Magento has none), for a batch's
         lookups: one search per page-size slice of them, ``also`` added to each; ``key``: how a found record
@@ -89,7 +91,7 @@ class MagentoSource:
         found: dict[str, Record | None] = {}
         for start in range(0, len(values), size):
             chunk = list(values[start : start + size])
-            for page in self.search(magento, profile, [(field, chunk, "in"), *also]):
+            for page in self.search(magento, profile, [(field, chunk, "in"), *also], store_code=store_code):
                 found.update(((key or (lambda r: str(r.get(field))))(record), record) for record in page)
             for value in chunk:
                 found.setdefault(value, None)
