@@ -43,6 +43,7 @@ class MagentoSource:
     # the read's order, entity_id the tiebreak (a catalogue's: parents before children)
     sort: tuple[tuple[str, str], ...] = (("updated_at", "ASC"),)
     scoped: bool = True  # the profile's stores only (False: the catalogue, which is global)
+    tiebreak: str | None = "entity_id"  # None: a route without one, whose sort is the record's key
 
     def pages(
         self, magento: MagentoHook, stores: StoreViews, profile: Profile, since: datetime | None,
@@ -65,7 +66,7 @@ class MagentoSource:
                 filters=[*filters, *narrower],
                 page_size=profile.api.collection_size,
                 sort=list(self.sort),
-                tiebreak="entity_id",
+                tiebreak=self.tiebreak,
             )
 
     def search(
@@ -76,7 +77,7 @@ class MagentoSource:
         id, id), in id order (``sort`` None: the connector's, by ``updated_at``); ``store_code``: the store
         view (or ``all``) the route answers for, where not the default one."""
         return magento.paginate(
-            self.path, filters=filters, page_size=profile.api.collection_size, sort=sort, tiebreak="entity_id",
+            self.path, filters=filters, page_size=profile.api.collection_size, sort=sort, tiebreak=self.tiebreak,
             store_code=store_code,
         )
 
@@ -107,7 +108,7 @@ class MagentoSource:
 
     def everything(self, magento: MagentoHook, profile: Profile) -> Iterator[list[Record]]:
         """Every record, whatever its store, in id order."""
-        return magento.paginate(self.path, page_size=profile.api.collection_size, sort=[], tiebreak="entity_id")
+        return magento.paginate(self.path, page_size=profile.api.collection_size, sort=[], tiebreak=self.tiebreak)
 
     def ids(self, magento: MagentoHook, profile: Profile) -> Iterator[str]:
         """Every record's id (for ``delete_externally``: what is gone from the source)."""
@@ -128,3 +129,7 @@ ORDERS = MagentoSource("/V1/orders")
 # on that for EAV entities, and type_id ties would repeat
 PRODUCTS = MagentoSource("/V1/products", id_field="id", sort=(("type_id", "ASC"),), scoped=False)
 CATEGORIES = MagentoSource("/V1/categories/list", id_field="id", sort=(("level", "ASC"),), scoped=False)
+# MSI stock: (sku, source_code) is the row's key, so pages sorted by it never overlap
+SOURCE_ITEMS = MagentoSource(
+    "/V1/inventory/source-items", sort=(("sku", "ASC"), ("source_code", "ASC")), scoped=False, tiebreak=None
+)
