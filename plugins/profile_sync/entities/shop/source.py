@@ -1,9 +1,12 @@
 """A Magento search route as the source of a profile, declared once and read the same way by every type.
 
-The profile's stores only; what changed since the watermark, or the given ids; pages of the profile's page size
-sorted by ``updated_at`` and then ``entity_id`` (Magento ignores a sort on ``id`` for EAV entities, so an ``id``
-tiebreak repeats or skips records across pages); each record joined to its store view's code (``StoreJoin``),
-which the transform reads to pick the store mapping.
+The profile's stores only (a scoped source; the catalogue is global); what changed since the watermark, or the
+given ids; pages of the profile's page size in the declared order (``updated_at`` unless declared otherwise)
+and then ``entity_id`` (Magento ignores a sort on ``id`` for EAV entities, so an ``id`` tiebreak repeats or
+skips records across pages); ``pages`` joins each record to its store view's code (``StoreJoin``), which the
+transform reads to pick the store mapping. ``search``, ``keyed`` and ``first`` are a type's lookups in the same
+route (a batch's records by natural key or id). The declarations the types share: CUSTOMERS, ORDERS, PRODUCTS,
+CATEGORIES, SOURCE_ITEMS.
 """
 
 from __future__ import annotations
