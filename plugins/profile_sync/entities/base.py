@@ -212,6 +212,15 @@ class NoIdMap:
         return self
 
 
+class Source(Protocol):
+    """A type's declared source (``shop.source.MagentoSource``, ``sources.ListSource``): what reads the vendor's
+    record alone, its id and its change time."""
+
+    def record_id(self, record: Record) -> str: ...
+
+    def updated_at(self, record: Record) -> datetime | None: ...
+
+
 ConfigT = TypeVar("ConfigT", bound=EntityConfig)
 
 
@@ -245,6 +254,15 @@ class EntitySync(ABC, Generic[ConfigT]):
     # False where the target creates one record a request (PlentyONE items): new records take the single path
     # (``create``), only updates wait for their list
     list_creates = True
+    # the declared source the type reads, given as the class keyword ``source`` (None: the type reads its own
+    # way and says its record's id itself): its record_id and updated_at are the type's
+    source: ClassVar[Source | None] = None
+
+    def __init_subclass__(cls, source: Source | None = None, **kwargs: Any) -> None:
+        """``class X(EntitySync[Config], source=CUSTOMERS)``: the type reads that declared source."""
+        super().__init_subclass__(**kwargs)
+        if source is not None:
+            cls.source = source
 
     def __init__(self, profile: Profile, systems: Systems) -> None:
         self.profile = profile
@@ -260,13 +278,15 @@ class EntitySync(ABC, Generic[ConfigT]):
     def fetch(self, since: datetime | None, ids: Sequence[str] | None) -> Iterator[list[Fetched[Any]]]:
         """Pages of source records, each with its join: changed since ``since`` (None: all), or just ``ids``."""
 
-    @abstractmethod
     def record_id(self, record: Record) -> str:
-        """The record's stable source id."""
+        """The record's stable source id (the declared source's, where the type declares one)."""
+        if self.source is None:
+            raise NotImplementedError(f"{type(self).__name__} declares no source: it says its record's id itself")
+        return self.source.record_id(record)
 
     def updated_at(self, record: Record) -> datetime | None:
         """When the source last changed the record (drives the watermark); None where the API has no such field."""
-        return None
+        return self.source.updated_at(record) if self.source is not None else None
 
     def partition_key(self, fetched: Fetched[Any]) -> str:
         """Records with the same key are pushed by the same task, in order (e.g. orders of one customer)."""

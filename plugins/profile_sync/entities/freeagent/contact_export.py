@@ -13,20 +13,20 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 
 from profile_sync.connectors.errors import NotFoundError, TerminalError
-from profile_sync.entities.base import ALL_STORES, EntitySync, Fetched, Record, RecordError, TargetRecord
+from profile_sync.entities.base import ALL_STORES, EntitySync, Fetched, RecordError, TargetRecord
 from profile_sync.entities.emails import valid_email
 from profile_sync.entities.freeagent.contact_fields import contact_payload, default_address, update_body
 from profile_sync.entities.freeagent.directory import ContactDirectory, budget_spent_on_429
-from profile_sync.entities.shop.source import MagentoSource, StoreJoin
+from profile_sync.entities.shop.source import CUSTOMERS, StoreJoin
 from profile_sync.entities.shop.stores import StoreViews
 from profile_sync.profiles.entity_configs import ContactExportConfig
 
-SOURCE = MagentoSource("/V1/customers/search", id_field="id")
+SOURCE = CUSTOMERS
 
 log = logging.getLogger(__name__)
 
 
-class ContactExport(EntitySync[ContactExportConfig]):
+class ContactExport(EntitySync[ContactExportConfig], source=SOURCE):
     noun = "customer"
     join_type = StoreJoin
 
@@ -45,12 +45,6 @@ class ContactExport(EntitySync[ContactExportConfig]):
     # --- fetch ---------------------------------------------------------------------------------------------
     def fetch(self, since: datetime | None, ids: Sequence[str] | None) -> Iterator[list[Fetched[StoreJoin]]]:
         return SOURCE.pages(self.systems.magento, self.stores, self.profile, since, ids)
-
-    def record_id(self, record: Record) -> str:
-        return SOURCE.record_id(record)
-
-    def updated_at(self, record: Record) -> datetime | None:
-        return SOURCE.updated_at(record)
 
     def partition_key(self, fetched: Fetched[StoreJoin]) -> str:
         record = fetched.record

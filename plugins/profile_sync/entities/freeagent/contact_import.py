@@ -23,9 +23,10 @@ import msgspec
 from profile_sync.entities.base import Fetched, Record, RecordError, TargetRecord
 from profile_sync.entities.emails import valid_email
 from profile_sync.entities.freeagent.contact_fields import country_code, freeagent_locale
+from profile_sync.entities.freeagent.sources import contacts
 from profile_sync.entities.plenty.customer_import import NO_PHONE, CustomerImport
 from profile_sync.entities.shop.directory import MagentoDirectory, free_text_region, region_fields
-from profile_sync.entities.timestamps import iso_timestamp, parse_timestamp
+from profile_sync.entities.sources import ListSource
 from profile_sync.profiles.entity_configs import ContactImportConfig
 
 log = logging.getLogger(__name__)
@@ -50,6 +51,10 @@ class ContactImport(CustomerImport):
         super().__init__(profile, systems)
         self.options: ContactImportConfig = profile.entity_config  # type: ignore[assignment]
 
+    @property
+    def source(self) -> ListSource:  # type: ignore[override]
+        return contacts(self.options.include_hidden)
+
     # --- fetch ---------------------------------------------------------------------------------------------
     def fetch(  # type: ignore[override]
         self, since: datetime | None, ids: Sequence[str] | None
@@ -61,12 +66,7 @@ class ContactImport(CustomerImport):
                 if contact:
                     yield self._joined([contact])
             return
-        params: dict[str, Any] = {"view": "all" if self.options.include_hidden else "active", "sort": "updated_at"}
-        if since:
-            params["updated_since"] = iso_timestamp(since)
-        for page in self.systems.freeagent.paginate(
-            "/v2/contacts", params=params, page_size=self.profile.api.collection_size
-        ):
+        for page in self.source.pages(self.systems.freeagent, self.profile, since):
             yield self._joined(page)
 
     def _contact_urls(self, ids: Sequence[str]) -> list[str]:
@@ -100,17 +100,8 @@ class ContactImport(CustomerImport):
             out.append(Fetched(contact, joined))
         return out
 
-    def record_id(self, record: Record) -> str:
-        return str(record["url"])
-
-    def updated_at(self, record: Record) -> datetime | None:
-        return parse_timestamp(record.get("updated_at"))
-
     def source_ids(self) -> Iterator[str] | None:
-        for page in self.systems.freeagent.paginate(
-            "/v2/contacts", params={"view": "all"}, page_size=self.profile.api.collection_size
-        ):
-            yield from (str(contact["url"]) for contact in page)
+        return self.source.ids(self.systems.freeagent, self.profile)
 
     # --- transform -----------------------------------------------------------------------------------------
     def transform(self, fetched: Fetched[FreeAgentContactJoin]) -> list[TargetRecord]:  # type: ignore[override]

@@ -32,7 +32,7 @@ from profile_sync.entities.base import (
 from profile_sync.entities.emails import valid_email
 from profile_sync.entities.freeagent.contact_fields import contact_payload
 from profile_sync.entities.freeagent.directory import ContactDirectory, budget_spent_on_429
-from profile_sync.entities.shop.source import MagentoSource, StoreJoin
+from profile_sync.entities.shop.source import ORDERS, MagentoSource, StoreJoin
 from profile_sync.entities.shop.stores import StoreViews
 from profile_sync.entities.timestamps import parse_timestamp
 from profile_sync.profiles.entity_configs import ContactOptions, CreditmemoExportConfig, InvoiceExportConfig
@@ -108,10 +108,8 @@ class DocumentExport(EntitySync[DocumentConfigT]):
         if not ids:
             return {}
         found: dict[int, Record] = {}
-        for page in self.systems.magento.paginate(
-            "/V1/orders",
-            filters=[("entity_id", ",".join(map(str, sorted(ids))), "in")],
-            page_size=self.profile.api.collection_size,
+        for page in ORDERS.search(
+            self.systems.magento, self.profile, [("entity_id", ",".join(map(str, sorted(ids))), "in")], sort=None
         ):
             for order in page:
                 found[int(order["entity_id"])] = {
@@ -126,12 +124,6 @@ class DocumentExport(EntitySync[DocumentConfigT]):
                     )
                 }
         return found
-
-    def record_id(self, record: Record) -> str:
-        return self.source.record_id(record)
-
-    def updated_at(self, record: Record) -> datetime | None:
-        return self.source.updated_at(record)
 
     def partition_key(self, fetched: Fetched[DocumentJoin]) -> str:
         # one customer's documents in one task, so that its contact is created by one task only

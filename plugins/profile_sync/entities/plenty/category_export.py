@@ -22,11 +22,10 @@ from profile_sync.connectors.errors import UncertainWriteError
 from profile_sync.entities.base import ALL_STORES, EntitySync, Fetched, Record, RecordError, TargetRecord
 from profile_sync.entities.plenty.bounded_walk import walk_within
 from profile_sync.entities.pushed_parents import PushedParents
-from profile_sync.entities.timestamps import magento_timestamp, parse_timestamp
+from profile_sync.entities.shop.source import CATEGORIES
 from profile_sync.profiles.entity_configs import CategoryExportConfig
 from profile_sync.profiles.plenty_languages import plenty_language
 
-ID_SLICE = 100
 TREE = "tree"
 
 
@@ -36,7 +35,7 @@ class StoreNames(msgspec.Struct):
     store_names: dict[str, str | None]  # store code -> name (None: not in that store view's tree)
 
 
-class CategoryExport(EntitySync[CategoryExportConfig]):
+class CategoryExport(EntitySync[CategoryExportConfig], source=CATEGORIES):
     noun = "category"
     join_type = StoreNames
 
@@ -68,22 +67,8 @@ class CategoryExport(EntitySync[CategoryExportConfig]):
         return self._names
 
     def fetch(self, since: datetime | None, ids: Sequence[str] | None) -> Iterator[list[Fetched[StoreNames]]]:
-        if ids:
-            for start in range(0, len(ids), ID_SLICE):
-                yield from self._pages([("entity_id", ",".join(ids[start : start + ID_SLICE]), "in")])
-        else:
-            filters = [("updated_at", magento_timestamp(since), "gteq")] if since else []
-            yield from self._pages(filters)
-
-    def _pages(self, filters: list[tuple[str, str, str]]) -> Iterator[list[Fetched[StoreNames]]]:
         names = self._store_names()
-        for page in self.systems.magento.paginate(
-            "/V1/categories/list",
-            filters=filters,
-            page_size=self.profile.api.collection_size,
-            sort=[("level", "ASC")],  # parents before children
-            tiebreak="entity_id",
-        ):
+        for page in CATEGORIES.records(self.systems.magento, self.profile, since, ids):
             yield [
                 Fetched(c, StoreNames({store: by_id.get(int(c["id"])) for store, by_id in names.items()}))
                 for c in page
@@ -95,20 +80,12 @@ class CategoryExport(EntitySync[CategoryExportConfig]):
         path = str(category.get("path") or "").split("/")
         return str(category.get("id")) == root or root in path[:-1]
 
-    def record_id(self, record: Record) -> str:
-        return str(record["id"])
-
-    def updated_at(self, record: Record) -> datetime | None:
-        return parse_timestamp(record.get("updated_at"))
-
     def partition_key(self, fetched: Fetched[StoreNames]) -> str:
         return TREE  # one task walks the tree, parents first
 
     def source_ids(self) -> Iterator[str] | None:
-        for page in self.systems.magento.paginate(
-            "/V1/categories/list", page_size=self.profile.api.collection_size, sort=[], tiebreak="entity_id"
-        ):
-            yield from (str(c["id"]) for c in page if self._in_tree(c))
+        for page in CATEGORIES.everything(self.systems.magento, self.profile):
+            yield from (CATEGORIES.record_id(c) for c in page if self._in_tree(c))
 
     # --- transform -----------------------------------------------------------------------------------------
     def transform(self, fetched: Fetched[StoreNames]) -> list[TargetRecord]:

@@ -24,8 +24,9 @@ from profile_sync.entities.base import (
     TargetRecord,
     unjoined,
 )
+from profile_sync.entities.plenty.sources import CATEGORIES
 from profile_sync.entities.pushed_parents import PushedParents
-from profile_sync.entities.timestamps import iso_timestamp, parse_timestamp
+from profile_sync.entities.shop.source import CATEGORIES as MAGENTO_CATEGORIES
 from profile_sync.profiles.entity_configs import CategoryImportConfig
 from profile_sync.profiles.plenty_languages import plenty_language
 from profile_sync.profiles.schema import StoreMapping
@@ -34,7 +35,7 @@ TREE = "tree"
 ADMIN_SCOPE = "all"
 
 
-class CategoryImport(EntitySync[CategoryImportConfig]):
+class CategoryImport(EntitySync[CategoryImportConfig], source=CATEGORIES):
     noun = "category"
 
     def __init__(self, profile, systems) -> None:  # type: ignore[no-untyped-def]
@@ -57,7 +58,7 @@ class CategoryImport(EntitySync[CategoryImportConfig]):
         """Every PlentyONE category: id -> (parent id, level), to tell which are in the imported subtree."""
         if self._levels is None:
             self._levels = {}
-            for page in self.systems.plenty.paginate("/rest/categories", page_size=self.profile.api.collection_size):
+            for page in CATEGORIES.everything(self.systems.plenty, self.profile):
                 for category in page:
                     self._levels[int(category["id"])] = (category.get("parentCategoryId"), int(category["level"]))
         return self._levels
@@ -69,10 +70,9 @@ class CategoryImport(EntitySync[CategoryImportConfig]):
 
     def fetch(self, since: datetime | None, ids: Sequence[str] | None) -> Iterator[list[Fetched[NoJoin]]]:
         wanted = {int(i) for i in ids or () if str(i).isdigit()}
-        params = {"updatedAt": iso_timestamp(since)} if since and not ids else {}
-        params.update(self._detail_params())
         found: list[Record] = []
-        for page in self.systems.plenty.paginate("/rest/categories", params=params, page_size=self.profile.api.collection_size):
+        # by id: every category, the wanted ones kept (the route filters by no list of ids)
+        for page in CATEGORIES.pages(self.systems.plenty, self.profile, None if ids else since, self._detail_params()):
             found += [c for c in page if (not ids or int(c["id"]) in wanted) and self._in_tree(c)]
         found.sort(key=lambda c: (int(c["level"]), int(c["id"])))  # parents before children
         yield unjoined(found)
@@ -90,18 +90,12 @@ class CategoryImport(EntitySync[CategoryImportConfig]):
             parent = parents.get(int(parent), (None, 0))[0]
         return False
 
-    def record_id(self, record: Record) -> str:
-        return str(record["id"])
-
-    def updated_at(self, record: Record) -> datetime | None:
-        return parse_timestamp(record.get("updatedAt"))
-
     def partition_key(self, fetched: Fetched[NoJoin]) -> str:
         return TREE
 
     def source_ids(self) -> Iterator[str] | None:
-        for page in self.systems.plenty.paginate("/rest/categories", page_size=self.profile.api.collection_size):
-            yield from (str(c["id"]) for c in page if self._in_tree(c))
+        for page in CATEGORIES.everything(self.systems.plenty, self.profile):
+            yield from (CATEGORIES.record_id(c) for c in page if self._in_tree(c))
 
     # --- transform -----------------------------------------------------------------------------------------
     def transform(self, fetched: Fetched[NoJoin]) -> list[TargetRecord]:
@@ -155,10 +149,7 @@ class CategoryImport(EntitySync[CategoryImportConfig]):
                 self._current[str(category["id"])] = category
 
     def _list(self, condition: tuple[str, list[str], str]) -> Iterator[Record]:
-        for page in self.systems.magento.paginate(
-            "/V1/categories/list", filters=[condition], page_size=self.profile.api.collection_size, sort=[],
-            tiebreak="entity_id",
-        ):
+        for page in MAGENTO_CATEGORIES.search(self.systems.magento, self.profile, [condition]):
             yield from page
 
     def find_existing(self, target: TargetRecord) -> str | None:
@@ -171,13 +162,8 @@ class CategoryImport(EntitySync[CategoryImportConfig]):
                 ):
                     return self._pushed.remember(target.source_id, category["id"])
             return None
-        for page in self.systems.magento.paginate(
-            "/V1/categories/list",
-            filters=[("parent_id", str(target.extra["parent_id"]), "eq"), ("name", target.natural_key, "eq")],
-            page_size=self.profile.api.collection_size,
-            sort=[],
-            tiebreak="entity_id",
-        ):
+        under = [("parent_id", str(target.extra["parent_id"]), "eq"), ("name", target.natural_key, "eq")]
+        for page in MAGENTO_CATEGORIES.search(self.systems.magento, self.profile, under):
             for category in page:
                 if int(category["id"]) not in claimed and category.get("name") == target.natural_key:
                     return self._pushed.remember(target.source_id, category["id"])

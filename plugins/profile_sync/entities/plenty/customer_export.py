@@ -37,7 +37,7 @@ from profile_sync.entities.plenty.addresses import (
     to_plenty,
 )
 from profile_sync.entities.plenty.countries import PlentyCountries
-from profile_sync.entities.shop.source import MagentoSource, StoreJoin
+from profile_sync.entities.shop.source import CUSTOMERS, StoreJoin
 from profile_sync.entities.shop.stores import StoreViews
 from profile_sync.profiles.entity_configs import CustomerExportConfig
 from profile_sync.profiles.plenty_languages import plenty_language
@@ -45,7 +45,7 @@ from profile_sync.profiles.plenty_languages import plenty_language
 log = logging.getLogger(__name__)
 OPTION_EMAIL = {"typeId": 2, "subTypeId": 4}
 ADDRESS_BILLING, ADDRESS_DELIVERY = 1, 2
-SOURCE = MagentoSource("/V1/customers/search", id_field="id")
+SOURCE = CUSTOMERS
 
 
 class CustomerJoin(StoreJoin):
@@ -54,7 +54,7 @@ class CustomerJoin(StoreJoin):
     addresses: dict[int, PlentyPlace] = {}  # by position in the customer's ``addresses``
 
 
-class CustomerExport(EntitySync[CustomerExportConfig]):
+class CustomerExport(EntitySync[CustomerExportConfig], source=SOURCE):
     noun = "customer"
     join_type = CustomerJoin
 
@@ -72,12 +72,6 @@ class CustomerExport(EntitySync[CustomerExportConfig]):
     def _places(self, customer: Record) -> dict[int, PlentyPlace]:
         """Each address's PlentyONE country and state ids (plenty.addresses: the country list read once a task)."""
         return {i: plenty_place(a, self.countries) for i, a in listed_addresses(customer.get("addresses"))}
-
-    def record_id(self, record: Record) -> str:
-        return SOURCE.record_id(record)
-
-    def updated_at(self, record: Record) -> datetime | None:
-        return SOURCE.updated_at(record)
 
     def source_ids(self) -> Iterator[str] | None:
         return SOURCE.ids(self.systems.magento, self.profile)

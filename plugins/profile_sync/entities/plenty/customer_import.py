@@ -20,9 +20,10 @@ from profile_sync.entities.base import EntitySync, Fetched, Record, RecordError,
 from profile_sync.entities.emails import valid_email
 from profile_sync.entities.plenty.addresses import MagentoPlace, listed_addresses, magento_place, to_magento
 from profile_sync.entities.plenty.countries import PlentyCountries
+from profile_sync.entities.plenty.sources import CONTACTS
 from profile_sync.entities.shop.directory import MagentoDirectory
+from profile_sync.entities.shop.source import CUSTOMERS
 from profile_sync.entities.shop.stores import StoreViews
-from profile_sync.entities.timestamps import iso_timestamp, parse_timestamp
 from profile_sync.profiles.entity_configs import CustomerImportConfig
 from profile_sync.profiles.plenty_languages import plenty_language
 from profile_sync.profiles.schema import StoreMapping
@@ -42,7 +43,7 @@ class ContactJoin(msgspec.Struct):
     addresses: dict[int, MagentoPlace] = {}  # by position in the contact's ``addresses``
 
 
-class CustomerImport(EntitySync[CustomerImportConfig]):
+class CustomerImport(EntitySync[CustomerImportConfig], source=CONTACTS):
     noun = "contact"
     join_type = ContactJoin
 
@@ -62,16 +63,11 @@ class CustomerImport(EntitySync[CustomerImportConfig]):
             for contact_id in ids:
                 if contact_id.isdigit():
                     page = self.systems.plenty.get(
-                        "/rest/accounts/contacts", params={"contactId": int(contact_id), "with": "addresses"}
+                        CONTACTS.path, params={"contactId": int(contact_id), **CONTACTS.params}
                     )
                     yield self._joined((page or {}).get("entries") or [])
             return
-        params: dict[str, Any] = {"with": "addresses"}
-        if since:
-            params["updatedAtAfter"] = iso_timestamp(since)
-        for page in self.systems.plenty.paginate(
-            "/rest/accounts/contacts", params=params, page_size=self.profile.api.collection_size
-        ):
+        for page in CONTACTS.pages(self.systems.plenty, self.profile, since):
             yield self._joined(page)
 
     def _joined(self, contacts: list[Record]) -> list[Fetched[ContactJoin]]:
@@ -87,15 +83,8 @@ class CustomerImport(EntitySync[CustomerImportConfig]):
             out.append(Fetched(contact, ContactJoin(mapping.store if mapping else None, store_id, places)))
         return out
 
-    def record_id(self, record: Record) -> str:
-        return str(record["id"])
-
-    def updated_at(self, record: Record) -> datetime | None:
-        return parse_timestamp(record.get("updatedAt"))
-
     def source_ids(self) -> Iterator[str] | None:
-        for page in self.systems.plenty.paginate("/rest/accounts/contacts", page_size=self.profile.api.collection_size):
-            yield from (str(contact["id"]) for contact in page)
+        return CONTACTS.ids(self.systems.plenty, self.profile)
 
     # --- transform -----------------------------------------------------------------------------------------
     def transform(self, fetched: Fetched[ContactJoin]) -> list[TargetRecord]:
@@ -137,38 +126,19 @@ class CustomerImport(EntitySync[CustomerImportConfig]):
         ids = sorted({str(entry.target_id) for _, entry in writes if _mapped(entry)})
         self._found, self._current = {}, {}
         website = ("website_id", str(self.config.website_id), "eq")
-        for chunk in _chunks(emails, self.profile.api.collection_size):
-            for customer in self._search([("email", chunk, "in"), website]):
-                self._found[str(customer.get("email") or "").lower()] = str(customer["id"])
-                self._current[str(customer["id"])] = customer
-            for email in chunk:
-                self._found.setdefault(email, None)
-        for chunk in _chunks(ids, self.profile.api.collection_size):
-            for customer in self._search([("entity_id", chunk, "in")]):
-                self._current[str(customer["id"])] = customer
-
-    def _search(self, filters: list[Any]) -> Iterator[dict[str, Any]]:
-        for page in self.systems.magento.paginate(
-            "/V1/customers/search", filters=filters, page_size=self.profile.api.collection_size, sort=[]
-        ):
-            yield from page
+        by_email = CUSTOMERS.keyed(
+            self.systems.magento, self.profile, "email", emails, website, key=lambda c: str(c.get("email") or "").lower()
+        )
+        by_id = CUSTOMERS.keyed(self.systems.magento, self.profile, "entity_id", ids, key=CUSTOMERS.record_id)
+        self._found = {email: CUSTOMERS.record_id(c) if c else None for email, c in by_email.items()}
+        self._current = {CUSTOMERS.record_id(c): c for c in [*by_email.values(), *by_id.values()] if c}
 
     def find_existing(self, target: TargetRecord) -> str | None:
         if target.natural_key in self._found:  # the batch's search answered it; a second lookup asks again
             return self._found.pop(target.natural_key)
-        found = self.systems.magento.get(
-            "/V1/customers/search",
-            params={
-                "searchCriteria[filter_groups][0][filters][0][field]": "email",
-                "searchCriteria[filter_groups][0][filters][0][value]": target.natural_key,
-                "searchCriteria[filter_groups][0][filters][0][condition_type]": "eq",
-                "searchCriteria[filter_groups][1][filters][0][field]": "website_id",
-                "searchCriteria[filter_groups][1][filters][0][value]": str(self.config.website_id),
-                "searchCriteria[filter_groups][1][filters][0][condition_type]": "eq",
-            },
-        )
-        items = (found or {}).get("items") or []
-        return str(items[0]["id"]) if items else None
+        website = ("website_id", str(self.config.website_id), "eq")
+        found = CUSTOMERS.first(self.systems.magento, "email", target.natural_key or "", website)
+        return str(found["id"]) if found else None
 
     def create(self, target: TargetRecord) -> str:
         created = self.systems.magento.post("/V1/customers", json={"customer": target.payload})
@@ -189,11 +159,6 @@ class CustomerImport(EntitySync[CustomerImportConfig]):
 def _mapped(entry: Any) -> bool:
     """The ID map has the record's Magento customer (not a create left pending, not a deleted one)."""
     return bool(getattr(entry, "target_id", None)) and getattr(entry, "status", None) not in ("pending", "deleted")
-
-
-def _chunks(values: list[str], size: int) -> Iterator[list[str]]:
-    for start in range(0, len(values), max(size, 1)):
-        yield values[start : start + size]
 
 
 def store_for(mappings: Sequence[StoreMapping], contact: Record) -> StoreMapping | None:

@@ -41,7 +41,7 @@ from profile_sync.entities.plenty.order_money import (
     shipping_lines,
     unit_gross,
 )
-from profile_sync.entities.shop.source import MagentoSource, StoreJoin
+from profile_sync.entities.shop.source import ORDERS, StoreJoin
 from profile_sync.entities.shop.stores import StoreViews
 from profile_sync.profiles.entity_configs import OrderExportConfig
 from profile_sync.profiles.plenty_languages import plenty_language
@@ -49,7 +49,7 @@ from profile_sync.profiles.plenty_languages import plenty_language
 PROPERTY_SHIPPING_PROFILE, PROPERTY_PAYMENT_METHOD, PROPERTY_LANGUAGE, PROPERTY_EXTERNAL_ID = 2, 3, 6, 7
 ADDRESS_BILLING, ADDRESS_DELIVERY = 1, 2
 PAYMENT_PROPERTY_TRANSACTION_ID = 1
-SOURCE = MagentoSource("/V1/orders")
+SOURCE = ORDERS
 
 
 class OrderJoin(StoreJoin):
@@ -60,7 +60,7 @@ class OrderJoin(StoreJoin):
     shipping: PlentyPlace | None = None
 
 
-class OrderExport(EntitySync[OrderExportConfig]):
+class OrderExport(EntitySync[OrderExportConfig], source=SOURCE):
     noun = "order"
     join_type = OrderJoin
 
@@ -93,12 +93,6 @@ class OrderExport(EntitySync[OrderExportConfig]):
             billing=plenty_place(billing, self.countries) if billing is not None else None,
             shipping=plenty_place(shipping, self.countries) if shipping is not None else None,
         )
-
-    def record_id(self, record: Record) -> str:
-        return SOURCE.record_id(record)
-
-    def updated_at(self, record: Record) -> datetime | None:
-        return SOURCE.updated_at(record)
 
     def partition_key(self, fetched: Fetched[OrderJoin]) -> str:
         record = fetched.record

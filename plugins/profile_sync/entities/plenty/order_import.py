@@ -30,19 +30,19 @@ from profile_sync.entities.base import (
     TargetRecord,
     unjoined,
 )
-from profile_sync.entities.timestamps import iso_timestamp, parse_timestamp
+from profile_sync.entities.plenty.sources import ORDER_TYPE_SALES, ORDERS
+from profile_sync.entities.shop.source import ORDERS as MAGENTO_ORDERS
 from profile_sync.profiles.entity_configs import OrderImportConfig
 from profile_sync.profiles.plenty_languages import plenty_language
 
 PROPERTY_EXTERNAL_ID = 7
-ORDER_TYPE_SALES = 1
 PAID_TOLERANCE = 0.005
 COMMENT_PREFIX = "PlentyONE status "
 # Magento states in which an order takes no invoice, shipment or cancellation (Order::canInvoice/canShip/canCancel)
 FINAL_STATES = frozenset({"canceled", "closed"})
 
 
-class OrderImport(EntitySync[OrderImportConfig]):
+class OrderImport(EntitySync[OrderImportConfig], source=ORDERS):
     noun = "order"
     shared_targets = True  # PlentyONE orders split from one Magento order all report on it
 
@@ -56,30 +56,17 @@ class OrderImport(EntitySync[OrderImportConfig]):
 
     # --- fetch ---------------------------------------------------------------------------------------------
     def fetch(self, since: datetime | None, ids: Sequence[str] | None) -> Iterator[list[Fetched[NoJoin]]]:
-        # sales orders only: returns and credit notes share the external order id but are other orders
-        base = {"orderType": ORDER_TYPE_SALES}
         if ids:
             wanted = [i for i in ids if str(i).isdigit()]
             page_size = self.profile.api.collection_size  # a slice of ids fills one page at most
             for start in range(0, len(wanted), page_size):
-                for page in self.systems.plenty.paginate(
-                    "/rest/orders",
-                    params={**base, "orderIds": ",".join(wanted[start : start + page_size])},
-                    page_size=page_size,
+                for page in ORDERS.pages(
+                    self.systems.plenty, self.profile, extra={"orderIds": ",".join(wanted[start : start + page_size])}
                 ):
                     yield unjoined(page)
             return
-        params = {**base, "updatedAtFrom": iso_timestamp(since)} if since else base
-        for page in self.systems.plenty.paginate(
-            "/rest/orders", params=params, page_size=self.profile.api.collection_size
-        ):
+        for page in ORDERS.pages(self.systems.plenty, self.profile, since):
             yield unjoined(page)
-
-    def record_id(self, record: Record) -> str:
-        return str(record["id"])
-
-    def updated_at(self, record: Record) -> datetime | None:
-        return parse_timestamp(record.get("updatedAt"))
 
     # --- transform -----------------------------------------------------------------------------------------
     def transform(self, fetched: Fetched[NoJoin]) -> list[TargetRecord]:
@@ -124,37 +111,16 @@ class OrderImport(EntitySync[OrderImportConfig]):
         increments = sorted({t.natural_key for t, entry in writes if t.natural_key and not _mapped(entry)})
         ids = sorted({str(entry.target_id) for _, entry in writes if _mapped(entry)})
         self._found, self._current = {}, {}
-        size = self.profile.api.collection_size
-        for start in range(0, len(increments), size):
-            chunk = increments[start : start + size]
-            for order in self._search(("increment_id", chunk, "in")):
-                self._found[str(order.get("increment_id"))] = str(order["entity_id"])
-                self._current[str(order["entity_id"])] = order
-            for increment in chunk:
-                self._found.setdefault(increment, None)
-        for start in range(0, len(ids), size):
-            for order in self._search(("entity_id", ids[start : start + size], "in")):
-                self._current[str(order["entity_id"])] = order
-
-    def _search(self, condition: tuple[str, list[str], str]) -> Iterator[Record]:
-        for page in self.systems.magento.paginate(
-            "/V1/orders", filters=[condition], page_size=self.profile.api.collection_size, sort=[]
-        ):
-            yield from page
+        by_increment = MAGENTO_ORDERS.keyed(self.systems.magento, self.profile, "increment_id", increments)
+        by_id = MAGENTO_ORDERS.keyed(self.systems.magento, self.profile, "entity_id", ids)
+        self._found = {increment: MAGENTO_ORDERS.record_id(o) if o else None for increment, o in by_increment.items()}
+        self._current = {MAGENTO_ORDERS.record_id(o): o for o in [*by_increment.values(), *by_id.values()] if o}
 
     def find_existing(self, target: TargetRecord) -> str | None:
         if target.natural_key in self._found:  # the batch's search answered it; a second lookup asks again
             return self._found.pop(target.natural_key)
-        found = self.systems.magento.get(
-            "/V1/orders",
-            params={
-                "searchCriteria[filter_groups][0][filters][0][field]": "increment_id",
-                "searchCriteria[filter_groups][0][filters][0][value]": target.natural_key,
-                "searchCriteria[filter_groups][0][filters][0][condition_type]": "eq",
-            },
-        )
-        items = (found or {}).get("items") or []
-        return str(items[0]["entity_id"]) if items else None
+        found = MAGENTO_ORDERS.first(self.systems.magento, "increment_id", target.natural_key or "")
+        return str(found["entity_id"]) if found else None
 
     def create(self, target: TargetRecord) -> str:
         raise RecordError(f"Magento has no order {target.natural_key}: only exported orders are updated")

@@ -21,11 +21,10 @@ from profile_sync.connectors.errors import NotFoundError
 from profile_sync.entities.base import ALL_STORES, EntitySync, Fetched, Record, RecordError, TargetRecord
 from profile_sync.entities.plenty.bounded_walk import walk_within
 from profile_sync.entities.prices import to_plenty
-from profile_sync.entities.timestamps import magento_timestamp, parse_timestamp
+from profile_sync.entities.shop.source import PRODUCTS
 from profile_sync.profiles.entity_configs import ProductExportConfig
 from profile_sync.profiles.plenty_languages import plenty_language
 
-ID_SLICE = 100
 UNIT_PIECE = {"unitId": 1, "content": 1}
 ENABLED = 1
 RELATIONS = "variationSalesPrices,variationCategories"  # what an update compares against
@@ -39,7 +38,7 @@ class ProductJoin(msgspec.Struct):
     store_texts: dict[str, dict[str, str]]  # store code -> {"name", "description"} (no entry: not in that view)
 
 
-class ProductExport(EntitySync[ProductExportConfig]):
+class ProductExport(EntitySync[ProductExportConfig], source=PRODUCTS):
     noun = "product"
     join_type = ProductJoin
 
@@ -63,34 +62,15 @@ class ProductExport(EntitySync[ProductExportConfig]):
         """Child product id -> its configurable's SKU, one read of the configurables per task."""
         if self._parents is None:
             self._parents = {}
-            for page in self.systems.magento.paginate(
-                "/V1/products",
-                filters=[("type_id", "configurable", "eq")],
-                page_size=self.profile.api.collection_size,
-                sort=[],
-                tiebreak="entity_id",  # Magento ignores a sort on "id" for products (EAV): pages would repeat
-            ):
+            for page in PRODUCTS.search(self.systems.magento, self.profile, [("type_id", "configurable", "eq")]):
                 for parent in page:
                     for child in (parent.get("extension_attributes") or {}).get("configurable_product_links") or []:
                         self._parents[int(child)] = str(parent["sku"])
         return self._parents
 
     def fetch(self, since: datetime | None, ids: Sequence[str] | None) -> Iterator[list[Fetched[ProductJoin]]]:
-        if ids:
-            for start in range(0, len(ids), ID_SLICE):
-                yield from self._pages([("entity_id", ",".join(ids[start : start + ID_SLICE]), "in")])
-        else:
-            yield from self._pages([("updated_at", magento_timestamp(since), "gteq")] if since else [])
-
-    def _pages(self, filters: list[tuple[str, str, str]]) -> Iterator[list[Fetched[ProductJoin]]]:
         parents = self._parent_skus()
-        for page in self.systems.magento.paginate(
-            "/V1/products",
-            filters=filters,
-            page_size=self.profile.api.collection_size,
-            sort=[("type_id", "ASC")],  # "configurable" before "simple": a parent item before its children
-            tiebreak="entity_id",  # not "id": Magento drops that sort for EAV entities, and type_id ties repeat
-        ):
+        for page in PRODUCTS.records(self.systems.magento, self.profile, since, ids):
             texts = self._store_texts(page)
             yield [
                 Fetched(p, ProductJoin(parents.get(int(p["id"])), texts.get(str(p["sku"]), {}))) for p in page
@@ -119,20 +99,11 @@ class ProductExport(EntitySync[ProductExportConfig]):
                 }
         return texts
 
-    def record_id(self, record: Record) -> str:
-        return str(record["id"])
-
-    def updated_at(self, record: Record) -> datetime | None:
-        return parse_timestamp(record.get("updated_at"))
-
     def partition_key(self, fetched: Fetched[ProductJoin]) -> str:
         return str(fetched.joined.parent_sku or fetched.record["sku"])
 
     def source_ids(self) -> Iterator[str] | None:
-        for page in self.systems.magento.paginate(
-            "/V1/products", page_size=self.profile.api.collection_size, sort=[], tiebreak="entity_id"
-        ):
-            yield from (str(p["id"]) for p in page)
+        return PRODUCTS.ids(self.systems.magento, self.profile)
 
     # --- transform -----------------------------------------------------------------------------------------
     def transform(self, fetched: Fetched[ProductJoin]) -> list[TargetRecord]:

@@ -31,12 +31,12 @@ from profile_sync.entities.base import (
     objects,
 )
 from profile_sync.entities.plenty.attribute_rules import admin_mapping, attribute_code, option_label
+from profile_sync.entities.plenty.sources import VARIATIONS
 from profile_sync.entities.prices import to_magento
-from profile_sync.entities.timestamps import iso_timestamp, parse_timestamp
+from profile_sync.entities.shop.source import PRODUCTS
 from profile_sync.profiles.entity_configs import ProductImportConfig
 from profile_sync.profiles.plenty_languages import plenty_language
 
-RELATIONS = "variationSalesPrices,variationCategories,variationAttributeValues"
 VISIBLE_EVERYWHERE, NOT_VISIBLE_ALONE = 4, 1
 ENABLED, DISABLED = 1, 2
 ADMIN_SCOPE = "all"
@@ -48,7 +48,7 @@ class ItemTexts(msgspec.Struct):
     texts: list[dict[str, Any]]  # one per language: lang, name, description...
 
 
-class ProductImport(EntitySync[ProductImportConfig]):
+class ProductImport(EntitySync[ProductImportConfig], source=VARIATIONS):
     noun = "variation"
     join_type = ItemTexts
 
@@ -72,16 +72,11 @@ class ProductImport(EntitySync[ProductImportConfig]):
             wanted = [i for i in ids if str(i).isdigit()]
             for start in range(0, len(wanted), 50):
                 page = self.systems.plenty.get(
-                    "/rest/items/variations", params={"id": ",".join(wanted[start : start + 50]), "with": RELATIONS}
+                    VARIATIONS.path, params={"id": ",".join(wanted[start : start + 50]), **VARIATIONS.params}
                 )
                 yield self._with_texts(self._ordered((page or {}).get("entries") or []))
             return
-        params = {"with": RELATIONS}
-        if since:  # relatedUpdatedAt moves with prices, categories and attribute values too
-            params["relatedUpdatedBetween"] = iso_timestamp(since)
-        for page in self.systems.plenty.paginate(
-            "/rest/items/variations", params=params, page_size=self.profile.api.collection_size
-        ):
+        for page in VARIATIONS.pages(self.systems.plenty, self.profile, since):
             yield self._with_texts(self._ordered(page))
 
     def _with_texts(self, page: list[Record]) -> list[Fetched[ItemTexts]]:
@@ -101,20 +96,11 @@ class ProductImport(EntitySync[ProductImportConfig]):
     def _ordered(page: list[Record]) -> list[Record]:
         return sorted(page, key=lambda v: (int(v["itemId"]), not v.get("isMain"), int(v["id"])))
 
-    def record_id(self, record: Record) -> str:
-        return str(record["id"])
-
-    def updated_at(self, record: Record) -> datetime | None:
-        stamps = [parse_timestamp(record.get(k)) for k in ("updatedAt", "relatedUpdatedAt")]
-        present = [s for s in stamps if s is not None]
-        return max(present) if present else None
-
     def partition_key(self, fetched: Fetched[ItemTexts]) -> str:
         return str(fetched.record["itemId"])
 
     def source_ids(self) -> Iterator[str] | None:
-        for page in self.systems.plenty.paginate("/rest/items/variations", page_size=self.profile.api.collection_size):
-            yield from (str(v["id"]) for v in page)
+        return VARIATIONS.ids(self.systems.plenty, self.profile)
 
     # --- transform -----------------------------------------------------------------------------------------
     def transform(self, fetched: Fetched[ItemTexts]) -> list[TargetRecord]:
@@ -194,17 +180,8 @@ class ProductImport(EntitySync[ProductImportConfig]):
             if target.natural_key:
                 self._numbers[int(target.source_id)] = str(target.natural_key)
         skus = sorted({str(t.natural_key) for t, _ in writes if t.natural_key and "," not in str(t.natural_key)})
-        self._known = {}
-        size = self.profile.api.collection_size
-        for start in range(0, len(skus), size):
-            chunk = skus[start : start + size]
-            for page in self.systems.magento.paginate(
-                "/V1/products", filters=[("sku", chunk, "in")], page_size=size, sort=[], tiebreak="entity_id",
-                store_code=ADMIN_SCOPE,
-            ):
-                self._known.update((str(p["sku"]), p) for p in page)
-            for sku in chunk:
-                self._known.setdefault(sku, None)
+        self._known = {}  # nothing of an earlier batch, should the search fail
+        self._known = PRODUCTS.keyed(self.systems.magento, self.profile, "sku", skus, store_code=ADMIN_SCOPE)
 
     def find_existing(self, target: TargetRecord) -> str | None:
         found = self._product(str(target.natural_key))

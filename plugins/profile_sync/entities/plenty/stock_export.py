@@ -29,6 +29,7 @@ from profile_sync.entities.base import (
     unjoined,
 )
 from profile_sync.entities.plenty.variation_numbers import VariationNumbers
+from profile_sync.entities.shop.source import PRODUCTS, SOURCE_ITEMS
 from profile_sync.profiles.entity_configs import StockExportConfig
 
 LEGACY_SOURCE = "default"  # a shop without MSI has one stock: Magento's default source stands for it
@@ -58,13 +59,7 @@ class StockExport(EntitySync[StockExportConfig]):
         if ids:
             filters.append(("sku", sorted({sku for _, sku in wanted}), "in"))
         keep = set(wanted)
-        for page in self.systems.magento.paginate(
-            "/V1/inventory/source-items",
-            filters=filters,
-            page_size=self.profile.api.collection_size,
-            sort=[("sku", "ASC"), ("source_code", "ASC")],  # (sku, source_code) is the row's key: pages never overlap
-            tiebreak=None,
-        ):
+        for page in SOURCE_ITEMS.search(self.systems.magento, self.profile, filters, sort=SOURCE_ITEMS.sort):
             rows = [_row(item) for item in page]
             yield unjoined(r for r in rows if not ids or (r["source_code"], r["sku"]) in keep)
 
@@ -96,13 +91,7 @@ class StockExport(EntitySync[StockExportConfig]):
         if not product_ids:
             return {}
         found: dict[int, str] = {}
-        for page in self.systems.magento.paginate(
-            "/V1/products",
-            filters=[("entity_id", sorted(set(product_ids)), "in")],
-            page_size=self.profile.api.collection_size,
-            sort=[],
-            tiebreak="entity_id",
-        ):
+        for page in PRODUCTS.search(self.systems.magento, self.profile, [("entity_id", sorted(set(product_ids)), "in")]):
             found.update({int(p["id"]): str(p["sku"]) for p in page})
         return found
 

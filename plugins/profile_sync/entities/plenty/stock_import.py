@@ -18,8 +18,8 @@ from itertools import chain
 import msgspec
 
 from profile_sync.entities.base import ALL_STORES, EntitySync, Fetched, Record, RecordError, TargetRecord
+from profile_sync.entities.plenty.sources import STOCK
 from profile_sync.entities.plenty.variation_numbers import VariationNumbers, ambiguous
-from profile_sync.entities.timestamps import iso_timestamp, parse_timestamp
 from profile_sync.profiles.entity_configs import StockImportConfig
 
 
@@ -42,7 +42,6 @@ class StockImport(EntitySync[StockImportConfig]):
         self.variations = VariationNumbers(systems.plenty, profile.api.collection_size) if systems else None
 
     def fetch(self, since: datetime | None, ids: Sequence[str] | None) -> Iterator[list[Fetched[VariationSku]]]:
-        size = self.profile.api.collection_size
         if ids:
             wanted: dict[int, set[int]] = {}
             for source_id in ids:
@@ -51,13 +50,10 @@ class StockImport(EntitySync[StockImportConfig]):
                     wanted.setdefault(int(variation), set()).add(int(warehouse))
             self.variations.learn(wanted)
             for variation, warehouses in wanted.items():
-                for page in self.systems.plenty.paginate(
-                    "/rest/stockmanagement/stock", params={"variationId": variation}, page_size=size
-                ):
+                for page in STOCK.pages(self.systems.plenty, self.profile, extra={"variationId": variation}):
                     yield [self._joined(row) for row in page if int(row["warehouseId"]) in warehouses]
             return
-        params = {"updatedAtFrom": iso_timestamp(since)} if since else {}
-        pages = iter(self.systems.plenty.paginate("/rest/stockmanagement/stock", params=params, page_size=size))
+        pages = iter(STOCK.pages(self.systems.plenty, self.profile, since))
         # the rows are held until their variations are known: all of them (read by id), or until they name so
         # many that the walk is cheaper (then the rest streams); no rows, no variation read at all
         held: list[list[Record]] = []
@@ -80,7 +76,7 @@ class StockImport(EntitySync[StockImportConfig]):
         return f"{int(record['variationId'])}@{int(record['warehouseId'])}"
 
     def updated_at(self, record: Record) -> datetime | None:
-        return parse_timestamp(record.get("updatedAt"))
+        return STOCK.updated_at(record)
 
     def partition_key(self, fetched: Fetched[VariationSku]) -> str:
         return str(fetched.record.get("variationId"))

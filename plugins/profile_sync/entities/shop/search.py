@@ -23,9 +23,10 @@ ID_SLICE = 100  # ids per request, so that no URL grows past what servers accept
 
 
 def filter_sets(
-    profile: Profile, stores: StoreViews, since: datetime | None, ids: Sequence[str] | None
+    profile: Profile, stores: StoreViews | None, since: datetime | None, ids: Sequence[str] | None
 ) -> Iterator[list[SearchFilter]]:
-    scope = profile.store.stores()
+    """``stores`` None: a source without store scope (the catalogue: products and categories are global)."""
+    scope = profile.store.stores() if stores is not None else None
     in_scope = [("store_id", ",".join(str(i) for i in stores.ids(scope)) or "-1", "in")] if scope is not None else []
     if ids:
         numbers = [str(i) for i in ids if str(i).isascii() and str(i).isdigit()]
