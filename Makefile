@@ -72,7 +72,7 @@ bench-quick: bench-deps
 	$(ENV) python -m tests.benchmarks.run --quick
 
 ## bench-long: the issue's original sizes (sync throughput over 20,000 orders and 50,000 stock rows, memory from
-## 2,000 to 200,000 orders): about an hour, results in bench/results/long/; not part of make bench or make test
+## 2,000 to 200,000 orders): ~40 minutes, results in bench/results/long/; not part of make bench or make test
 bench-long: bench-deps
 	$(ENV) python -m tests.benchmarks.run --long
 

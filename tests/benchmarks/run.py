@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
         "--long",
         action="store_true",
         help="the original sizes (sync throughput over 20,000 orders and 50,000 stock rows, memory from 2,000 to "
-        "200,000 orders); only the benchmarks that have them (about an hour)",
+        "200,000 orders); only the benchmarks that have them (~40 minutes)",
     )
     parser.add_argument("--only", nargs="+", choices=[b.key for b in BENCHMARKS], help="run only these")
     parser.add_argument("--results", type=Path, help="bench/results/ (bench/results/long/ for --long)")
