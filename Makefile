@@ -6,7 +6,8 @@ STAMP := $(VENV)/.installed
 ENV := source include/scripts/env.sh &&
 PYTEST := $(ENV) python -m pytest
 
-.PHONY: install bench-deps browser-deps sandbox-bench run sandbox test test-all lint validate bench bench-quick test-reliability test-reliability-long \
+.PHONY: install bench-deps browser-deps sandbox-bench run sandbox test test-all lint validate bench bench-quick bench-long \
+        test-reliability test-reliability-long \
         test-ui test-wheel wheel distributed-demo lock clean
 
 # The checkout itself is installed editable, without dependencies (requirements.txt has them, pinned by
@@ -69,6 +70,11 @@ bench: bench-deps
 
 bench-quick: bench-deps
 	$(ENV) python -m tests.benchmarks.run --quick
+
+## bench-long: the issue's original sizes (sync throughput over 20,000 orders and 50,000 stock rows, memory from
+## 2,000 to 200,000 orders): ~40 minutes, results in bench/results/long/; not part of make bench or make test
+bench-long: bench-deps
+	$(ENV) python -m tests.benchmarks.run --long
 
 ## wheel: the distribution (dist/profile_sync-<version>-py3-none-any.whl), built with the pinned hatchling
 wheel: install

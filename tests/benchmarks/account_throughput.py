@@ -137,6 +137,6 @@ if __name__ == "__main__":
     from tests.benchmarks.framework import BenchContext as _Context
 
     with tempfile.TemporaryDirectory() as folder:
-        context = _Context(quick=True, root=ROOT, results_dir=Path(folder), work_dir=Path(folder), log=print)
+        context = _Context(mode="quick", root=ROOT, results_dir=Path(folder), work_dir=Path(folder), log=print)
         for row in run(context).rows:
             print(row.name, row.project, row.note)

@@ -13,6 +13,9 @@ from pathlib import Path
 from typing import Literal
 
 Direction = Literal["<=", ">="]
+# quick: make bench-quick (small sizes, < 3 minutes); full: make bench (issue 9's sizes where they fit in
+# about 20 minutes); long: make bench-long (the issue's original sizes, for the benchmarks that have them)
+Mode = Literal["quick", "full", "long"]
 _COMPARE: dict[Direction, Callable[[float, float], bool]] = {"<=": operator.le, ">=": operator.ge}
 
 
@@ -87,15 +90,19 @@ class BenchResult:
 class BenchContext:
     """What the runner gives each benchmark."""
 
-    quick: bool
+    mode: Mode
     root: Path  # the project root (the working directory of `make bench`)
     results_dir: Path  # bench/results/: charts, raw samples, profiles
     work_dir: Path  # a temporary folder of this run, removed afterwards
     log: Callable[[str], None]
 
     @property
-    def mode(self) -> str:
-        return "quick" if self.quick else "full"
+    def quick(self) -> bool:
+        return self.mode == "quick"
+
+    @property
+    def long(self) -> bool:
+        return self.mode == "long"
 
 
 def busy_note(label: str, loads: list[float]) -> str | None:

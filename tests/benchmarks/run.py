@@ -1,6 +1,9 @@
-"""`make bench` / `make bench-quick`: run the registered benchmarks, print the table, write bench/results/.
+"""`make bench` / `make bench-quick` / `make bench-long`: run the registered benchmarks, print the table, write
+bench/results/.
 
-python -m tests.benchmarks.run [--quick|--full] [--only KEY ...]
+python -m tests.benchmarks.run [--quick|--full|--long] [--only KEY ...]
+
+--long runs only the benchmarks with a long size set (registry.Benchmark.long): the issue's original sizes.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import time
 import traceback
 from pathlib import Path
 
-from tests.benchmarks.framework import BenchContext, BenchResult, Row
+from tests.benchmarks.framework import BenchContext, BenchResult, Mode, Row
 from tests.benchmarks.registry import BENCHMARKS
 from tests.benchmarks.report import markdown
 
@@ -26,9 +29,17 @@ def main(argv: list[str] | None = None) -> int:
     speed = parser.add_mutually_exclusive_group()
     speed.add_argument("--quick", action="store_true", help="smaller sizes, fewer repetitions (< 3 minutes)")
     speed.add_argument("--full", action="store_true", help="every size of issue 9 (the default)")
+    speed.add_argument(
+        "--long",
+        action="store_true",
+        help="the original sizes (sync throughput over 20,000 orders and 50,000 stock rows, memory from 2,000 to "
+        "200,000 orders); only the benchmarks that have them (~40 minutes)",
+    )
     parser.add_argument("--only", nargs="+", choices=[b.key for b in BENCHMARKS], help="run only these")
-    parser.add_argument("--results", type=Path, default=ROOT / "bench" / "results")
+    parser.add_argument("--results", type=Path, help="bench/results/ (bench/results/long/ for --long)")
     args = parser.parse_args(argv)
+    if args.results is None:  # a long run keeps the results of `make bench` beside its own
+        args.results = ROOT / "bench" / "results" / "long" if args.long else ROOT / "bench" / "results"
 
     args.results.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
@@ -40,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
             shared = sys.modules.get("tests.benchmarks.airflow_runs")  # the sandbox and Airflow, when shared
             if shared is not None:
                 shared.close_shared()
-    table = markdown(sections, "quick" if args.quick else "full", time.perf_counter() - started)
+    table = markdown(sections, _mode(args), time.perf_counter() - started)
     (args.results / "results.md").write_text(table, "utf-8")
     print(table)
     print(f"written: {args.results / 'results.md'}")
@@ -50,10 +61,11 @@ def main(argv: list[str] | None = None) -> int:
 def _run_all(args: argparse.Namespace, work: Path, sections: list[tuple[str, BenchResult]]) -> bool:
     """Every selected benchmark in order, its result appended to ``sections``; True when one failed."""
     failed = False
+    mode = _mode(args)
     for benchmark in BENCHMARKS:
-        if args.only and benchmark.key not in args.only:
+        if (args.only and benchmark.key not in args.only) or (mode == "long" and not benchmark.long):
             continue
-        context = BenchContext(args.quick, ROOT, args.results, work / benchmark.key, _log)
+        context = BenchContext(mode, ROOT, args.results, work / benchmark.key, _log)
         context.work_dir.mkdir(parents=True)
         _log(f"== {benchmark.title} ({context.mode})")
         began = time.perf_counter()
@@ -68,6 +80,10 @@ def _run_all(args: argparse.Namespace, work: Path, sections: list[tuple[str, Ben
         sections.append((benchmark.title, result))
         _log(f"== {benchmark.title}: {time.perf_counter() - began:.0f} s")
     return failed
+
+
+def _mode(args: argparse.Namespace) -> Mode:
+    return "quick" if args.quick else "long" if args.long else "full"
 
 
 def _log(message: str) -> None:

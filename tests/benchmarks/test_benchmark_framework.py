@@ -156,3 +156,15 @@ def test_a_profile_is_summed_by_step_outermost_frames_only() -> None:
 
     assert found == pytest.approx({"requests": 0.5, "state": 0.3, "rest": 0.2})  # the nested request not twice
     assert summary(found) == "requests 50%, state 30%, rest 20%"
+
+
+def test_the_long_run_runs_the_issues_sizes_and_only_the_benchmarks_that_have_them() -> None:
+    from tests.benchmarks import memory, sync_throughput
+    from tests.benchmarks.registry import BENCHMARKS
+
+    assert {benchmark.key for benchmark in BENCHMARKS if benchmark.long} == {"sync_throughput", "memory"}
+    counts = {case.profile: case.counts for case in sync_throughput.cases("long")}
+    assert counts["order_export_plenty"]["orders"] > sync_throughput.ISSUE_SIZES["order_export_plenty"]
+    assert counts["stock_import_plenty"]["products"] * 1.65 > sync_throughput.ISSUE_SIZES["stock_import_plenty"]  # 1.65 rows a product
+    assert not any(case.airflow for case in sync_throughput.cases("long"))
+    assert memory.COUNTS["long"][0] == 2_000 and memory.COUNTS["long"][-1] == 200_000

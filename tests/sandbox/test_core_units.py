@@ -27,6 +27,25 @@ def test_table_keeps_key_and_updated_order_through_writes() -> None:
     assert [r["id"] for r in table.page(table.keys(), 1, 5)] == [3, 4]
 
 
+def test_group_index_and_subset_follow_writes() -> None:
+    table = Table("t")
+    table.load([(1, {"n": "a"}, 10.0), (2, {"n": "b"}, 20.0), (3, {"n": "a"}, 30.0)])
+    groups = table.group_index("n", lambda r: (r.get("n"),)).groups
+    assert groups == {("a",): [(10.0, 1), (30.0, 3)], ("b",): [(20.0, 2)]}
+    record = table.get(2)
+    record["n"] = "a"  # edited in place, then stored: the index forgets what it grouped it by
+    table.put(2, record, 5.0)
+    table.delete(3)
+    table.put(4, {"n": ["unhashable"]}, 1.0)
+    index = table.group_index("n", lambda r: (r.get("n"),))
+    assert index.groups == {("a",): [(5.0, 2), (10.0, 1)]} and not index.usable
+    table.delete(4)
+    assert index.usable
+    assert table.count_union([index.groups[("a",)]], since=6.0) == 1
+    assert table.union_page(None, 0, 2, descending=True) == [1, 2]
+    assert table.subset([9, 1, 2, 2], since=6.0) == [1] and table.subset([2, 1, 3]) == [1, 2]
+
+
 def test_tokens_expire_refresh_and_revoke_on_a_fake_clock() -> None:
     now = [1000.0]
     authority = TokenAuthority(60, refresh_ttl=600, clock=lambda: now[0])

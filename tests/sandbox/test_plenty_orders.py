@@ -102,6 +102,24 @@ def test_a_booked_payment_linked_to_an_order_pays_it(base_url: str, session: req
         "paidAmount"] == pytest.approx(total)
 
 
+def test_payment_lookups_follow_admin_writes_and_resets(base_url: str, session: requests.Session) -> None:
+    """The lookups behind /rest/payments/property/... (an index, not a walk over the payments) see a payment
+    the admin surface created and forget every payment on reset."""
+    admin = SandboxAdmin(base_url)
+    session.post(f"{base_url}/rest/payments", json={  # the payments table exists once a payment was made
+        "amount": 1.0, "currency": "EUR", "exchangeRatio": 1.0, "mopId": 1, "status": 2, "transactionType": 2,
+        "type": "credit"}, timeout=10).raise_for_status()
+    created = admin.create("payments", {"amount": 1.0, "currency": "EUR", "type": "credit", "transactionType": 2,
+                                        "properties": [{"typeId": 1, "value": "admin-made"}]})
+    found = session.get(f"{base_url}/rest/payments/property/1/admin-made", timeout=10).json()
+    assert [p["id"] for p in found] == [created["id"]]
+    assert session.get(f"{base_url}/rest/payments/property/1/other", timeout=10).json() == []
+    admin.reset(seed=11, scale="tiny")
+    token = session.post(f"{base_url}/rest/login", json=CREDENTIALS, timeout=10).json()
+    session.headers["Authorization"] = f"Bearer {token['access_token']}"
+    assert session.get(f"{base_url}/rest/payments/property/1/admin-made", timeout=10).json() == []
+
+
 def order_body(variation_id: int, **item: Any) -> dict[str, Any]:
     line = {"typeId": 1, "itemVariationId": variation_id, "quantity": 2, "orderItemName": "Jacke", "vatRate": 19.0,
             "amounts": [{"currency": "EUR", "isSystemCurrency": True, "priceOriginalGross": 11.9}]}

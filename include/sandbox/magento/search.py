@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sandbox.core.store import Key, Record, Table
+from sandbox.core.store import Entry, Key, Record, Table
 
 _PART = re.compile(r"\[([^\]]*)\]")
 _ALIASES = {"filterGroups": "filter_groups", "conditionType": "condition_type", "sortOrders": "sort_orders",
@@ -163,30 +163,30 @@ def _like(pattern: str) -> re.Pattern[str]:
                       re.IGNORECASE | re.DOTALL)
 
 
-def _matcher(f: Filter, get: FieldGetter, time_fields: frozenset[str]) -> Callable[[Record], bool]:
-    name, cond = f.field, f.condition_type
-    value = _normal_time(f.value) if name in time_fields else f.value
+def _value_test(f: Filter, time_fields: frozenset[str]) -> Callable[[Any], bool]:
+    """The filter's test of one field value (the value `EntitySpec.get` reads from a record)."""
+    cond = f.condition_type
+    value = _normal_time(f.value) if f.field in time_fields else f.value
     if cond in ("null", "notnull"):
         want_null = cond == "null"
-        return lambda r: (get(r, name) in (None, "")) == want_null
+        return lambda actual: (actual in (None, "")) == want_null
     if cond in ("in", "nin", "finset"):
         values = {v.strip() for v in value.split(",")}
         if cond == "finset":
-            return lambda r: bool(values & {s.strip() for s in str(get(r, name) or "").split(",")})
+            return lambda actual: bool(values & {s.strip() for s in str(actual or "").split(",")})
         positive = cond == "in"
-        return lambda r: (_text(get(r, name)) in values) == positive
+        return lambda actual: (_text(actual) in values) == positive
     if cond in ("like", "nlike"):
         pattern = _like(value)
         positive = cond == "like"
-        return lambda r: bool(pattern.match(_text(get(r, name)))) == positive
+        return lambda actual: bool(pattern.match(_text(actual))) == positive
     ops: dict[str, Callable[[Any, Any], bool]] = {
         "eq": lambda a, b: a == b, "neq": lambda a, b: a != b, "gt": lambda a, b: a > b,
         "gteq": lambda a, b: a >= b, "from": lambda a, b: a >= b, "lt": lambda a, b: a < b,
         "lteq": lambda a, b: a <= b, "to": lambda a, b: a <= b}
     op = ops[cond]
 
-    def match(record: Record) -> bool:
-        actual = get(record, name)
+    def test(actual: Any) -> bool:
         if actual is None and cond not in ("neq",):
             return False
         a, b = _comparable(actual, value)
@@ -195,7 +195,12 @@ def _matcher(f: Filter, get: FieldGetter, time_fields: frozenset[str]) -> Callab
         except TypeError:
             return op(str(a), str(b))
 
-    return match
+    return test
+
+
+def _matcher(f: Filter, get: FieldGetter, time_fields: frozenset[str]) -> Callable[[Record], bool]:
+    test, name = _value_test(f, time_fields), f.field
+    return lambda record: test(get(record, name))
 
 
 def _text(value: Any) -> str:
@@ -220,6 +225,9 @@ class EntitySpec:
     # attribute "id" and drops that sort silently (the key is entity_id); and MySQL gives rows with equal sort
     # values no order, so such ties come in an order that differs from one page request to the next.
     eav: bool = False
+    # Fields whose filters are answered from the table's group index (`Table.group_index`): a page sorted by
+    # updated_at whose every filter is on these fields (or is the updated_at range) never visits a record.
+    indexed: tuple[str, ...] = ()
 
 
 @dataclass
@@ -232,12 +240,7 @@ class SearchResult:
 def run_search(table: Table, criteria: SearchCriteria, spec: EntitySpec) -> SearchResult:
     """Filter, sort and page `table` as Magento's repositories do (with the past-the-end quirk)."""
     since = until = None
-    predicates: list[Callable[[Record], bool]] = []
-    time_fields = spec.time_fields
-
-    def getter(record: Record, name: str) -> Any:
-        return spec.get(record, spec.aliases.get(name, name))
-
+    groups: list[list[Filter]] = []
     for group in criteria.filter_groups:
         only = group[0] if len(group) == 1 else None
         if (only is not None and spec.updated_field and only.field == spec.updated_field
@@ -253,16 +256,36 @@ def run_search(table: Table, criteria: SearchCriteria, spec: EntitySpec) -> Sear
             else:
                 until = point - 1e-6 if until is None else min(until, point - 1e-6)
             continue
-        matchers = [_matcher(f, getter, time_fields) for f in group]
+        groups.append(group)
+
+    requested = [(f, d) for f, d in criteria.sort_orders if not (spec.eav and f == "id")]
+    sorts = [(spec.aliases.get(f, f), d) for f, d in requested]
+    by_updated = bool(sorts) and sorts[0][0] == spec.updated_field and all(f in spec.id_fields for f, _ in sorts[1:2]) \
+        and len(sorts) <= 2 and len({d for _, d in sorts}) == 1
+    ties = spec.eav and bool(sorts) and sorts[-1][0] not in spec.id_fields
+    size = criteria.page_size
+
+    if by_updated and not ties and size and size > 0:
+        picked = _picked_groups(table, groups, spec)
+        if picked is not _VISIT:  # a page and its total from the indexes: no record is visited
+            total = table.count_union(picked, since=since, until=until)
+            page = min(max(criteria.current_page or 1, 1), max((total + size - 1) // size, 1))
+            keys = table.union_page(picked, (page - 1) * size, size, since=since, until=until,
+                                    descending=sorts[0][1] == "DESC")
+            return SearchResult(table.page(keys, 0, size), total, criteria.current_page)
+
+    def getter(record: Record, name: str) -> Any:
+        return spec.get(record, spec.aliases.get(name, name))
+
+    predicates: list[Callable[[Record], bool]] = []
+    for group in groups:
+        matchers = [_matcher(f, getter, spec.time_fields) for f in group]
         predicates.append(matchers[0] if len(matchers) == 1 else (lambda r, ms=matchers: any(m(r) for m in ms)))
 
     def predicate(record: Record) -> bool:
         return all(p(record) for p in predicates)
 
-    requested = [(f, d) for f, d in criteria.sort_orders if not (spec.eav and f == "id")]
-    sorts = [(spec.aliases.get(f, f), d) for f, d in requested]
-    if sorts and sorts[0][0] == spec.updated_field and all(f in spec.id_fields for f, _ in sorts[1:2]) \
-            and len(sorts) <= 2 and len({d for _, d in sorts}) == 1:
+    if by_updated:
         keys = table.select(predicate if predicates else None, order="updated_at", since=since, until=until,
                             descending=sorts[0][1] == "DESC")
     elif not sorts or (len(sorts) == 1 and sorts[0][0] in spec.id_fields):
@@ -271,16 +294,38 @@ def run_search(table: Table, criteria: SearchCriteria, spec: EntitySpec) -> Sear
     else:
         keys = table.select(predicate if predicates else None, order="key", since=since, until=until)
         keys = _sorted(table, keys, sorts, spec)
-    if spec.eav and sorts and sorts[-1][0] not in spec.id_fields:
+    if ties:
         keys = _unordered_ties(table, keys, [f for f, _ in sorts], spec, criteria.current_page or 1)
 
     total = len(keys)
-    size = criteria.page_size
     if not size or size <= 0:
         return SearchResult(table.page(keys, 0, total), total, criteria.current_page)
     last_page = max((total + size - 1) // size, 1)
     page = min(max(criteria.current_page or 1, 1), last_page)
     return SearchResult(table.page(keys, (page - 1) * size, size), total, criteria.current_page)
+
+
+_VISIT: Any = object()  # _picked_groups: the filters need the records themselves
+
+
+def _picked_groups(table: Table, groups: list[list[Filter]], spec: EntitySpec) -> list[list[Entry]] | None:
+    """The groups of the table's index on ``spec.indexed`` whose values pass every filter group (None: no
+    filter, every record), or _VISIT when a filter is on a field outside the index. Each filter is tested once
+    per distinct combination of values, never per record."""
+    if not groups:
+        return None
+    position = {name: i for i, name in enumerate(spec.indexed)}
+    names = [[spec.aliases.get(f.field, f.field) for f in group] for group in groups]
+    if not all(name in position for group in names for name in group):
+        return _VISIT
+    fields, get = spec.indexed, spec.get
+    index = table.group_index(("search", fields, get), lambda record: tuple(get(record, name) for name in fields))
+    if not index.usable:
+        return _VISIT
+    tests = [[(position[name], _value_test(f, spec.time_fields)) for f, name in zip(group, group_names, strict=True)]
+             for group, group_names in zip(groups, names, strict=True)]
+    return [entries for value, entries in index.groups.items()
+            if all(any(test(value[at]) for at, test in group) for group in tests)]
 
 
 def _unordered_ties(table: Table, keys: list[Key], fields: list[str], spec: EntitySpec, page: int) -> list[Key]:

@@ -115,11 +115,11 @@ def contact_keys(state: PlentyState, request: Request) -> list[Any]:
     table = state.tables["contacts"]
     after, before = _date(request, "updatedAtAfter"), _date(request, "updatedAtBefore")
     ranged = after is not None or before is not None
-    keys = table.select(since=after, until=before) if ranged else table.keys()
     email = request.query_params.get("email")
-    if email is not None:
-        exact = set(state.contacts_by_email.get(email.lower(), []))
-        keys = [k for k in keys if k in exact]
+    if email is not None:  # from the lookup, without walking the table
+        keys = table.subset(state.contacts_by_email.get(email.lower(), ()), after, before)
+    else:
+        keys = table.select(since=after, until=before) if ranged else table.keys()
     filters = []
     fuzzy = request.query_params.get("contactEmail")
     if fuzzy:

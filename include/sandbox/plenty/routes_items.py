@@ -337,16 +337,19 @@ async def delete_item(state: PlentyDep, request: Request, itemId: int) -> Respon
 def variation_keys(state: PlentyState, request: Request, item_id: int | None) -> list[Any]:
     table = state.tables["variations"]
     since, until = _between(request, "updatedBetween")
+    number = request.query_params.get("numberExact")
     if item_id is not None:
         keys = list(state.item_variations.get(item_id, []))
         if since is not None:
             keys = [k for k in keys if since <= table.updated_at(k) <= (until or float("inf"))]
+    elif number is not None:  # the variations holding that number, from the table's index (not a walk)
+        holders = table.group_index(("number",), _number).groups.get((number,), ())
+        keys = table.subset((key for _, key in holders), since, until if since is not None else None)
     elif since is not None:
         keys = table.select(since=since, until=until)
     else:
         keys = table.keys()
     filters = []
-    number = request.query_params.get("numberExact")
     if number is not None:  # a filter: every variation with the number (legacy duplicates included)
         filters.append(lambda v: str(v.get("number") or "") == number)
     ids = int_list_param(request, "id")
@@ -382,6 +385,11 @@ def variation_keys(state: PlentyState, request: Request, item_id: int | None) ->
     if filters:
         keys = [k for k in keys if all(f(table.get(k)) for f in filters)]
     return keys
+
+
+def _number(variation: dict[str, Any]) -> tuple[str]:
+    """What numberExact compares (the group of the variations' index on their number)."""
+    return (str(variation.get("number") or ""),)
 
 
 def variation_page(state: PlentyState, request: Request, item_id: int | None) -> Response:

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from sandbox.core.app import json_response, vendor_route
+from sandbox.core.store import Entry, Table
 from sandbox.plenty import render
 from sandbox.plenty.common import (
     PlentyDep,
@@ -210,11 +211,11 @@ class OrderWriter:
 def order_keys(state: PlentyState, request: Request) -> list[Any]:
     table = state.tables["orders"]
     since, until = _date(request, "updatedAtFrom"), _date(request, "updatedAtTo")
-    keys = table.select(since=since, until=until) if since is not None or until is not None else table.keys()
     external = request.query_params.get("externalOrderId")
-    if external is not None:
-        wanted = set(state.orders_by_external.get(external, []))
-        keys = [k for k in keys if k in wanted]
+    if external is not None:  # from the lookup, without walking the table
+        keys = table.subset(state.orders_by_external.get(external, ()), since, until)
+    else:
+        keys = table.select(since=since, until=until) if since is not None or until is not None else table.keys()
     filters = []
     ids = int_list_param(request, "orderIds")
     if ids is not None:
@@ -413,6 +414,7 @@ async def add_payment_property(state: PlentyDep, request: Request) -> Response:
         "value": str(body.get("value") or ""),
     }
     payments.put(payment["id"], dict(payment, properties=[*payment["properties"], prop]), time.time())
+    state.index_payment_property(payment["id"], prop)
     return json_response(prop)
 
 
@@ -427,7 +429,8 @@ async def link_payment(state: PlentyDep, request: Request, paymentId: int, order
     if order is None:
         raise not_found("Order", orderId)
     now = time.time()
-    existing = next((link for link in links.records() if link["paymentId"] == paymentId), None)
+    linked = _links_by(links, "paymentId").get((paymentId,))
+    existing = links.get(min(key for _, key in linked)) if linked else None
     if existing is not None:  # a payment belongs to one order; linking again answers the relation
         return json_response(existing)
     key = links.next_key()
@@ -449,9 +452,11 @@ async def link_payment(state: PlentyDep, request: Request, paymentId: int, order
 @vendor_route(router, "GET", "/rest/payments/property/{propertyTypeId}/{propertyValue}")
 async def payments_by_property(state: PlentyDep, request: Request, propertyTypeId: int, propertyValue: str) -> Response:  # noqa: N803
     require_auth(request, state)
+    payments = state.ensure_table("payments")
+    candidates = state.payments_by_property.get((propertyTypeId, propertyValue), ())  # a lookup, not a walk
     found = [
         p
-        for p in state.ensure_table("payments").records()
+        for p in map(payments.get, payments.subset(candidates))
         if any(q.get("typeId") == propertyTypeId and q.get("value") == propertyValue for q in p["properties"])
     ]
     return json_response(found)
@@ -461,8 +466,23 @@ async def payments_by_property(state: PlentyDep, request: Request, propertyTypeI
 async def order_payments(state: PlentyDep, request: Request, orderId: int) -> Response:  # noqa: N803
     require_auth(request, state)
     payments, links = state.ensure_table("payments"), state.ensure_table("payment_orders")
-    ids = [link["paymentId"] for link in links.records() if link["orderId"] == orderId]
+    linked = sorted(key for _, key in _links_by(links, "orderId").get((orderId,), ()))
+    ids = [links.get(key)["paymentId"] for key in linked]
     return json_response([payments.get(i) for i in ids if payments.get(i) is not None])
+
+
+def _links_by(links: Table, name: str) -> dict[tuple[Any, ...], list[Entry]]:
+    """The payment-order links grouped by one of their fields (kept up to date by the table's writes)."""
+    index = links.group_index((name,), lambda link: (link.get(name),))
+    if index.usable:
+        return index.groups
+    groups: dict[tuple[Any, ...], list[Entry]] = {}  # a value that cannot be grouped: walk them (it equals no id)
+    for key in links.keys_by_updated():  # in (updated_at, key) order, as a group is
+        try:
+            groups.setdefault((links.get(key)[name],), []).append((links.updated_at(key), key))
+        except (TypeError, KeyError):
+            continue
+    return groups
 
 
 def _positive(value: Any) -> bool:

@@ -47,6 +47,7 @@ class PlentyState(SystemState):
         self.contact_addresses: dict[int, list[int]] = {}
         self.contacts_by_email: dict[str, list[int]] = {}
         self.orders_by_external: dict[str, list[int]] = {}
+        self.payments_by_property: dict[tuple[Any, Any], list[int]] = {}  # (typeId, value) -> payment ids
         self.seed_address_ids: dict[tuple[int, int], int] = {}
 
     def populate(self, world: World) -> None:
@@ -74,6 +75,12 @@ class PlentyState(SystemState):
         self.orders_by_external = {}
         for order in self.tables["orders"].records():
             self.index_order(order)
+        self.payments_by_property = {}
+        payments = self.tables.get("payments")
+        for key in payments.keys() if payments is not None else ():
+            for prop in payments.get(key).get("properties") or ():
+                if isinstance(prop, dict):
+                    self.index_payment_property(key, prop)
 
     def index_variation(self, variation: Record) -> None:
         ids = self.item_variations.setdefault(variation["itemId"], [])
@@ -95,6 +102,15 @@ class PlentyState(SystemState):
                 ids = self.orders_by_external.setdefault(str(prop["value"]), [])
                 if order["id"] not in ids:
                     ids.append(order["id"])
+
+    def index_payment_property(self, payment_id: int, prop: Record) -> None:
+        """A candidate for GET /rest/payments/property/{typeId}/{value} (the route checks the payment itself)."""
+        try:
+            ids = self.payments_by_property.setdefault((prop.get("typeId"), prop.get("value")), [])
+        except TypeError:  # a value no lookup can ask for (the path gives an int and a string)
+            return
+        if payment_id not in ids:
+            ids.append(payment_id)
 
     def create_record(self, entity: str, body: dict[str, Any]) -> Record:
         """Admin create: PlentyONE records carry createdAt/updatedAt; lookups follow."""
