@@ -39,7 +39,7 @@ def _writer(entity: _Lists) -> tuple[BulkWriter, dict[str, Any]]:
     seen: dict[str, Any] = {"synced": [], "failed": [], "transient": []}
     writer = BulkWriter(
         entity,
-        lambda record, target_id, action: seen["synced"].append((record.target.source_id, target_id, action)),
+        lambda done: seen["synced"].extend((record.target.source_id, tid, action) for record, tid, action in done),
         lambda target, reason: seen["failed"].append((target.source_id, reason)),
         lambda targets, exc: seen["transient"].extend(t.source_id for t in targets),
     )

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from profile_sync.state import ALL_STORES, StateStore
+import pytest
+
+from profile_sync.state import ALL_STORES, StateStore, SyncedRecord
 from profile_sync.state.store import IN_CHUNK, STREAM_PAGE
 
 P = "orders"
@@ -180,3 +182,37 @@ def test_sources_of_a_target_are_the_live_entries_holding_it_in_that_store(store
     assert store.sources_of_target(P, "default", "T-9") == []
     store.mark_deleted(P, "default", "1", "r2", history=False)
     assert store.sources_of_target(P, "default", "T-1") == []  # a deleted record holds nothing
+
+
+def test_a_list_of_synced_records_is_committed_in_one_transaction_as_each_alone_would_be(
+    store: StateStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store.record_failed(P, "w1", "a", "transient: 503", "r1", history=False)
+    store.record_failed(P, ALL_STORES, "b", "transient: 503", "r1", history=False)
+    store.record_synced(P, "w1", "c", "T-c", "old", "created", "r1", history=False)
+    transactions = []
+    real_write = store._write
+    monkeypatch.setattr(store, "_write", lambda work: transactions.append(work) or real_write(work))
+    store.records_synced(
+        P,
+        [
+            SyncedRecord("w1", "a", "T-a", "ha", "created"),
+            SyncedRecord("w1", "b", "T-b", "hb", "created"),
+            SyncedRecord("w1", "c", "T-c", "hc", "updated"),
+        ],
+        "r2",
+        history=True,
+    )
+    assert len(transactions) == 1
+    entries = store.lookup(P, "w1", ["a", "b", "c"])
+    assert {k: (e.status, e.target_id, e.payload_hash, e.last_run_id) for k, e in entries.items()} == {
+        "a": ("synced", "T-a", "ha", "r2"),
+        "b": ("synced", "T-b", "hb", "r2"),
+        "c": ("synced", "T-c", "hc", "r2"),
+    }
+    assert store.failed_entries(P) == []  # the store's failure and the store-less one, cleared
+    assert [(item.source_id, item.action) for item in store.list_history(P).items] == [
+        ("c", "updated"), ("b", "created"), ("a", "created"),
+    ]  # fmt: skip
+    store.records_synced(P, [], "r3", history=True)  # nothing to commit: no transaction
+    assert len(transactions) == 1

@@ -52,7 +52,8 @@ class BulkWriter:
     def __init__(
         self,
         entity: EntitySync,
-        synced: Callable[[Waiting, str, str], None],  # (record, target id, "created" | "updated")
+        # the records of one list the target took, committed together: [(record, target id, "created" | "updated")]
+        synced: Callable[[list[tuple[Waiting, str, str]]], None],
         failed: Callable[[TargetRecord, str], None],
         transient: Callable[[list[TargetRecord], TransientError], None],
     ) -> None:
@@ -88,5 +89,9 @@ class BulkWriter:
         except TransientError as exc:
             self.transient([record.target for record, _ in ready], exc)
             return
-        for (record, _), target_id in zip(ready, target_ids, strict=True):
-            self.synced(record, target_id, "updated" if record.target_id else "created")
+        self.synced(
+            [
+                (record, target_id, "updated" if record.target_id else "created")
+                for (record, _), target_id in zip(ready, target_ids, strict=True)
+            ]
+        )

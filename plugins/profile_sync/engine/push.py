@@ -26,6 +26,7 @@ from profile_sync.engine.run_settings import RunSettings
 from profile_sync.engine.staging import RunStaging
 from profile_sync.engine.transform import TRANSFORMED
 from profile_sync.entities.base import EntitySync, RecordError, TargetRecord, create_or_find
+from profile_sync.state.records import SyncedRecord
 
 log = logging.getLogger(__name__)
 MAX_CONSECUTIVE_TRANSIENT = 5
@@ -110,7 +111,7 @@ class _Pusher:
         # and updates, each answered)
         self.bulk: BulkWriter | ListWriter | None = None
         if entity.bulk_size > 0:
-            self.bulk = BulkWriter(entity, self._bulk_synced, self._failed, self._bulk_transient)
+            self.bulk = BulkWriter(entity, self._list_synced, self._failed, self._bulk_transient)
         elif entity.list_size > 0:
             self.bulk = ListWriter(
                 entity,
@@ -209,22 +210,26 @@ class _Pusher:
         return isinstance(self.bulk, BulkWriter) or self.entity.list_creates or updating
 
     def _bulk_synced(self, record: Waiting, target_id: str, action: str) -> None:
-        target = record.target
-        self.state.record_synced(
+        self._list_synced([(record, target_id, action)])
+
+    def _list_synced(self, done: list[tuple[Waiting, str, str]]) -> None:
+        """Commit what a list wrote, in one transaction (its records' outcomes), then log and count each."""
+        self.state.records_synced(
             self.profile_id,
-            target.store,
-            target.source_id,
-            target_id,
-            record.digest,
-            action,
+            [
+                SyncedRecord(record.target.store, record.target.source_id, target_id, record.digest, action)
+                for record, target_id, action in done
+            ],
             self.settings.run_id,
             history=self.history,
         )
         self.transient_in_a_row = 0
-        if record.was_queued:
-            self.state.dequeue(self.profile_id, target.store, [target.source_id])
-            self.state.dequeue(self.profile_id, "*", [target.source_id])
-        self._outcome(action, f"{self.entity.noun} {target.label or target.source_id} -> {target_id} {action}")
+        for record, target_id, action in done:
+            target = record.target
+            if record.was_queued:
+                self.state.dequeue(self.profile_id, target.store, [target.source_id])
+                self.state.dequeue(self.profile_id, "*", [target.source_id])
+            self._outcome(action, f"{self.entity.noun} {target.label or target.source_id} -> {target_id} {action}")
 
     def _mark_pending(self, record: Waiting) -> None:
         target = record.target

@@ -5,7 +5,7 @@
 """
 
 from profile_sync.state.migrations import StoreTooNew
-from profile_sync.state.records import Counts, FailedEntry, HistoryEntry, MapEntry, Page, QueueEntry
+from profile_sync.state.records import Counts, FailedEntry, HistoryEntry, MapEntry, Page, QueueEntry, SyncedRecord
 from profile_sync.state.store import ALL_STORES, ProfileTypeChanged, StateStore
 from profile_sync.state.url import StateConnectionError, resolve_url
 
@@ -21,5 +21,6 @@ __all__ = [
     "StateConnectionError",
     "StateStore",
     "StoreTooNew",
+    "SyncedRecord",
     "resolve_url",
 ]

@@ -12,6 +12,18 @@ T = TypeVar("T")
 
 
 @dataclass(frozen=True)
+class SyncedRecord:
+    """A successful push to commit (``action``: created, updated, matched ...): what ``records_synced`` takes."""
+
+    store: str
+    source_id: str
+    target_id: str
+    payload_hash: str
+    action: str
+    detail: str | None = None
+
+
+@dataclass(frozen=True)
 class MapEntry:
     """One source record in one store and what it became in the target (``target_id`` None until created)."""
 
