@@ -24,7 +24,8 @@ class FaultConfig(BaseModel):
     - truncate_rate: answer 200 but cut the JSON body in half.
     - process_then_fail_rate: writes only (POST/PUT/PATCH/DELETE): apply the write, then answer an error code.
     - process_then_hang_rate: writes only: apply the write, then hold the answer `hang_seconds` (a client killed
-      or timing out meanwhile never learns that its write went through).
+      or timing out meanwhile never learns that its write went through). Meanwhile the request log shows the
+      request with ``held`` (the status held back) and ``status`` 0.
     - only_paths: restrict faults to paths starting with one of these prefixes (None = every vendor path).
     - only_methods: restrict faults to these HTTP methods (None = all).
     - seed: the random stream's seed, so a run's faults are reproducible.
