@@ -1,18 +1,23 @@
 """Issue 10 point 2: SIGKILL the running sync at seeded random points, then let a new run finish.
 
-A chain of iterations over one source, one target and one state store (Order Export [PlentyONE]; a subclass of
-Chain per profile type). Each iteration changes the source (new records, changed ones), starts `airflow dags test`
-and kills its whole process group at a point chosen by the seed:
+A chain of iterations over one source, one target and one state store, for a profile of each way of writing:
+Order Export [PlentyONE] (a request a record), Stock Import [PlentyONE] (Magento's source items in lists that set
+a state: the engine's BulkWriter) and Category Export [PlentyONE] (PlentyONE's categories in create and update
+lists answered record by record: the engine's ListWriter). Each iteration changes the source (new records, changed
+ones), starts `airflow dags test` and kills its whole process group at a point chosen by the seed:
 
 - fetch: while the source's pages are being read (nothing written yet);
 - push: after a random number of writes to the target;
-- after_write: a create was applied by the target but its answer is held: the task dies before its state commit.
+- after_write: a create (for stock, a list of rows) was applied by the target but its answer is held: the task
+  dies before its state commit.
 
-Then a new run must leave every record in scope exactly once in the target (or a failed entry with its reason),
-and the watermark must never be ahead of committed work: unchanged by the killed run, and after the new run no
-record at or before it is left unsynced.
+Then a new run must leave every record in scope exactly once in the target with the source's values (or a failed
+entry with its reason), and the watermark must never be ahead of committed work: unchanged by the killed run, and
+after the new run no record at or before it is left unsynced.
 
-`make test` runs 3 iterations (one per point); `make test-reliability` 21; the long form 60.
+`make test` runs 3 iterations of Order Export (one per point) and one of each list-writing type at the after_write
+point (a list applied, its answer lost with the task: what the list writers' guarantees are about); `make
+test-reliability` 21 of Order Export and 9 of each list-writing type (three per point); the long form 60 and 30.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -34,14 +40,19 @@ from typing import Any, ClassVar
 import pytest
 
 from tests.integration.harness import SyncWorld
+from tests.integration.test_plenty_category_export_run import ROOT_ID, magento_api, subtree
 from tests.integration.test_plenty_order_export_run import all_records, in_scope, plenty_external_ids
+from tests.integration.test_plenty_stock_import_run import magento_stock, plenty_stock
 from tests.reliability.conftest import long_form
+from tests.reliability.test_fault_matrix import category_export_setup, stock_import_setup
 
 pytestmark = [pytest.mark.reliability, pytest.mark.integration]
 POINTS = ("fetch", "push", "after_write")
 WRITES = ("POST", "PUT")
 KILL_DEADLINE_SECONDS = 180
-HOLD_SECONDS = 10  # a held answer outlasts the kill by far
+# a held answer outlasts the kill by far; a list the target refused (held all the same) costs the run this long
+HOLD_SECONDS = 10
+WAREHOUSES = {1: "default", 2: "lager_nord"}  # the sample Stock Import's warehouse_source_map
 
 
 def _utc(value: datetime) -> datetime:
@@ -250,6 +261,118 @@ class OrderExportChain(Chain):
         return len(orders)
 
 
+class StockImportChain(Chain):
+    """PlentyONE stock -> Magento source items, a list of rows a POST /V1/inventory/source-items (BulkWriter: an
+    upsert, so a list whose answer was lost is sent again). A product gone from the shop makes its rows fail."""
+
+    title, profile = "Stock Import [PlentyONE]", "stock_import_plenty"
+    source, read_path = "plenty", "/rest/stockmanagement/stock"
+    target, write_path = "magento", "/rest/V1/inventory/source-items"  # lists of at most 5: 4 or more an iteration
+    seed = 2029  # the first iteration holds its third list
+
+    def settings(self) -> dict[str, Any]:
+        return stock_import_setup(self.admin)
+
+    def change_the_source(self) -> None:
+        """Stock changed in PlentyONE (each row one more), rows that failed left alone."""
+        failed = self.failures()
+        rows = sorted(source_id for source_id in plenty_stock(self.admin, WAREHOUSES) if source_id not in failed)
+        touched = self.rng.sample(rows, self.rng.randint(16, 24))
+        keys = [int(variation) * 10 + int(warehouse) for variation, warehouse in (r.split("@") for r in touched)]
+        self.admin["plenty"].touch("stock", ids=keys)
+
+    def source_versions(self) -> dict[str, datetime]:
+        rows = plenty_stock(self.admin, WAREHOUSES)
+        return {source_id: datetime.fromisoformat(stamp) for source_id, (_, _, stamp) in rows.items()}
+
+    def target_rows(self) -> dict[str, Any]:
+        items = all_records(self.admin["magento"], "source_items")
+        return {f"{r['sku']}@{r['source_code']}": (r["quantity"], r["status"]) for r in items}
+
+    def assert_exactly_once(self) -> int:
+        """Every stock row is one Magento source item with PlentyONE's net stock, or a failed entry."""
+        rows, failed = plenty_stock(self.admin, WAREHOUSES), self.failures()
+        items = Counter((r["sku"], r["source_code"]) for r in all_records(self.admin["magento"], "source_items"))
+        duplicated = sorted(f"{sku}@{source}" for (sku, source), n in items.items() if n > 1)
+        assert not duplicated, f"source items more than once: {duplicated}"
+        quantities = magento_stock(self.admin)
+        wrong = sorted(
+            f"{source_id} {key}: {quantities.get(key)} in Magento, {quantity} in PlentyONE"
+            for source_id, (key, quantity, _) in rows.items()
+            if source_id not in failed and quantities.get(key) != quantity
+        )
+        assert not wrong, f"stock rows lost or not as in PlentyONE: {wrong}"
+        return len(rows)
+
+
+class CategoryExportChain(Chain):
+    """The Magento category tree -> PlentyONE categories in create and update lists (ListWriter: new categories
+    pending before their list goes, a list whose answer was lost looked up category by category)."""
+
+    title, profile = "Category Export [PlentyONE]", "category_export_plenty"
+    source, read_path = "magento", "/rest/V1/categories"
+    target, write_path = "plenty", "/rest/categories"  # every iteration creates a branch of 3: 3 create lists
+    seed = 2028  # the first iteration holds its second create list (the root's children)
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.added = 0
+        self.own: set[str] = set()  # PlentyONE's categories before the first run: no Magento category's
+
+    def settings(self) -> dict[str, Any]:
+        self.own = set(self.target_rows())
+        return category_export_setup(self.admin)
+
+    def change_the_source(self) -> None:
+        """A new branch of three levels under a category of the tree (each level waits for its parent's create
+        list), and some categories moved in their siblings' order (updates)."""
+        tree = subtree(self.admin)
+        parent = self.rng.choice(sorted(tree))
+        for _ in range(3):
+            self.added += 1
+            body = {"category": {"parent_id": parent, "name": f"Neu {self.added}", "is_active": True}}
+            parent = int(magento_api(self.sandbox, "POST", "/categories", body)["id"])
+        touched = self.rng.sample(sorted(key for key in tree if key != ROOT_ID), self.rng.randint(1, 3))
+        self.admin["magento"].touch("categories", ids=touched)
+
+    def source_versions(self) -> dict[str, datetime]:
+        return {str(key): _magento_time(c["updated_at"]) for key, c in subtree(self.admin).items()}
+
+    def target_rows(self) -> dict[str, Any]:
+        return {str(c["id"]): json.dumps(c, sort_keys=True) for c in all_records(self.admin["plenty"], "categories")}
+
+    def assert_exactly_once(self) -> int:
+        """Every category of the tree is one PlentyONE category (under its parent's, with its name and position),
+        or a failed entry; PlentyONE has no category beyond its own and those the ID map holds."""
+        tree, failed = subtree(self.admin), self.failures()
+        plenty = {str(c["id"]): c for c in all_records(self.admin["plenty"], "categories")}
+        mapped = {s: e[0] for (_, s), e in self.entries().items() if e[1] == "synced"}
+        shared = sorted(t for t, n in Counter(mapped.values()).items() if n > 1)
+        assert not shared, f"PlentyONE categories that several Magento categories are mapped to: {shared}"
+        extra = sorted(set(plenty) - self.own - set(mapped.values()), key=int)
+        assert not extra, f"PlentyONE categories no Magento category is mapped to (made twice): {extra}"
+        wrong = []
+        for key, category in tree.items():
+            if str(key) in failed:
+                continue
+            found = plenty.get(mapped.get(str(key), ""))
+            parent = None if key == ROOT_ID else int(mapped.get(str(category["parent_id"]), -1))
+            want = (parent, category["name"], int(category.get("position") or 0))
+            got = found and (found.get("parentCategoryId"), *_first_detail(found))
+            if got != want:
+                wrong.append(f"{key}: {got} in PlentyONE, {want} wanted")
+        assert not wrong, f"categories lost or not as in Magento: {wrong}"
+        return len(tree)
+
+
+def _first_detail(category: dict[str, Any]) -> tuple[Any, Any]:
+    """The name and position of the category's detail in the profile's first store (en, plentyId 1000)."""
+    for detail in category.get("details") or []:
+        if (detail.get("lang"), detail.get("plentyId")) == ("en", 1000):
+            return detail.get("name"), detail.get("position")
+    return None, None
+
+
 def _count(client: Any, methods: tuple[str, ...], path: str, *, answered: bool = False) -> int:
     """Requests to ``path`` received (``answered``: and answered 2xx) with one of ``methods``."""
     return sum(
@@ -264,7 +387,8 @@ def _held(client: Any, path: str) -> bool:
     return any(r["path"].startswith(path) and 200 <= r["held"] < 300 for r in client.requests(limit=2000))
 
 
-CHAINS: dict[str, type[Chain]] = {chain.profile: chain for chain in (OrderExportChain,)}
+CHAINS: dict[str, type[Chain]] = {chain.profile: chain for chain in (OrderExportChain, StockImportChain,
+                                                                     CategoryExportChain)}
 
 
 def _cases() -> list[Any]:
@@ -272,6 +396,9 @@ def _cases() -> list[Any]:
     cases = []
     for profile, bounded, points, full in (
         ("order_export_plenty", 3, POINTS, 60 if long else 21),
+        # make test: the point only list writes have, once each (~15 s each); all points in test-reliability
+        ("stock_import_plenty", 1, ("after_write",), 30 if long else 9),
+        ("category_export_plenty", 1, ("after_write",), 30 if long else 9),
     ):
         cases.append(pytest.param(profile, bounded, points, id=f"{profile}-{bounded}-iterations"))
         cases.append(pytest.param(profile, full, POINTS, id=f"{profile}-{full}-iterations", marks=pytest.mark.slow))
