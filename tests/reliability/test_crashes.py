@@ -325,9 +325,10 @@ class CategoryExportChain(Chain):
 
     def change_the_source(self) -> None:
         """A new branch of three levels under a category of the tree (each level waits for its parent's create
-        list), and some categories moved in their siblings' order (updates)."""
+        list), and some categories moved in their siblings' order (updates). The branch starts at most three
+        levels down: PlentyONE nests categories 6 levels deep at most (a deeper one is a failed entry, 422)."""
         tree = subtree(self.admin)
-        parent = self.rng.choice(sorted(tree))
+        parent = self.rng.choice(sorted(key for key, category in tree.items() if category["level"] <= 3))
         for _ in range(3):
             self.added += 1
             body = {"category": {"parent_id": parent, "name": f"Neu {self.added}", "is_active": True}}
