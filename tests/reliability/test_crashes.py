@@ -397,7 +397,8 @@ def _cases() -> list[Any]:
     cases = []
     for profile, bounded, points, full in (
         ("order_export_plenty", 3, POINTS, 60 if long else 21),
-        # make test: the point only list writes have, once each (~15 s each); all points in test-reliability
+        # make test: one iteration each at after_write, a list applied and its answer lost with the task (~15 s
+        # each); every point in test-reliability
         ("stock_import_plenty", 1, ("after_write",), 30 if long else 9),
         ("category_export_plenty", 1, ("after_write",), 30 if long else 9),
     ):
