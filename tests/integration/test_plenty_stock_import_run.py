@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from tests.integration.test_plenty_order_export_run import all_records
@@ -10,15 +12,21 @@ pytestmark = pytest.mark.integration
 PROFILE = "stock_import_plenty"
 
 
-def expected_stock(admin, warehouse_sources: dict[int, str]) -> dict[tuple[str, str], float]:  # type: ignore[no-untyped-def]
+def plenty_stock(admin, warehouse_sources: dict[int, str]) -> dict[str, tuple[Any, float, str]]:  # type: ignore[no-untyped-def]
+    """PlentyONE's stock rows of the mapped warehouses: source id (variation@warehouse) -> ((Magento SKU, source),
+    net stock, updatedAt); the SKU is the variation's number, None where it has none."""
     numbers = {int(v["id"]): v.get("number") for v in all_records(admin["plenty"], "variations")}
-    expected = {}
+    rows = {}
     for row in all_records(admin["plenty"], "stock"):
         source = warehouse_sources.get(int(row["warehouseId"]))
-        sku = numbers.get(int(row["variationId"]))
-        if source and sku:
-            expected[(sku, source)] = float(row["stockNet"])
-    return expected
+        if source:
+            key = (numbers.get(int(row["variationId"])), source)
+            rows[f"{int(row['variationId'])}@{int(row['warehouseId'])}"] = (key, float(row["stockNet"]), row["updatedAt"])
+    return rows
+
+
+def expected_stock(admin, warehouse_sources: dict[int, str]) -> dict[tuple[str, str], float]:  # type: ignore[no-untyped-def]
+    return {key: quantity for key, quantity, _ in plenty_stock(admin, warehouse_sources).values() if key[0]}
 
 
 def magento_stock(admin) -> dict[tuple[str, str], float]:  # type: ignore[no-untyped-def]

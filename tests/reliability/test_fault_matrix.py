@@ -161,7 +161,7 @@ def magento_source_items(admin) -> Counter[str]:  # type: ignore[no-untyped-def]
     return multiset(all_records(admin["magento"], "source_items"))
 
 
-def _stock_import_setup(admin) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def stock_import_setup(admin) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     """Make one list of stock rows fail on one row (issue 17: bulk writes): a product gone from the shop. Small
     pages and lists: the tiny shop's rows make enough requests for each fault to land on some (lists included)."""
     products = [p for p in all_records(admin["magento"], "products") if p["type_id"] == "simple"]
@@ -183,7 +183,7 @@ def plenty_categories(admin) -> Counter[str]:  # type: ignore[no-untyped-def]
     return multiset(list(categories.values()), parentCategoryId=parents)
 
 
-def _category_export_setup(admin) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def category_export_setup(admin) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     """Lists of a few categories (list writes, issue 17), and a sibling for each category below the root's
     children, so that the tiny tree makes enough requests for each fault to land on some (lists included)."""
     categories = all_records(admin["magento"], "categories")
@@ -228,7 +228,7 @@ SUBJECTS = {
         "Category Export [PlentyONE]",
         ("magento", "plenty"),
         plenty_categories,
-        _category_export_setup,
+        category_export_setup,
     ),
     # bulk writes (issue 17): a page of stock rows a POST, a refused list split down to the bad row
     "stock_import_plenty": Subject(
@@ -236,7 +236,7 @@ SUBJECTS = {
         "Stock Import [PlentyONE]",
         ("plenty", "magento"),
         magento_source_items,
-        _stock_import_setup,
+        stock_import_setup,
     ),
 }
 

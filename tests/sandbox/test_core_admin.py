@@ -153,6 +153,10 @@ def test_fault_process_then_hang_applies_the_write_before_the_answer_is_held(
         "searchCriteria[filter_groups][0][filters][0][field]": "email",
         "searchCriteria[filter_groups][0][filters][0][value]": "held@example.fr"}).json()
     assert found["total_count"] == 1  # ... while the write is already there
+    held = [r for r in magento_admin.requests() if r["method"] == "POST" and r["path"].endswith("/V1/customers")]
+    assert [(r["held"], r["status"]) for r in held] == [(200, 0)]  # the log shows the answer held back
     sender.join()
     assert answer == [200] and time.monotonic() - started >= 1.5
+    done = [r for r in magento_admin.requests() if r["method"] == "POST" and r["path"].endswith("/V1/customers")]
+    assert [(r["held"], r["status"], r["fault"]) for r in done] == [(200, 200, "process_then_hang")]
     magento_admin.clear_faults()

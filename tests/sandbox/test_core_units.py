@@ -102,6 +102,16 @@ def test_fault_draws_are_reproducible_and_spare_the_admin_surface() -> None:
     injector.configure(FaultConfig(process_then_fail_rate=1.0))
     assert injector.decide("GET", "/rest/V1/orders").kind is None  # reads never "process then fail"
     assert injector.decide("POST", "/rest/V1/orders").kind == "process_then_fail"
+    # skip_first: that many matching requests pass, then the faults draw as they would have from the first
+    injector.configure(FaultConfig(process_then_hang_rate=1.0, only_methods=["POST"], skip_first=2))
+    kinds = [injector.decide(m, "/rest/orders").kind for m in ("POST", "GET", "POST", "PUT", "POST", "POST")]
+    assert kinds == [None, None, None, None, "process_then_hang", "process_then_hang"]
+
+    def skipped(first: int) -> list[str | None]:
+        injector.configure(FaultConfig(error_rate=0.5, seed=3, skip_first=first))
+        return [injector.decide("GET", "/rest/orders").kind for _ in range(first + 50)][first:]
+
+    assert skipped(0) == skipped(4)
 
 
 def test_request_log_masks_credentials() -> None:

@@ -146,8 +146,9 @@ class SandboxMiddleware:
         if plan.kind in ("truncate", "process_then_fail", "process_then_hang"):
             captured = await _capture(self.app, scope, replay)
             if plan.kind == "process_then_hang":
-                await asyncio.sleep(plan.hold_seconds)
                 status, headers_raw, content = captured
+                state.log.hold(entry, status)
+                await asyncio.sleep(plan.hold_seconds)
                 await send({"type": "http.response.start", "status": status, "headers": headers_raw})
                 await send({"type": "http.response.body", "body": content})
                 state.log.finish(entry, status, plan.kind, _route(scope))

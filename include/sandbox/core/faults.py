@@ -24,9 +24,12 @@ class FaultConfig(BaseModel):
     - truncate_rate: answer 200 but cut the JSON body in half.
     - process_then_fail_rate: writes only (POST/PUT/PATCH/DELETE): apply the write, then answer an error code.
     - process_then_hang_rate: writes only: apply the write, then hold the answer `hang_seconds` (a client killed
-      or timing out meanwhile never learns that its write went through).
+      or timing out meanwhile never learns that its write went through). Meanwhile the request log shows the
+      request with ``held`` (the status held back) and ``status`` 0.
     - only_paths: restrict faults to paths starting with one of these prefixes (None = every vendor path).
     - only_methods: restrict faults to these HTTP methods (None = all).
+    - skip_first: the first `skip_first` matching requests pass untouched, the faults apply from the next one on
+      (e.g. hold the answer of the third create and not before, whatever the timing).
     - seed: the random stream's seed, so a run's faults are reproducible.
     """
 
@@ -43,6 +46,7 @@ class FaultConfig(BaseModel):
     process_then_hang_rate: float = Field(default=0, ge=0, le=1)
     only_paths: list[str] | None = None
     only_methods: list[str] | None = None
+    skip_first: int = Field(default=0, ge=0)
     seed: int = 0
 
     def is_active(self) -> bool:
@@ -72,10 +76,12 @@ class FaultInjector:
     def __init__(self) -> None:
         self.config = FaultConfig()
         self._random = random.Random(0)
+        self._skipped = 0
 
     def configure(self, config: FaultConfig) -> None:
         self.config = config
         self._random = random.Random(config.seed)
+        self._skipped = 0
 
     def clear(self) -> None:
         self.configure(FaultConfig())
@@ -92,6 +98,9 @@ class FaultInjector:
         """Draw the fault for one request (the draws happen in a fixed order so runs are reproducible)."""
         cfg = self.config
         if not cfg.is_active() or not self.applies(method, path):
+            return NO_FAULT
+        if self._skipped < cfg.skip_first:  # before any draw: the faults after it are those of skip_first=0
+            self._skipped += 1
             return NO_FAULT
         rnd = self._random
         delay = cfg.latency_ms / 1000.0

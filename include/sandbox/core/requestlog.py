@@ -24,6 +24,7 @@ class RequestEntry:
     status: int = 0
     fault: str | None = None
     duration_ms: float = 0.0
+    held: int = 0  # process_then_hang: the status of the answer held back, set once the write is done
     time: float = field(default_factory=time.time)
 
     def to_dict(self) -> dict[str, Any]:
@@ -71,6 +72,11 @@ class RequestLog:
     def add(self, entry: RequestEntry) -> None:
         self._entries.append(entry)
         self.total += 1
+
+    def hold(self, entry: RequestEntry, status: int) -> None:
+        """The write of an entry added earlier is done and its answer (``status``) is held back: the log shows it
+        before the answer goes (``status`` stays 0 until then), so that a test can act while the client waits."""
+        entry.held = status
 
     def finish(self, entry: RequestEntry, status: int, fault: str | None = None, route: str | None = None) -> None:
         """Record the outcome of an entry added earlier (``route``: the template of the route that answered)."""
