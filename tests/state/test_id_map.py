@@ -198,6 +198,7 @@ def test_a_list_of_synced_records_is_committed_in_one_transaction_as_each_alone_
         [
             SyncedRecord("w1", "a", "T-a", "ha", "created"),
             SyncedRecord("w1", "b", "T-b", "hb", "created"),
+            SyncedRecord("w1", "c", "T-c", "hc-earlier", "updated"),  # twice in one list: the last outcome stands
             SyncedRecord("w1", "c", "T-c", "hc", "updated"),
         ],
         "r2",

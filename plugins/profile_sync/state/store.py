@@ -237,35 +237,42 @@ class StateStore(UiQueries):
         self.records_synced(profile_id, [record], run_id, history)
 
     def records_synced(self, profile_id: str, records: Sequence[SyncedRecord], run_id: str, history: bool) -> None:
-        """Commit the successful pushes of one list in one transaction, each as ``record_synced`` does: a list the
-        target took whole costs one commit, not one per record (50,000 stock rows: most of a run's time)."""
+        """Commit the successful pushes of one list in one transaction, each as ``record_synced`` does, with one
+        statement per kind of row (executemany): a list the target took whole costs one commit, not one per record
+        (50,000 stock rows: most of a run's time)."""
+        # one row per key: a multi-row upsert may not touch a row twice (PostgreSQL), and the last outcome stands
+        records = list({(record.store, record.source_id): record for record in records}.values())
+        if not records:
+            return
         now = _now()
+        rows = [
+            {
+                "profile_id": profile_id,
+                "store": record.store,
+                "source_id": record.source_id,
+                "target_id": record.target_id,
+                "payload_hash": record.payload_hash,
+                "status": "synced",
+                "last_synced_at": now,
+                "last_error": None,
+                "updated_at": now,
+                "last_run_id": run_id,
+            }
+            for record in records
+        ]
 
         def work(conn: Connection) -> None:
-            insert = insert_for(conn)
+            upsert = insert_for(conn)(id_map)
+            changed = {name: upsert.excluded[name] for name in rows[0] if name not in _MAP_KEY}
+            conn.execute(upsert.on_conflict_do_update(index_elements=_MAP_KEY, set_=changed), rows)
+            failing = _failing(conn, profile_id, [record.source_id for record in records])
             for record in records:
-                values = {
-                    "target_id": record.target_id,
-                    "payload_hash": record.payload_hash,
-                    "status": "synced",
-                    "last_synced_at": now,
-                    "last_error": None,
-                    "updated_at": now,
-                    "last_run_id": run_id,
-                }
-                statement = insert(id_map).values(
-                    profile_id=profile_id, store=record.store, source_id=record.source_id, **values
-                )
-                conn.execute(statement.on_conflict_do_update(index_elements=_MAP_KEY, set_=values))
-                _clear_failed(conn, profile_id, record.store, record.source_id)
-                if history:
-                    _add_history(
-                        conn, profile_id, record.store, record.source_id, record.action, record.target_id, run_id,
-                        now, record.detail,
-                    )
+                if record.source_id in failing:  # few: only the records that had failed before
+                    _clear_failed(conn, profile_id, record.store, record.source_id)
+            if history:
+                _add_history_rows(conn, profile_id, records, run_id, now)
 
-        if records:
-            self._write(work)
+        self._write(work)
 
     def record_failed(
         self,
@@ -480,6 +487,17 @@ def _queue_key(profile_id: str, store: str, source_ids: list[str]) -> ColumnElem
     )
 
 
+def _failing(conn: Connection, profile_id: str, source_ids: Sequence[str]) -> set[str]:
+    """Which of ``source_ids`` have a failed entry in any store."""
+    found: set[str] = set()
+    for chunk in _chunks(list(dict.fromkeys(source_ids))):
+        query = select(failed_entries.c.source_id).where(
+            failed_entries.c.profile_id == profile_id, failed_entries.c.source_id.in_(chunk)
+        )
+        found.update(conn.execute(query).scalars())
+    return found
+
+
 def _clear_failed(conn: Connection, profile_id: str, store: str, source_id: str) -> None:
     conn.execute(
         delete(failed_entries).where(
@@ -488,6 +506,26 @@ def _clear_failed(conn: Connection, profile_id: str, store: str, source_id: str)
             failed_entries.c.source_id == source_id,
         )
     )
+
+
+def _add_history_rows(
+    conn: Connection, profile_id: str, records: Sequence[SyncedRecord], run_id: str, at: datetime
+) -> None:
+    """The history rows of synced records, in one statement (executemany)."""
+    rows = [
+        {
+            "profile_id": profile_id,
+            "store": record.store,
+            "source_id": record.source_id,
+            "action": record.action,
+            "target_id": record.target_id,
+            "run_id": run_id,
+            "at": at,
+            "detail": record.detail,
+        }
+        for record in records
+    ]
+    conn.execute(history.insert(), rows)
 
 
 def _add_history(
