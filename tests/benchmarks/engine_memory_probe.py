@@ -21,8 +21,8 @@ from profile_sync.engine.push import push_stage
 from profile_sync.engine.run_settings import RunSettings
 from profile_sync.engine.staging import RunStaging
 from profile_sync.engine.transform import transform_stage
-from profile_sync.entities.base import Systems
 from profile_sync.entities.registry import entity_for
+from profile_sync.entities.systems import Systems
 from profile_sync.profiles import load_profiles
 from profile_sync.state import StateStore
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from profile_sync.entities.base import EntitySync, TargetRecord
+from profile_sync.entities.base import EntitySync
+from profile_sync.entities.records import TargetRecord
 
 
 class WritesOnly(EntitySync):

@@ -7,7 +7,7 @@ from typing import Any
 
 from profile_sync.connectors.errors import TerminalError, TransientError
 from profile_sync.engine.bulk_push import BulkWriter, Waiting
-from profile_sync.entities.base import RecordError, TargetRecord
+from profile_sync.entities.records import RecordError, TargetRecord
 from tests.engine.fake_entity import WritesOnly
 
 

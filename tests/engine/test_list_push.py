@@ -9,7 +9,7 @@ from typing import Any
 from profile_sync.connectors.errors import TerminalError, TransientError, UncertainWriteError
 from profile_sync.engine.bulk_push import Waiting
 from profile_sync.engine.list_push import ListWriter
-from profile_sync.entities.base import RecordError, TargetRecord
+from profile_sync.entities.records import RecordError, TargetRecord
 from tests.engine.fake_entity import WritesOnly
 
 

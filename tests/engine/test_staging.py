@@ -9,9 +9,9 @@ import pytest
 from airflow.sdk import ObjectStoragePath
 
 from profile_sync.engine.staging import RunStaging
-from profile_sync.entities.base import Fetched
 from profile_sync.entities.plenty.addresses import PlentyPlace
 from profile_sync.entities.plenty.customer_export import CustomerJoin
+from profile_sync.entities.records import Fetched
 from profile_sync.entities.registry import SYNCS
 
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from profile_sync.entities.base import Fetched, RecordError
 from profile_sync.entities.freeagent.contact_export import ContactExport
 from profile_sync.entities.freeagent.contact_fields import country_code, freeagent_locale, update_body
+from profile_sync.entities.records import Fetched, RecordError
 from profile_sync.entities.shop.source import StoreJoin
 from profile_sync.profiles import load_profiles
 

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from profile_sync.entities.base import Fetched, RecordError
 from profile_sync.entities.freeagent.creditmemo_export import CreditmemoExport
 from profile_sync.entities.freeagent.documents import DocumentJoin
 from profile_sync.entities.freeagent.invoice_export import InvoiceExport
+from profile_sync.entities.records import Fetched, RecordError
 from profile_sync.profiles import load_profiles
 
 ROOT = Path(__file__).resolve().parents[2]

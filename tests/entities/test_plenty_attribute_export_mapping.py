@@ -9,10 +9,12 @@ from typing import Any
 import pytest
 
 from profile_sync.connectors.errors import UncertainWriteError
-from profile_sync.entities.base import Fetched, RecordError, TargetRecord, create_or_find
+from profile_sync.entities.base import create_or_find
 from profile_sync.entities.plenty.attribute_export import AttributeExport
 from profile_sync.entities.plenty.attribute_rules import attribute_code
+from profile_sync.entities.records import Fetched, RecordError, TargetRecord
 from profile_sync.entities.shop.stores import StoreIds
+from profile_sync.entities.systems import Systems
 from profile_sync.profiles import load_profiles
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -42,19 +44,13 @@ class _Plenty:
         return {"entries": self.values if path.endswith("/values") else self.attributes, "isLastPage": True}
 
 
-class _Systems:
-    def __init__(self, plenty: _Plenty) -> None:
-        self.plenty = plenty
-        self.magento = None
-
-
-def _entity(systems: Any = None, **config: Any) -> AttributeExport:
+def _entity(hooks: dict[str, Any] | None = None, **config: Any) -> AttributeExport:
     profile = next(
         i.profile for i in load_profiles(ROOT / "profile_configs").profiles if i.profile.id == "attribute_export_plenty"
     )
     if config:
         profile = profile.model_copy(update={"entity_config": profile.entity_config.model_copy(update=config)})
-    return AttributeExport(profile, systems)
+    return AttributeExport(profile, Systems(profile, hooks=hooks))
 
 
 def _targets(entity: AttributeExport, attribute: dict[str, Any] = ATTRIBUTE) -> list[TargetRecord]:
@@ -123,7 +119,7 @@ def test_plenty_attributes_and_values_are_found_by_the_import_rules_read_backwar
             {"id": 71, "backendName": "Short", "valueNames": []},
         ],
     )
-    entity = _entity(_Systems(plenty))
+    entity = _entity({"plenty": plenty})
     head, option = _targets(entity)
     assert entity.find_existing(head) == "6"  # "Schnitt Länge" cleaned is schnitt_laenge
     prepared = entity.prepare(option)  # the attribute's id, as this task matched it
@@ -156,7 +152,7 @@ class _LosingPlenty(_Plenty):
 
 def test_a_create_whose_answer_was_lost_is_found_again_never_made_twice() -> None:
     plenty = _LosingPlenty()
-    entity = _entity(_Systems(plenty))
+    entity = _entity({"plenty": plenty})
     head, option = _targets(entity)
     assert entity.find_existing(head) is None  # read (and cached) before the create
     assert create_or_find(lambda: entity.create(head), lambda: entity.find_existing(head)) == ("9", False)
@@ -179,9 +175,8 @@ class _OldMagento:
 
 
 def test_options_without_store_labels_take_them_from_each_store_views_read() -> None:
-    systems = _Systems(_Plenty([], []))
-    systems.magento = _OldMagento()  # type: ignore[assignment]
-    entity = _entity(systems)
+    magento = _OldMagento()
+    entity = _entity({"plenty": _Plenty([], []), "magento": magento})
     bare = {**ATTRIBUTE, "options": [{"label": "Long", "value": "31", "sort_order": 2}]}
     option = _targets(entity, bare)[1]
     assert option.payload["names"] == [
@@ -189,6 +184,6 @@ def test_options_without_store_labels_take_them_from_each_store_views_read() -> 
         {"lang": "de", "name": "Lang"},
         {"lang": "fr", "name": "Long"},
     ]
-    assert systems.magento.reads == ["default", "de", "fr"]
+    assert magento.reads == ["default", "de", "fr"]
     _targets(entity)  # options that carry store labels: no further reads
-    assert len(systems.magento.reads) == 3
+    assert len(magento.reads) == 3

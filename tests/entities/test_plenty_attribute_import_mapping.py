@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from profile_sync.entities.base import Fetched, RecordError
 from profile_sync.entities.plenty.attribute_import import AttributeImport
+from profile_sync.entities.records import Fetched, RecordError
 from profile_sync.entities.shop.stores import StoreIds
 from profile_sync.profiles import load_profiles
 

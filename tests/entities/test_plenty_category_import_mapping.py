@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from profile_sync.entities.base import NO_JOIN, Fetched, NoJoin, RecordError
 from profile_sync.entities.plenty.category_import import CategoryImport
+from profile_sync.entities.records import NO_JOIN, Fetched, NoJoin, RecordError
 from profile_sync.profiles import load_profiles
 
 ROOT = Path(__file__).resolve().parents[2]

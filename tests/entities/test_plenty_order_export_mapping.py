@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from profile_sync.entities.base import Fetched, RecordError
 from profile_sync.entities.plenty.order_export import OrderExport, OrderJoin
+from profile_sync.entities.records import Fetched, RecordError
 from profile_sync.profiles import load_profiles
 
 ROOT = Path(__file__).resolve().parents[2]

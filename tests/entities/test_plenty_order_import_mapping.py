@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from profile_sync.entities.base import NO_JOIN, Fetched, NoJoin
 from profile_sync.entities.plenty.order_import import OrderImport
+from profile_sync.entities.records import NO_JOIN, Fetched, NoJoin
 from profile_sync.profiles import load_profiles
 
 ROOT = Path(__file__).resolve().parents[2]

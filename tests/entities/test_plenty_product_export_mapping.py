@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from profile_sync.entities.base import Fetched, RecordError
 from profile_sync.entities.plenty.product_export import ProductExport, ProductJoin
 from profile_sync.entities.prices import to_magento, to_plenty
+from profile_sync.entities.records import Fetched, RecordError
 from profile_sync.profiles import load_profiles
 from profile_sync.profiles.entity_configs import PriceTaxOptions
 

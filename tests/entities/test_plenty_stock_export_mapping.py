@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
-from profile_sync.entities.base import NO_JOIN, Fetched, NoJoin, RecordError
 from profile_sync.entities.plenty.stock_export import StockExport, split_id
+from profile_sync.entities.records import NO_JOIN, Fetched, NoJoin, RecordError
+from profile_sync.entities.systems import Systems
 from profile_sync.profiles import load_profiles
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,18 +28,13 @@ class _Plenty:
         return []
 
 
-class _Systems:
-    def __init__(self, variations: list[dict[str, Any]]) -> None:
-        self.plenty = _Plenty(variations)
-
-
 @pytest.fixture
 def entity() -> StockExport:
     profile = next(
         i.profile for i in load_profiles(ROOT / "profile_configs").profiles if i.profile.id == "stock_export_plenty"
     )
     variations = [{"id": 1, "number": "A"}, {"id": 2, "number": "B"}, {"id": 3, "number": "B"}, {"id": 4}]
-    return StockExport(profile, _Systems(variations))
+    return StockExport(profile, Systems(profile, hooks={"plenty": _Plenty(variations)}))
 
 
 def _item(sku: str = "A", source: str = "default", quantity: Any = 5) -> Fetched[NoJoin]:
@@ -128,8 +124,7 @@ def test_legacy_stock_items_are_rows_of_the_default_source_and_unkept_stock_is_l
             "entity_config": profile.entity_config.model_copy(update={"stock_source": "legacy"}),
         }
     )
-    systems = _Systems([])
-    systems.magento = _LegacyMagento()  # type: ignore[attr-defined]
+    systems = Systems(profile, hooks={"plenty": _Plenty([]), "magento": _LegacyMagento()})
     rows = [row.record for page in StockExport(profile, systems).fetch(None, None) for row in page]
     assert rows == [
         {"sku": "SKU-1", "source_code": "default", "quantity": 4},

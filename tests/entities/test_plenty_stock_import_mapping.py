@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from profile_sync.entities.base import Fetched, RecordError
 from profile_sync.entities.plenty.stock_import import StockImport, VariationSku
+from profile_sync.entities.records import Fetched, RecordError
+from profile_sync.entities.systems import Systems
 from profile_sync.profiles import load_profiles
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -21,18 +22,13 @@ class _Plenty:
         yield self.variations
 
 
-class _Systems:
-    def __init__(self, variations: list[dict[str, object]]) -> None:
-        self.plenty = _Plenty(variations)
-
-
 @pytest.fixture
 def entity() -> StockImport:
     profile = next(
         i.profile for i in load_profiles(ROOT / "profile_configs").profiles if i.profile.id == "stock_import_plenty"
     )
     variations = [{"id": 1, "number": "A"}, {"id": 2, "number": "B"}, {"id": 3, "number": "B"}, {"id": 4}]
-    return StockImport(profile, _Systems(variations))
+    return StockImport(profile, Systems(profile, hooks={"plenty": _Plenty(variations)}))
 
 
 def _row(entity: StockImport, variation_id: int, warehouse_id: int = 1, **values: object) -> Fetched[VariationSku]:

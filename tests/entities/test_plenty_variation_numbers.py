@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from profile_sync.entities.base import RecordError
 from profile_sync.entities.plenty.variation_numbers import VariationNumbers
+from profile_sync.entities.records import RecordError
 
 
 class _Plenty:

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from profile_sync.connectors.errors import AuthenticationError, TerminalError, TransientError
-from profile_sync.entities.base import EntitySync, RecordError, TargetRecord
+from profile_sync.entities.base import EntitySync
+from profile_sync.entities.records import RecordError, TargetRecord
 
 T = TypeVar("T")
 

@@ -12,7 +12,8 @@ from profile_sync.engine.partitions import PartitionWriter
 from profile_sync.engine.progress import Progress, budget_wait_of
 from profile_sync.engine.run_settings import RunSettings
 from profile_sync.engine.staging import RunStaging
-from profile_sync.entities.base import EntitySync, Fetched, Record
+from profile_sync.entities.base import EntitySync
+from profile_sync.entities.records import Fetched, Record
 
 log = logging.getLogger(__name__)
 FETCHED = "fetched"

@@ -11,7 +11,8 @@ from typing import Any
 from profile_sync.connectors.errors import AuthenticationError, ConnectorError, NotFoundError
 from profile_sync.engine.run_settings import RunSettings
 from profile_sync.engine.staging import RunStaging
-from profile_sync.entities.base import ALL_STORES, EntitySync, RecordError
+from profile_sync.entities.base import EntitySync
+from profile_sync.entities.records import ALL_STORES, RecordError
 from profile_sync.state.upkeep import run_failures
 
 log = logging.getLogger(__name__)

@@ -24,7 +24,8 @@ from profile_sync.connectors.errors import (
     UncertainWriteError,
 )
 from profile_sync.engine.bulk_push import Waiting, in_halves
-from profile_sync.entities.base import CREATE_ATTEMPTS, EntitySync, RecordError, TargetRecord
+from profile_sync.entities.base import CREATE_ATTEMPTS, EntitySync
+from profile_sync.entities.records import RecordError, TargetRecord
 
 
 @dataclass(frozen=True)

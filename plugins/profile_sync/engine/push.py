@@ -25,7 +25,8 @@ from profile_sync.engine.progress import Progress, budget_wait_of
 from profile_sync.engine.run_settings import RunSettings
 from profile_sync.engine.staging import RunStaging
 from profile_sync.engine.transform import TRANSFORMED
-from profile_sync.entities.base import EntitySync, RecordError, TargetRecord, create_or_find
+from profile_sync.entities.base import EntitySync, create_or_find
+from profile_sync.entities.records import RecordError, TargetRecord
 from profile_sync.state.records import SyncedRecord
 
 log = logging.getLogger(__name__)

@@ -21,7 +21,8 @@ from profile_sync.engine.push import push_stage
 from profile_sync.engine.run_settings import RunSettings
 from profile_sync.engine.staging import RunStaging, staging_root
 from profile_sync.engine.transform import transform_stage
-from profile_sync.entities.base import EntitySync, Systems
+from profile_sync.entities.base import EntitySync
+from profile_sync.entities.systems import Systems
 from profile_sync.profiles import Profile
 
 log = logging.getLogger(__name__)

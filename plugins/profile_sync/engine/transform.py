@@ -13,7 +13,8 @@ import msgspec
 from profile_sync.engine.fetch import FETCHED
 from profile_sync.engine.run_settings import RunSettings
 from profile_sync.engine.staging import RunStaging
-from profile_sync.entities.base import EntitySync, Fetched, Record, RecordError
+from profile_sync.entities.base import EntitySync
+from profile_sync.entities.records import Fetched, Record, RecordError
 
 log = logging.getLogger(__name__)
 TRANSFORMED = "transformed"

@@ -1,166 +1,29 @@
 """The contract between the engine and a profile type: how to fetch, transform and push its records.
 
 Entity modules keep the mapping (``transform``) a pure function of the fetched record and the profile, and put
-every call to a system behind the hooks of ``Systems``; the engine owns batching, state, retries and idempotence.
-
-Fetch hands each record to transform in a ``Fetched`` envelope: ``record``, the vendor's record as read (never
-written to), and ``joined``, what fetch read beside it for transform (the record's store view, a parent's SKU,
-texts, an order, an address's resolved country and region), typed by the type's own Struct (``join_type``). The
-engine stages the envelopes between the tasks and decodes them with that type.
+every call to a system behind the hooks of ``Systems`` (``entities.systems``); the engine owns batching, state,
+retries and idempotence. What flows between the stages is in ``entities.records``.
 """
 
 from __future__ import annotations
 
 import logging
-import math
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypeVar, cast
+from typing import Any, ClassVar, Generic, Protocol, TypeVar, cast
 
 import msgspec
 
+from profile_sync.entities.records import Fetched, NoJoin, Record, TargetRecord
+from profile_sync.entities.systems import Systems
 from profile_sync.profiles import Profile
 from profile_sync.profiles.entity_configs import EntityConfig
 
-if TYPE_CHECKING:  # the hooks are imported when a task opens them, never at DAG parse time
-    from profile_sync.connectors.freeagent import FreeAgentHook
-    from profile_sync.connectors.magento import MagentoHook
-    from profile_sync.connectors.plenty import PlentyHook
-
 log = logging.getLogger(__name__)
 
-Record = dict[str, Any]
-ALL_STORES = "*"
 CREATE_ATTEMPTS = 5  # a create is re-sent only after a lookup proved the first did not go through
-
-
-class RecordError(Exception):
-    """A record that cannot be synced as it is (bad data, unknown reference): a failed entry with this reason."""
-
-
-def shown(value: Any) -> str:
-    """A source value as a reason shows it: its repr, cut to 80 characters (a reason never carries 100 KB)."""
-    text = repr(value)
-    return text if len(text) <= 80 else f"{text[:77]}..."
-
-
-def number(value: Any, what: str) -> float:
-    """A finite number from a field of a source record, or a RecordError naming the field (`what`) and the value."""
-    if isinstance(value, bool):
-        raise RecordError(f"{what} {value!r} is not a number")
-    try:
-        result = float(value)
-    except (TypeError, ValueError):
-        raise RecordError(f"{what} {shown(value)} is not a number") from None
-    if not math.isfinite(result):
-        raise RecordError(f"{what} {shown(value)} is not a finite number")
-    return result
-
-
-def objects(value: Any, what: str) -> list[dict[str, Any]]:
-    """A source field that must be a list of objects (None: empty), or a RecordError naming it."""
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        raise RecordError(f"{what} {shown(value)} is not a list")
-    if bad := next((entry for entry in value if not isinstance(entry, dict)), None):
-        raise RecordError(f"{what}: {shown(bad)} is not an object")
-    return value
-
-
-JoinT = TypeVar("JoinT")
-
-
-class NoJoin(msgspec.Struct):
-    """The join of a type whose transform reads nothing beside the record."""
-
-
-class Fetched(msgspec.Struct, Generic[JoinT]):
-    """A fetched record on its way to transform: the vendor's record as read, and what fetch joined to it."""
-
-    record: Record
-    joined: JoinT
-
-
-NO_JOIN = NoJoin()  # no fields: one instance serves every record
-
-
-def unjoined(records: Iterable[Record]) -> list[Fetched[NoJoin]]:
-    """A page of records whose transform needs nothing beside them."""
-    return [Fetched(record, NO_JOIN) for record in records]
-
-
-@dataclass(frozen=True)
-class TargetRecord:
-    """One record shaped for the target, for one store (``ALL_STORES`` where the target has no stores)."""
-
-    source_id: str
-    store: str
-    payload: dict[str, Any]
-    natural_key: str | None = None  # how the target can find it without the ID map (email, external id, sku)
-    label: str = ""  # how a person names the record in the log (order number, sku)
-    extra: dict[str, Any] = field(default_factory=dict)  # resolved at push time, never hashed
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "source_id": self.source_id,
-            "store": self.store,
-            "payload": self.payload,
-            "natural_key": self.natural_key,
-            "label": self.label,
-            "extra": self.extra,
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> TargetRecord:
-        return cls(**data)
-
-
-class Systems:
-    """The hooks a run uses, created on first use with the profile's connections and log switches."""
-
-    def __init__(self, profile: Profile, rate_ledger: Any = None) -> None:
-        self._profile = profile
-        self._rate_ledger = rate_ledger  # where the accounts' rate budgets are kept (the engine's: the state store)
-        self._hooks: dict[str, Any] = {}
-
-    def _hook(self, system: str) -> Any:
-        if system not in self._hooks:
-            from profile_sync.connectors import hook_class
-
-            self._hooks[system] = hook_class(system)(
-                getattr(self._profile.connections, system),
-                log_request_data=self._profile.log.request_data,
-                log_response_data=self._profile.log.response_data,
-                rate_ledger=self._rate_ledger,
-            )
-        return self._hooks[system]
-
-    @property
-    def magento(self) -> MagentoHook:
-        return cast("MagentoHook", self._hook("magento"))
-
-    @property
-    def plenty(self) -> PlentyHook:
-        return cast("PlentyHook", self._hook("plenty"))
-
-    @property
-    def freeagent(self) -> FreeAgentHook:
-        return cast("FreeAgentHook", self._hook("freeagent"))
-
-    def opened(self) -> dict[str, Any]:
-        """The hooks this task has used so far, by system (their call counts become metrics)."""
-        return dict(self._hooks)
-
-    def close(self) -> None:
-        for hook in self._hooks.values():
-            closer = getattr(hook, "close", None)
-            if closer:
-                closer()
-        self._hooks.clear()
 
 
 def create_or_find(create: Callable[[], str], find: Callable[[], str | None]) -> tuple[str, bool]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from profile_sync.entities.base import RecordError
+from profile_sync.entities.records import RecordError
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 

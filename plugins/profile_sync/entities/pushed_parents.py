@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from profile_sync.entities.base import ALL_STORES, IdMap
+from profile_sync.entities.base import IdMap
+from profile_sync.entities.records import ALL_STORES
 
 
 class PushedParents:

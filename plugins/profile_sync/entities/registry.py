@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from profile_sync.entities.base import EntitySync, IdMap, NoIdMap, Systems
+from profile_sync.entities.base import EntitySync, IdMap, NoIdMap
 from profile_sync.entities.freeagent.contact_export import ContactExport
 from profile_sync.entities.freeagent.contact_import import ContactImport
 from profile_sync.entities.freeagent.creditmemo_export import CreditmemoExport
@@ -22,6 +22,7 @@ from profile_sync.entities.plenty.product_export import ProductExport
 from profile_sync.entities.plenty.product_import import ProductImport
 from profile_sync.entities.plenty.stock_export import StockExport
 from profile_sync.entities.plenty.stock_import import StockImport
+from profile_sync.entities.systems import Systems
 from profile_sync.profiles import Profile
 
 # keys as profiles.catalogue.ProfileType.key: system.entity.direction

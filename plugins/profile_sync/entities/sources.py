@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from profile_sync.entities.base import Record
+from profile_sync.entities.records import Record
 from profile_sync.entities.timestamps import iso_timestamp, parse_timestamp
 from profile_sync.profiles import Profile
 

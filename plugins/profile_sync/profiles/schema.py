@@ -90,6 +90,15 @@ class StoreConfig(StrictModel):
         """The stores in scope, or None for all stores."""
         return tuple(m.store for m in self.mapping) if self.restrict else None
 
+    def in_scope(self) -> list[StoreMapping]:
+        """The mappings of the stores in scope (every mapping where the profile is not restricted)."""
+        scope = self.stores()
+        return [m for m in self.mapping if scope is None or m.store in scope]
+
+    def mapping_of(self, store: str | None) -> StoreMapping | None:
+        """The mapping of a Magento store view (None: the store is not mapped)."""
+        return next((m for m in self.mapping if m.store == store), None)
+
 
 class EventConfig(StrictModel):
     """The seeds' "Event Configuration"."""

@@ -13,12 +13,12 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 
 from profile_sync.connectors.errors import NotFoundError, TerminalError
-from profile_sync.entities.base import ALL_STORES, EntitySync, Fetched, RecordError, TargetRecord
+from profile_sync.entities.base import EntitySync
 from profile_sync.entities.emails import valid_email
-from profile_sync.entities.freeagent.contact_fields import contact_payload, default_address, update_body
-from profile_sync.entities.freeagent.directory import ContactDirectory, budget_spent_on_429
+from profile_sync.entities.freeagent.contact_fields import contact_payload, default_address, store_locale, update_body
+from profile_sync.entities.freeagent.directory import budget_spent_on_429, contact_directory
+from profile_sync.entities.records import ALL_STORES, Fetched, RecordError, TargetRecord
 from profile_sync.entities.shop.source import CUSTOMERS, StoreJoin
-from profile_sync.entities.shop.stores import StoreViews
 from profile_sync.profiles.entity_configs import ContactExportConfig
 
 SOURCE = CUSTOMERS
@@ -30,21 +30,9 @@ class ContactExport(EntitySync[ContactExportConfig], source=SOURCE):
     noun = "customer"
     join_type = StoreJoin
 
-    def __init__(self, profile, systems) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(profile, systems)
-        self.stores = StoreViews(systems.magento) if systems else None
-        self.locales = {mapping.store: mapping.locale for mapping in profile.store.mapping}
-        self._directory: ContactDirectory | None = None
-
-    @property
-    def directory(self) -> ContactDirectory:
-        if self._directory is None:
-            self._directory = ContactDirectory(self.systems.freeagent, self.profile.api.collection_size)
-        return self._directory
-
     # --- fetch ---------------------------------------------------------------------------------------------
     def fetch(self, since: datetime | None, ids: Sequence[str] | None) -> Iterator[list[Fetched[StoreJoin]]]:
-        return SOURCE.pages(self.systems.magento, self.stores, self.profile, since, ids)
+        return SOURCE.pages(self.systems, self.profile, since, ids)
 
     def partition_key(self, fetched: Fetched[StoreJoin]) -> str:
         record = fetched.record
@@ -56,11 +44,9 @@ class ContactExport(EntitySync[ContactExportConfig], source=SOURCE):
     # --- transform -----------------------------------------------------------------------------------------
     def transform(self, fetched: Fetched[StoreJoin]) -> list[TargetRecord]:
         record = fetched.record
-        locale = self.locales.get(fetched.joined.store)
+        locale = store_locale(self.profile.store, fetched.joined.store)
         if locale is None:
-            if self.profile.store.restrict:
-                return []
-            locale = "en"
+            return []
         email = valid_email(record.get("email"))
         payload = contact_payload(
             email=email,
@@ -75,11 +61,11 @@ class ContactExport(EntitySync[ContactExportConfig], source=SOURCE):
     # --- push ----------------------------------------------------------------------------------------------
     def find_existing(self, target: TargetRecord) -> str | None:
         with budget_spent_on_429():
-            return self.directory.find(target.natural_key or "")
+            return contact_directory(self.systems).find(target.natural_key or "")
 
     def create(self, target: TargetRecord) -> str:
         with budget_spent_on_429():
-            return self.directory.create(target.payload)
+            return contact_directory(self.systems).create(target.payload)
 
     def update(self, target_id: str, target: TargetRecord) -> None:
         with budget_spent_on_429():

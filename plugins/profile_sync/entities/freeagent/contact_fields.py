@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from profile_sync.entities.base import RecordError, objects
+from profile_sync.entities.records import RecordError, objects
 from profile_sync.profiles.entity_configs import ContactOptions
+from profile_sync.profiles.schema import StoreConfig
 
 FREEAGENT_LOCALES = frozenset(
     {
@@ -96,6 +97,15 @@ COUNTRY_NAMES = {
     "IM": "Isle of Man",
 }
 COUNTRY_CODES = {name.lower(): code for code, name in COUNTRY_NAMES.items()}
+
+
+def store_locale(stores: StoreConfig, store: str | None) -> str | None:
+    """The locale of a record of this Magento store view: its mapping's; English where the store is not mapped,
+    None (the record is out of scope) where the profile is restricted to its mapped stores."""
+    mapping = stores.mapping_of(store)
+    if mapping is not None:
+        return mapping.locale
+    return None if stores.restrict else "en"
 
 
 def freeagent_locale(locale: str) -> str:

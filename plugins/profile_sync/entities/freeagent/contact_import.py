@@ -16,16 +16,17 @@ import logging
 import re
 from collections.abc import Iterator, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 import msgspec
 
-from profile_sync.entities.base import Fetched, Record, RecordError, TargetRecord
 from profile_sync.entities.emails import valid_email
 from profile_sync.entities.freeagent.contact_fields import country_code, freeagent_locale
 from profile_sync.entities.freeagent.sources import contacts
 from profile_sync.entities.plenty.customer_import import NO_PHONE, CustomerImport
-from profile_sync.entities.shop.directory import MagentoDirectory, free_text_region, region_fields
+from profile_sync.entities.records import Fetched, Record, RecordError, TargetRecord
+from profile_sync.entities.shop.directory import MagentoDirectory, free_text_region, magento_directory, region_fields
+from profile_sync.entities.shop.stores import store_views
 from profile_sync.entities.sources import ListSource
 from profile_sync.profiles.entity_configs import ContactImportConfig
 
@@ -47,9 +48,10 @@ class ContactImport(CustomerImport):
     noun = "contact"
     join_type = FreeAgentContactJoin  # the push side is Customer Import's; the record and its join are FreeAgent's
 
-    def __init__(self, profile, systems) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(profile, systems)
-        self.options: ContactImportConfig = profile.entity_config  # type: ignore[assignment]
+    @property
+    def options(self) -> ContactImportConfig:
+        """This type's options (``config`` is typed as Customer Import's, whose push side this type shares)."""
+        return cast(ContactImportConfig, self.profile.entity_config)
 
     @property
     def source(self) -> ListSource:  # type: ignore[override]
@@ -90,13 +92,14 @@ class ContactImport(CustomerImport):
 
     def _joined(self, contacts: list[Record]) -> list[Fetched[FreeAgentContactJoin]]:  # type: ignore[override]
         by_language = {freeagent_locale(m.locale): m for m in reversed(self.profile.store.mapping)}
+        stores, directory = store_views(self.systems), magento_directory(self.systems)
         out = []
         for contact in contacts:
             mapping = by_language.get(str(contact.get("locale") or "en"))
-            store_id = (self.stores.ids((mapping.store,)) or [None])[0] if mapping else None
+            store_id = stores.id_of(mapping.store) if mapping else None
             joined = FreeAgentContactJoin(mapping.store if mapping else None, store_id)
-            if contact.get("address1") and self.directory is not None:
-                joined.magento_region, joined.region_problem = _region(contact, self.directory)
+            if contact.get("address1"):
+                joined.magento_region, joined.region_problem = _region(contact, directory)
             out.append(Fetched(contact, joined))
         return out
 

@@ -16,11 +16,17 @@ from typing import Any
 from profile_sync.connectors.errors import RateBudgetExhausted, TransientError, UncertainWriteError
 from profile_sync.entities.base import create_or_find
 from profile_sync.entities.emails import normalise_email
+from profile_sync.entities.systems import Systems
 from profile_sync.entities.timestamps import iso_timestamp
 
 log = logging.getLogger(__name__)
 CONTACTS = "/v2/contacts"
 CLOCK_MARGIN = timedelta(minutes=10)  # our clock against FreeAgent's, when asking what changed since a create
+
+
+def contact_directory(systems: Systems) -> ContactDirectory:
+    """The task's FreeAgent contacts by e-mail, read once however many parts of the task ask."""
+    return systems.reference(ContactDirectory, lambda: ContactDirectory(systems.freeagent, systems.collection_size))
 
 
 class ContactDirectory:

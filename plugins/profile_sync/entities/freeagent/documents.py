@@ -19,22 +19,15 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, TypeVar
 
 from profile_sync.connectors.errors import TerminalError, UncertainWriteError
-from profile_sync.entities.base import (
-    ALL_STORES,
-    CREATE_ATTEMPTS,
-    EntitySync,
-    Fetched,
-    Record,
-    RecordError,
-    TargetRecord,
-    create_or_find,
-)
+from profile_sync.entities.base import CREATE_ATTEMPTS, EntitySync, create_or_find
 from profile_sync.entities.emails import valid_email
-from profile_sync.entities.freeagent.contact_fields import contact_payload
-from profile_sync.entities.freeagent.directory import ContactDirectory, budget_spent_on_429
+from profile_sync.entities.freeagent.contact_fields import contact_payload, store_locale
+from profile_sync.entities.freeagent.directory import budget_spent_on_429, contact_directory
+from profile_sync.entities.records import ALL_STORES, Fetched, Record, RecordError, TargetRecord
 from profile_sync.entities.shop.source import ORDERS, MagentoSource, StoreJoin
-from profile_sync.entities.shop.stores import StoreViews
+from profile_sync.entities.systems import Systems
 from profile_sync.entities.timestamps import parse_timestamp
+from profile_sync.profiles import Profile
 from profile_sync.profiles.entity_configs import ContactOptions, CreditmemoExportConfig, InvoiceExportConfig
 
 CENT = Decimal("0.01")
@@ -65,18 +58,9 @@ class DocumentExport(EntitySync[DocumentConfigT]):
     kind: DocumentKind
     join_type = DocumentJoin
 
-    def __init__(self, profile, systems) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, profile: Profile, systems: Systems) -> None:
         super().__init__(profile, systems)
-        self.stores = StoreViews(systems.magento) if systems else None
-        self.locales = {mapping.store: mapping.locale for mapping in profile.store.mapping}
-        self._directory: ContactDirectory | None = None
         self._by_contact: dict[str, dict[str, str]] = {}
-
-    @property
-    def directory(self) -> ContactDirectory:
-        if self._directory is None:
-            self._directory = ContactDirectory(self.systems.freeagent, self.profile.api.collection_size)
-        return self._directory
 
     # --- options the subclasses read from their configs -----------------------------------------------------
     @property
@@ -95,7 +79,7 @@ class DocumentExport(EntitySync[DocumentConfigT]):
 
     # --- fetch ---------------------------------------------------------------------------------------------
     def fetch(self, since: datetime | None, ids: Sequence[str] | None) -> Iterator[list[Fetched[DocumentJoin]]]:
-        for page in self.source.pages(self.systems.magento, self.stores, self.profile, since, ids):
+        for page in self.source.pages(self.systems, self.profile, since, ids):
             orders = self._orders({int(d.record["order_id"]) for d in page if d.record.get("order_id") is not None})
             yield [Fetched(d.record, DocumentJoin(d.joined.store_code, _order_of(d.record, orders))) for d in page]
 
@@ -133,11 +117,9 @@ class DocumentExport(EntitySync[DocumentConfigT]):
     # --- transform -----------------------------------------------------------------------------------------
     def transform(self, fetched: Fetched[DocumentJoin]) -> list[TargetRecord]:
         record = fetched.record
-        locale = self.locales.get(fetched.joined.store)
+        locale = store_locale(self.profile.store, fetched.joined.store)
         if locale is None:
-            if self.profile.store.restrict:
-                return []
-            locale = "en"
+            return []
         increment_id = str(record.get("increment_id") or "").strip()
         if not increment_id:
             raise RecordError(f"{self.noun} has no increment_id")
@@ -267,15 +249,8 @@ class DocumentExport(EntitySync[DocumentConfigT]):
     # --- push ----------------------------------------------------------------------------------------------
     def prepare(self, target: TargetRecord) -> TargetRecord:
         with budget_spent_on_429():
-            contact_url, _ = self.directory.find_or_create(target.payload["contact"])
-            return TargetRecord(
-                target.source_id,
-                target.store,
-                target.payload,
-                target.natural_key,
-                target.label,
-                {"contact": contact_url},
-            )
+            contact_url, _ = contact_directory(self.systems).find_or_create(target.payload["contact"])
+            return target.resolved(contact=contact_url)
 
     def _body(self, target: TargetRecord) -> dict[str, Any]:
         return {self.kind.singular: {**target.payload["document"], "contact": target.extra["contact"]}}
@@ -288,7 +263,7 @@ class DocumentExport(EntitySync[DocumentConfigT]):
         """The contact's documents, reference -> url: listed once per task (none for a contact made by it)."""
         if contact not in self._by_contact:
             known: dict[str, str] = {}
-            if not self.directory.created_here(contact):
+            if not contact_directory(self.systems).created_here(contact):
                 params = {"view": "all", "contact": contact}
                 for page in self.systems.freeagent.paginate(
                     f"/v2/{self.kind.collection}", params=params, page_size=self.profile.api.collection_size
@@ -309,7 +284,7 @@ class DocumentExport(EntitySync[DocumentConfigT]):
                     created = self.systems.freeagent.post(f"/v2/{self.kind.collection}", json=self._body(target))
                 except UncertainWriteError:
                     self._by_contact.pop(contact, None)  # list again: the write may be there
-                    self.directory.forget_created(contact)
+                    contact_directory(self.systems).forget_created(contact)
                     raise
                 document = created[self.kind.singular]
                 status["value"] = document.get("status")

@@ -18,9 +18,12 @@ import dataclasses
 from decimal import Decimal
 from typing import Any
 
-from profile_sync.entities.base import Fetched, RecordError, TargetRecord, create_or_find
+from profile_sync.entities.base import create_or_find
 from profile_sync.entities.freeagent.directory import budget_spent_on_429
 from profile_sync.entities.freeagent.documents import DocumentExport, DocumentJoin, DocumentKind
+from profile_sync.entities.records import Fetched, RecordError, TargetRecord
+from profile_sync.entities.systems import Systems
+from profile_sync.profiles import Profile
 from profile_sync.profiles.entity_configs import InvoiceExportConfig
 
 MAGENTO_PAID = 2  # invoice state: 1 pending, 2 paid, 3 canceled
@@ -32,7 +35,7 @@ class InvoiceExport(DocumentExport[InvoiceExportConfig]):
     noun = "invoice"
     kind = DocumentKind("/V1/invoices", "invoices", "invoice", "invoice_items", sign=1)
 
-    def __init__(self, profile, systems) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, profile: Profile, systems: Systems) -> None:
         super().__init__(profile, systems)
         self._banking: tuple[str, dict[str, dict[str, Any]]] | None = None  # native currency, accounts by url
 

@@ -24,8 +24,8 @@ from typing import Any
 
 import msgspec
 
-from profile_sync.entities.base import RecordError
 from profile_sync.entities.plenty.countries import ISO_TO_PLENTY, PLENTY_TO_ISO, PlentyCountries
+from profile_sync.entities.records import RecordError
 from profile_sync.entities.shop.directory import MagentoDirectory, free_text_region, region_fields
 from profile_sync.profiles.entity_configs import AddressOptions
 

@@ -21,9 +21,13 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from profile_sync.entities.base import ALL_STORES, EntitySync, Fetched, Record, RecordError, TargetRecord
+from profile_sync.entities.base import EntitySync
 from profile_sync.entities.plenty.attribute_rules import admin_mapping, attribute_code, option_label
-from profile_sync.entities.shop.stores import StoreIds, StoreViews
+from profile_sync.entities.records import ALL_STORES, Fetched, Record, RecordError, TargetRecord
+from profile_sync.entities.shop.source import ATTRIBUTES
+from profile_sync.entities.shop.stores import StoreIds, store_views
+from profile_sync.entities.systems import Systems
+from profile_sync.profiles import Profile
 from profile_sync.profiles.entity_configs import AttributeExportConfig
 from profile_sync.profiles.plenty_languages import plenty_language
 
@@ -35,23 +39,19 @@ class AttributeExport(EntitySync[AttributeExportConfig]):
     noun = "attribute"
     join_type = StoreIds  # the mapped store views' ids: the labels in the record name their store by id
 
-    def __init__(self, profile, systems) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, profile: Profile, systems: Systems) -> None:
         super().__init__(profile, systems)
-        self.stores = StoreViews(systems.magento) if systems else None
         self._attributes: list[Record] | None = None  # PlentyONE's attributes, read once per task
         self._values: dict[int, list[Record]] = {}  # PlentyONE attribute id -> its values (read on first use)
         self._pushed: dict[str, int] = {}  # Magento code -> PlentyONE attribute id, as this task pushed them
-
-    def mappings(self) -> list[Any]:
-        scope = self.profile.store.stores()
-        return [m for m in self.profile.store.mapping if scope is None or m.store in scope]
 
     # --- fetch ---------------------------------------------------------------------------------------------
     def fetch(self, since: datetime | None, ids: Sequence[str] | None) -> Iterator[list[Fetched[StoreIds]]]:
         # Magento attributes carry no updated_at: each run reads them whole (they are few) and the payload hash
         # leaves the unchanged alone
         wanted = {source_id.partition("/")[0] for source_id in ids or ()}
-        store_ids = {m.store: (self.stores.ids((m.store,)) or [None])[0] for m in self.mappings()}
+        stores = store_views(self.systems)
+        store_ids = {m.store: stores.id_of(m.store) for m in self.profile.store.in_scope()}
         for page in self._magento_pages():
             records: list[Fetched[StoreIds]] = []
             for attribute in page:
@@ -62,13 +62,8 @@ class AttributeExport(EntitySync[AttributeExportConfig]):
             yield records
 
     def _magento_pages(self) -> Iterator[list[Record]]:
-        for page in self.systems.magento.paginate(
-            "/V1/products/attributes",
-            filters=[("frontend_input", ",".join(INPUTS), "in")],
-            page_size=self.profile.api.collection_size,
-            sort=[],
-            tiebreak="attribute_id",
-        ):
+        inputs = [("frontend_input", ",".join(INPUTS), "in")]
+        for page in ATTRIBUTES.search(self.systems.magento, self.profile, inputs):
             yield [a for a in page if self._in_scope(a)]
 
     def _in_scope(self, attribute: Record) -> bool:
@@ -136,7 +131,7 @@ class AttributeExport(EntitySync[AttributeExportConfig]):
     # --- transform -----------------------------------------------------------------------------------------
     def transform(self, fetched: Fetched[StoreIds]) -> list[TargetRecord]:
         record, store_ids = fetched.record, fetched.joined.store_ids
-        mappings = self.mappings()
+        mappings = self.profile.store.in_scope()
         if not mappings:
             raise RecordError("no store is mapped: PlentyONE names come from the store mapping's languages")
         code = str(record["code"])
@@ -174,10 +169,7 @@ class AttributeExport(EntitySync[AttributeExportConfig]):
             if mapped is None:
                 raise RecordError(f"attribute {code} is not in PlentyONE yet (it failed or is out of scope)")
             attribute_id = self._pushed[code] = int(mapped)
-        return TargetRecord(
-            target.source_id, target.store, target.payload, target.natural_key, target.label,
-            {"attribute_id": attribute_id},
-        )
+        return target.resolved(attribute_id=attribute_id)
 
     def find_existing(self, target: TargetRecord) -> str | None:
         if target.payload["kind"] == ATTRIBUTE:
@@ -187,7 +179,7 @@ class AttributeExport(EntitySync[AttributeExportConfig]):
                     return self._remember(target, int(attribute["id"]))
             return None
         attribute_id = int(target.extra["attribute_id"])
-        admin_locale = admin_mapping(self.mappings()).locale
+        admin_locale = admin_mapping(self.profile.store.in_scope()).locale
         for value in self._plenty_values(attribute_id):
             if option_label(value, admin_locale) == target.natural_key:
                 return f"{attribute_id}/{int(value['id'])}"

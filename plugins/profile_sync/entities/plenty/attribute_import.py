@@ -15,10 +15,14 @@ from datetime import datetime
 from typing import Any
 
 from profile_sync.connectors.errors import NotFoundError
-from profile_sync.entities.base import ALL_STORES, EntitySync, Fetched, Record, RecordError, TargetRecord
+from profile_sync.entities.base import EntitySync
 from profile_sync.entities.plenty.attribute_rules import admin_mapping, attribute_code, names_by_language, option_label
-from profile_sync.entities.shop.stores import StoreIds, StoreViews
+from profile_sync.entities.records import ALL_STORES, Fetched, Record, RecordError, TargetRecord
+from profile_sync.entities.shop.source import ATTRIBUTES
+from profile_sync.entities.shop.stores import StoreIds, store_views
+from profile_sync.entities.systems import Systems
 from profile_sync.entities.timestamps import parse_timestamp
+from profile_sync.profiles import Profile
 from profile_sync.profiles.entity_configs import AttributeImportConfig
 from profile_sync.profiles.plenty_languages import plenty_language
 
@@ -27,20 +31,16 @@ class AttributeImport(EntitySync[AttributeImportConfig]):
     noun = "attribute"
     join_type = StoreIds  # the mapped store views' ids: Magento's labels name their store by id
 
-    def __init__(self, profile, systems) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, profile: Profile, systems: Systems) -> None:
         super().__init__(profile, systems)
-        self.stores = StoreViews(systems.magento) if systems else None
         # attribute code -> whether Magento has it, from the batch's one search a page (prefetch), used once
         self._found: dict[str, str | None] = {}
-
-    def mappings(self) -> list[Any]:
-        scope = self.profile.store.stores()
-        return [m for m in self.profile.store.mapping if scope is None or m.store in scope]
 
     # --- fetch ---------------------------------------------------------------------------------------------
     def fetch(self, since: datetime | None, ids: Sequence[str] | None) -> Iterator[list[Fetched[StoreIds]]]:
         wanted = set(ids or ())
-        store_ids = {m.store: (self.stores.ids((m.store,)) or [None])[0] for m in self.mappings()}
+        stores = store_views(self.systems)
+        store_ids = {m.store: stores.id_of(m.store) for m in self.profile.store.in_scope()}
         for page in self._attribute_pages():
             chosen: list[Fetched[StoreIds]] = []
             for attribute in page:
@@ -86,7 +86,7 @@ class AttributeImport(EntitySync[AttributeImportConfig]):
         code = attribute_code(self.config.attribute_code_prefix, backend)
         if not code:
             raise RecordError(f"backend name {backend!r} has nothing to derive a Magento attribute code from")
-        mappings = self.mappings()
+        mappings = self.profile.store.in_scope()
         if not mappings:
             raise RecordError("no store is mapped: attribute labels come from the store mapping's languages")
         admin = admin_mapping(mappings)
@@ -120,18 +120,8 @@ class AttributeImport(EntitySync[AttributeImportConfig]):
         (``attribute_code`` ``in``) rather than one read each."""
         codes = sorted({t.natural_key for t, entry in writes if t.natural_key and getattr(entry, "status", None)
                         in (None, "pending", "deleted")})
-        self._found = {}
-        size = self.profile.api.collection_size
-        for start in range(0, len(codes), size):
-            chunk = codes[start : start + size]
-            for page in self.systems.magento.paginate(
-                "/V1/products/attributes", filters=[("attribute_code", chunk, "in")], page_size=size, sort=[],
-                tiebreak="attribute_id",
-            ):
-                for attribute in page:
-                    self._found[str(attribute["attribute_code"])] = str(attribute["attribute_code"])
-            for code in chunk:
-                self._found.setdefault(code, None)
+        found = ATTRIBUTES.keyed(self.systems.magento, self.profile, "attribute_code", codes)
+        self._found = {code: code if attribute is not None else None for code, attribute in found.items()}
 
     def find_existing(self, target: TargetRecord) -> str | None:
         if target.natural_key in self._found:  # the batch's search answered it; a second lookup asks again

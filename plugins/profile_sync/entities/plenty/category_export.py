@@ -19,10 +19,13 @@ from typing import Any
 import msgspec
 
 from profile_sync.connectors.errors import UncertainWriteError
-from profile_sync.entities.base import ALL_STORES, EntitySync, Fetched, Record, RecordError, TargetRecord
+from profile_sync.entities.base import EntitySync
 from profile_sync.entities.plenty.bounded_walk import walk_within
 from profile_sync.entities.pushed_parents import PushedParents
+from profile_sync.entities.records import ALL_STORES, Fetched, Record, RecordError, TargetRecord
 from profile_sync.entities.shop.source import CATEGORIES
+from profile_sync.entities.systems import Systems
+from profile_sync.profiles import Profile
 from profile_sync.profiles.entity_configs import CategoryExportConfig
 from profile_sync.profiles.plenty_languages import plenty_language
 
@@ -39,7 +42,7 @@ class CategoryExport(EntitySync[CategoryExportConfig], source=CATEGORIES):
     noun = "category"
     join_type = StoreNames
 
-    def __init__(self, profile, systems) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, profile: Profile, systems: Systems) -> None:
         super().__init__(profile, systems)
         self._names: dict[str, dict[int, str]] | None = None
         self._pushed = PushedParents(lambda: self.id_map)  # Magento id -> PlentyONE id, parents first
@@ -49,15 +52,11 @@ class CategoryExport(EntitySync[CategoryExportConfig], source=CATEGORIES):
         self.list_size = profile.api.collection_size
 
     # --- fetch ---------------------------------------------------------------------------------------------
-    def stores(self) -> list[Any]:
-        scope = self.profile.store.stores()
-        return [m for m in self.profile.store.mapping if scope is None or m.store in scope]
-
     def _store_names(self) -> dict[str, dict[int, str]]:
         """Store code -> category id -> name in that store view, one tree read per store."""
         if self._names is None:
             self._names = {}
-            for mapping in self.stores():
+            for mapping in self.profile.store.in_scope():
                 tree = self.systems.magento.get(
                     "/V1/categories", params={"rootCategoryId": self.config.root_category_id}, store_code=mapping.store
                 )
@@ -68,7 +67,7 @@ class CategoryExport(EntitySync[CategoryExportConfig], source=CATEGORIES):
 
     def fetch(self, since: datetime | None, ids: Sequence[str] | None) -> Iterator[list[Fetched[StoreNames]]]:
         names = self._store_names()
-        for page in CATEGORIES.records(self.systems.magento, self.profile, since, ids):
+        for page in CATEGORIES.records(self.systems, self.profile, since, ids):
             yield [
                 Fetched(c, StoreNames({store: by_id.get(int(c["id"])) for store, by_id in names.items()}))
                 for c in page
@@ -92,7 +91,7 @@ class CategoryExport(EntitySync[CategoryExportConfig], source=CATEGORIES):
         record, names = fetched.record, fetched.joined.store_names
         is_root = int(record["id"]) == self.config.root_category_id
         details = []
-        for mapping in self.stores():
+        for mapping in self.profile.store.in_scope():
             if mapping.plenty_id is None:
                 raise RecordError(f"store {mapping.store!r} is mapped without a plenty_id")
             name = str(names.get(mapping.store) or record.get("name") or "").strip()

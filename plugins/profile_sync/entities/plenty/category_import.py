@@ -14,19 +14,13 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from profile_sync.entities.base import (
-    ALL_STORES,
-    EntitySync,
-    Fetched,
-    NoJoin,
-    Record,
-    RecordError,
-    TargetRecord,
-    unjoined,
-)
+from profile_sync.entities.base import EntitySync
 from profile_sync.entities.plenty.sources import CATEGORIES
 from profile_sync.entities.pushed_parents import PushedParents
+from profile_sync.entities.records import ALL_STORES, Fetched, NoJoin, Record, RecordError, TargetRecord, unjoined
 from profile_sync.entities.shop.source import CATEGORIES as MAGENTO_CATEGORIES
+from profile_sync.entities.systems import Systems
+from profile_sync.profiles import Profile
 from profile_sync.profiles.entity_configs import CategoryImportConfig
 from profile_sync.profiles.plenty_languages import plenty_language
 from profile_sync.profiles.schema import StoreMapping
@@ -38,7 +32,7 @@ ADMIN_SCOPE = "all"
 class CategoryImport(EntitySync[CategoryImportConfig], source=CATEGORIES):
     noun = "category"
 
-    def __init__(self, profile, systems) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, profile: Profile, systems: Systems) -> None:
         super().__init__(profile, systems)
         self._pushed = PushedParents(lambda: self.id_map)  # PlentyONE id -> Magento id, parents first
         self._levels: dict[int, tuple[int | None, int]] | None = None
@@ -48,10 +42,6 @@ class CategoryImport(EntitySync[CategoryImportConfig], source=CATEGORIES):
         self._by_name: dict[str, list[Record]] = {}
         self._lookup_once: set[str] = set()
         self._current: dict[str, Record] = {}
-
-    def stores(self) -> list[StoreMapping]:
-        scope = self.profile.store.stores()
-        return [m for m in self.profile.store.mapping if scope is None or m.store in scope]
 
     # --- fetch ---------------------------------------------------------------------------------------------
     def _parents(self) -> dict[int, tuple[int | None, int]]:
@@ -65,7 +55,7 @@ class CategoryImport(EntitySync[CategoryImportConfig], source=CATEGORIES):
 
     def _detail_params(self) -> dict[str, str]:
         # PlentyONE answers details only when asked, and only in the languages asked for (else its default one)
-        langs = sorted({plenty_language(m.locale) for m in self.stores()})
+        langs = sorted({plenty_language(m.locale) for m in self.profile.store.in_scope()})
         return {"with": "details", **({"lang": ",".join(langs)} if langs else {})}
 
     def fetch(self, since: datetime | None, ids: Sequence[str] | None) -> Iterator[list[Fetched[NoJoin]]]:
@@ -103,7 +93,7 @@ class CategoryImport(EntitySync[CategoryImportConfig], source=CATEGORIES):
         details = record.get("details") or []
         names: dict[str, str] = {}
         meta_title = ""
-        for mapping in self.stores():
+        for mapping in self.profile.store.in_scope():
             detail = _detail_for(details, mapping)
             if detail is None or not str(detail.get("name") or "").strip():
                 raise RecordError(f"no {plenty_language(mapping.locale)!r} name for store {mapping.store!r}")
@@ -130,9 +120,7 @@ class CategoryImport(EntitySync[CategoryImportConfig], source=CATEGORIES):
         parent_id = self._pushed.target_of(parent) if parent is not None else self.config.parent_category_id
         if parent_id is None:
             raise RecordError(f"parent category {parent} is not in Magento yet (it failed or is out of the tree)")
-        return TargetRecord(
-            target.source_id, target.store, target.payload, target.natural_key, target.label, {"parent_id": parent_id}
-        )
+        return target.resolved(parent_id=parent_id)
 
     def prefetch(self, writes: list[tuple[TargetRecord, Any]]) -> None:
         unmapped = [t for t, entry in writes if t.natural_key and not _mapped(entry)]

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from profile_sync.entities.systems import Systems
+
 COUNTRIES_PATH = "/rest/orders/shipping/countries"
 ISO_TO_PLENTY: dict[str, int] = {
     iso: n
@@ -20,6 +22,11 @@ ISO_TO_PLENTY: dict[str, int] = {
     )
 }
 PLENTY_TO_ISO: dict[int, str] = {plenty: iso for iso, plenty in ISO_TO_PLENTY.items()}
+
+
+def plenty_countries(systems: Systems) -> PlentyCountries:
+    """The task's PlentyONE countries, read once however many parts of the task ask."""
+    return systems.reference(PlentyCountries, lambda: PlentyCountries(systems.plenty))
 
 
 class PlentyCountries:

@@ -17,16 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from profile_sync.connectors.errors import NotFoundError, TerminalError
-from profile_sync.entities.base import (
-    EntitySync,
-    Fetched,
-    Record,
-    RecordError,
-    TargetRecord,
-    create_or_find,
-    number,
-    objects,
-)
+from profile_sync.entities.base import EntitySync, create_or_find
 from profile_sync.entities.emails import valid_email
 from profile_sync.entities.plenty.addresses import (
     PlentyPlace,
@@ -36,9 +27,10 @@ from profile_sync.entities.plenty.addresses import (
     same_place,
     to_plenty,
 )
-from profile_sync.entities.plenty.countries import PlentyCountries
+from profile_sync.entities.plenty.clients import plenty_client
+from profile_sync.entities.plenty.countries import plenty_countries
+from profile_sync.entities.records import Fetched, Record, RecordError, TargetRecord, number, objects
 from profile_sync.entities.shop.source import CUSTOMERS, StoreJoin
-from profile_sync.entities.shop.stores import StoreViews
 from profile_sync.profiles.entity_configs import CustomerExportConfig
 from profile_sync.profiles.plenty_languages import plenty_language
 
@@ -58,20 +50,14 @@ class CustomerExport(EntitySync[CustomerExportConfig], source=SOURCE):
     noun = "customer"
     join_type = CustomerJoin
 
-    def __init__(self, profile, systems) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(profile, systems)
-        self.stores = StoreViews(systems.magento) if systems else None
-        self.countries = PlentyCountries(systems.plenty) if systems else None
-        self.mappings = {mapping.store: mapping for mapping in profile.store.mapping}
-
     # --- fetch ---------------------------------------------------------------------------------------------
     def fetch(self, since: datetime | None, ids: Sequence[str] | None) -> Iterator[list[Fetched[CustomerJoin]]]:
-        for page in SOURCE.pages(self.systems.magento, self.stores, self.profile, since, ids):
+        for page in SOURCE.pages(self.systems, self.profile, since, ids):
             yield [Fetched(c.record, CustomerJoin(c.joined.store_code, self._places(c.record))) for c in page]
 
     def _places(self, customer: Record) -> dict[int, PlentyPlace]:
         """Each address's PlentyONE country and state ids (plenty.addresses: the country list read once a task)."""
-        return {i: plenty_place(a, self.countries) for i, a in listed_addresses(customer.get("addresses"))}
+        return {i: plenty_place(a, plenty_countries(self.systems)) for i, a in listed_addresses(customer.get("addresses"))}
 
     def source_ids(self) -> Iterator[str] | None:
         return SOURCE.ids(self.systems.magento, self.profile)
@@ -80,11 +66,9 @@ class CustomerExport(EntitySync[CustomerExportConfig], source=SOURCE):
     def transform(self, fetched: Fetched[CustomerJoin]) -> list[TargetRecord]:
         record, joined = fetched.record, fetched.joined
         store = joined.store
-        mapping = self.mappings.get(store)
+        mapping = plenty_client(self.profile.store, store)
         if mapping is None:
-            if self.profile.store.restrict:
-                return []
-            raise RecordError(f"store {store!r} has no store mapping (plentyId) in the profile")
+            return []
         if mapping.plenty_id is None:
             raise RecordError(f"store {store!r} is mapped without a plenty_id")
         email = valid_email(record.get("email"))

@@ -16,14 +16,17 @@ from typing import Any
 
 import msgspec
 
-from profile_sync.entities.base import EntitySync, Fetched, Record, RecordError, TargetRecord
+from profile_sync.entities.base import EntitySync
 from profile_sync.entities.emails import valid_email
 from profile_sync.entities.plenty.addresses import MagentoPlace, listed_addresses, magento_place, to_magento
-from profile_sync.entities.plenty.countries import PlentyCountries
+from profile_sync.entities.plenty.countries import plenty_countries
 from profile_sync.entities.plenty.sources import CONTACTS
-from profile_sync.entities.shop.directory import MagentoDirectory
+from profile_sync.entities.records import Fetched, Record, RecordError, TargetRecord
+from profile_sync.entities.shop.directory import magento_directory
 from profile_sync.entities.shop.source import CUSTOMERS
-from profile_sync.entities.shop.stores import StoreViews
+from profile_sync.entities.shop.stores import store_views
+from profile_sync.entities.systems import Systems
+from profile_sync.profiles import Profile
 from profile_sync.profiles.entity_configs import CustomerImportConfig
 from profile_sync.profiles.plenty_languages import plenty_language
 from profile_sync.profiles.schema import StoreMapping
@@ -47,11 +50,8 @@ class CustomerImport(EntitySync[CustomerImportConfig], source=CONTACTS):
     noun = "contact"
     join_type = ContactJoin
 
-    def __init__(self, profile, systems) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, profile: Profile, systems: Systems) -> None:
         super().__init__(profile, systems)
-        self.stores = StoreViews(systems.magento) if systems else None
-        self.countries = PlentyCountries(systems.plenty) if systems else None
-        self.directory = MagentoDirectory(systems.magento) if systems else None
         # the batch's Magento customers, read in one search a page (prefetch), each answer used once: e-mail ->
         # customer id (None: not there), and customer id -> the customer as the search answered it
         self._found: dict[str, str | None] = {}
@@ -72,11 +72,14 @@ class CustomerImport(EntitySync[CustomerImportConfig], source=CONTACTS):
 
     def _joined(self, contacts: list[Record]) -> list[Fetched[ContactJoin]]:
         out = []
+        stores, countries, directory = (
+            store_views(self.systems), plenty_countries(self.systems), magento_directory(self.systems)
+        )
         for contact in contacts:
             mapping = store_for(self.profile.store.mapping, contact)
-            store_id = (self.stores.ids((mapping.store,)) or [None])[0] if mapping else None
+            store_id = stores.id_of(mapping.store) if mapping else None
             places = {
-                position: magento_place(address, self.countries, self.directory)
+                position: magento_place(address, countries, directory)
                 for position, address in listed_addresses(contact.get("addresses"))
                 if _is_postal(address)
             }

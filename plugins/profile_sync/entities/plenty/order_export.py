@@ -17,19 +17,11 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from profile_sync.entities.base import (
-    EntitySync,
-    Fetched,
-    Record,
-    RecordError,
-    TargetRecord,
-    create_or_find,
-    number,
-    shown,
-)
+from profile_sync.entities.base import EntitySync, create_or_find
 from profile_sync.entities.emails import valid_email
 from profile_sync.entities.plenty.addresses import PlentyPlace, order_addresses, plenty_place, to_plenty
-from profile_sync.entities.plenty.countries import PlentyCountries
+from profile_sync.entities.plenty.clients import plenty_client
+from profile_sync.entities.plenty.countries import plenty_countries
 from profile_sync.entities.plenty.order_money import (
     ITEM_VARIATION,
     amount,
@@ -41,8 +33,10 @@ from profile_sync.entities.plenty.order_money import (
     shipping_lines,
     unit_gross,
 )
+from profile_sync.entities.records import Fetched, Record, RecordError, TargetRecord, number, shown
 from profile_sync.entities.shop.source import ORDERS, StoreJoin
-from profile_sync.entities.shop.stores import StoreViews
+from profile_sync.entities.systems import Systems
+from profile_sync.profiles import Profile
 from profile_sync.profiles.entity_configs import OrderExportConfig
 from profile_sync.profiles.plenty_languages import plenty_language
 
@@ -64,11 +58,8 @@ class OrderExport(EntitySync[OrderExportConfig], source=SOURCE):
     noun = "order"
     join_type = OrderJoin
 
-    def __init__(self, profile, systems) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, profile: Profile, systems: Systems) -> None:
         super().__init__(profile, systems)
-        self.stores = StoreViews(systems.magento) if systems else None
-        self.countries = PlentyCountries(systems.plenty) if systems else None
-        self.mappings = {mapping.store: mapping for mapping in profile.store.mapping}
         self._variations: dict[str, int] = {}
         # what this task learnt of PlentyONE (issue 17: a lookup once, not once per order): the contact of an
         # e-mail, and the addresses of a contact by type (a contact this task created has none). Orders of one
@@ -81,17 +72,18 @@ class OrderExport(EntitySync[OrderExportConfig], source=SOURCE):
         # the statuses narrow what changed; orders asked for by id come whatever their status
         statuses = self.config.order_statuses and not ids
         narrower = [("status", ",".join(self.config.order_statuses), "in")] if statuses else []
-        for page in SOURCE.pages(self.systems.magento, self.stores, self.profile, since, ids, narrower):
+        for page in SOURCE.pages(self.systems, self.profile, since, ids, narrower):
             yield [Fetched(o.record, self._joined(o.record, o.joined)) for o in page]
 
     def _joined(self, order: Record, store: StoreJoin) -> OrderJoin:
         """The system's country and state ids of both addresses (plenty.addresses: the list read once per task);
         only objects: the mapping names broken ones."""
         billing, shipping = order_addresses(order)
+        countries = plenty_countries(self.systems)
         return OrderJoin(
             store.store_code,
-            billing=plenty_place(billing, self.countries) if billing is not None else None,
-            shipping=plenty_place(shipping, self.countries) if shipping is not None else None,
+            billing=plenty_place(billing, countries) if billing is not None else None,
+            shipping=plenty_place(shipping, countries) if shipping is not None else None,
         )
 
     def partition_key(self, fetched: Fetched[OrderJoin]) -> str:
@@ -102,11 +94,9 @@ class OrderExport(EntitySync[OrderExportConfig], source=SOURCE):
     def transform(self, fetched: Fetched[OrderJoin]) -> list[TargetRecord]:
         record, joined = fetched.record, fetched.joined
         store = joined.store
-        mapping = self.mappings.get(store)
+        mapping = plenty_client(self.profile.store, store)
         if mapping is None:
-            if self.profile.store.restrict:
-                return []  # out of scope: not this profile's store
-            raise RecordError(f"store {store!r} has no store mapping (plentyId) in the profile")
+            return []  # out of scope: not this profile's store
         if mapping.plenty_id is None:
             raise RecordError(f"store {store!r} is mapped without a plenty_id")
         increment_id = str(record.get("increment_id") or "").strip()
@@ -239,13 +229,8 @@ class OrderExport(EntitySync[OrderExportConfig], source=SOURCE):
             for item in draft["order"]["orderItems"]
             if item["typeId"] == ITEM_VARIATION
         }
-        return TargetRecord(
-            target.source_id,
-            target.store,
-            target.payload,
-            target.natural_key,
-            target.label,
-            {"contact_id": contact_id, "billing_id": billing_id, "delivery_id": delivery_id, "variations": variations},
+        return target.resolved(
+            contact_id=contact_id, billing_id=billing_id, delivery_id=delivery_id, variations=variations
         )
 
     def find_existing(self, target: TargetRecord) -> str | None:

@@ -20,18 +20,12 @@ from datetime import datetime
 from typing import Any
 
 from profile_sync.connectors.errors import NotFoundError
-from profile_sync.entities.base import (
-    ALL_STORES,
-    EntitySync,
-    Fetched,
-    NoJoin,
-    Record,
-    RecordError,
-    TargetRecord,
-    unjoined,
-)
+from profile_sync.entities.base import EntitySync
 from profile_sync.entities.plenty.sources import ORDER_TYPE_SALES, ORDERS
+from profile_sync.entities.records import ALL_STORES, Fetched, NoJoin, Record, RecordError, TargetRecord, unjoined
 from profile_sync.entities.shop.source import ORDERS as MAGENTO_ORDERS
+from profile_sync.entities.systems import Systems
+from profile_sync.profiles import Profile
 from profile_sync.profiles.entity_configs import OrderImportConfig
 from profile_sync.profiles.plenty_languages import plenty_language
 
@@ -46,7 +40,7 @@ class OrderImport(EntitySync[OrderImportConfig], source=ORDERS):
     noun = "order"
     shared_targets = True  # PlentyONE orders split from one Magento order all report on it
 
-    def __init__(self, profile, systems) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, profile: Profile, systems: Systems) -> None:
         super().__init__(profile, systems)
         # the batch's Magento orders, read in one search a page (prefetch), each answer used once: increment id ->
         # order id (None: not there), and order id -> the order as the search answered it. Used once: a second

@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from profile_sync.entities.base import Record, RecordError, number
+from profile_sync.entities.records import Record, RecordError, number
 
 ITEM_VARIATION, ITEM_COUPON, ITEM_SHIPPING = 1, 4, 6
 ROUNDING_TOLERANCE = 0.01  # per line: Magento rounds each row, PlentyONE each item

@@ -18,10 +18,13 @@ from typing import Any
 import msgspec
 
 from profile_sync.connectors.errors import NotFoundError
-from profile_sync.entities.base import ALL_STORES, EntitySync, Fetched, Record, RecordError, TargetRecord
+from profile_sync.entities.base import EntitySync
 from profile_sync.entities.plenty.bounded_walk import walk_within
 from profile_sync.entities.prices import to_plenty
+from profile_sync.entities.records import ALL_STORES, Fetched, Record, RecordError, TargetRecord
 from profile_sync.entities.shop.source import PRODUCTS
+from profile_sync.entities.systems import Systems
+from profile_sync.profiles import Profile
 from profile_sync.profiles.entity_configs import ProductExportConfig
 from profile_sync.profiles.plenty_languages import plenty_language
 
@@ -42,7 +45,7 @@ class ProductExport(EntitySync[ProductExportConfig], source=PRODUCTS):
     noun = "product"
     join_type = ProductJoin
 
-    def __init__(self, profile, systems) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, profile: Profile, systems: Systems) -> None:
         super().__init__(profile, systems)
         self._parents: dict[int, str] | None = None
         self._items: dict[str, int] = {}  # parent SKU -> PlentyONE item id
@@ -52,10 +55,6 @@ class ProductExport(EntitySync[ProductExportConfig], source=PRODUCTS):
         # creates an item one a request, so new products are created one by one)
         self.list_size = PRICE_LIST
         self.list_creates = False
-
-    def stores(self) -> list[Any]:
-        scope = self.profile.store.stores()
-        return [m for m in self.profile.store.mapping if scope is None or m.store in scope]
 
     # --- fetch ---------------------------------------------------------------------------------------------
     def _parent_skus(self) -> dict[int, str]:
@@ -70,7 +69,7 @@ class ProductExport(EntitySync[ProductExportConfig], source=PRODUCTS):
 
     def fetch(self, since: datetime | None, ids: Sequence[str] | None) -> Iterator[list[Fetched[ProductJoin]]]:
         parents = self._parent_skus()
-        for page in PRODUCTS.records(self.systems.magento, self.profile, since, ids):
+        for page in PRODUCTS.records(self.systems, self.profile, since, ids):
             texts = self._store_texts(page)
             yield [
                 Fetched(p, ProductJoin(parents.get(int(p["id"])), texts.get(str(p["sku"]), {}))) for p in page
@@ -80,7 +79,7 @@ class ProductExport(EntitySync[ProductExportConfig], source=PRODUCTS):
         """SKU -> each mapped store view's name and description of it (one read per store and page)."""
         skus = [str(p["sku"]) for p in page]
         texts: dict[str, dict[str, dict[str, str]]] = {sku: {} for sku in skus}
-        for mapping in self.stores():
+        for mapping in self.profile.store.in_scope():
             if not skus:
                 break
             found = self.systems.magento.get(
@@ -111,7 +110,7 @@ class ProductExport(EntitySync[ProductExportConfig], source=PRODUCTS):
         sku = str(record.get("sku") or "").strip()
         if not sku:
             raise RecordError("product has no SKU")
-        mappings = self.stores()
+        mappings = self.profile.store.in_scope()
         if not mappings or any(m.plenty_id is None for m in mappings):
             raise RecordError("every mapped store needs a plenty_id (the product's clients)")
         texts = []
@@ -158,9 +157,7 @@ class ProductExport(EntitySync[ProductExportConfig], source=PRODUCTS):
             if found is None:
                 raise RecordError(f"the configurable {parent!r} is not a PlentyONE item yet")
             item_id = self._items[parent] = int(found["itemId"])
-        return TargetRecord(
-            target.source_id, target.store, target.payload, target.natural_key, target.label, {"item_id": item_id}
-        )
+        return target.resolved(item_id=item_id)
 
     def prefetch(self, writes: list[tuple[TargetRecord, Any]]) -> None:
         """The batch's variations from one walk over PlentyONE's variations (with prices and categories), where

@@ -20,20 +20,14 @@ from typing import Any
 import msgspec
 
 from profile_sync.connectors.errors import NotFoundError
-from profile_sync.entities.base import (
-    ALL_STORES,
-    EntitySync,
-    Fetched,
-    Record,
-    RecordError,
-    TargetRecord,
-    number,
-    objects,
-)
+from profile_sync.entities.base import EntitySync
 from profile_sync.entities.plenty.attribute_rules import admin_mapping, attribute_code, option_label
 from profile_sync.entities.plenty.sources import VARIATIONS
 from profile_sync.entities.prices import to_magento
+from profile_sync.entities.records import ALL_STORES, Fetched, Record, RecordError, TargetRecord, number, objects
 from profile_sync.entities.shop.source import PRODUCTS
+from profile_sync.entities.systems import Systems
+from profile_sync.profiles import Profile
 from profile_sync.profiles.entity_configs import ProductImportConfig
 from profile_sync.profiles.plenty_languages import plenty_language
 
@@ -52,7 +46,7 @@ class ProductImport(EntitySync[ProductImportConfig], source=VARIATIONS):
     noun = "variation"
     join_type = ItemTexts
 
-    def __init__(self, profile, systems) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, profile: Profile, systems: Systems) -> None:
         super().__init__(profile, systems)
         self._attributes: dict[int, dict[str, Any]] | None = None
         self._options: dict[str, dict[str, str]] = {}  # Magento attribute code -> option label -> option id
@@ -61,10 +55,6 @@ class ProductImport(EntitySync[ProductImportConfig], source=VARIATIONS):
         # second look (as after a lost answer) asks Magento again
         self._known: dict[str, dict[str, Any] | None] = {}
         self._numbers: dict[int, str] = {}  # variation id -> number of the variations this task saw
-
-    def stores(self) -> list[Any]:
-        scope = self.profile.store.stores()
-        return [m for m in self.profile.store.mapping if scope is None or m.store in scope]
 
     # --- fetch ---------------------------------------------------------------------------------------------
     def fetch(self, since: datetime | None, ids: Sequence[str] | None) -> Iterator[list[Fetched[ItemTexts]]]:
@@ -109,7 +99,7 @@ class ProductImport(EntitySync[ProductImportConfig], source=VARIATIONS):
         if not sku:
             raise RecordError("variation has no number (the Magento SKU)")
         texts = {str(t.get("lang")): t for t in fetched.joined.texts}
-        mappings = self.stores()
+        mappings = self.profile.store.in_scope()
         if not mappings:
             raise RecordError("no store is mapped: product names come from the store mapping's languages")
         admin = admin_mapping(mappings)
@@ -365,7 +355,7 @@ class ProductImport(EntitySync[ProductImportConfig], source=VARIATIONS):
             value = next((v for v in attribute.get("values") or [] if int(v["id"]) == int(value_id)), None)
             if value is None:
                 raise RecordError(f"PlentyONE value {value_id} of attribute {code!r} is unknown")
-            label = option_label(value, admin_mapping(self.stores()).locale)
+            label = option_label(value, admin_mapping(self.profile.store.in_scope()).locale)
             if not label:
                 raise RecordError(f"PlentyONE value {value_id} of attribute {code!r} has no name")
             out.append((code, self._option_id(code, label)))

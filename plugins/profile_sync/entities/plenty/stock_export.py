@@ -17,9 +17,10 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from profile_sync.entities.base import (
+from profile_sync.entities.base import EntitySync
+from profile_sync.entities.plenty.variation_numbers import variation_numbers
+from profile_sync.entities.records import (
     ALL_STORES,
-    EntitySync,
     Fetched,
     NoJoin,
     Record,
@@ -28,7 +29,6 @@ from profile_sync.entities.base import (
     number,
     unjoined,
 )
-from profile_sync.entities.plenty.variation_numbers import VariationNumbers
 from profile_sync.entities.shop.source import PRODUCTS, SOURCE_ITEMS
 from profile_sync.profiles.entity_configs import StockExportConfig
 
@@ -42,10 +42,6 @@ BULK = 100  # corrections per request
 class StockExport(EntitySync[StockExportConfig]):
     noun = "stock row"
     bulk_size = BULK
-
-    def __init__(self, profile, systems) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(profile, systems)
-        self.variations = VariationNumbers(systems.plenty, profile.api.collection_size) if systems else None
 
     # --- fetch ---------------------------------------------------------------------------------------------
     def fetch(self, since: datetime | None, ids: Sequence[str] | None) -> Iterator[list[Fetched[NoJoin]]]:
@@ -114,11 +110,8 @@ class StockExport(EntitySync[StockExportConfig]):
 
     # --- push ----------------------------------------------------------------------------------------------
     def prepare(self, target: TargetRecord) -> TargetRecord:
-        variation_id = self.variations.variation_of(target.payload["sku"])
-        return TargetRecord(
-            target.source_id, target.store, target.payload, target.natural_key, target.label,
-            {"variation_id": variation_id},
-        )
+        variation_id = variation_numbers(self.systems).variation_of(target.payload["sku"])
+        return target.resolved(variation_id=variation_id)
 
     def bulk_group(self, target: TargetRecord) -> str:
         return str(target.payload["warehouse_id"])

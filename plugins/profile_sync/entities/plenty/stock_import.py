@@ -17,9 +17,12 @@ from itertools import chain
 
 import msgspec
 
-from profile_sync.entities.base import ALL_STORES, EntitySync, Fetched, Record, RecordError, TargetRecord
+from profile_sync.entities.base import EntitySync
 from profile_sync.entities.plenty.sources import STOCK
-from profile_sync.entities.plenty.variation_numbers import VariationNumbers, ambiguous
+from profile_sync.entities.plenty.variation_numbers import VariationNumbers, ambiguous, variation_numbers
+from profile_sync.entities.records import ALL_STORES, Fetched, Record, RecordError, TargetRecord
+from profile_sync.entities.systems import Systems
+from profile_sync.profiles import Profile
 from profile_sync.profiles.entity_configs import StockImportConfig
 
 
@@ -34,12 +37,15 @@ class StockImport(EntitySync[StockImportConfig]):
     noun = "stock row"
     join_type = VariationSku
 
-    def __init__(self, profile, systems) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, profile: Profile, systems: Systems) -> None:
         super().__init__(profile, systems)
         # a page of stock rows in one POST /V1/inventory/source-items (write_many); the push stage flushes its
         # lists at the end of each batch, so a list is at most min(page, process_batch_size) rows
         self.bulk_size = profile.api.collection_size
-        self.variations = VariationNumbers(systems.plenty, profile.api.collection_size) if systems else None
+
+    @property
+    def variations(self) -> VariationNumbers:
+        return variation_numbers(self.systems)
 
     def fetch(self, since: datetime | None, ids: Sequence[str] | None) -> Iterator[list[Fetched[VariationSku]]]:
         if ids:

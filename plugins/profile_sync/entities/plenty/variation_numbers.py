@@ -22,9 +22,15 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from profile_sync.connectors.paging import in_order_concurrently
-from profile_sync.entities.base import RecordError
+from profile_sync.entities.records import RecordError
+from profile_sync.entities.systems import Systems
 
 PATH = "/rest/items/variations"
+
+
+def variation_numbers(systems: Systems) -> VariationNumbers:
+    """The task's PlentyONE variation numbers, read once however many parts of the task ask."""
+    return systems.reference(VariationNumbers, lambda: VariationNumbers(systems.plenty, systems.collection_size))
 
 
 class VariationNumbers:

@@ -4,6 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from profile_sync.entities.systems import Systems
+
+
+def magento_directory(systems: Systems) -> MagentoDirectory:
+    """The task's Magento directory, read once however many parts of the task ask."""
+    return systems.reference(MagentoDirectory, lambda: MagentoDirectory(systems.magento))
+
 
 class MagentoDirectory:
     """Which countries have regions in this Magento, and which region a name or code is.

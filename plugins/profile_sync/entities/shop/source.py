@@ -18,9 +18,10 @@ from typing import TYPE_CHECKING
 
 import msgspec
 
-from profile_sync.entities.base import Fetched, Record
+from profile_sync.entities.records import Fetched, Record
 from profile_sync.entities.shop.search import filter_sets
-from profile_sync.entities.shop.stores import StoreViews
+from profile_sync.entities.shop.stores import store_views
+from profile_sync.entities.systems import Systems
 from profile_sync.entities.timestamps import parse_timestamp
 from profile_sync.profiles import Profile
 
@@ -49,21 +50,22 @@ class MagentoSource:
     tiebreak: str | None = "entity_id"  # None: a route without one, whose sort is the record's key
 
     def pages(
-        self, magento: MagentoHook, stores: StoreViews, profile: Profile, since: datetime | None,
-        ids: Sequence[str] | None, narrower: Sequence[SearchFilter] = (),
+        self, systems: Systems, profile: Profile, since: datetime | None, ids: Sequence[str] | None,
+        narrower: Sequence[SearchFilter] = (),
     ) -> Iterator[list[Fetched[StoreJoin]]]:
-        """Pages of records; ``narrower`` filters (a type's own, such as the order statuses) are added to each.
-        ``stores``: the type's store views, read once a task however often it fetches (a retry of failed
-        entries fetches again)."""
-        for page in self.records(magento, profile, since, ids, narrower, stores):
+        """Pages of records, each joined to its store view's code; ``narrower`` filters (a type's own, such as
+        the order statuses) are added to each."""
+        stores = store_views(systems)
+        for page in self.records(systems, profile, since, ids, narrower):
             yield [Fetched(record, StoreJoin(stores.code(record.get("store_id")))) for record in page]
 
     def records(
-        self, magento: MagentoHook, profile: Profile, since: datetime | None, ids: Sequence[str] | None,
-        narrower: Sequence[SearchFilter] = (), stores: StoreViews | None = None,
+        self, systems: Systems, profile: Profile, since: datetime | None, ids: Sequence[str] | None,
+        narrower: Sequence[SearchFilter] = (),
     ) -> Iterator[list[Record]]:
-        """Pages of records as Magento answers them, unjoined (``stores``: the scope of a scoped source)."""
-        for filters in filter_sets(profile, stores if self.scoped else None, since, ids):
+        """Pages of records as Magento answers them, unjoined (a scoped source: the profile's stores only)."""
+        magento = systems.magento
+        for filters in filter_sets(profile, store_views(systems) if self.scoped else None, since, ids):
             yield from magento.paginate(
                 self.path,
                 filters=[*filters, *narrower],
@@ -132,6 +134,8 @@ ORDERS = MagentoSource("/V1/orders")
 # on that for EAV entities, and type_id ties would repeat
 PRODUCTS = MagentoSource("/V1/products", id_field="id", sort=(("type_id", "ASC"),), scoped=False)
 CATEGORIES = MagentoSource("/V1/categories/list", id_field="id", sort=(("level", "ASC"),), scoped=False)
+# product attributes carry no updated_at: a type reads them whole (they are few), by attribute_id
+ATTRIBUTES = MagentoSource("/V1/products/attributes", id_field="attribute_code", sort=(), scoped=False, tiebreak="attribute_id")
 # MSI stock: (sku, source_code) is the row's key, so pages sorted by it never overlap
 SOURCE_ITEMS = MagentoSource(
     "/V1/inventory/source-items", sort=(("sku", "ASC"), ("source_code", "ASC")), scoped=False, tiebreak=None

@@ -6,6 +6,13 @@ from typing import Any
 
 import msgspec
 
+from profile_sync.entities.systems import Systems
+
+
+def store_views(systems: Systems) -> StoreViews:
+    """The task's Magento store views, read once however many parts of the task ask."""
+    return systems.reference(StoreViews, lambda: StoreViews(systems.magento))
+
 
 class StoreViews:
     def __init__(self, magento: Any) -> None:
@@ -23,6 +30,10 @@ class StoreViews:
 
     def ids(self, codes: tuple[str, ...]) -> list[int]:
         return sorted(store_id for store_id, code in self._load().items() if code in codes)
+
+    def id_of(self, code: str) -> int | None:
+        """The store view's Magento id (None: Magento has no such store view)."""
+        return next(iter(self.ids((code,))), None)
 
 
 class StoreIds(msgspec.Struct):
