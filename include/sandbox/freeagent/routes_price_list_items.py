@@ -38,7 +38,7 @@ VAT_STATUSES = ("out_of_scope", "reduced", "standard", "zero")  # UK accounts (t
 REQUIRED = ("code", "quantity", "item_type", "description", "price")
 
 
-def problems(record: dict[str, Any], table: Table, key: int) -> list[str]:
+def problems(record: dict[str, Any], table: Table) -> list[str]:
     """What FreeAgent refuses in ``record`` (Rails' validation messages; several at once)."""
     found = [f"{name.replace('_', ' ').capitalize()} can't be blank" for name in REQUIRED if _blank(record.get(name))]
     for name in ITEM_DECIMALS:
@@ -51,7 +51,7 @@ def problems(record: dict[str, Any], table: Table, key: int) -> list[str]:
     if record.get("item_type") == "Stock" and _blank(record.get("stock_item")):
         found.append("Stock item can't be blank")
     code = str(record.get("code") or "").strip().lower()
-    if code and any(str(other.get("code") or "").strip().lower() == code for other in _others(table, key)):
+    if code and any(str(other.get("code") or "").strip().lower() == code for other in _others(table, record["url"])):
         found.append("Code has already been taken")
     return found
 
@@ -60,8 +60,8 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _others(table: Table, key: int) -> list[dict[str, Any]]:
-    return [record for other, record in ((k, table.get(k)) for k in table.keys()) if other != key and record]
+def _others(table: Table, url: str) -> list[dict[str, Any]]:
+    return [record for record in table.records() if record.get("url") != url]
 
 
 def _table(state: FreeAgentState) -> Table:
@@ -76,7 +76,7 @@ async def _fields(request: Request) -> dict[str, Any]:
 
 
 def _save(state: FreeAgentState, key: int, record: dict[str, Any], now: float) -> dict[str, Any]:
-    refused = problems(record, _table(state), key)
+    refused = problems(record, _table(state))
     if refused:
         raise invalid(*refused)
     _table(state).put(key, record, now)
