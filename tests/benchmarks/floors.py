@@ -354,6 +354,17 @@ FLOORS: dict[str, Spec] = {
             "PUT /v2/contacts/{id}": UPDATE_EACH,
         },
     ),
+    "product_export_freeagent": Spec(
+        "Product Export [FreeAgent]",
+        "product pages (the catalogue is global: no store views); FreeAgent's price list read once a run, sorted by "
+        "code, to match by code (no code filter, a page of 100 a request); one POST or PUT per item (no bulk route)",
+        {
+            "GET /rest/V1/products": P,
+            "GET /v2/price_list_items": P,
+            "POST /v2/price_list_items": CREATE_EACH,
+            "PUT /v2/price_list_items/{id}": UPDATE_EACH,
+        },
+    ),
     "contact_import_freeagent": Spec(
         "Contact Import [FreeAgent]",
         "contact pages; countries and store views once; the Magento customers of a page found in one search "

@@ -80,6 +80,7 @@ CASES: tuple[Case, ...] = (
     Case("contact_import_freeagent", ("freeagent", "contacts")),
     Case("invoice_export_freeagent", ("magento", "invoices")),
     Case("creditmemo_export_freeagent", ("magento", "creditmemos")),
+    Case("product_export_freeagent", ("magento", "products")),
 )
 SCALES = {  # sandbox sizes (over "tiny"): enough records for a page or more of each type, in minutes
     "small": {"customers": 120, "products": 80, "categories": 40, "attributes": 10, "orders": 150},

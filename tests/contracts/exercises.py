@@ -974,6 +974,25 @@ class FreeAgentPlanner(Planner):
                 },
             ),
             ("POST", "/v2/bank_transaction_explanations"): lambda: self.invoice_receipt(),
+            ("POST", "/v2/price_list_items"): lambda: Call(
+                "POST",
+                "/v2/price_list_items",
+                body={
+                    "price_list_item": {
+                        "code": f"CONTRACT-{n}",
+                        "description": "Jacke",
+                        "item_type": "Products",
+                        "price": "49.90",
+                        "quantity": "1",
+                        "vat_status": "standard",
+                    }
+                },
+            ),
+            ("PUT", "/v2/price_list_items/:id"): lambda: Call(
+                "PUT",
+                f"/v2/price_list_items/{self.record_id('/v2/price_list_items')}",
+                body={"price_list_item": {"price": "39.90"}},
+            ),
             ("PUT", "/v2/invoices/:id"): lambda: Call(
                 "PUT", f"/v2/invoices/{self.record_id('/v2/invoices')}", body={"invoice": {"comments": "Sync"}}
             ),

@@ -19,6 +19,7 @@ CONTACTS_DOC = "https://dev.freeagent.com/docs/contacts"
 INVOICES_DOC = "https://dev.freeagent.com/docs/invoices"
 CREDIT_NOTES_DOC = "https://dev.freeagent.com/docs/credit_notes"
 EXPLANATIONS_DOC = "https://dev.freeagent.com/docs/bank_transaction_explanations"
+PRICE_LIST_ITEMS_DOC = "https://dev.freeagent.com/docs/price_list_items"
 
 
 @dataclass(frozen=True)
@@ -258,4 +259,69 @@ RESOURCES: dict[str, Resource] = {
         },
         source=EXPLANATIONS_DOC,
     ),
+    # the reference's attributes; all five of its "Required" marks on a create
+    "price_list_item": Resource(
+        envelope="price_list_item",
+        collection="/v2/price_list_items",
+        writable=frozenset(
+            {
+                "code",
+                "quantity",
+                "item_type",
+                "description",
+                "price",
+                "vat_status",
+                "sales_tax_rate",
+                "second_sales_tax_rate",
+                "category",
+                "stock_item",
+            }
+        ),
+        read_only=frozenset({"url", "created_at", "updated_at"}),
+        required_on_create=tuple(((name,),) for name in ("code", "quantity", "item_type", "description", "price")),
+        kinds={
+            "quantity": "decimal",
+            "price": "decimal",
+            "sales_tax_rate": "decimal",
+            "second_sales_tax_rate": "decimal",
+            "item_type": "enum:" + _ITEM_TYPES.removesuffix("|-no unit-"),
+            "vat_status": "enum:out_of_scope|reduced|standard|zero",
+            "category": "uri",
+            "stock_item": "uri",
+        },
+        source=PRICE_LIST_ITEMS_DOC,
+    ),
 }
+
+# Routes the API reference documents that the collection lacks, in the form `postman.extract_requests` gives the
+# collection's (the reference's example bodies): the collection has only the two GETs of price list items.
+_ITEM_EXAMPLE = ["code", "description", "item_type", "price", "quantity", "vat_status"]
+REFERENCE_REQUESTS: tuple[dict[str, object], ...] = (
+    {
+        "name": "Create a price list item (reference)",
+        "method": "POST",
+        "path": "/v2/price_list_items",
+        "query": [],
+        "body_mode": "json",
+        "body_keys": ["price_list_item"],
+        "example_fields": {"fields": _ITEM_EXAMPLE, "items": []},
+    },
+    {
+        "name": "Update a price list item (reference)",
+        "method": "PUT",
+        "path": "/v2/price_list_items/:id",
+        "query": [],
+        "body_mode": "json",
+        "body_keys": ["price_list_item"],
+        "example_fields": {"fields": ["description", "price"], "items": []},
+    },
+    {
+        "name": "Delete a price list item (reference)",
+        "method": "DELETE",
+        "path": "/v2/price_list_items/:id",
+        "query": [],
+        "body_mode": None,
+        "body_keys": None,
+        "example_fields": {},
+    },
+)

@@ -59,7 +59,9 @@ def _convert_plenty(raw: bytes) -> dict[str, Any]:
 
 
 def _convert_freeagent(raw: bytes) -> dict[str, Any]:
-    return postman.extract_requests(json.loads(raw))
+    converted = postman.extract_requests(json.loads(raw))
+    converted["requests"] += [dict(request) for request in freeagent_fields.REFERENCE_REQUESTS]
+    return converted
 
 
 _CONVERTERS: dict[str, Callable[[bytes], dict[str, Any]]] = {

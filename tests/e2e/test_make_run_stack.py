@@ -130,7 +130,7 @@ def make_run() -> Iterator[MakeRun]:
 
 def test_rest_api_lists_every_profile_dag_with_its_schedule_and_tags(make_run: MakeRun) -> None:
     profiles = {item.profile.id: item.profile for item in load_profiles(make_run.config).profiles}
-    assert len(profiles) == 16
+    assert len(profiles) == 17
     dags = make_run.stack.wait_for_dags(set(profiles))
     for profile_id, profile in profiles.items():
         dag = dags[profile_id]
@@ -151,7 +151,7 @@ def test_broken_profile_is_an_import_error_while_the_others_stay(make_run: MakeR
     [error] = [e for e in errors if e["filename"].endswith("profile_sync_validation.py")]
     for words in ("broken_profile.yaml:5", "api.behaviour", "allowed: append, replace", "did you mean 'append'"):
         assert words in error["stack_trace"]
-    assert len([d for d in api.dags() if d != "broken_profile"]) >= 16
+    assert len([d for d in api.dags() if d != "broken_profile"]) >= 17
 
 
 def test_pause_and_unpause_through_the_api(make_run: MakeRun) -> None:
@@ -409,7 +409,7 @@ def test_enabled_profiles_run_triggered_and_then_green_on_schedule(make_run: Mak
     make_run.record("first green run")
 
 
-@pytest.mark.timeout(1500)  # 28 runs on 2 cores; the waits inside have their own deadlines
+@pytest.mark.timeout(1500)  # two runs of each sample profile on 2 cores; the waits inside have their own deadlines
 def test_every_sample_dag_turned_on_and_triggered_twice_at_once_ends_well(make_run: MakeRun) -> None:
     """What a new user does on a first try: everything on, everything triggered, twice, as fast as the API
     answers. On SQLite this locked the scheduler out of its database and it died (issue 21). Every run ends; a
@@ -418,7 +418,7 @@ def test_every_sample_dag_turned_on_and_triggered_twice_at_once_ends_well(make_r
     api = make_run.stack.api
     api.login()
     profiles = sorted(item.profile.id for item in load_profiles(make_run.config).profiles)
-    assert len(profiles) == 16
+    assert len(profiles) == 17
     for profile_id in profiles:
         api.set_paused(profile_id, False)
     rounds = [[(profile_id, api.trigger(profile_id)["dag_run_id"]) for profile_id in profiles] for _ in range(2)]

@@ -27,7 +27,7 @@ def test_every_sample_profile_becomes_its_dag(monkeypatch: pytest.MonkeyPatch) -
     bag = parse(SAMPLES, monkeypatch)
     assert bag.import_errors == {}
     profiles = {item.profile.id: item.profile for item in load_profiles(SAMPLES).profiles}
-    assert len(profiles) == 16
+    assert len(profiles) == 17
     assert sorted(bag.dags) == sorted([*profiles, MAINTENANCE])
     for dag_id, profile in profiles.items():
         dag = bag.dags[dag_id]

@@ -104,7 +104,7 @@ def sample_profiles() -> list[str]:
     return sorted(f"{t.entity}_{t.direction}_{t.system}" for t in CATALOGUE.values())
 
 
-@pytest.mark.slow  # three runs of each of the 16 types (105 s on the loaded machine); make test-all runs it
+@pytest.mark.slow  # three runs of each of the 17 types (105 s on the loaded machine); make test-all runs it
 @pytest.mark.parametrize("profile", sample_profiles())
 def test_a_replace_run_reads_everything_again_and_writes_only_what_changed(world, admin, profile: str) -> None:
     """behaviour replace (a full resync): every record of the source is read again, whatever the watermark, and

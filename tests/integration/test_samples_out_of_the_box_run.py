@@ -32,7 +32,7 @@ ORDER = (
     "attribute_export_plenty", "product_export_plenty", "stock_import_plenty", "stock_export_plenty",
     "customer_export_plenty", "customer_import_plenty", "order_export_plenty", "order_import_plenty",
     "contact_export_freeagent", "contact_import_freeagent", "invoice_export_freeagent",
-    "creditmemo_export_freeagent",
+    "creditmemo_export_freeagent", "product_export_freeagent",
 )
 
 

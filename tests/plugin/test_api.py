@@ -84,7 +84,7 @@ def test_profile_list_has_airflow_state_and_store_counts(
     response = get(airflow_server, "admin", "/profiles")
     assert response.status_code == 200
     profiles = {item["id"]: item for item in response.json()["profiles"]}
-    assert len(profiles) == 16
+    assert len(profiles) == 17
     order = profiles[PROFILE]
     assert (order["system"], order["entity"], order["direction"]) == ("plenty", "order", "export")
     assert order["schedule"] == "*/5 * * * *"

@@ -107,7 +107,7 @@ def test_admin_sees_records_and_failures_and_retries_them(stack: tuple[LocalStac
         expect(row).to_contain_text("Order Export [PlentyONE]")
         expect(row.locator("td").nth(5)).to_have_text(str(len(ids["synced"])))
         expect(row.locator("td").nth(6)).to_have_text(str(len(ids["failed"])))
-        expect(frame.locator("#profiles tbody tr")).to_have_count(16)
+        expect(frame.locator("#profiles tbody tr")).to_have_count(17)
         page.screenshot(path=str(SHOTS / "01-profile-list.png"))
 
         # the profile: records, then the failed entries

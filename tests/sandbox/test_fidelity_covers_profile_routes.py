@@ -30,11 +30,12 @@ CALLS = {"get": "GET", "post": "POST", "put": "PUT", "patch": "PATCH", "delete":
          "_entries": "GET", "_post": "POST"}
 ROOTS = ("/V1/", "/rest/", "/v2/")
 
-# FreeAgent records are addressed by their url (contact_import fetch by ids, contact_export update and delete,
-# documents.py update, _true_up, _move): no literal path in the code. Invoices and credit notes share documents.py
+# FreeAgent records are addressed by their url (contact_import fetch by ids, contact_export and product_export
+# update and delete, documents.py update, _true_up, _move): no literal path in the code. Invoices and credit notes share documents.py
 # (``/v2/{self.kind.collection}``).
 BY_URL = [
     "GET /v2/contacts/{id}", "PUT /v2/contacts/{id}", "DELETE /v2/contacts/{id}",
+    "PUT /v2/price_list_items/{id}", "DELETE /v2/price_list_items/{id}",
     *(
         route
         for kind in ("invoices", "credit_notes")

@@ -6,10 +6,19 @@ from fastapi import FastAPI
 
 from sandbox.core.app import make_app
 from sandbox.core.settings import SandboxSettings
-from sandbox.freeagent import routes_banking, routes_contacts, routes_documents, routes_oauth
+from sandbox.freeagent import (
+    routes_banking,
+    routes_contacts,
+    routes_documents,
+    routes_oauth,
+    routes_price_list_items,
+)
 from sandbox.freeagent.state import FreeAgentState
 
-ROUTERS = [module.router for module in (routes_oauth, routes_contacts, routes_documents, routes_banking)]
+ROUTERS = [
+    module.router
+    for module in (routes_oauth, routes_contacts, routes_documents, routes_banking, routes_price_list_items)
+]
 
 
 def build_app(settings: SandboxSettings) -> FastAPI:

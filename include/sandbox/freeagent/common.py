@@ -62,6 +62,14 @@ def not_found() -> VendorError:
     return VendorError(404, "Resource not found")
 
 
+def found(table: Any, key: Any) -> dict[str, Any]:
+    """The record ``key`` of ``table``, or FreeAgent's 404."""
+    record: dict[str, Any] | None = table.get(key)
+    if record is None:
+        raise not_found()
+    return record
+
+
 def parse_since(raw: str | None) -> float | None:
     """``updated_since``: an ISO 8601 date or date-time (UTC when no offset)."""
     if not raw:

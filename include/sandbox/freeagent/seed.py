@@ -1,4 +1,5 @@
-"""The shared world as FreeAgent holds it: a few existing contacts and no invoices or credit notes.
+"""The shared world as FreeAgent holds it: a few existing contacts and price list items, no invoices or credit
+notes.
 
 Most seeded contacts carry the e-mail of a Magento customer (every tenth customer), so that an export must find
 them by e-mail instead of creating duplicates; two are organisations unknown to Magento.
@@ -6,6 +7,7 @@ them by e-mail instead of creating duplicates; two are organisations unknown to 
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from sandbox.domain import World
@@ -24,6 +26,9 @@ COUNTRY_NAMES = {
 }
 LOCALES = {"en": "en", "de": "de", "fr": "fr"}
 NATIVE_CURRENCY = "GBP"  # the sandbox company is a UK limited company
+# a price list item's writable attributes (dev.freeagent.com/docs/price_list_items) and those that are decimals
+ITEM_DECIMALS = ("quantity", "price", "sales_tax_rate", "second_sales_tax_rate")
+ITEM_FIELDS = ("code", "item_type", "description", "vat_status", "category", "stock_item", *ITEM_DECIMALS)
 
 
 def contact_record(
@@ -59,6 +64,41 @@ def contact_record(
     }
     record.update(fields)
     return record
+
+
+def decimal_text(value: Any) -> str | None:
+    """A decimal as FreeAgent answers it (``"1.99"``, ``"1.0"``), or None where it is no number."""
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        return None
+    if not number.is_finite() or isinstance(value, bool):
+        return None
+    text = format(number.normalize(), "f")
+    return text if "." in text else f"{text}.0"
+
+
+def price_list_item_record(state: FreeAgentState, key: int, fields: dict[str, Any], now: float) -> dict[str, Any]:
+    """A new item as FreeAgent keeps it: the reference's defaults, its decimals as strings."""
+    record: dict[str, Any] = {
+        "url": state.url("price_list_items", key),
+        "vat_status": "out_of_scope",
+        "sales_tax_rate": "0.0",
+        "second_sales_tax_rate": "0.0",
+        "created_at": stamp(now),
+        "updated_at": stamp(now),
+    }
+    return apply_item_fields(record, fields)
+
+
+def apply_item_fields(record: dict[str, Any], fields: dict[str, Any]) -> dict[str, Any]:
+    """``record`` with the writable ``fields`` set (decimals kept as text where they are numbers)."""
+    changed = dict(record)
+    for name in ITEM_FIELDS:
+        if name in fields and fields[name] is not None:
+            value = fields[name]
+            changed[name] = (decimal_text(value) or value) if name in ITEM_DECIMALS else value
+    return changed
 
 
 def populate(state: FreeAgentState, world: World) -> None:
@@ -106,6 +146,24 @@ def populate(state: FreeAgentState, world: World) -> None:
     state.tables["contacts"].load(rows)
     state.tables["invoices"].load(())
     state.tables["credit_notes"].load(())
+    state.tables["price_list_items"].load(price_list_items(state, world))
+
+
+def price_list_items(state: FreeAgentState, world: World) -> list[tuple[int, dict[str, Any], float]]:
+    """Items a bookkeeper typed in by hand: every twentieth simple product's SKU (at last year's price, so that an
+    export must find it by code and update it, never create a second), and a delivery charge Magento does not
+    know."""
+    created = world.anchor - 90 * 86400
+    entries = [
+        {"code": p.sku, "item_type": "Products", "description": p.name, "price": round(p.price * 0.9, 2)}
+        for p in [p for p in world.products if p.type_id == "simple"][::20]
+    ]
+    entries.append({"code": "DELIVERY", "item_type": "Services", "description": "Delivery", "price": "4.95"})
+    rows = []
+    for key, fields in enumerate(entries, start=1):
+        stamp_at = created + key * 60
+        rows.append((key, price_list_item_record(state, key, {"quantity": "1", **fields}, stamp_at), stamp_at))
+    return rows
 
 
 def bank_accounts(state: FreeAgentState) -> list[dict[str, Any]]:

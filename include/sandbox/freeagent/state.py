@@ -1,4 +1,5 @@
-"""FreeAgent's in-memory state: contacts, invoices and credit notes in FreeAgent's wire shape, OAuth client."""
+"""FreeAgent's in-memory state: contacts, invoices, credit notes and price list items in FreeAgent's wire shape,
+OAuth client."""
 
 from __future__ import annotations
 
@@ -11,14 +12,16 @@ from sandbox.core.settings import SandboxSettings
 from sandbox.core.state import SystemState
 from sandbox.core.store import Record
 from sandbox.domain import World
-from sandbox.freeagent.seed import bank_accounts, contact_record, populate
+from sandbox.freeagent.seed import bank_accounts, contact_record, populate, price_list_item_record
 from sandbox.freeagent.stamps import stamp
 
 CLIENT_ID = "sandbox-client-id"
 CLIENT_SECRET = "sandbox-client-secret"
 REFRESH_TOKEN = "sandbox-refresh-token"  # the long-lived refresh token of connections.env
 ACCESS_TTL_SECONDS = 3600
-TABLES = ("contacts", "invoices", "credit_notes", "bank_accounts", "bank_transaction_explanations")
+TABLES = (
+    "contacts", "invoices", "credit_notes", "bank_accounts", "bank_transaction_explanations", "price_list_items"
+)
 
 
 class FreeAgentState(SystemState):
@@ -68,6 +71,8 @@ class FreeAgentState(SystemState):
         fields = {k: v for k, v in body.items() if k not in ("id", "url")}
         if entity == "contacts":
             record = contact_record(self, key, fields, now, now)
+        elif entity == "price_list_items":
+            record = price_list_item_record(self, key, fields, now)
         else:
             record = {
                 "status": "Draft",
@@ -86,6 +91,8 @@ class FreeAgentState(SystemState):
         changed = dict(record, updated_at=stamp(now))
         if entity == "contacts":
             changed["phone_number"] = f"+44 20 {int(now) % 10_000_000:07d}"
+        elif entity == "price_list_items":
+            changed["description"] = f"{record.get('description', '')} (updated {stamp(now)})"
         else:
             changed["comments"] = f"Updated {stamp(now)}"
         return changed

@@ -1,5 +1,5 @@
 """Profile type -> its EntitySync class, one table. Imported when a task runs, never at DAG parse time (the task
-has Airflow and the connectors loaded already, so the sixteen small modules cost it next to nothing)."""
+has Airflow and the connectors loaded already, so the seventeen small modules cost it next to nothing)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from profile_sync.entities.freeagent.contact_export import ContactExport
 from profile_sync.entities.freeagent.contact_import import ContactImport
 from profile_sync.entities.freeagent.creditmemo_export import CreditmemoExport
 from profile_sync.entities.freeagent.invoice_export import InvoiceExport
+from profile_sync.entities.freeagent.product_export import ProductPriceListExport
 from profile_sync.entities.plenty.attribute_export import AttributeExport
 from profile_sync.entities.plenty.attribute_import import AttributeImport
 from profile_sync.entities.plenty.category_export import CategoryExport
@@ -43,6 +44,7 @@ SYNCS: dict[str, type[EntitySync[Any]]] = {
     "freeagent.contact.import": ContactImport,
     "freeagent.invoice.export": InvoiceExport,
     "freeagent.creditmemo.export": CreditmemoExport,
+    "freeagent.product.export": ProductPriceListExport,
 }
 
 

@@ -69,6 +69,7 @@ _TYPES = (
     ),
     ProfileType("freeagent", "contact", "export", ec.ContactExportConfig, "Magento customers -> contacts"),
     ProfileType("freeagent", "contact", "import", ec.ContactImportConfig, "contacts -> Magento customers"),
+    ProfileType("freeagent", "product", "export", ec.ProductPriceListConfig, "Magento products -> price list items"),
     ProfileType(
         "freeagent",
         "invoice",

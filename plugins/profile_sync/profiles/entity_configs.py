@@ -327,3 +327,29 @@ class CreditmemoExportConfig(EntityConfig):
         description="Magento's 'Apply Discount On Prices' (Including Tax = true), used only for a document that "
         "carries no discount_tax_compensation_amount (Magento's invoices and credit memos do carry it).",
     )
+
+
+class ProductPriceListConfig(EntityConfig):
+    """Magento products -> FreeAgent price list items (one per simple product, its SKU the item's code)."""
+
+    # FreeAgent's units a sold catalogue item can have ("Stock" needs a FreeAgent stock item, "Comment", "VAT",
+    # "Discount", "Credit" and "Bills" are no products)
+    item_type: Literal[
+        "Products", "Services", "Training", "Expenses", "Hours", "Days", "Weeks", "Months", "Years"
+    ] = Field("Products", description="FreeAgent's unit of the items.")
+    vat_status: Literal["standard", "reduced", "zero", "out_of_scope"] | None = Field(
+        "standard",
+        description="[UK FreeAgent accounts] The items' VAT status; null: FreeAgent's default (out_of_scope).",
+    )
+    sales_tax_rate: Decimal | None = Field(
+        None,
+        ge=0,
+        le=100,
+        description="[Universal and US FreeAgent accounts] One of the account's standard sales tax rates, in %.",
+    )
+    price_attribute: str = Field(
+        "price",
+        pattern=r"^[a-z][a-z0-9_]*$",
+        description="The Magento attribute that is the item's price: price, or a custom price attribute "
+        "such as special_price or msrp (a product without it is a failed record).",
+    )
