@@ -10,10 +10,9 @@ from typing import Any
 import pytest
 
 from profile_sync.connectors.errors import UncertainWriteError
-from profile_sync.entities.base import Fetched, RecordError
 from profile_sync.entities.freeagent.price_list import PriceList
 from profile_sync.entities.freeagent.product_export import ProductPriceListExport
-from profile_sync.entities.shop.source import StoreJoin
+from profile_sync.entities.records import NO_JOIN, Fetched, RecordError
 from profile_sync.profiles import load_profiles
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,7 +38,7 @@ def profile(**entity_config):  # type: ignore[no-untyped-def]
 
 
 def transform(product: dict[str, Any], **entity_config: Any) -> list:  # type: ignore[type-arg]
-    return ProductPriceListExport(profile(**entity_config), None).transform(Fetched(product, StoreJoin(None)))
+    return ProductPriceListExport(profile(**entity_config), None).transform(Fetched(product, NO_JOIN))
 
 
 def test_a_simple_product_maps_to_one_item_its_sku_the_code() -> None:

@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from profile_sync.connectors.errors import UncertainWriteError
+from profile_sync.entities.systems import Systems
 from profile_sync.entities.timestamps import parse_timestamp
 
 log = logging.getLogger(__name__)
@@ -24,6 +25,11 @@ CLOCK_MARGIN = timedelta(minutes=10)  # our clock against FreeAgent's, when aski
 def code_key(code: Any) -> str:
     """FreeAgent's codes are unique whatever their case (the sandbox's reading of "unique", see FIDELITY.md)."""
     return str(code or "").strip().lower()
+
+
+def price_list(systems: Systems) -> PriceList:
+    """The task's FreeAgent price list by code, read once however many parts of the task ask."""
+    return systems.reference(PriceList, lambda: PriceList(systems.freeagent, systems.collection_size))
 
 
 class PriceList:

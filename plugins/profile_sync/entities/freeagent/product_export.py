@@ -15,11 +15,20 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from profile_sync.entities.base import ALL_STORES, EntitySync, Fetched, Record, RecordError, TargetRecord, number
+from profile_sync.entities.base import EntitySync
 from profile_sync.entities.freeagent.directory import budget_spent_on_429
-from profile_sync.entities.freeagent.price_list import PriceList
-from profile_sync.entities.shop.source import PRODUCTS, StoreJoin
-from profile_sync.entities.shop.stores import StoreViews
+from profile_sync.entities.freeagent.price_list import price_list
+from profile_sync.entities.records import (
+    ALL_STORES,
+    Fetched,
+    NoJoin,
+    RecordError,
+    TargetRecord,
+    number,
+    unjoined,
+)
+from profile_sync.entities.shop.products import custom_attribute
+from profile_sync.entities.shop.source import PRODUCTS
 from profile_sync.profiles.entity_configs import ProductPriceListConfig
 
 SOURCE = PRODUCTS
@@ -36,38 +45,21 @@ def decimal_text(value: float) -> str:
     return format(Decimal(str(value)).normalize(), "f")
 
 
-def custom_attribute(record: Record, code: str) -> Any:
-    """The value of one of the product's ``custom_attributes`` (None where the product has none)."""
-    for entry in record.get("custom_attributes") or []:
-        if isinstance(entry, dict) and entry.get("attribute_code") == code:
-            return entry.get("value")
-    return None
-
 
 class ProductPriceListExport(EntitySync[ProductPriceListConfig], source=SOURCE):
     noun = "product"
-    join_type = StoreJoin  # unused by the mapping (the catalogue is global), but the source's read joins it
-
-    def __init__(self, profile, systems) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(profile, systems)
-        self.stores = StoreViews(systems.magento) if systems else None
-        self._price_list: PriceList | None = None
-
-    @property
-    def price_list(self) -> PriceList:
-        if self._price_list is None:
-            self._price_list = PriceList(self.systems.freeagent, self.profile.api.collection_size)
-        return self._price_list
 
     # --- fetch ---------------------------------------------------------------------------------------------
-    def fetch(self, since: datetime | None, ids: Sequence[str] | None) -> Iterator[list[Fetched[StoreJoin]]]:
-        return SOURCE.pages(self.systems.magento, self.stores, self.profile, since, ids)
+    def fetch(self, since: datetime | None, ids: Sequence[str] | None) -> Iterator[list[Fetched[NoJoin]]]:
+        # the catalogue is global, and so is FreeAgent's price list: the record alone
+        for page in SOURCE.records(self.systems, self.profile, since, ids):
+            yield unjoined(page)
 
     def source_ids(self) -> Iterator[str] | None:
         return SOURCE.ids(self.systems.magento, self.profile)
 
     # --- transform -----------------------------------------------------------------------------------------
-    def transform(self, fetched: Fetched[StoreJoin]) -> list[TargetRecord]:
+    def transform(self, fetched: Fetched[NoJoin]) -> list[TargetRecord]:
         record = fetched.record
         sku = str(record.get("sku") or "").strip()
         if not sku:
@@ -104,11 +96,11 @@ class ProductPriceListExport(EntitySync[ProductPriceListConfig], source=SOURCE):
     # --- push ----------------------------------------------------------------------------------------------
     def find_existing(self, target: TargetRecord) -> str | None:
         with budget_spent_on_429():
-            return self.price_list.find(target.natural_key or "")
+            return price_list(self.systems).find(target.natural_key or "")
 
     def create(self, target: TargetRecord) -> str:
         with budget_spent_on_429():
-            return self.price_list.create(target.payload)
+            return price_list(self.systems).create(target.payload)
 
     def update(self, target_id: str, target: TargetRecord) -> None:
         with budget_spent_on_429():

@@ -22,6 +22,7 @@ from profile_sync.entities.base import EntitySync
 from profile_sync.entities.plenty.bounded_walk import walk_within
 from profile_sync.entities.prices import to_plenty
 from profile_sync.entities.records import ALL_STORES, Fetched, Record, RecordError, TargetRecord
+from profile_sync.entities.shop.products import custom_attribute
 from profile_sync.entities.shop.source import PRODUCTS
 from profile_sync.entities.systems import Systems
 from profile_sync.profiles import Profile
@@ -94,7 +95,7 @@ class ProductExport(EntitySync[ProductExportConfig], source=PRODUCTS):
             for product in (found or {}).get("items") or []:
                 texts.setdefault(str(product["sku"]), {})[mapping.store] = {
                     "name": str(product.get("name") or ""),
-                    "description": _custom(product, "description"),
+                    "description": str(custom_attribute(product, "description") or ""),
                 }
         return texts
 
@@ -331,10 +332,3 @@ class ProductExport(EntitySync[ProductExportConfig], source=PRODUCTS):
             if str(variation.get("number")) == number:
                 return variation
         return None
-
-
-def _custom(product: Record, code: str) -> str:
-    for attribute in product.get("custom_attributes") or []:
-        if attribute.get("attribute_code") == code:
-            return str(attribute.get("value") or "")
-    return ""
