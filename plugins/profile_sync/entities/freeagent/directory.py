@@ -10,18 +10,18 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from profile_sync.connectors.errors import RateBudgetExhausted, TransientError, UncertainWriteError
+from profile_sync.connectors.errors import RateBudgetExhausted, TransientError
 from profile_sync.entities.base import create_or_find
 from profile_sync.entities.emails import normalise_email
+from profile_sync.entities.freeagent.lost_creates import LostCreates
 from profile_sync.entities.systems import Systems
 from profile_sync.entities.timestamps import iso_timestamp
 
 log = logging.getLogger(__name__)
 CONTACTS = "/v2/contacts"
-CLOCK_MARGIN = timedelta(minutes=10)  # our clock against FreeAgent's, when asking what changed since a create
 
 
 def contact_directory(systems: Systems) -> ContactDirectory:
@@ -33,9 +33,8 @@ class ContactDirectory:
     def __init__(self, freeagent: Any, page_size: int = 100, clock: Callable[[], datetime] | None = None) -> None:
         self._freeagent = freeagent
         self._page_size = page_size
-        self._clock = clock or (lambda: datetime.now(UTC))
         self._by_email: dict[str, str] | None = None
-        self._uncertain_since: datetime | None = None
+        self._lost = LostCreates(clock)
         self._created: set[str] = set()  # contacts this task created: nothing else can refer to them yet
 
     def _index(self) -> dict[str, str]:
@@ -57,8 +56,7 @@ class ContactDirectory:
         """The url of the contact with this e-mail, or None."""
         email = normalise_email(email)
         index = self._index()
-        if email not in index and self._uncertain_since is not None:
-            since, self._uncertain_since = self._uncertain_since, None
+        if email not in index and (since := self._lost.take()) is not None:
             recent: dict[str, str] = {}
             self._read_into(recent, {"view": "all", "updated_since": iso_timestamp(since), "sort": "created_at"})
             for key, url in recent.items():
@@ -67,13 +65,8 @@ class ContactDirectory:
 
     def create(self, payload: dict[str, Any]) -> str:
         """POST a new contact (FreeAgent always creates); returns its url."""
-        started = self._clock() - CLOCK_MARGIN
-        try:
+        with self._lost.watched():
             created = self._freeagent.post(CONTACTS, json={"contact": payload})
-        except UncertainWriteError:
-            if self._uncertain_since is None or started < self._uncertain_since:
-                self._uncertain_since = started
-            raise
         url = str(created["contact"]["url"])
         self.remember(payload.get("email"), url)
         self._created.add(url)

@@ -10,16 +10,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from profile_sync.connectors.errors import UncertainWriteError
+from profile_sync.entities.freeagent.lost_creates import LostCreates
 from profile_sync.entities.systems import Systems
 from profile_sync.entities.timestamps import parse_timestamp
 
 log = logging.getLogger(__name__)
 PRICE_LIST_ITEMS = "/v2/price_list_items"
-CLOCK_MARGIN = timedelta(minutes=10)  # our clock against FreeAgent's, when asking what was created since a create
 
 
 def code_key(code: Any) -> str:
@@ -36,10 +35,9 @@ class PriceList:
     def __init__(self, freeagent: Any, page_size: int = 100, clock: Callable[[], datetime] | None = None) -> None:
         self._freeagent = freeagent
         self._page_size = page_size
-        self._clock = clock or (lambda: datetime.now(UTC))
         self._by_code: dict[str, str] | None = None
         self._answered: set[str] = set()  # codes whose first lookup the read has answered
-        self._uncertain_since: datetime | None = None
+        self._lost = LostCreates(clock)
 
     def _index(self) -> dict[str, str]:
         if self._by_code is None:
@@ -55,8 +53,8 @@ class PriceList:
     def find(self, code: str) -> str | None:
         """The url of the item with this code, or None."""
         key, index = code_key(code), self._index()
-        if key in self._answered and self._uncertain_since is not None:
-            found = self._created_since(key, self._uncertain_since)
+        if key in self._answered and self._lost.since is not None:
+            found = self._created_since(key, self._lost.since)
             if found:
                 index[key] = found
             return found
@@ -77,13 +75,8 @@ class PriceList:
 
     def create(self, payload: dict[str, Any]) -> str:
         """POST a new item (FreeAgent always creates; a code in use is its 422); returns its url."""
-        started = self._clock() - CLOCK_MARGIN
-        try:
+        with self._lost.watched():
             created = self._freeagent.post(PRICE_LIST_ITEMS, json={"price_list_item": payload})
-        except UncertainWriteError:
-            if self._uncertain_since is None or started < self._uncertain_since:
-                self._uncertain_since = started
-            raise
         url = str(created["price_list_item"]["url"])
         self._index()[code_key(payload["code"])] = url
         return url
