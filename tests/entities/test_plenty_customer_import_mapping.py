@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 
-from profile_sync.entities.plenty.customer_import import ContactJoin, CustomerImport, merge_addresses, store_for
+from profile_sync.entities.plenty.customer_import import ContactJoin, CustomerImport, store_for
 from profile_sync.entities.records import Fetched, RecordError
+from profile_sync.entities.shop.customer_writer import merge_addresses
 from profile_sync.profiles import load_profiles
 
 ROOT = Path(__file__).resolve().parents[2]

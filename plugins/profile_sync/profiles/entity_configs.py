@@ -45,11 +45,16 @@ class CustomerExportConfig(EntityConfig):
     addresses: AddressOptions = Field(default_factory=AddressOptions, description="Street line mapping.")
 
 
-class CustomerImportConfig(EntityConfig):
-    """PlentyONE contacts -> Magento customers."""
+class MagentoCustomerOptions(EntityConfig):
+    """What every import of Magento customers asks: the group and website new customers get."""
 
     default_group_id: PositiveInt = Field(1, description="Magento customer group for imported contacts.")
     website_id: PositiveInt = 1
+
+
+class CustomerImportConfig(MagentoCustomerOptions):
+    """PlentyONE contacts -> Magento customers."""
+
     class_to_group: dict[int, PositiveInt] = Field(default_factory=dict)
     addresses: AddressOptions = Field(default_factory=AddressOptions, description="Street line mapping.")
 
@@ -266,11 +271,9 @@ class ContactExportConfig(ContactOptions):
     """Magento customers -> FreeAgent contacts."""
 
 
-class ContactImportConfig(EntityConfig):
+class ContactImportConfig(MagentoCustomerOptions):
     """FreeAgent contacts -> Magento customers."""
 
-    default_group_id: PositiveInt = 1
-    website_id: PositiveInt = 1
     include_hidden: bool = False
 
 

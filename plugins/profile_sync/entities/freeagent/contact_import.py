@@ -1,7 +1,7 @@
 """Contact Import [FreeAgent]: FreeAgent contacts -> Magento customers (created or updated by e-mail).
 
-The Magento side is Customer Import [PlentyONE]'s (search by e-mail in the website, create, update with the
-addresses Magento has merged in place); this module reads FreeAgent. A contact is identified by its ``url``;
+The Magento side is ``shop.customer_writer``, shared with Customer Import [PlentyONE] (search by e-mail in the
+website, create, update with the addresses Magento has merged in place); this module reads FreeAgent. A contact is identified by its ``url``;
 its locale picks the store view (the store mapping's locale), its address becomes the default address, with
 the region Magento's directory names for the contact's region text (Magento requires one for many countries).
 Organisation-only contacts without a person's name or an e-mail are failed entries with that reason.
@@ -16,15 +16,15 @@ import logging
 import re
 from collections.abc import Iterator, Sequence
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
 import msgspec
 
 from profile_sync.entities.emails import valid_email
 from profile_sync.entities.freeagent.contact_fields import country_code, freeagent_locale
-from profile_sync.entities.freeagent.sources import contacts
-from profile_sync.entities.plenty.customer_import import NO_PHONE, CustomerImport
+from profile_sync.entities.freeagent.sources import CONTACTS, contacts
 from profile_sync.entities.records import Fetched, Record, RecordError, TargetRecord
+from profile_sync.entities.shop.customer_writer import NO_PHONE, MagentoCustomerWriter
 from profile_sync.entities.shop.directory import MagentoDirectory, free_text_region, magento_directory, region_fields
 from profile_sync.entities.shop.stores import store_views
 from profile_sync.entities.sources import ListSource
@@ -44,23 +44,18 @@ class FreeAgentContactJoin(msgspec.Struct):
     region_problem: str | None = None  # why Magento would refuse the address's region
 
 
-class ContactImport(CustomerImport):
+class ContactImport(MagentoCustomerWriter[ContactImportConfig], source=CONTACTS):
     noun = "contact"
-    join_type = FreeAgentContactJoin  # the push side is Customer Import's; the record and its join are FreeAgent's
+    join_type = FreeAgentContactJoin
 
     @property
-    def options(self) -> ContactImportConfig:
-        """This type's options (``config`` is typed as Customer Import's, whose push side this type shares)."""
-        return cast(ContactImportConfig, self.profile.entity_config)
-
-    @property
-    def source(self) -> ListSource:  # type: ignore[override]
-        return contacts(self.options.include_hidden)
+    def contact_list(self) -> ListSource:
+        """The contacts this profile reads: the hidden ones too where it asks for them (ids and change times
+        are read the same way either way: the class's ``source``)."""
+        return contacts(self.config.include_hidden)
 
     # --- fetch ---------------------------------------------------------------------------------------------
-    def fetch(  # type: ignore[override]
-        self, since: datetime | None, ids: Sequence[str] | None
-    ) -> Iterator[list[Fetched[FreeAgentContactJoin]]]:
+    def fetch(self, since: datetime | None, ids: Sequence[str] | None) -> Iterator[list[Fetched[FreeAgentContactJoin]]]:
         if ids:
             for url in self._contact_urls(ids):
                 found = self.systems.freeagent.get(url)
@@ -68,7 +63,7 @@ class ContactImport(CustomerImport):
                 if contact:
                     yield self._joined([contact])
             return
-        for page in self.source.pages(self.systems.freeagent, self.profile, since):
+        for page in self.contact_list.pages(self.systems.freeagent, self.profile, since):
             yield self._joined(page)
 
     def _contact_urls(self, ids: Sequence[str]) -> list[str]:
@@ -90,7 +85,7 @@ class ContactImport(CustomerImport):
             log.warning("%d id(s) are not contact urls of %s, nothing to sync for them: %s", len(refused), base, shown)
         return urls
 
-    def _joined(self, contacts: list[Record]) -> list[Fetched[FreeAgentContactJoin]]:  # type: ignore[override]
+    def _joined(self, contacts: list[Record]) -> list[Fetched[FreeAgentContactJoin]]:
         by_language = {freeagent_locale(m.locale): m for m in reversed(self.profile.store.mapping)}
         stores, directory = store_views(self.systems), magento_directory(self.systems)
         out = []
@@ -104,10 +99,10 @@ class ContactImport(CustomerImport):
         return out
 
     def source_ids(self) -> Iterator[str] | None:
-        return self.source.ids(self.systems.freeagent, self.profile)
+        return self.contact_list.ids(self.systems.freeagent, self.profile)
 
     # --- transform -----------------------------------------------------------------------------------------
-    def transform(self, fetched: Fetched[FreeAgentContactJoin]) -> list[TargetRecord]:  # type: ignore[override]
+    def transform(self, fetched: Fetched[FreeAgentContactJoin]) -> list[TargetRecord]:
         record, joined = fetched.record, fetched.joined
         store = joined.store_code
         if store is None:
@@ -124,8 +119,8 @@ class ContactImport(CustomerImport):
             "email": email,
             "firstname": first or last,
             "lastname": last or first,
-            "group_id": self.options.default_group_id,
-            "website_id": self.options.website_id,
+            "group_id": self.config.default_group_id,
+            "website_id": self.config.website_id,
             "addresses": [_address(record, joined, first or last, last or first)] if record.get("address1") else [],
         }
         if joined.store_id is not None:

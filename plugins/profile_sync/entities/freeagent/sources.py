@@ -16,3 +16,8 @@ def contacts(include_hidden: bool) -> ListSource:
         updated_fields=("updated_at",),
         all_params={"view": "all"},
     )
+
+
+# the ids and change times of a contact, hidden or not (a type that reads the hidden ones too says so in its
+# read: ``contacts(include_hidden=True)``)
+CONTACTS = contacts(include_hidden=False)

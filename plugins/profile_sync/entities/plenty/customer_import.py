@@ -16,25 +16,20 @@ from typing import Any
 
 import msgspec
 
-from profile_sync.entities.base import EntitySync
 from profile_sync.entities.emails import valid_email
 from profile_sync.entities.plenty.addresses import MagentoPlace, listed_addresses, magento_place, to_magento
 from profile_sync.entities.plenty.countries import plenty_countries
 from profile_sync.entities.plenty.sources import CONTACTS
 from profile_sync.entities.records import Fetched, Record, RecordError, TargetRecord
+from profile_sync.entities.shop.customer_writer import NO_PHONE, MagentoCustomerWriter
 from profile_sync.entities.shop.directory import magento_directory
-from profile_sync.entities.shop.source import CUSTOMERS
 from profile_sync.entities.shop.stores import store_views
-from profile_sync.entities.systems import Systems
-from profile_sync.profiles import Profile
 from profile_sync.profiles.entity_configs import CustomerImportConfig
 from profile_sync.profiles.plenty_languages import plenty_language
 from profile_sync.profiles.schema import StoreMapping
 
 ADDRESS_BILLING, ADDRESS_DELIVERY = 1, 2
 ADDRESS_OPTION_PHONE = 4
-NO_PHONE = "-"  # Magento requires a telephone on an address; PlentyONE often has none
-PLACE = ("firstname", "lastname", "postcode", "city", "country_id")
 
 
 class ContactJoin(msgspec.Struct):
@@ -46,16 +41,9 @@ class ContactJoin(msgspec.Struct):
     addresses: dict[int, MagentoPlace] = {}  # by position in the contact's ``addresses``
 
 
-class CustomerImport(EntitySync[CustomerImportConfig], source=CONTACTS):
+class CustomerImport(MagentoCustomerWriter[CustomerImportConfig], source=CONTACTS):
     noun = "contact"
     join_type = ContactJoin
-
-    def __init__(self, profile: Profile, systems: Systems) -> None:
-        super().__init__(profile, systems)
-        # the batch's Magento customers, read in one search a page (prefetch), each answer used once: e-mail ->
-        # customer id (None: not there), and customer id -> the customer as the search answered it
-        self._found: dict[str, str | None] = {}
-        self._current: dict[str, dict[str, Any]] = {}
 
     # --- fetch ---------------------------------------------------------------------------------------------
     def fetch(self, since: datetime | None, ids: Sequence[str] | None) -> Iterator[list[Fetched[ContactJoin]]]:
@@ -121,48 +109,6 @@ class CustomerImport(EntitySync[CustomerImportConfig], source=CONTACTS):
         label = f"{email} ({record['id']})"
         return [TargetRecord(self.record_id(record), store, customer, natural_key=email, label=label)]
 
-    # --- push ----------------------------------------------------------------------------------------------
-    def prefetch(self, writes: list[tuple[TargetRecord, Any]]) -> None:
-        """The batch's customers in one ``customers/search`` a page: by e-mail for the contacts not mapped yet,
-        by id for the mapped ones (the search answers whole customers, addresses included: no read before a PUT)."""
-        emails = sorted({t.natural_key for t, entry in writes if t.natural_key and not _mapped(entry)})
-        ids = sorted({str(entry.target_id) for _, entry in writes if _mapped(entry)})
-        self._found, self._current = {}, {}
-        website = ("website_id", str(self.config.website_id), "eq")
-        by_email = CUSTOMERS.keyed(
-            self.systems.magento, self.profile, "email", emails, website, key=lambda c: str(c.get("email") or "").lower()
-        )
-        by_id = CUSTOMERS.keyed(self.systems.magento, self.profile, "entity_id", ids, key=CUSTOMERS.record_id)
-        self._found = {email: CUSTOMERS.record_id(c) if c else None for email, c in by_email.items()}
-        self._current = {CUSTOMERS.record_id(c): c for c in [*by_email.values(), *by_id.values()] if c}
-
-    def find_existing(self, target: TargetRecord) -> str | None:
-        if target.natural_key in self._found:  # the batch's search answered it; a second lookup asks again
-            return self._found.pop(target.natural_key)
-        website = ("website_id", str(self.config.website_id), "eq")
-        found = CUSTOMERS.first(self.systems.magento, "email", target.natural_key or "", website)
-        return str(found["id"]) if found else None
-
-    def create(self, target: TargetRecord) -> str:
-        created = self.systems.magento.post("/V1/customers", json={"customer": target.payload})
-        return str(created["id"])
-
-    def update(self, target_id: str, target: TargetRecord) -> None:
-        current = self._current.pop(str(target_id), None)
-        if current is None:
-            current = self.systems.magento.get(f"/V1/customers/{int(target_id)}") or {}
-        customer = {**target.payload, "id": int(target_id)}
-        customer["addresses"] = merge_addresses(current.get("addresses") or [], target.payload["addresses"])
-        self.systems.magento.put(f"/V1/customers/{int(target_id)}", json={"customer": customer})
-
-    def delete(self, target_id: str, store: str) -> None:
-        self.systems.magento.delete(f"/V1/customers/{int(target_id)}")
-
-
-def _mapped(entry: Any) -> bool:
-    """The ID map has the record's Magento customer (not a create left pending, not a deleted one)."""
-    return bool(getattr(entry, "target_id", None)) and getattr(entry, "status", None) not in ("pending", "deleted")
-
 
 def store_for(mappings: Sequence[StoreMapping], contact: Record) -> StoreMapping | None:
     """The store view of a contact: its plentyId and language, else its plentyId alone."""
@@ -172,27 +118,6 @@ def store_for(mappings: Sequence[StoreMapping], contact: Record) -> StoreMapping
         if plenty_language(mapping.locale) == lang:
             return mapping
     return same_client[0] if same_client else None
-
-
-def merge_addresses(current: list[dict[str, Any]], wanted: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The wanted addresses, each keeping the id of the Magento address at the same place; Magento-only stay."""
-    used: set[Any] = set()
-    merged = []
-    for address in wanted:
-        match = next(
-            (a for a in current if a.get("id") not in used and all(_text(a, k) == _text(address, k) for k in PLACE)),
-            None,
-        )
-        if match is not None:
-            used.add(match.get("id"))
-            address = {**address, "id": match["id"]}
-        merged.append(address)
-    merged += [a for a in current if a.get("id") not in used]
-    return merged
-
-
-def _text(address: dict[str, Any], key: str) -> str:
-    return str(address.get(key) or "").strip().lower()
 
 
 def _email(contact: Record) -> str:
