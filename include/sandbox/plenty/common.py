@@ -9,6 +9,7 @@ from fastapi import Depends, Request
 
 from sandbox.core.app import VendorError
 from sandbox.core.auth import bearer_token
+from sandbox.plenty.dates import DateFilterError, parse_point
 from sandbox.plenty.state import PlentyState
 
 
@@ -61,6 +62,17 @@ def int_list_param(request: Request, name: str) -> list[int] | None:
                         body=validation_body({name: [f"The {name} must be integers."]}),
                     ) from None
     return out
+
+
+def date_param(request: Request, name: str) -> float | None:
+    """A date filter (``updatedAtAfter``, ``createdAtFrom``...) as epoch seconds, or None when absent."""
+    raw = request.query_params.get(name)
+    if not raw:
+        return None
+    try:
+        return parse_point(raw)
+    except DateFilterError as exc:
+        raise invalid({name: [str(exc)]}) from None
 
 
 def bool_param(request: Request, name: str) -> bool | None:

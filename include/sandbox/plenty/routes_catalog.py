@@ -10,8 +10,17 @@ from fastapi.responses import Response
 
 from sandbox.core.app import json_response, vendor_route
 from sandbox.plenty import render
-from sandbox.plenty.common import PlentyDep, int_param, invalid, json_body, not_found, require_auth, with_param
-from sandbox.plenty.dates import DateFilterError, iso, parse_point
+from sandbox.plenty.common import (
+    PlentyDep,
+    date_param,
+    int_param,
+    invalid,
+    json_body,
+    not_found,
+    require_auth,
+    with_param,
+)
+from sandbox.plenty.dates import iso
 from sandbox.plenty.languages import lang_errors
 from sandbox.plenty.paging import envelope, page_params
 from sandbox.plenty.state import PlentyState
@@ -35,16 +44,6 @@ DETAIL_FIELDS = (
     "image2",
 )
 MAX_LEVEL = 6
-
-
-def _since(request: Request, name: str) -> float | None:
-    raw = request.query_params.get(name)
-    if not raw:
-        return None
-    try:
-        return parse_point(raw)
-    except DateFilterError as exc:
-        raise invalid({name: [str(exc)]}) from None
 
 
 def _langs(request: Request) -> set[str] | None:
@@ -166,7 +165,7 @@ class CategoryWriter:
 
 def category_keys(state: PlentyState, request: Request) -> list[Any]:
     table = state.tables["categories"]
-    since = _since(request, "updatedAt")
+    since = date_param(request, "updatedAt")
     keys = table.select(since=since) if since is not None else table.keys()
     filters = []
     kind = request.query_params.get("type")
@@ -280,7 +279,7 @@ async def delete_category(state: PlentyDep, request: Request, id: int) -> Respon
 async def list_attributes(state: PlentyDep, request: Request) -> Response:
     require_auth(request, state)
     table = state.tables["attributes"]
-    since = _since(request, "updatedAt")
+    since = date_param(request, "updatedAt")
     keys = table.select(since=since) if since is not None else table.keys()
     page, size = page_params(int_param(request, "page"), int_param(request, "itemsPerPage"))
     with_ = with_param(request)
@@ -303,7 +302,7 @@ async def list_values(state: PlentyDep, request: Request, attributeId: int) -> R
         raise not_found("Attribute", attributeId)
     table = state.tables["attribute_values"]
     keys = list(state.attribute_values.get(attributeId, []))
-    since = _since(request, "updatedAt")
+    since = date_param(request, "updatedAt")
     if since is not None:
         keys = [k for k in keys if table.updated_at(k) >= since]
     page, size = page_params(int_param(request, "page"), int_param(request, "itemsPerPage"))

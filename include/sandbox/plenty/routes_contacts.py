@@ -13,6 +13,7 @@ from sandbox.plenty import render
 from sandbox.plenty.common import (
     PlentyDep,
     bool_param,
+    date_param,
     int_param,
     invalid,
     json_body,
@@ -21,7 +22,7 @@ from sandbox.plenty.common import (
     with_param,
 )
 from sandbox.plenty.countries import ISO_BY_ID, STATE_IDS, countries
-from sandbox.plenty.dates import DateFilterError, iso, parse_point
+from sandbox.plenty.dates import iso, parse_point
 from sandbox.plenty.languages import lang_errors
 from sandbox.plenty.paging import envelope, page_params
 from sandbox.plenty.state import PlentyState
@@ -101,19 +102,9 @@ def _email_from_options(options: Any) -> str | None:
     return None
 
 
-def _date(request: Request, name: str) -> float | None:
-    raw = request.query_params.get(name)
-    if not raw:
-        return None
-    try:
-        return parse_point(raw)
-    except DateFilterError as exc:
-        raise invalid({name: [str(exc)]}) from None
-
-
 def contact_keys(state: PlentyState, request: Request) -> list[Any]:
     table = state.tables["contacts"]
-    after, before = _date(request, "updatedAtAfter"), _date(request, "updatedAtBefore")
+    after, before = date_param(request, "updatedAtAfter"), date_param(request, "updatedAtBefore")
     ranged = after is not None or before is not None
     email = request.query_params.get("email")
     if email is not None:  # from the lookup, without walking the table
@@ -135,7 +126,7 @@ def contact_keys(state: PlentyState, request: Request) -> list[Any]:
         if wanted is not None:
             field = "id" if name == "contactId" else name
             filters.append(lambda c, field=field, wanted=wanted: c.get(field) == wanted)
-    created_after, created_before = _date(request, "createdAtAfter"), _date(request, "createdAtBefore")
+    created_after, created_before = date_param(request, "createdAtAfter"), date_param(request, "createdAtBefore")
     if created_after is not None or created_before is not None:
         lo, hi = created_after or float("-inf"), created_before or float("inf")
         filters.append(lambda c: lo <= parse_point(c["createdAt"]) <= hi)

@@ -14,6 +14,7 @@ from sandbox.plenty import render
 from sandbox.plenty.common import (
     PlentyDep,
     bool_param,
+    date_param,
     int_list_param,
     int_param,
     invalid,
@@ -21,7 +22,7 @@ from sandbox.plenty.common import (
     not_found,
     require_auth,
 )
-from sandbox.plenty.dates import DateFilterError, iso, parse_point
+from sandbox.plenty.dates import iso, parse_point
 from sandbox.plenty.languages import lang_errors
 from sandbox.plenty.order_totals import order_amounts, system_currency
 from sandbox.plenty.paging import envelope, page_params
@@ -55,16 +56,6 @@ ORDER_ITEM_FIELDS = (
     "warehouseId",
     "attributeValues",
 )
-
-
-def _date(request: Request, name: str) -> float | None:
-    raw = request.query_params.get(name)
-    if not raw:
-        return None
-    try:
-        return parse_point(raw)
-    except DateFilterError as exc:
-        raise invalid({name: [str(exc)]}) from None
 
 
 class OrderWriter:
@@ -210,7 +201,7 @@ class OrderWriter:
 
 def order_keys(state: PlentyState, request: Request) -> list[Any]:
     table = state.tables["orders"]
-    since, until = _date(request, "updatedAtFrom"), _date(request, "updatedAtTo")
+    since, until = date_param(request, "updatedAtFrom"), date_param(request, "updatedAtTo")
     external = request.query_params.get("externalOrderId")
     if external is not None:  # from the lookup, without walking the table
         keys = table.subset(state.orders_by_external.get(external, ()), since, until)
@@ -235,7 +226,7 @@ def order_keys(state: PlentyState, request: Request) -> list[Any]:
     client = int_param(request, "clientId")
     if client is not None:
         filters.append(lambda o: o["plentyId"] == client)
-    created_from, created_to = _date(request, "createdAtFrom"), _date(request, "createdAtTo")
+    created_from, created_to = date_param(request, "createdAtFrom"), date_param(request, "createdAtTo")
     if created_from is not None or created_to is not None:
         lo, hi = created_from or float("-inf"), created_to or float("inf")
         filters.append(lambda o: lo <= parse_point(o["createdAt"]) <= hi)

@@ -9,8 +9,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from sandbox.core.app import json_response, vendor_route
-from sandbox.plenty.common import PlentyDep, int_param, invalid, json_body, not_found, require_auth
-from sandbox.plenty.dates import DateFilterError, iso, parse_point
+from sandbox.plenty.common import PlentyDep, date_param, int_param, invalid, json_body, not_found, require_auth
+from sandbox.plenty.dates import iso
 from sandbox.plenty.keys import stock_key
 from sandbox.plenty.paging import envelope, page_params
 from sandbox.plenty.state import PlentyState
@@ -22,16 +22,6 @@ router = APIRouter()
 CORRECTION_REASONS = frozenset({301, 302, 304, 305, 306, 307, 309, *range(317, 329)})
 
 
-def _date(request: Request, name: str) -> float | None:
-    raw = request.query_params.get(name)
-    if not raw:
-        return None
-    try:
-        return parse_point(raw)
-    except DateFilterError as exc:
-        raise invalid({name: [str(exc)]}) from None
-
-
 @vendor_route(router, "GET", "/rest/stockmanagement/warehouses")
 async def warehouses(state: PlentyDep, request: Request) -> Response:
     require_auth(request, state)
@@ -40,7 +30,7 @@ async def warehouses(state: PlentyDep, request: Request) -> Response:
 
 def stock_page(state: PlentyState, request: Request, warehouse_id: int | None) -> Response:
     table = state.tables["stock"]
-    since, until = _date(request, "updatedAtFrom"), _date(request, "updatedAtTo")
+    since, until = date_param(request, "updatedAtFrom"), date_param(request, "updatedAtTo")
     variation = int_param(request, "variationId")
     if variation is not None:
         warehouses = [warehouse_id] if warehouse_id is not None else list(state.tables["warehouses"].keys())
