@@ -118,3 +118,11 @@ def invalid(errors: dict[str, list[str]]) -> VendorError:
 
 def not_found(what: str, ident: Any) -> VendorError:
     return VendorError(404, f"{what} with the ID {ident} could not be found.")
+
+
+def found(state: PlentyState, table: str, key: Any, what: str) -> dict[str, Any]:
+    """The record ``key`` of ``state.tables[table]``, or PlentyONE's 404 naming ``what``."""
+    record: dict[str, Any] | None = state.tables[table].get(key)
+    if record is None:
+        raise not_found(what, key)
+    return record

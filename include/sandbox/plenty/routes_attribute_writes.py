@@ -17,7 +17,7 @@ from fastapi.responses import Response
 
 from sandbox.core.app import json_response, vendor_route
 from sandbox.plenty import render
-from sandbox.plenty.common import PlentyDep, invalid, json_body, not_found, require_auth, with_param
+from sandbox.plenty.common import PlentyDep, found, invalid, json_body, not_found, require_auth, with_param
 from sandbox.plenty.dates import iso
 from sandbox.plenty.languages import lang_errors
 from sandbox.plenty.state import PlentyState
@@ -49,9 +49,7 @@ def _name_errors(body: dict[str, Any], owner: str | None) -> dict[str, list[str]
 
 
 def attribute(state: PlentyState, attribute_id: int) -> dict[str, Any]:
-    record = state.tables["attributes"].get(attribute_id)
-    if record is None:
-        raise not_found("Attribute", attribute_id)
+    record = found(state, "attributes", attribute_id, "Attribute")
     return record
 
 
@@ -219,18 +217,14 @@ async def delete_value(state: PlentyDep, request: Request, attributeId: int, id:
 @vendor_route(router, "GET", "/rest/items/attribute_values/{valueId}/names")
 async def value_names(state: PlentyDep, request: Request, valueId: int) -> Response:  # noqa: N803
     require_auth(request, state)
-    record = state.tables["attribute_values"].get(valueId)
-    if record is None:
-        raise not_found("Attribute value", valueId)
+    record = found(state, "attribute_values", valueId, "Attribute value")
     return json_response(list(record.get("valueNames") or []))
 
 
 @vendor_route(router, "POST", "/rest/items/attribute_values/{valueId}/names")
 async def create_value_name(state: PlentyDep, request: Request, valueId: int) -> Response:  # noqa: N803
     require_auth(request, state)
-    record = state.tables["attribute_values"].get(valueId)
-    if record is None:
-        raise not_found("Attribute value", valueId)
+    record = found(state, "attribute_values", valueId, "Attribute value")
     body = _body(await json_body(request))
     errors = _name_errors(body, "valueId")
     names = list(record.get("valueNames") or [])
@@ -246,9 +240,7 @@ async def create_value_name(state: PlentyDep, request: Request, valueId: int) ->
 @vendor_route(router, "PUT", "/rest/items/attribute_values/{valueId}/names/{lang}")
 async def update_value_name(state: PlentyDep, request: Request, valueId: int, lang: str) -> Response:  # noqa: N803
     require_auth(request, state)
-    record = state.tables["attribute_values"].get(valueId)
-    if record is None:
-        raise not_found("Attribute value", valueId)
+    record = found(state, "attribute_values", valueId, "Attribute value")
     body = _body(await json_body(request))
     if errors := _name_errors(body, "valueId"):
         raise invalid(errors)

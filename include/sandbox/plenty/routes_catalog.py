@@ -13,6 +13,7 @@ from sandbox.plenty import render
 from sandbox.plenty.common import (
     PlentyDep,
     date_param,
+    found,
     int_param,
     invalid,
     json_body,
@@ -246,8 +247,7 @@ async def update_categories(state: PlentyDep, request: Request) -> Response:
 async def update_category(state: PlentyDep, request: Request, id: int) -> Response:  # noqa: A002
     require_auth(request, state)
     writer = CategoryWriter(state)
-    if id not in state.tables["categories"]:
-        raise not_found("Category", id)
+    found(state, "categories", id, "Category")
     body = await json_body(request)
     errors = writer.validate(body, "", creating=False)
     if errors:
@@ -289,17 +289,14 @@ async def list_attributes(state: PlentyDep, request: Request) -> Response:
 @vendor_route(router, "GET", "/rest/items/attributes/{id}")
 async def get_attribute(state: PlentyDep, request: Request, id: int) -> Response:  # noqa: A002
     require_auth(request, state)
-    record = state.tables["attributes"].get(id)
-    if record is None:
-        raise not_found("Attribute", id)
+    record = found(state, "attributes", id, "Attribute")
     return json_response(render.attribute(state, record, with_param(request)))
 
 
 @vendor_route(router, "GET", "/rest/items/attributes/{attributeId}/values")
 async def list_values(state: PlentyDep, request: Request, attributeId: int) -> Response:  # noqa: N803
     require_auth(request, state)
-    if attributeId not in state.tables["attributes"]:
-        raise not_found("Attribute", attributeId)
+    found(state, "attributes", attributeId, "Attribute")
     table = state.tables["attribute_values"]
     keys = list(state.attribute_values.get(attributeId, []))
     since = date_param(request, "updatedAt")

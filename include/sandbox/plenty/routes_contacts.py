@@ -14,6 +14,7 @@ from sandbox.plenty.common import (
     PlentyDep,
     bool_param,
     date_param,
+    found,
     int_param,
     invalid,
     json_body,
@@ -208,18 +209,14 @@ async def create_contact(state: PlentyDep, request: Request) -> Response:
 @vendor_route(router, "GET", "/rest/accounts/contacts/{contactId}")
 async def get_contact(state: PlentyDep, request: Request, contactId: int) -> Response:  # noqa: N803
     require_auth(request, state)
-    record = state.tables["contacts"].get(contactId)
-    if record is None:
-        raise not_found("Contact", contactId)
+    record = found(state, "contacts", contactId, "Contact")
     return json_response(render.contact(state, record, with_param(request)))
 
 
 @vendor_route(router, "PUT", "/rest/accounts/contacts/{contactId}")
 async def update_contact(state: PlentyDep, request: Request, contactId: int) -> Response:  # noqa: N803
     require_auth(request, state)
-    old = state.tables["contacts"].get(contactId)
-    if old is None:
-        raise not_found("Contact", contactId)
+    old = found(state, "contacts", contactId, "Contact")
     body = await json_body(request)
     if isinstance(body, dict) and "lang" in body and (errors := lang_errors(body["lang"], "lang")):
         raise invalid(errors)
@@ -240,8 +237,7 @@ async def delete_contact(state: PlentyDep, request: Request, contactId: int) -> 
     # the contract: with checkExistingOrders a contact linked to orders is refused (CustomerDeleteException)
     # and kept; without it the contact goes, its orders keep their own copies of the addresses
     require_auth(request, state)
-    if contactId not in state.tables["contacts"]:
-        raise not_found("Contact", contactId)
+    found(state, "contacts", contactId, "Contact")
     if bool_param(request, "checkExistingOrders") and _has_orders(state, contactId):
         raise VendorError(
             400,
@@ -281,8 +277,8 @@ def check_address(body: Any, creating: bool) -> dict[str, Any]:
         errors["countryId"] = ["The selected country id is invalid."]
     state = body.get("stateId")
     if state not in (None, 0):
-        found = STATE_IDS.get(state) if isinstance(state, int) else None
-        if found is None or (isinstance(country_id, int) and found["countryId"] != country_id):
+        known = STATE_IDS.get(state) if isinstance(state, int) else None
+        if known is None or (isinstance(country_id, int) and known["countryId"] != country_id):
             errors["stateId"] = ["The selected state id is invalid."]
     if errors:
         raise invalid(errors)
@@ -310,8 +306,7 @@ def apply_address(record: dict[str, Any], body: dict[str, Any]) -> dict[str, Any
 @vendor_route(router, "POST", "/rest/accounts/contacts/{contactId}/addresses")
 async def create_address(state: PlentyDep, request: Request, contactId: int) -> Response:  # noqa: N803
     require_auth(request, state)
-    if contactId not in state.tables["contacts"]:
-        raise not_found("Contact", contactId)
+    found(state, "contacts", contactId, "Contact")
     body = check_address(await json_body(request), creating=True)
     type_id = int_param(request, "typeId") or int(body.get("typeId") or 2)
     now = time.time()
@@ -347,8 +342,7 @@ async def create_address(state: PlentyDep, request: Request, contactId: int) -> 
 
 async def list_addresses(state: PlentyState, request: Request, contact_id: int, type_id: int | None) -> Response:
     require_auth(request, state)
-    if contact_id not in state.tables["contacts"]:
-        raise not_found("Contact", contact_id)
+    found(state, "contacts", contact_id, "Contact")
     return json_response(render.addresses_of(state, contact_id, type_id))
 
 
@@ -375,8 +369,7 @@ async def addresses_of_type(state: PlentyDep, request: Request, contactId: int, 
 @vendor_route(router, "PUT", "/rest/accounts/contacts/{contactId}/addresses/{addressId}")
 async def update_address(state: PlentyDep, request: Request, contactId: int, addressId: int) -> Response:  # noqa: N803
     require_auth(request, state)
-    if contactId not in state.tables["contacts"]:
-        raise not_found("Contact", contactId)
+    found(state, "contacts", contactId, "Contact")
     old = state.tables["addresses"].get(addressId)
     if old is None or addressId not in state.contact_addresses.get(contactId, []):
         raise not_found("Address", addressId)

@@ -14,6 +14,7 @@ from sandbox.plenty import render
 from sandbox.plenty.common import (
     PlentyDep,
     bool_param,
+    found,
     int_list_param,
     invalid,
     json_body,
@@ -223,9 +224,9 @@ class ItemWriter:
         """Set the price of a linked sales price (checked beforehand); the variation's `updatedAt` and
         `relatedUpdatedAt` move."""
         variation = dict(self.state.tables["variations"].get(variation_id))
-        found = self.linked_price(variation, sales_price_id)
-        updated = dict(found or {}, price=float(price), updatedAt=iso(now))
-        variation["variationSalesPrices"] = [updated if p is found else p for p in variation["variationSalesPrices"]]
+        linked = self.linked_price(variation, sales_price_id)
+        updated = dict(linked or {}, price=float(price), updatedAt=iso(now))
+        variation["variationSalesPrices"] = [updated if p is linked else p for p in variation["variationSalesPrices"]]
         self._touch(variation, now)
         return updated
 
@@ -301,18 +302,14 @@ async def create_item(state: PlentyDep, request: Request) -> Response:
 @route("GET", "/rest/items/{itemId:int}")
 async def get_item(state: PlentyDep, request: Request, itemId: int) -> Response:  # noqa: N803 - vendor's name
     require_auth(request, state)
-    item = state.tables["items"].get(itemId)
-    if item is None:
-        raise not_found("Item", itemId)
+    item = found(state, "items", itemId, "Item")
     return json_response(render.item(state, item, with_param(request)))
 
 
 @route("PUT", "/rest/items/{itemId:int}")
 async def update_item(state: PlentyDep, request: Request, itemId: int) -> Response:  # noqa: N803
     require_auth(request, state)
-    item = state.tables["items"].get(itemId)
-    if item is None:
-        raise not_found("Item", itemId)
+    item = found(state, "items", itemId, "Item")
     body = await json_body(request)
     updated = dict(item)
     # `texts` is no property of the route (contract): ignored, as PlentyONE ignores what a route lacks
@@ -324,8 +321,7 @@ async def update_item(state: PlentyDep, request: Request, itemId: int) -> Respon
 async def delete_item(state: PlentyDep, request: Request, itemId: int) -> Response:  # noqa: N803
     # an item goes with every variation of it (and their stock rows)
     require_auth(request, state)
-    if itemId not in state.tables["items"]:
-        raise not_found("Item", itemId)
+    found(state, "items", itemId, "Item")
     for variation_id in list(state.item_variations.get(itemId, [])):
         _drop_variation(state, variation_id)
     state.tables["items"].delete(itemId)
@@ -460,8 +456,7 @@ async def update_prices(state: PlentyDep, request: Request) -> Response:
 @route("GET", "/rest/items/{itemId:int}/variations")
 async def item_variations(state: PlentyDep, request: Request, itemId: int) -> Response:  # noqa: N803
     require_auth(request, state)
-    if itemId not in state.tables["items"]:
-        raise not_found("Item", itemId)
+    found(state, "items", itemId, "Item")
     return variation_page(state, request, itemId)
 
 
@@ -469,9 +464,7 @@ async def item_variations(state: PlentyDep, request: Request, itemId: int) -> Re
 async def create_variation(state: PlentyDep, request: Request, itemId: int) -> Response:  # noqa: N803
     require_auth(request, state)
     writer = ItemWriter(state)
-    item = state.tables["items"].get(itemId)
-    if item is None:
-        raise not_found("Item", itemId)
+    item = found(state, "items", itemId, "Item")
     body = await json_body(request)
     if not isinstance(body, dict):
         raise invalid({"unit": ["The unit field is required."]})

@@ -15,6 +15,7 @@ from sandbox.plenty.common import (
     PlentyDep,
     bool_param,
     date_param,
+    found,
     int_list_param,
     int_param,
     invalid,
@@ -309,9 +310,7 @@ async def create_order(state: PlentyDep, request: Request) -> Response:
 @vendor_route(router, "GET", "/rest/orders/{orderId}")
 async def get_order(state: PlentyDep, request: Request, orderId: int) -> Response:  # noqa: N803
     require_auth(request, state)
-    record = state.tables["orders"].get(orderId)
-    if record is None:
-        raise not_found("Order", orderId)
+    record = found(state, "orders", orderId, "Order")
     add_items = bool_param(request, "addOrderItems")
     return json_response(render.order(state, record, with_values(request), add_items is not False))
 
@@ -320,9 +319,7 @@ async def get_order(state: PlentyDep, request: Request, orderId: int) -> Respons
 async def update_order(state: PlentyDep, request: Request, orderId: int) -> Response:  # noqa: N803
     require_auth(request, state)
     writer = OrderWriter(state)
-    old = state.tables["orders"].get(orderId)
-    if old is None:
-        raise not_found("Order", orderId)
+    old = found(state, "orders", orderId, "Order")
     body = writer.validate(await json_body(request), creating=False)
     now = time.time()
     record = writer.apply(_copy(old), body, iso(now))
@@ -336,8 +333,7 @@ async def update_order(state: PlentyDep, request: Request, orderId: int) -> Resp
 @vendor_route(router, "GET", "/rest/orders/{orderId}/packagenumbers")
 async def package_numbers(state: PlentyDep, request: Request, orderId: int) -> Response:  # noqa: N803
     require_auth(request, state)
-    if state.tables["orders"].get(orderId) is None:
-        raise not_found("Order", orderId)
+    found(state, "orders", orderId, "Order")
     entry = state.ensure_table("package_numbers").get(orderId) or {}
     return json_response([str(n) for n in entry.get("numbers") or []])
 
@@ -416,9 +412,7 @@ async def link_payment(state: PlentyDep, request: Request, paymentId: int, order
     payment = payments.get(paymentId)
     if payment is None:
         raise not_found("Payment", paymentId)
-    order = state.tables["orders"].get(orderId)
-    if order is None:
-        raise not_found("Order", orderId)
+    order = found(state, "orders", orderId, "Order")
     now = time.time()
     linked = _links_by(links, "paymentId").get((paymentId,))
     existing = links.get(min(key for _, key in linked)) if linked else None
@@ -445,12 +439,12 @@ async def payments_by_property(state: PlentyDep, request: Request, propertyTypeI
     require_auth(request, state)
     payments = state.ensure_table("payments")
     candidates = state.payments_by_property.get((propertyTypeId, propertyValue), ())  # a lookup, not a walk
-    found = [
+    matching = [
         p
         for p in map(payments.get, payments.subset(candidates))
         if any(q.get("typeId") == propertyTypeId and q.get("value") == propertyValue for q in p["properties"])
     ]
-    return json_response(found)
+    return json_response(matching)
 
 
 @vendor_route(router, "GET", "/rest/payments/orders/{orderId}")

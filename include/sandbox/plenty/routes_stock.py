@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from sandbox.core.app import json_response, vendor_route
-from sandbox.plenty.common import PlentyDep, date_param, int_param, invalid, json_body, not_found, require_auth
+from sandbox.plenty.common import PlentyDep, date_param, found, int_param, invalid, json_body, require_auth
 from sandbox.plenty.dates import iso
 from sandbox.plenty.keys import stock_key
 from sandbox.plenty.paging import envelope, page_params
@@ -56,16 +56,14 @@ async def stock(state: PlentyDep, request: Request) -> Response:
 @vendor_route(router, "GET", "/rest/stockmanagement/warehouses/{warehouseId}/stock")
 async def warehouse_stock(state: PlentyDep, request: Request, warehouseId: int) -> Response:  # noqa: N803
     require_auth(request, state)
-    if warehouseId not in state.tables["warehouses"]:
-        raise not_found("Warehouse", warehouseId)
+    found(state, "warehouses", warehouseId, "Warehouse")
     return stock_page(state, request, warehouseId)
 
 
 @vendor_route(router, "PUT", "/rest/stockmanagement/warehouses/{warehouseId}/stock/correction")
 async def correction(state: PlentyDep, request: Request, warehouseId: int) -> Response:  # noqa: N803
     require_auth(request, state)
-    if warehouseId not in state.tables["warehouses"]:
-        raise not_found("Warehouse", warehouseId)
+    found(state, "warehouses", warehouseId, "Warehouse")
     body = await json_body(request)
     listed = isinstance(body, dict) and "corrections" in body
     corrections = body.get("corrections") if listed else [body]
