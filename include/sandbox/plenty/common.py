@@ -3,13 +3,16 @@ reading."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from fastapi.responses import Response
 
-from sandbox.core.app import VendorError
+from sandbox.core.app import VendorError, json_response
 from sandbox.core.auth import bearer_token
 from sandbox.plenty.dates import DateFilterError, parse_point
+from sandbox.plenty.paging import envelope, page_params
 from sandbox.plenty.state import PlentyState
 
 
@@ -86,6 +89,12 @@ def with_param(request: Request) -> set[str]:
     """``with=a,b``, ``with[]=a&with[]=b`` or repeated ``with``."""
     values = request.query_params.getlist("with") + request.query_params.getlist("with[]")
     return {part.strip() for value in values for part in value.split(",") if part.strip()}
+
+
+def page_response(request: Request, keys: Sequence[Any], render: Callable[[Any], dict[str, Any]]) -> Response:
+    """One page of ``keys`` in PlentyONE's paging envelope, ``page`` and ``itemsPerPage`` read from the query."""
+    page, size = page_params(int_param(request, "page"), int_param(request, "itemsPerPage"))
+    return json_response(envelope(keys, page, size, render))
 
 
 async def json_body(request: Request) -> Any:

@@ -18,12 +18,13 @@ from sandbox.plenty.common import (
     invalid,
     json_body,
     not_found,
+    page_response,
     require_auth,
     with_param,
 )
 from sandbox.plenty.dates import iso
 from sandbox.plenty.languages import lang_errors
-from sandbox.plenty.paging import envelope, page_params
+from sandbox.plenty.paging import envelope
 from sandbox.plenty.state import PlentyState
 
 router = APIRouter()
@@ -194,9 +195,8 @@ async def list_categories(state: PlentyDep, request: Request) -> Response:
     require_auth(request, state)
     table = state.tables["categories"]
     keys = category_keys(state, request)
-    page, size = page_params(int_param(request, "page"), int_param(request, "itemsPerPage"))
     with_, langs = with_param(request), _langs(request)
-    return json_response(envelope(keys, page, size, lambda k: render.category(table.get(k), with_, langs)))
+    return page_response(request, keys, lambda k: render.category(table.get(k), with_, langs))
 
 
 @vendor_route(router, "GET", "/rest/categories/{id}")
@@ -281,9 +281,8 @@ async def list_attributes(state: PlentyDep, request: Request) -> Response:
     table = state.tables["attributes"]
     since = date_param(request, "updatedAt")
     keys = table.select(since=since) if since is not None else table.keys()
-    page, size = page_params(int_param(request, "page"), int_param(request, "itemsPerPage"))
     with_ = with_param(request)
-    return json_response(envelope(keys, page, size, lambda k: render.attribute(state, table.get(k), with_)))
+    return page_response(request, keys, lambda k: render.attribute(state, table.get(k), with_))
 
 
 @vendor_route(router, "GET", "/rest/items/attributes/{id}")
@@ -302,6 +301,5 @@ async def list_values(state: PlentyDep, request: Request, attributeId: int) -> R
     since = date_param(request, "updatedAt")
     if since is not None:
         keys = [k for k in keys if table.updated_at(k) >= since]
-    page, size = page_params(int_param(request, "page"), int_param(request, "itemsPerPage"))
     with_ = with_param(request)
-    return json_response(envelope(keys, page, size, lambda k: render.attribute_value(table.get(k), with_)))
+    return page_response(request, keys, lambda k: render.attribute_value(table.get(k), with_))

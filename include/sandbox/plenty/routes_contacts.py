@@ -19,13 +19,13 @@ from sandbox.plenty.common import (
     invalid,
     json_body,
     not_found,
+    page_response,
     require_auth,
     with_param,
 )
 from sandbox.plenty.countries import ISO_BY_ID, STATE_IDS, countries
 from sandbox.plenty.dates import iso, parse_point
 from sandbox.plenty.languages import lang_errors
-from sandbox.plenty.paging import envelope, page_params
 from sandbox.plenty.state import PlentyState
 
 router = APIRouter()
@@ -144,9 +144,8 @@ async def list_contacts(state: PlentyDep, request: Request) -> Response:
     require_auth(request, state)
     table = state.tables["contacts"]
     keys = contact_keys(state, request)
-    page, size = page_params(int_param(request, "page"), int_param(request, "itemsPerPage"))
     with_ = with_param(request)
-    return json_response(envelope(keys, page, size, lambda k: render.contact(state, table.get(k), with_)))
+    return page_response(request, keys, lambda k: render.contact(state, table.get(k), with_))
 
 
 def apply_contact(record: dict[str, Any], body: dict[str, Any]) -> dict[str, Any]:

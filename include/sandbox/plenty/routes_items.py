@@ -16,16 +16,17 @@ from sandbox.plenty.common import (
     bool_param,
     found,
     int_list_param,
+    int_param,
     invalid,
     json_body,
     not_found,
+    page_response,
     require_auth,
     with_param,
 )
 from sandbox.plenty.dates import DateFilterError, iso, parse_between
 from sandbox.plenty.items import item_record
 from sandbox.plenty.languages import lang_errors
-from sandbox.plenty.paging import envelope, page_params
 from sandbox.plenty.state import PlentyState
 from sandbox.plenty.variations import attribute_value_link, category_link, client_link, sales_price, variation_record
 
@@ -254,9 +255,8 @@ async def list_items(state: PlentyDep, request: Request) -> Response:
     if name:
         lowered = name.lower()
         keys = [k for k in keys if any(lowered in t.get("name1", "").lower() for t in table.get(k)["texts"])]
-    page, size = page_params(_int(request, "page"), _int(request, "itemsPerPage"))
     with_ = with_param(request)
-    return json_response(envelope(keys, page, size, lambda k: render.item(state, table.get(k), with_)))
+    return page_response(request, keys, lambda k: render.item(state, table.get(k), with_))
 
 
 @route("POST", "/rest/items")
@@ -365,7 +365,7 @@ def variation_keys(state: PlentyState, request: Request, item_id: int | None) ->
     is_active = bool_param(request, "isActive")
     if is_active is not None:
         filters.append(lambda v: v["isActive"] == is_active)
-    category = _int(request, "categoryId")
+    category = int_param(request, "categoryId")
     if category is not None:
         filters.append(lambda v: any(c["categoryId"] == category for c in v.get("variationCategories", [])))
     created_from, created_to = _between(request, "createdBetween")
@@ -391,9 +391,8 @@ def _number(variation: dict[str, Any]) -> tuple[str]:
 def variation_page(state: PlentyState, request: Request, item_id: int | None) -> Response:
     table = state.tables["variations"]
     keys = variation_keys(state, request, item_id)
-    page, size = page_params(_int(request, "page"), _int(request, "itemsPerPage"))
     with_ = with_param(request)
-    return json_response(envelope(keys, page, size, lambda k: render.variation(state, table.get(k), with_)))
+    return page_response(request, keys, lambda k: render.variation(state, table.get(k), with_))
 
 
 @route("GET", "/rest/items/variations")
@@ -648,12 +647,6 @@ def new_item(item_id: int, body: dict[str, Any], now: float) -> dict[str, Any]:
     # `texts` is no property of POST /rest/items (contract): ignored; texts come through the descriptions route
     return item_record(item_id, main_variation_id=0, created=now, updated=now, texts=[],
                        fields={k: body[k] for k in ITEM_FIELDS if k in body})
-
-
-def _int(request: Request, name: str) -> int | None:
-    from sandbox.plenty.common import int_param
-
-    return int_param(request, name)
 
 
 def _drop_variation(state: PlentyState, variation_id: int) -> None:

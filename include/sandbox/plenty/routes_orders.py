@@ -21,12 +21,13 @@ from sandbox.plenty.common import (
     invalid,
     json_body,
     not_found,
+    page_response,
     require_auth,
+    with_param,
 )
 from sandbox.plenty.dates import iso, parse_point
 from sandbox.plenty.languages import lang_errors
 from sandbox.plenty.order_totals import order_amounts, system_currency
-from sandbox.plenty.paging import envelope, page_params
 from sandbox.plenty.seed import STATUS_NAMES
 from sandbox.plenty.state import PlentyState
 
@@ -250,22 +251,14 @@ def order_keys(state: PlentyState, request: Request) -> list[Any]:
     return keys
 
 
-def with_values(request: Request) -> set[str]:
-    values = request.query_params.getlist("with") + request.query_params.getlist("with[]")
-    return {part.strip() for value in values for part in value.split(",") if part.strip()}
-
-
 @vendor_route(router, "GET", "/rest/orders")
 async def list_orders(state: PlentyDep, request: Request) -> Response:
     require_auth(request, state)
     table = state.tables["orders"]
     keys = order_keys(state, request)
-    page, size = page_params(int_param(request, "page"), int_param(request, "itemsPerPage"))
-    with_ = with_values(request)
+    with_ = with_param(request)
     add_items = bool_param(request, "addOrderItems")
-    return json_response(
-        envelope(keys, page, size, lambda k: render.order(state, table.get(k), with_, add_items is not False))
-    )
+    return page_response(request, keys, lambda k: render.order(state, table.get(k), with_, add_items is not False))
 
 
 @vendor_route(router, "POST", "/rest/orders")
@@ -312,7 +305,7 @@ async def get_order(state: PlentyDep, request: Request, orderId: int) -> Respons
     require_auth(request, state)
     record = found(state, "orders", orderId, "Order")
     add_items = bool_param(request, "addOrderItems")
-    return json_response(render.order(state, record, with_values(request), add_items is not False))
+    return json_response(render.order(state, record, with_param(request), add_items is not False))
 
 
 @vendor_route(router, "PUT", "/rest/orders/{orderId}")

@@ -9,10 +9,18 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from sandbox.core.app import json_response, vendor_route
-from sandbox.plenty.common import PlentyDep, date_param, found, int_param, invalid, json_body, require_auth
+from sandbox.plenty.common import (
+    PlentyDep,
+    date_param,
+    found,
+    int_param,
+    invalid,
+    json_body,
+    page_response,
+    require_auth,
+)
 from sandbox.plenty.dates import iso
 from sandbox.plenty.keys import stock_key
-from sandbox.plenty.paging import envelope, page_params
 from sandbox.plenty.state import PlentyState
 
 router = APIRouter()
@@ -43,8 +51,7 @@ def stock_page(state: PlentyState, request: Request, warehouse_id: int | None) -
         keys = table.select(since=since, until=until) if ranged else table.keys()
         if warehouse_id is not None:
             keys = [k for k in keys if k % 10 == warehouse_id]
-    page, size = page_params(int_param(request, "page"), int_param(request, "itemsPerPage"))
-    return json_response(envelope(keys, page, size, table.get))
+    return page_response(request, keys, table.get)
 
 
 @vendor_route(router, "GET", "/rest/stockmanagement/stock")
