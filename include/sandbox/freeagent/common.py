@@ -48,6 +48,14 @@ async def json_body(request: Request) -> dict[str, Any]:
     return parsed
 
 
+async def wrapped_body(request: Request, key: str) -> dict[str, Any]:
+    """The object a write wraps in ``{key: {...}}``, or FreeAgent's 422 "<Key> must be provided"."""
+    body = (await json_body(request)).get(key)
+    if not isinstance(body, dict):
+        raise invalid(f"{key.replace('_', ' ').capitalize()} must be provided")
+    return body
+
+
 def invalid(*messages: str) -> VendorError:
     """FreeAgent's 422: one message as an object, several as a list."""
     body: Any = (
