@@ -109,6 +109,12 @@ async def json_body(request: Request) -> Any:
         raise VendorError(400, "The request body is not valid JSON.") from None
 
 
+async def object_body(request: Request) -> dict[str, Any]:
+    """The JSON body of a write that takes one object; anything else reads as an empty object."""
+    body = await json_body(request)
+    return body if isinstance(body, dict) else {}
+
+
 def validation_body(errors: dict[str, list[str]]) -> dict[str, Any]:
     """PlentyONE's validation failure: the error plus the failing fields."""
     return {

@@ -19,6 +19,7 @@ from sandbox.plenty.common import (
     invalid,
     json_body,
     not_found,
+    object_body,
     page_response,
     require_auth,
     with_param,
@@ -159,11 +160,17 @@ def apply_contact(record: dict[str, Any], body: dict[str, Any]) -> dict[str, Any
     return record
 
 
+def _saved(state: PlentyState, contact_id: int, record: dict[str, Any], now: float) -> Response:
+    """Store a contact written at ``now``, keep the state's contact lookups in step, and answer the contact."""
+    state.tables["contacts"].put(contact_id, record, now)
+    state.index_contact(record)
+    return json_response(record)
+
+
 @vendor_route(router, "POST", "/rest/accounts/contacts")
 async def create_contact(state: PlentyDep, request: Request) -> Response:
     require_auth(request, state)
-    body = await json_body(request)
-    body = body if isinstance(body, dict) else {}
+    body = await object_body(request)
     errors = {}  # the contract's required fields: typeId, referrerId
     if not isinstance(body.get("typeId"), int):
         errors["typeId"] = ["The type id field is required."]
@@ -200,9 +207,7 @@ async def create_contact(state: PlentyDep, request: Request) -> Response:
         "options": [],
     }
     apply_contact(record, body)
-    state.tables["contacts"].put(contact_id, record, now)
-    state.index_contact(record)
-    return json_response(record)
+    return _saved(state, contact_id, record, now)
 
 
 @vendor_route(router, "GET", "/rest/accounts/contacts/{contactId}")
@@ -226,9 +231,7 @@ async def update_contact(state: PlentyDep, request: Request, contactId: int) -> 
         ids = state.contacts_by_email.get(str(old.get("email") or "").lower(), [])
         if contactId in ids:
             ids.remove(contactId)
-    state.tables["contacts"].put(contactId, record, now)
-    state.index_contact(record)
-    return json_response(record)
+    return _saved(state, contactId, record, now)
 
 
 @vendor_route(router, "DELETE", "/rest/accounts/contacts/{contactId}")

@@ -20,6 +20,7 @@ from sandbox.plenty.common import (
     invalid,
     json_body,
     not_found,
+    object_body,
     page_response,
     require_auth,
     with_param,
@@ -496,8 +497,7 @@ async def update_variation(state: PlentyDep, request: Request, itemId: int, vari
     require_auth(request, state)
     writer = ItemWriter(state)
     variation = find_variation(state, itemId, variationId)
-    body = await json_body(request)
-    body = body if isinstance(body, dict) else {}
+    body = await object_body(request)
     errors: dict[str, list[str]] = {}
     writer.check_number(body.get("number"), variationId, "number", errors)
     if errors:
@@ -542,8 +542,7 @@ async def write_description(state: PlentyState, request: Request, item_id: int, 
     require_auth(request, state)
     find_variation(state, item_id, variation_id)
     item = dict(state.tables["items"].get(item_id))
-    body = await json_body(request)
-    body = body if isinstance(body, dict) else {}
+    body = await object_body(request)
     path_lang = lang is not None  # PUT .../descriptions/{lang}; POST names it in the body
     lang = lang or body.get("lang")
     if not lang or not isinstance(lang, str):
@@ -594,8 +593,7 @@ async def create_price(state: PlentyDep, request: Request, id: int, variationId:
     require_auth(request, state)
     writer = ItemWriter(state)
     variation = find_variation(state, id, variationId)
-    body = await json_body(request)
-    body = body if isinstance(body, dict) else {}
+    body = await object_body(request)
     errors: dict[str, list[str]] = {}
     writer.check_price_fields(body, ("salesPriceId", "price"), "", errors)
     if not errors and writer.linked_price(variation, body["salesPriceId"]) is not None:
@@ -610,8 +608,7 @@ async def update_price(state: PlentyDep, request: Request, id: int, variationId:
     require_auth(request, state)
     writer = ItemWriter(state)
     variation = find_variation(state, id, variationId)
-    body = await json_body(request)
-    body = body if isinstance(body, dict) else {}
+    body = await object_body(request)
     errors: dict[str, list[str]] = {}
     writer.check_price_fields(body, ("price",), "", errors)
     if errors:
@@ -626,8 +623,7 @@ async def link_category(state: PlentyDep, request: Request, id: int, variationId
     require_auth(request, state)
     writer = ItemWriter(state)
     variation = dict(find_variation(state, id, variationId))
-    body = await json_body(request)
-    body = body if isinstance(body, dict) else {}
+    body = await object_body(request)
     errors: dict[str, list[str]] = {}
     writer.check_categories([body], "variationCategories", errors)
     links = list(variation.get("variationCategories", []))

@@ -21,6 +21,7 @@ from sandbox.plenty.common import (
     invalid,
     json_body,
     not_found,
+    object_body,
     page_response,
     require_auth,
     with_param,
@@ -251,6 +252,13 @@ def order_keys(state: PlentyState, request: Request) -> list[Any]:
     return keys
 
 
+def _saved(state: PlentyState, order_id: int, record: dict[str, Any], now: float) -> Response:
+    """Store an order written at ``now``, keep the state's order lookups in step, and answer the order."""
+    state.tables["orders"].put(order_id, record, now)
+    state.index_order(record)
+    return json_response(render.order(state, record, set()))
+
+
 @vendor_route(router, "GET", "/rest/orders")
 async def list_orders(state: PlentyDep, request: Request) -> Response:
     require_auth(request, state)
@@ -295,9 +303,7 @@ async def create_order(state: PlentyDep, request: Request) -> Response:
     }
     writer.apply(record, {k: v for k, v in body.items() if k != "plentyId"}, stamp)
     record["amounts"] = order_amounts(state, record)
-    state.tables["orders"].put(order_id, record, now)
-    state.index_order(record)
-    return json_response(render.order(state, record, set()))
+    return _saved(state, order_id, record, now)
 
 
 @vendor_route(router, "GET", "/rest/orders/{orderId}")
@@ -318,9 +324,7 @@ async def update_order(state: PlentyDep, request: Request, orderId: int) -> Resp
     record = writer.apply(_copy(old), body, iso(now))
     if isinstance(body.get("orderItems"), list):
         record["amounts"] = order_amounts(state, record)
-    state.tables["orders"].put(orderId, record, now)
-    state.index_order(record)
-    return json_response(render.order(state, record, set()))
+    return _saved(state, orderId, record, now)
 
 
 @vendor_route(router, "GET", "/rest/orders/{orderId}/packagenumbers")
@@ -378,8 +382,7 @@ async def create_payment(state: PlentyDep, request: Request) -> Response:
 @vendor_route(router, "POST", "/rest/payments/properties")
 async def add_payment_property(state: PlentyDep, request: Request) -> Response:
     require_auth(request, state)
-    body = await json_body(request)
-    body = body if isinstance(body, dict) else {}
+    body = await object_body(request)
     errors = {name: [f"The {name} field is required."] for name in ("paymentId", "typeId") if not body.get(name)}
     payments = state.ensure_table("payments")
     if "paymentId" not in errors and payments.get(body["paymentId"]) is None:
