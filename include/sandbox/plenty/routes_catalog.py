@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -210,17 +211,24 @@ async def get_category(state: PlentyDep, request: Request, id: int) -> Response:
     return json_response(envelope([id], 1, 1, lambda k: render.category(table.get(k), with_, langs)))
 
 
-@vendor_route(router, "POST", "/rest/categories")
-async def create_categories(state: PlentyDep, request: Request) -> Response:
-    require_auth(request, state)
-    writer = CategoryWriter(state)
+async def _bodies(request: Request, check: Callable[[int, Any, bool], dict[str, list[str]]]) -> list[Any]:
+    """The categories of a create or update body (one object or a list), each checked by ``check(index, body,
+    listed)``; PlentyONE's 422 with every failing field otherwise."""
     body = await json_body(request)
     bodies = body if isinstance(body, list) else [body]
     errors: dict[str, list[str]] = {}
     for i, one in enumerate(bodies):
-        errors.update(writer.validate(one, f"{i}." if isinstance(body, list) else "", creating=True))
+        errors.update(check(i, one, isinstance(body, list)))
     if errors:
         raise invalid(errors)
+    return bodies
+
+
+@vendor_route(router, "POST", "/rest/categories")
+async def create_categories(state: PlentyDep, request: Request) -> Response:
+    require_auth(request, state)
+    writer = CategoryWriter(state)
+    bodies = await _bodies(request, lambda i, one, listed: writer.validate(one, f"{i}." if listed else "", creating=True))
     now = time.time()
     return json_response([writer.create(one, now) for one in bodies])
 
@@ -229,16 +237,13 @@ async def create_categories(state: PlentyDep, request: Request) -> Response:
 async def update_categories(state: PlentyDep, request: Request) -> Response:
     require_auth(request, state)
     writer = CategoryWriter(state)
-    body = await json_body(request)
-    bodies = body if isinstance(body, list) else [body]
-    errors: dict[str, list[str]] = {}
-    for i, one in enumerate(bodies):
+
+    def check(i: int, one: Any, listed: bool) -> dict[str, list[str]]:
         if not isinstance(one, dict) or one.get("id") not in state.tables["categories"]:
-            errors[f"{i}.id"] = ["The selected id is invalid."]
-            continue
-        errors.update(writer.validate(one, f"{i}.", creating=False))
-    if errors:
-        raise invalid(errors)
+            return {f"{i}.id": ["The selected id is invalid."]}
+        return writer.validate(one, f"{i}.", creating=False)
+
+    bodies = await _bodies(request, check)
     now = time.time()
     return json_response([writer.update(one["id"], one, now) for one in bodies])
 
