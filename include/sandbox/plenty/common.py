@@ -78,6 +78,22 @@ def date_param(request: Request, name: str) -> float | None:
         raise invalid({name: [str(exc)]}) from None
 
 
+def one_of(request: Request, name: str, field: str) -> Callable[[dict[str, Any]], bool] | None:
+    """A record filter for the ids list ``name`` (records whose ``field`` is one of them), None when absent."""
+    values = int_list_param(request, name)
+    if values is None:
+        return None
+    wanted = set(values)
+    return lambda record: record[field] in wanted
+
+
+def filtered(table: Any, keys: list[Any], filters: list[Callable[[dict[str, Any]], bool]]) -> list[Any]:
+    """The keys of ``table`` whose records pass every filter (``keys`` itself when there is none)."""
+    if not filters:
+        return keys
+    return [k for k in keys if all(f(table.get(k)) for f in filters)]
+
+
 def bool_param(request: Request, name: str) -> bool | None:
     raw = request.query_params.get(name)
     if raw is None or raw == "":

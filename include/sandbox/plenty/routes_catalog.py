@@ -14,6 +14,7 @@ from sandbox.plenty import render
 from sandbox.plenty.common import (
     PlentyDep,
     date_param,
+    filtered,
     found,
     int_param,
     invalid,
@@ -186,8 +187,7 @@ def category_keys(state: PlentyState, request: Request) -> list[Any]:
     plenty_id = int_param(request, "plentyId")
     if plenty_id is not None:
         filters.append(lambda c: any(d["plentyId"] == plenty_id for d in c["details"]))
-    if filters:
-        keys = [k for k in keys if all(f(table.get(k)) for f in filters)]
+    keys = filtered(table, keys, filters)
     return keys
 
 

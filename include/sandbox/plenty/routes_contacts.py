@@ -14,6 +14,7 @@ from sandbox.plenty.common import (
     PlentyDep,
     bool_param,
     date_param,
+    filtered,
     found,
     int_param,
     invalid,
@@ -135,8 +136,7 @@ def contact_keys(state: PlentyState, request: Request) -> list[Any]:
     name = request.query_params.get("name")
     if name:
         filters.append(lambda c: name.lower() in str(c.get("fullName") or "").lower())
-    if filters:
-        keys = [k for k in keys if all(f(table.get(k)) for f in filters)]
+    keys = filtered(table, keys, filters)
     return keys
 
 

@@ -14,6 +14,7 @@ from sandbox.plenty import render
 from sandbox.plenty.common import (
     PlentyDep,
     bool_param,
+    filtered,
     found,
     int_list_param,
     int_param,
@@ -21,6 +22,7 @@ from sandbox.plenty.common import (
     json_body,
     not_found,
     object_body,
+    one_of,
     page_response,
     require_auth,
     with_param,
@@ -349,14 +351,10 @@ def variation_keys(state: PlentyState, request: Request, item_id: int | None) ->
     filters = []
     if number is not None:  # a filter: every variation with the number (legacy duplicates included)
         filters.append(lambda v: str(v.get("number") or "") == number)
-    ids = int_list_param(request, "id")
-    if ids is not None:
-        wanted = set(ids)
-        filters.append(lambda v: v["id"] in wanted)
-    item_ids = int_list_param(request, "itemId")
-    if item_ids is not None:
-        wanted_items = set(item_ids)
-        filters.append(lambda v: v["itemId"] in wanted_items)
+    if (wanted := one_of(request, "id", "id")) is not None:
+        filters.append(wanted)
+    if (wanted_items := one_of(request, "itemId", "itemId")) is not None:
+        filters.append(wanted_items)
     fuzzy = request.query_params.get("numberFuzzy")
     if fuzzy:
         filters.append(lambda v: fuzzy.lower() in str(v.get("number", "")).lower())
@@ -379,8 +377,7 @@ def variation_keys(state: PlentyState, request: Request, item_id: int | None) ->
         from sandbox.plenty.dates import parse_point
 
         filters.append(lambda v: related_from <= parse_point(v["relatedUpdatedAt"]) <= (related_to or float("inf")))
-    if filters:
-        keys = [k for k in keys if all(f(table.get(k)) for f in filters)]
+    keys = filtered(table, keys, filters)
     return keys
 
 

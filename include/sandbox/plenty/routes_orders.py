@@ -15,13 +15,14 @@ from sandbox.plenty.common import (
     PlentyDep,
     bool_param,
     date_param,
+    filtered,
     found,
-    int_list_param,
     int_param,
     invalid,
     json_body,
     not_found,
     object_body,
+    one_of,
     page_response,
     require_auth,
     with_param,
@@ -211,10 +212,8 @@ def order_keys(state: PlentyState, request: Request) -> list[Any]:
     else:
         keys = table.select(since=since, until=until) if since is not None or until is not None else table.keys()
     filters = []
-    ids = int_list_param(request, "orderIds")
-    if ids is not None:
-        wanted_ids = set(ids)
-        filters.append(lambda o: o["id"] in wanted_ids)
+    if (wanted_ids := one_of(request, "orderIds", "id")) is not None:
+        filters.append(wanted_ids)
     contact = int_param(request, "contactId")
     if contact is not None:
         filters.append(
@@ -222,10 +221,8 @@ def order_keys(state: PlentyState, request: Request) -> list[Any]:
                 r["referenceType"] == "contact" and r["referenceId"] == contact for r in o.get("relations", [])
             )
         )
-    types = int_list_param(request, "orderType")
-    if types is not None:
-        wanted_types = set(types)
-        filters.append(lambda o: o["typeId"] in wanted_types)
+    if (wanted_types := one_of(request, "orderType", "typeId")) is not None:
+        filters.append(wanted_types)
     client = int_param(request, "clientId")
     if client is not None:
         filters.append(lambda o: o["plentyId"] == client)
@@ -241,8 +238,7 @@ def order_keys(state: PlentyState, request: Request) -> list[Any]:
     variation = int_param(request, "includedVariation")
     if variation is not None:
         filters.append(lambda o: any(i.get("itemVariationId") == variation for i in o.get("orderItems", [])))
-    if filters:
-        keys = [k for k in keys if all(f(table.get(k)) for f in filters)]
+    keys = filtered(table, keys, filters)
     sort_by = request.query_params.get("sortBy", "id")
     descending = request.query_params.get("sortOrder", "asc").lower() == "desc"
     if sort_by in ("createdAt", "statusId"):
