@@ -12,20 +12,13 @@ from fastapi import Depends, Request
 from fastapi.responses import Response
 
 from sandbox.core.app import VendorError, json_response
+from sandbox.core.appstate import app_state
 from sandbox.core.auth import bearer_token
 from sandbox.freeagent.links import link_header, page_params
 from sandbox.freeagent.state import FreeAgentState
 
-
-async def freeagent_state(request: Request) -> FreeAgentState:
-    """The state of the app serving the request (`make_app` keeps it in ``app.state.sandbox``). Async, so FastAPI
-    runs it on the event loop, as it runs the handlers (no thread pool hop per request)."""
-    state: FreeAgentState = request.app.state.sandbox
-    return state
-
-
 # a handler's `state: FreeAgentDep` parameter
-FreeAgentDep = Annotated[FreeAgentState, Depends(freeagent_state)]
+FreeAgentDep = Annotated[FreeAgentState, Depends(app_state)]
 
 
 def require_auth(request: Request, state: FreeAgentState) -> str:

@@ -11,6 +11,7 @@ import msgspec
 from fastapi import APIRouter, Depends, Request, Response
 
 from sandbox.core.app import VendorError, json_response, vendor_route
+from sandbox.core.appstate import app_state
 from sandbox.core.auth import bearer_token
 from sandbox.core.store import Record, Table
 from sandbox.domain import STORES
@@ -25,15 +26,9 @@ STORE_CODES = {s.code: s for s in STORES}
 _PARAM = re.compile(r"\{(\w+)\}")
 
 
-async def magento_state(request: Request) -> MagentoState:
-    """The state of the app serving the request (`make_app` keeps it in ``app.state.sandbox``). Async, so FastAPI
-    runs it on the event loop, as it runs the handlers (no thread pool hop per request)."""
-    state: MagentoState = request.app.state.sandbox
-    return state
-
 
 # a handler's `state: MagentoDep` parameter
-MagentoDep = Annotated[MagentoState, Depends(magento_state)]
+MagentoDep = Annotated[MagentoState, Depends(app_state)]
 
 
 def admin_required(resource: str) -> Callable[[Request], Awaitable[None]]:

@@ -10,21 +10,14 @@ from fastapi import Depends, Request
 from fastapi.responses import Response
 
 from sandbox.core.app import VendorError, json_response
+from sandbox.core.appstate import app_state
 from sandbox.core.auth import bearer_token
 from sandbox.plenty.dates import DateFilterError, parse_point
 from sandbox.plenty.paging import envelope, page_params
 from sandbox.plenty.state import PlentyState
 
-
-async def plenty_state(request: Request) -> PlentyState:
-    """The state of the app serving the request (`make_app` keeps it in ``app.state.sandbox``). Async, so FastAPI
-    runs it on the event loop, as it runs the handlers (no thread pool hop per request)."""
-    state: PlentyState = request.app.state.sandbox
-    return state
-
-
 # a handler's `state: PlentyDep` parameter
-PlentyDep = Annotated[PlentyState, Depends(plenty_state)]
+PlentyDep = Annotated[PlentyState, Depends(app_state)]
 
 
 def require_auth(request: Request, state: PlentyState) -> str:
