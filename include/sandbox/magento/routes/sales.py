@@ -251,16 +251,26 @@ async def unhold(state: MagentoDep, id: int) -> Response:  # noqa: A002
     return json_response(True)
 
 
+async def _document_request(state: MagentoState, request: Request, order_id: int, params: dict[str, Dto],
+                            done_field: str, refusal: str) -> tuple[dict[str, Any], Record, dict[int, float]]:
+    """A shipment's or invoice's request, checked: its body (against ``params``, normalized), a copy of the
+    order, and the quantities wanted per order item (``done_field`` counts what is shipped or invoiced already).
+    Magento's 400 ``refusal`` when the order's state does not allow the document or nothing is left to do."""
+    body = await json_body(request)
+    check_body(body, params)
+    body = _normalized(body, params)
+    record = dict(order(state, order_id))
+    wanted = _quantities(body.get("items"), record, done_field)
+    if record.get("state") in ("canceled", "closed", "holded") or not wanted:
+        raise VendorError(400, refusal)
+    return body, record, wanted
+
+
 @mroute(router, "POST", "/V1/order/{orderId}/ship", resource="Magento_Sales::ship")
 async def ship(state: MagentoDep, orderId: int, request: Request) -> Response:  # noqa: N803
-    body = await json_body(request)
-    check_body(body, SHIP_PARAMS)
-    body = _normalized(body, SHIP_PARAMS)
-    record = dict(order(state, orderId))
-    wanted = _quantities(body.get("items"), record, "qty_shipped")
-    if record.get("state") in ("canceled", "closed", "holded") or not wanted:
-        raise VendorError(400, "Shipment Document Validation Error(s):\nThe order does not allow a shipment "
-                          "to be created.")
+    body, record, wanted = await _document_request(
+        state, request, orderId, SHIP_PARAMS, "qty_shipped",
+        "Shipment Document Validation Error(s):\nThe order does not allow a shipment to be created.")
     now = time.time()
     record["items"] = [dict(i, qty_shipped=float(i.get("qty_shipped") or 0) + wanted.get(i["item_id"], 0))
                        for i in record.get("items") or []]
@@ -276,14 +286,9 @@ async def ship(state: MagentoDep, orderId: int, request: Request) -> Response:  
 
 @mroute(router, "POST", "/V1/order/{orderId}/invoice", resource="Magento_Sales::sales_invoice")
 async def invoice(state: MagentoDep, orderId: int, request: Request) -> Response:  # noqa: N803
-    body = await json_body(request)
-    check_body(body, INVOICE_PARAMS)
-    body = _normalized(body, INVOICE_PARAMS)
-    record = dict(order(state, orderId))
-    wanted = _quantities(body.get("items"), record, "qty_invoiced")
-    if record.get("state") in ("canceled", "closed", "holded") or not wanted:
-        raise VendorError(400, "Invoice Document Validation Error(s):\nThe order does not allow an invoice "
-                          "to be created.")
+    body, record, wanted = await _document_request(
+        state, request, orderId, INVOICE_PARAMS, "qty_invoiced",
+        "Invoice Document Validation Error(s):\nThe order does not allow an invoice to be created.")
     now = time.time()
     invoices = state.tables["invoices"]
     key = invoices.next_key()
