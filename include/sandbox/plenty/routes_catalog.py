@@ -19,7 +19,6 @@ from sandbox.plenty.common import (
     int_param,
     invalid,
     json_body,
-    not_found,
     page_response,
     require_auth,
     with_param,
@@ -204,8 +203,7 @@ async def list_categories(state: PlentyDep, request: Request) -> Response:
 async def get_category(state: PlentyDep, request: Request, id: int) -> Response:  # noqa: A002
     require_auth(request, state)
     table = state.tables["categories"]
-    if id not in table:
-        raise not_found("Category", id)
+    found(state, "categories", id, "Category")
     with_, langs = with_param(request), _langs(request)
     # PlentyONE answers this single-category route with its paging envelope
     return json_response(envelope([id], 1, 1, lambda k: render.category(table.get(k), with_, langs)))
@@ -266,8 +264,7 @@ async def delete_category(state: PlentyDep, request: Request, id: int) -> Respon
     # reading (nothing is deleted that the caller did not name); a client deletes the children first
     require_auth(request, state)
     categories = state.tables["categories"]
-    if id not in categories:
-        raise not_found("Category", id)
+    found(state, "categories", id, "Category")
     children = [c["id"] for c in categories.records() if c.get("parentCategoryId") == id]
     if children:
         raise invalid({"id": [f"The category has subcategories ({', '.join(map(str, sorted(children)))})."]})
