@@ -118,3 +118,16 @@ def not_found(message: str, **parameters: Any) -> VendorError:
         text = text.replace(f"%{key}", str(value))
     return VendorError(404, text, body={"message": message,
                                         "parameters": [{k: str(v) for k, v in parameters.items()}]})
+
+
+def no_such_entity(field: str, value: Any) -> VendorError:
+    """Magento's 404 "No such entity with <field> = <value>"."""
+    return not_found('No such entity with %fieldName = %fieldValue', fieldName=field, fieldValue=value)
+
+
+def found(table: Table, key: Any, field: str = "id") -> Record:
+    """The record ``key`` of ``table``, or Magento's 404 naming ``field`` and the key."""
+    record = table.get(key)
+    if record is None:
+        raise no_such_entity(field, key)
+    return record

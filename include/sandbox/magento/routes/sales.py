@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request, Response
 from sandbox.core.app import VendorError, json_response
 from sandbox.core.store import Record
 from sandbox.domain import CURRENCY
-from sandbox.magento.common import MagentoDep, json_body, mroute, not_found, public, require, search_response
+from sandbox.magento.common import MagentoDep, found, json_body, mroute, public, require, search_response
 from sandbox.magento.directory import check_order_address
 from sandbox.magento.search import EntitySpec, parse_search_criteria, run_search
 from sandbox.magento.search import magento_time as mtime
@@ -349,10 +349,7 @@ async def search_invoices(state: MagentoDep, request: Request) -> Response:
 
 @mroute(router, "GET", "/V1/invoices/{id}", resource=INVOICES)
 async def get_invoice(state: MagentoDep, id: int) -> Response:  # noqa: A002
-    record = state.tables["invoices"].get(id)
-    if record is None:
-        raise not_found('No such entity with %fieldName = %fieldValue', fieldName="id", fieldValue=id)
-    return json_response(public(record))
+    return json_response(public(found(state.tables["invoices"], id)))
 
 
 @mroute(router, "GET", "/V1/creditmemos", resource=CREDITMEMOS)
@@ -362,10 +359,7 @@ async def search_creditmemos(state: MagentoDep, request: Request) -> Response:
 
 @mroute(router, "GET", "/V1/creditmemo/{id}", resource=CREDITMEMOS)
 async def get_creditmemo(state: MagentoDep, id: int) -> Response:  # noqa: A002
-    record = state.tables["creditmemos"].get(id)
-    if record is None:
-        raise not_found('No such entity with %fieldName = %fieldValue', fieldName="id", fieldValue=id)
-    return json_response(public(record))
+    return json_response(public(found(state.tables["creditmemos"], id)))
 
 
 def _ordered_figures(item: Record) -> dict[str, float]:
