@@ -8,6 +8,7 @@ from fastapi import APIRouter, Body, Depends, FastAPI, HTTPException, Request
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, ValidationError
 
+from sandbox.core.appstate import app_state
 from sandbox.core.auth import AuthConfig, TokenAuthority
 from sandbox.core.faults import FaultConfig, FaultInjector
 from sandbox.core.ratelimit import LimitsConfig
@@ -59,14 +60,9 @@ def _table(state: SystemStateProtocol, entity: str) -> Table:
         raise HTTPException(404, f"unknown entity {entity!r}; known: {sorted(state.counts())}") from None
 
 
-async def system_state(request: Request) -> SystemStateProtocol:
-    """The state of the app serving the request (`sandbox.core.app.make_app` keeps it in ``app.state.sandbox``)."""
-    state: SystemStateProtocol = request.app.state.sandbox
-    return state
-
 
 # an admin handler's `state: AdminStateDep` parameter
-AdminStateDep = Annotated[SystemStateProtocol, Depends(system_state)]
+AdminStateDep = Annotated[SystemStateProtocol, Depends(app_state)]
 
 
 def vendor_routes(app: FastAPI) -> list[dict[str, str]]:

@@ -51,7 +51,7 @@ def vendor_route(router: APIRouter | FastAPI, method: str, path: str, contract_p
     """Register a vendor route on `router` (a module's router, included by `make_app`) and list it in
     ``GET /_sandbox/routes`` with `contract_path` (the path template as written in the vendor's contract file;
     default: `path`). Use on module-level ``async def`` handlers; they reach the state through a dependency
-    reading ``request.app.state.sandbox`` (each system's ``common`` module has a typed one)."""
+    reading ``request.app.state.sandbox`` (`sandbox.core.appstate.app_state`, typed in each system's ``common``)."""
 
     def register(handler: Callable[..., Any]) -> Callable[..., Any]:
         router.add_api_route(path, handler, methods=[method.upper()],

@@ -12,20 +12,13 @@ from fastapi import Depends, Request
 from fastapi.responses import Response
 
 from sandbox.core.app import VendorError, json_response
+from sandbox.core.appstate import app_state
 from sandbox.core.auth import bearer_token
 from sandbox.freeagent.links import link_header, page_params
 from sandbox.freeagent.state import FreeAgentState
 
-
-async def freeagent_state(request: Request) -> FreeAgentState:
-    """The state of the app serving the request (`make_app` keeps it in ``app.state.sandbox``). Async, so FastAPI
-    runs it on the event loop, as it runs the handlers (no thread pool hop per request)."""
-    state: FreeAgentState = request.app.state.sandbox
-    return state
-
-
 # a handler's `state: FreeAgentDep` parameter
-FreeAgentDep = Annotated[FreeAgentState, Depends(freeagent_state)]
+FreeAgentDep = Annotated[FreeAgentState, Depends(app_state)]
 
 
 def require_auth(request: Request, state: FreeAgentState) -> str:
@@ -46,6 +39,14 @@ async def json_body(request: Request) -> dict[str, Any]:
     if not isinstance(parsed, dict):
         raise VendorError(400, "Request body must be a JSON object")
     return parsed
+
+
+async def wrapped_body(request: Request, key: str) -> dict[str, Any]:
+    """The object a write wraps in ``{key: {...}}``, or FreeAgent's 422 "<Key> must be provided"."""
+    body = (await json_body(request)).get(key)
+    if not isinstance(body, dict):
+        raise invalid(f"{key.replace('_', ' ').capitalize()} must be provided")
+    return body
 
 
 def invalid(*messages: str) -> VendorError:

@@ -18,7 +18,7 @@ from fastapi.responses import Response
 
 from sandbox.core.app import json_response, vendor_route
 from sandbox.core.store import Record
-from sandbox.freeagent.common import FreeAgentDep, invalid, json_body, list_response, require_auth
+from sandbox.freeagent.common import FreeAgentDep, invalid, list_response, require_auth, wrapped_body
 from sandbox.freeagent.seed import NATIVE_CURRENCY
 from sandbox.freeagent.stamps import stamp
 from sandbox.freeagent.state import FreeAgentState
@@ -106,9 +106,7 @@ def _pay_invoice(state: FreeAgentState, invoice_key: int, account: Record | None
 @vendor_route(router, "POST", "/v2/bank_transaction_explanations")
 async def explain(state: FreeAgentDep, request: Request) -> Response:
     require_auth(request, state)
-    body = (await json_body(request)).get("bank_transaction_explanation")
-    if not isinstance(body, dict):
-        raise invalid("Bank transaction explanation must be provided")
+    body = await wrapped_body(request, "bank_transaction_explanation")
     account = _account(state, body)
     gross = _amount(body["gross_value"], "gross_value")
     invoice_key = state.key_of(body.get("paid_invoice"), "invoices") if body.get("paid_invoice") else None

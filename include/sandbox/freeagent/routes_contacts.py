@@ -12,13 +12,13 @@ from sandbox.core.app import json_response, vendor_route
 from sandbox.core.store import Table
 from sandbox.freeagent.common import (
     FreeAgentDep,
+    found,
     invalid,
-    json_body,
     list_response,
-    not_found,
     parse_since,
     require_auth,
     sort_keys,
+    wrapped_body,
 )
 from sandbox.freeagent.seed import contact_record
 from sandbox.freeagent.stamps import stamp
@@ -104,18 +104,14 @@ async def list_contacts(state: FreeAgentDep, request: Request) -> Response:
 @vendor_route(router, "GET", "/v2/contacts/{id}", "/v2/contacts/:id")
 async def show_contact(state: FreeAgentDep, request: Request, id: int) -> Response:  # noqa: A002
     require_auth(request, state)
-    record = _table(state).get(id)
-    if record is None:
-        raise not_found()
+    record = found(_table(state), id)
     return json_response({"contact": record})
 
 
 @vendor_route(router, "POST", "/v2/contacts")
 async def create_contact(state: FreeAgentDep, request: Request) -> Response:
     require_auth(request, state)
-    body = (await json_body(request)).get("contact")
-    if not isinstance(body, dict):
-        raise invalid("Contact must be provided")
+    body = await wrapped_body(request, "contact")
     now = time.time()
     key = _table(state).next_key()
     record = contact_record(state, key, {k: body[k] for k in FIELDS if k in body and body[k] is not None}, now, now)
@@ -127,12 +123,8 @@ async def create_contact(state: FreeAgentDep, request: Request) -> Response:
 @vendor_route(router, "PUT", "/v2/contacts/{id}", "/v2/contacts/:id")
 async def update_contact(state: FreeAgentDep, request: Request, id: int) -> Response:  # noqa: A002
     require_auth(request, state)
-    old = _table(state).get(id)
-    if old is None:
-        raise not_found()
-    body = (await json_body(request)).get("contact")
-    if not isinstance(body, dict):
-        raise invalid("Contact must be provided")
+    old = found(_table(state), id)
+    body = await wrapped_body(request, "contact")
     now = time.time()
     record = dict(old)
     record.update({k: body[k] for k in FIELDS if k in body and body[k] is not None})
@@ -145,9 +137,7 @@ async def update_contact(state: FreeAgentDep, request: Request, id: int) -> Resp
 @vendor_route(router, "DELETE", "/v2/contacts/{id}", "/v2/contacts/:id")
 async def delete_contact(state: FreeAgentDep, request: Request, id: int) -> Response:  # noqa: A002
     require_auth(request, state)
-    record = _table(state).get(id)
-    if record is None:
-        raise not_found()
+    record = found(_table(state), id)
     url = record["url"]
     for collection in ("invoices", "credit_notes"):
         if any(doc.get("contact") == url for doc in state.tables[collection].records()):

@@ -19,16 +19,17 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from fastapi.routing import APIRoute
 
-from sandbox.core.app import VendorError, json_response, vendor_route
+from sandbox.core.app import json_response, vendor_route
 from sandbox.freeagent.common import (
     FreeAgentDep,
+    found,
     invalid,
-    json_body,
     list_response,
     not_found,
     parse_since,
     require_auth,
     sort_keys,
+    wrapped_body,
 )
 from sandbox.freeagent.stamps import stamp
 from sandbox.freeagent.state import FreeAgentState
@@ -315,10 +316,6 @@ async def documents(state: FreeAgentDep, request: Request) -> Documents:
 DocumentsDep = Annotated[Documents, Depends(documents)]
 
 
-def _must_provide(kind: Kind) -> VendorError:
-    return invalid(f"{kind.singular.replace('_', ' ').capitalize()} must be provided")
-
-
 async def list_documents(docs: DocumentsDep, request: Request) -> Response:
     state, kind = docs.state, docs.kind
     require_auth(request, state)
@@ -351,17 +348,13 @@ async def list_documents(docs: DocumentsDep, request: Request) -> Response:
 
 async def show_document(docs: DocumentsDep, request: Request, id: int) -> Response:  # noqa: A002
     require_auth(request, docs.state)
-    record = docs.state.tables[docs.kind.collection].get(id)
-    if record is None:
-        raise not_found()
+    record = found(docs.state.tables[docs.kind.collection], id)
     return json_response({docs.kind.singular: record})
 
 
 async def create_document(docs: DocumentsDep, request: Request) -> Response:
     require_auth(request, docs.state)
-    body = (await json_body(request)).get(docs.kind.singular)
-    if not isinstance(body, dict):
-        raise _must_provide(docs.kind)
+    body = await wrapped_body(request, docs.kind.singular)
     now = time.time()
     table = docs.state.tables[docs.kind.collection]
     key = table.next_key()
@@ -373,12 +366,8 @@ async def create_document(docs: DocumentsDep, request: Request) -> Response:
 async def update_document(docs: DocumentsDep, request: Request, id: int) -> Response:  # noqa: A002
     require_auth(request, docs.state)
     table = docs.state.tables[docs.kind.collection]
-    old = table.get(id)
-    if old is None:
-        raise not_found()
-    body = (await json_body(request)).get(docs.kind.singular)
-    if not isinstance(body, dict):
-        raise _must_provide(docs.kind)
+    old = found(table, id)
+    body = await wrapped_body(request, docs.kind.singular)
     now = time.time()
     record = docs.update(old, body, now)
     table.put(id, record, now)
@@ -399,9 +388,7 @@ async def transition(docs: DocumentsDep, request: Request, id: int) -> Response:
     allowed, target = kind.transitions[name]
     require_auth(request, docs.state)
     table = docs.state.tables[kind.collection]
-    old = table.get(id)
-    if old is None:
-        raise not_found()
+    old = found(table, id)
     if old["status"] not in allowed:
         raise invalid(
             f"{kind.singular.replace('_', ' ').capitalize()} cannot be {name.removeprefix('mark_as_').replace('_', ' ')}"

@@ -18,11 +18,11 @@ from sandbox.freeagent.common import (
     FreeAgentDep,
     found,
     invalid,
-    json_body,
     list_response,
     not_found,
     require_auth,
     sort_keys,
+    wrapped_body,
 )
 from sandbox.freeagent.seed import ITEM_DECIMALS, apply_item_fields, decimal_text, price_list_item_record
 from sandbox.freeagent.stamps import stamp
@@ -69,9 +69,7 @@ def _table(state: FreeAgentState) -> Table:
 
 
 async def _fields(request: Request) -> dict[str, Any]:
-    body = (await json_body(request)).get("price_list_item")
-    if not isinstance(body, dict):
-        raise invalid("Price list item must be provided")
+    body = await wrapped_body(request, "price_list_item")
     return body
 
 

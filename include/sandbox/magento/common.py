@@ -11,6 +11,7 @@ import msgspec
 from fastapi import APIRouter, Depends, Request, Response
 
 from sandbox.core.app import VendorError, json_response, vendor_route
+from sandbox.core.appstate import app_state
 from sandbox.core.auth import bearer_token
 from sandbox.core.store import Record, Table
 from sandbox.domain import STORES
@@ -25,15 +26,9 @@ STORE_CODES = {s.code: s for s in STORES}
 _PARAM = re.compile(r"\{(\w+)\}")
 
 
-async def magento_state(request: Request) -> MagentoState:
-    """The state of the app serving the request (`make_app` keeps it in ``app.state.sandbox``). Async, so FastAPI
-    runs it on the event loop, as it runs the handlers (no thread pool hop per request)."""
-    state: MagentoState = request.app.state.sandbox
-    return state
-
 
 # a handler's `state: MagentoDep` parameter
-MagentoDep = Annotated[MagentoState, Depends(magento_state)]
+MagentoDep = Annotated[MagentoState, Depends(app_state)]
 
 
 def admin_required(resource: str) -> Callable[[Request], Awaitable[None]]:
@@ -123,3 +118,16 @@ def not_found(message: str, **parameters: Any) -> VendorError:
         text = text.replace(f"%{key}", str(value))
     return VendorError(404, text, body={"message": message,
                                         "parameters": [{k: str(v) for k, v in parameters.items()}]})
+
+
+def no_such_entity(field: str, value: Any) -> VendorError:
+    """Magento's 404 "No such entity with <field> = <value>"."""
+    return not_found('No such entity with %fieldName = %fieldValue', fieldName=field, fieldValue=value)
+
+
+def found(table: Table, key: Any, field: str = "id") -> Record:
+    """The record ``key`` of ``table``, or Magento's 404 naming ``field`` and the key."""
+    record = table.get(key)
+    if record is None:
+        raise no_such_entity(field, key)
+    return record

@@ -3,24 +3,21 @@ reading."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from fastapi.responses import Response
 
-from sandbox.core.app import VendorError
+from sandbox.core.app import VendorError, json_response
+from sandbox.core.appstate import app_state
 from sandbox.core.auth import bearer_token
+from sandbox.plenty.dates import DateFilterError, parse_point
+from sandbox.plenty.paging import envelope, page_params
 from sandbox.plenty.state import PlentyState
 
-
-async def plenty_state(request: Request) -> PlentyState:
-    """The state of the app serving the request (`make_app` keeps it in ``app.state.sandbox``). Async, so FastAPI
-    runs it on the event loop, as it runs the handlers (no thread pool hop per request)."""
-    state: PlentyState = request.app.state.sandbox
-    return state
-
-
 # a handler's `state: PlentyDep` parameter
-PlentyDep = Annotated[PlentyState, Depends(plenty_state)]
+PlentyDep = Annotated[PlentyState, Depends(app_state)]
 
 
 def require_auth(request: Request, state: PlentyState) -> str:
@@ -63,6 +60,33 @@ def int_list_param(request: Request, name: str) -> list[int] | None:
     return out
 
 
+def date_param(request: Request, name: str) -> float | None:
+    """A date filter (``updatedAtAfter``, ``createdAtFrom``...) as epoch seconds, or None when absent."""
+    raw = request.query_params.get(name)
+    if not raw:
+        return None
+    try:
+        return parse_point(raw)
+    except DateFilterError as exc:
+        raise invalid({name: [str(exc)]}) from None
+
+
+def one_of(request: Request, name: str, field: str) -> Callable[[dict[str, Any]], bool] | None:
+    """A record filter for the ids list ``name`` (records whose ``field`` is one of them), None when absent."""
+    values = int_list_param(request, name)
+    if values is None:
+        return None
+    wanted = set(values)
+    return lambda record: record[field] in wanted
+
+
+def filtered(table: Any, keys: list[Any], filters: list[Callable[[dict[str, Any]], bool]]) -> list[Any]:
+    """The keys of ``table`` whose records pass every filter (``keys`` itself when there is none)."""
+    if not filters:
+        return keys
+    return [k for k in keys if all(f(table.get(k)) for f in filters)]
+
+
 def bool_param(request: Request, name: str) -> bool | None:
     raw = request.query_params.get(name)
     if raw is None or raw == "":
@@ -76,6 +100,12 @@ def with_param(request: Request) -> set[str]:
     return {part.strip() for value in values for part in value.split(",") if part.strip()}
 
 
+def page_response(request: Request, keys: Sequence[Any], render: Callable[[Any], dict[str, Any]]) -> Response:
+    """One page of ``keys`` in PlentyONE's paging envelope, ``page`` and ``itemsPerPage`` read from the query."""
+    page, size = page_params(int_param(request, "page"), int_param(request, "itemsPerPage"))
+    return json_response(envelope(keys, page, size, render))
+
+
 async def json_body(request: Request) -> Any:
     raw = await request.body()
     if not raw.strip():
@@ -86,6 +116,12 @@ async def json_body(request: Request) -> Any:
         return json.loads(raw)
     except ValueError:
         raise VendorError(400, "The request body is not valid JSON.") from None
+
+
+async def object_body(request: Request) -> dict[str, Any]:
+    """The JSON body of a write that takes one object; anything else reads as an empty object."""
+    body = await json_body(request)
+    return body if isinstance(body, dict) else {}
 
 
 def validation_body(errors: dict[str, list[str]]) -> dict[str, Any]:
@@ -106,3 +142,11 @@ def invalid(errors: dict[str, list[str]]) -> VendorError:
 
 def not_found(what: str, ident: Any) -> VendorError:
     return VendorError(404, f"{what} with the ID {ident} could not be found.")
+
+
+def found(state: PlentyState, table: str, key: Any, what: str) -> dict[str, Any]:
+    """The record ``key`` of ``state.tables[table]``, or PlentyONE's 404 naming ``what``."""
+    record: dict[str, Any] | None = state.tables[table].get(key)
+    if record is None:
+        raise not_found(what, key)
+    return record

@@ -10,6 +10,7 @@ attribute or value record (``attributeNames``, ``valueNames``), as the reads ren
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -17,7 +18,7 @@ from fastapi.responses import Response
 
 from sandbox.core.app import json_response, vendor_route
 from sandbox.plenty import render
-from sandbox.plenty.common import PlentyDep, invalid, json_body, not_found, require_auth, with_param
+from sandbox.plenty.common import PlentyDep, found, invalid, json_body, not_found, require_auth, with_param
 from sandbox.plenty.dates import iso
 from sandbox.plenty.languages import lang_errors
 from sandbox.plenty.state import PlentyState
@@ -48,10 +49,51 @@ def _name_errors(body: dict[str, Any], owner: str | None) -> dict[str, list[str]
     return errors
 
 
+@dataclass(frozen=True)
+class Names:
+    """Where a record keeps its names per language, and how PlentyONE words their refusals."""
+
+    table: str  # the owner's table
+    key: str  # the owner record's list of names
+    owner: str  # the owner's id in a name
+    required: str | None  # the owner id field a name body must carry
+    what: str  # a missing name's 404
+    taken: str  # a second name in a language
+
+
+ATTRIBUTE_NAMES = Names("attributes", "attributeNames", "attributeId", None, "Attribute name",
+                        "The attribute already has a name in this language.")
+VALUE_NAMES = Names("attribute_values", "valueNames", "valueId", "valueId", "Attribute value name",
+                    "The attribute value already has a name in this language.")
+
+
+def add_name(state: PlentyState, names: Names, record: dict[str, Any], owner_id: int, body: dict[str, Any]) -> dict[str, Any]:
+    errors = _name_errors(body, names.required)
+    current = list(record.get(names.key) or [])
+    if not errors and any(n["lang"] == body["lang"] for n in current):
+        errors["lang"] = [names.taken]
+    if errors:
+        raise invalid(errors)
+    name = {names.owner: owner_id, "lang": body["lang"], "name": body["name"]}
+    save(state, state.tables[names.table], dict(record, **{names.key: [*current, name]}))
+    return name
+
+
+def replace_name(
+    state: PlentyState, names: Names, record: dict[str, Any], owner_id: int, lang: str, body: dict[str, Any]
+) -> dict[str, Any]:
+    if errors := _name_errors(body, names.required):
+        raise invalid(errors)
+    current = list(record.get(names.key) or [])
+    if not any(n["lang"] == lang for n in current):
+        raise not_found(names.what, lang)
+    name = {names.owner: owner_id, "lang": lang, "name": body["name"]}
+    save(state, state.tables[names.table], dict(record, **{names.key: [name if n["lang"] == lang else n for n in current]}))
+    return name
+
+
 def attribute(state: PlentyState, attribute_id: int) -> dict[str, Any]:
-    record = state.tables["attributes"].get(attribute_id)
-    if record is None:
-        raise not_found("Attribute", attribute_id)
+    record = found(state, "attributes", attribute_id, "Attribute")
     return record
 
 
@@ -82,6 +124,17 @@ def value_name_errors(state: PlentyState, attribute_id: int, body: dict[str, Any
         if other is not None and other["backendName"] == name and value_id != own_id:
             return {"backendName": ["The backend name has already been taken for this attribute."]}
     return {}
+
+
+def value_body(state: PlentyState, attribute_id: int, raw: Any, own_id: int | None) -> dict[str, Any]:
+    """A value's create or update body, checked: its backend name, and the attribute it names."""
+    body = _body(raw)
+    errors = value_name_errors(state, attribute_id, body, own_id)
+    if body.get("attributeId") != attribute_id:
+        errors["attributeId"] = ["The attribute id field is required and must be the attribute's."]
+    if errors:
+        raise invalid(errors)
+    return body
 
 
 def save(state: PlentyState, table: Any, record: dict[str, Any]) -> dict[str, Any]:
@@ -140,16 +193,7 @@ async def attribute_names(state: PlentyDep, request: Request, attributeId: int) 
 async def create_attribute_name(state: PlentyDep, request: Request, attributeId: int) -> Response:  # noqa: N803
     require_auth(request, state)
     record = attribute(state, attributeId)
-    body = _body(await json_body(request))
-    errors = _name_errors(body, None)
-    names = list(record.get("attributeNames") or [])
-    if not errors and any(n["lang"] == body["lang"] for n in names):
-        errors["lang"] = ["The attribute already has a name in this language."]
-    if errors:
-        raise invalid(errors)
-    name = {"attributeId": attributeId, "lang": body["lang"], "name": body["name"]}
-    save(state, state.tables["attributes"], dict(record, attributeNames=[*names, name]))
-    return json_response(name)
+    return json_response(add_name(state, ATTRIBUTE_NAMES, record, attributeId, _body(await json_body(request))))
 
 
 @vendor_route(router, "PUT", "/rest/items/attributes/{attributeId}/names/{lang}")
@@ -157,14 +201,7 @@ async def update_attribute_name(state: PlentyDep, request: Request, attributeId:
     require_auth(request, state)
     record = attribute(state, attributeId)
     body = _body(await json_body(request))
-    if errors := _name_errors(body, None):
-        raise invalid(errors)
-    names = list(record.get("attributeNames") or [])
-    if not any(n["lang"] == lang for n in names):
-        raise not_found("Attribute name", lang)
-    name = {"attributeId": attributeId, "lang": lang, "name": body["name"]}
-    save(state, state.tables["attributes"], dict(record, attributeNames=[name if n["lang"] == lang else n for n in names]))
-    return json_response(name)
+    return json_response(replace_name(state, ATTRIBUTE_NAMES, record, attributeId, lang, body))
 
 
 # --- values ------------------------------------------------------------------------------------------
@@ -172,12 +209,7 @@ async def update_attribute_name(state: PlentyDep, request: Request, attributeId:
 async def create_value(state: PlentyDep, request: Request, attributeId: int) -> Response:  # noqa: N803
     require_auth(request, state)
     attribute(state, attributeId)
-    body = _body(await json_body(request))
-    errors = value_name_errors(state, attributeId, body, None)
-    if body.get("attributeId") != attributeId:
-        errors["attributeId"] = ["The attribute id field is required and must be the attribute's."]
-    if errors:
-        raise invalid(errors)
+    body = value_body(state, attributeId, await json_body(request), None)
     now = iso(time.time())
     record = {"position": 0, "image": "", "comment": "", "amazonValue": "", "ottoValue": "",
               "neckermannAtEpValue": "", "laRedouteValue": "", "tracdelightValue": "", "percentageDistribution": 0,
@@ -197,12 +229,7 @@ async def get_value(state: PlentyDep, request: Request, attributeId: int, id: in
 async def update_value(state: PlentyDep, request: Request, attributeId: int, id: int) -> Response:  # noqa: N803, A002
     require_auth(request, state)
     record = value(state, attributeId, id)
-    body = _body(await json_body(request))
-    errors = value_name_errors(state, attributeId, body, id)
-    if body.get("attributeId") != attributeId:
-        errors["attributeId"] = ["The attribute id field is required and must be the attribute's."]
-    if errors:
-        raise invalid(errors)
+    body = value_body(state, attributeId, await json_body(request), id)
     changed = dict(record, **{k: body[k] for k in VALUE_FIELDS if k in body})
     return json_response(render.attribute_value(save(state, state.tables["attribute_values"], changed), set()))
 
@@ -219,42 +246,20 @@ async def delete_value(state: PlentyDep, request: Request, attributeId: int, id:
 @vendor_route(router, "GET", "/rest/items/attribute_values/{valueId}/names")
 async def value_names(state: PlentyDep, request: Request, valueId: int) -> Response:  # noqa: N803
     require_auth(request, state)
-    record = state.tables["attribute_values"].get(valueId)
-    if record is None:
-        raise not_found("Attribute value", valueId)
+    record = found(state, "attribute_values", valueId, "Attribute value")
     return json_response(list(record.get("valueNames") or []))
 
 
 @vendor_route(router, "POST", "/rest/items/attribute_values/{valueId}/names")
 async def create_value_name(state: PlentyDep, request: Request, valueId: int) -> Response:  # noqa: N803
     require_auth(request, state)
-    record = state.tables["attribute_values"].get(valueId)
-    if record is None:
-        raise not_found("Attribute value", valueId)
-    body = _body(await json_body(request))
-    errors = _name_errors(body, "valueId")
-    names = list(record.get("valueNames") or [])
-    if not errors and any(n["lang"] == body["lang"] for n in names):
-        errors["lang"] = ["The attribute value already has a name in this language."]
-    if errors:
-        raise invalid(errors)
-    name = {"valueId": valueId, "lang": body["lang"], "name": body["name"]}
-    save(state, state.tables["attribute_values"], dict(record, valueNames=[*names, name]))
-    return json_response(name)
+    record = found(state, "attribute_values", valueId, "Attribute value")
+    return json_response(add_name(state, VALUE_NAMES, record, valueId, _body(await json_body(request))))
 
 
 @vendor_route(router, "PUT", "/rest/items/attribute_values/{valueId}/names/{lang}")
 async def update_value_name(state: PlentyDep, request: Request, valueId: int, lang: str) -> Response:  # noqa: N803
     require_auth(request, state)
-    record = state.tables["attribute_values"].get(valueId)
-    if record is None:
-        raise not_found("Attribute value", valueId)
+    record = found(state, "attribute_values", valueId, "Attribute value")
     body = _body(await json_body(request))
-    if errors := _name_errors(body, "valueId"):
-        raise invalid(errors)
-    names = list(record.get("valueNames") or [])
-    if not any(n["lang"] == lang for n in names):
-        raise not_found("Attribute value name", lang)
-    name = {"valueId": valueId, "lang": lang, "name": body["name"]}
-    save(state, state.tables["attribute_values"], dict(record, valueNames=[name if n["lang"] == lang else n for n in names]))
-    return json_response(name)
+    return json_response(replace_name(state, VALUE_NAMES, record, valueId, lang, body))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -10,10 +11,21 @@ from fastapi.responses import Response
 
 from sandbox.core.app import json_response, vendor_route
 from sandbox.plenty import render
-from sandbox.plenty.common import PlentyDep, int_param, invalid, json_body, not_found, require_auth, with_param
-from sandbox.plenty.dates import DateFilterError, iso, parse_point
+from sandbox.plenty.common import (
+    PlentyDep,
+    date_param,
+    filtered,
+    found,
+    int_param,
+    invalid,
+    json_body,
+    page_response,
+    require_auth,
+    with_param,
+)
+from sandbox.plenty.dates import iso
 from sandbox.plenty.languages import lang_errors
-from sandbox.plenty.paging import envelope, page_params
+from sandbox.plenty.paging import envelope
 from sandbox.plenty.state import PlentyState
 
 router = APIRouter()
@@ -35,16 +47,6 @@ DETAIL_FIELDS = (
     "image2",
 )
 MAX_LEVEL = 6
-
-
-def _since(request: Request, name: str) -> float | None:
-    raw = request.query_params.get(name)
-    if not raw:
-        return None
-    try:
-        return parse_point(raw)
-    except DateFilterError as exc:
-        raise invalid({name: [str(exc)]}) from None
 
 
 def _langs(request: Request) -> set[str] | None:
@@ -166,7 +168,7 @@ class CategoryWriter:
 
 def category_keys(state: PlentyState, request: Request) -> list[Any]:
     table = state.tables["categories"]
-    since = _since(request, "updatedAt")
+    since = date_param(request, "updatedAt")
     keys = table.select(since=since) if since is not None else table.keys()
     filters = []
     kind = request.query_params.get("type")
@@ -184,8 +186,7 @@ def category_keys(state: PlentyState, request: Request) -> list[Any]:
     plenty_id = int_param(request, "plentyId")
     if plenty_id is not None:
         filters.append(lambda c: any(d["plentyId"] == plenty_id for d in c["details"]))
-    if filters:
-        keys = [k for k in keys if all(f(table.get(k)) for f in filters)]
+    keys = filtered(table, keys, filters)
     return keys
 
 
@@ -194,33 +195,38 @@ async def list_categories(state: PlentyDep, request: Request) -> Response:
     require_auth(request, state)
     table = state.tables["categories"]
     keys = category_keys(state, request)
-    page, size = page_params(int_param(request, "page"), int_param(request, "itemsPerPage"))
     with_, langs = with_param(request), _langs(request)
-    return json_response(envelope(keys, page, size, lambda k: render.category(table.get(k), with_, langs)))
+    return page_response(request, keys, lambda k: render.category(table.get(k), with_, langs))
 
 
 @vendor_route(router, "GET", "/rest/categories/{id}")
 async def get_category(state: PlentyDep, request: Request, id: int) -> Response:  # noqa: A002
     require_auth(request, state)
     table = state.tables["categories"]
-    if id not in table:
-        raise not_found("Category", id)
+    found(state, "categories", id, "Category")
     with_, langs = with_param(request), _langs(request)
     # PlentyONE answers this single-category route with its paging envelope
     return json_response(envelope([id], 1, 1, lambda k: render.category(table.get(k), with_, langs)))
+
+
+async def _bodies(request: Request, check: Callable[[int, Any, bool], dict[str, list[str]]]) -> list[Any]:
+    """The categories of a create or update body (one object or a list), each checked by ``check(index, body,
+    listed)``; PlentyONE's 422 with every failing field otherwise."""
+    body = await json_body(request)
+    bodies = body if isinstance(body, list) else [body]
+    errors: dict[str, list[str]] = {}
+    for i, one in enumerate(bodies):
+        errors.update(check(i, one, isinstance(body, list)))
+    if errors:
+        raise invalid(errors)
+    return bodies
 
 
 @vendor_route(router, "POST", "/rest/categories")
 async def create_categories(state: PlentyDep, request: Request) -> Response:
     require_auth(request, state)
     writer = CategoryWriter(state)
-    body = await json_body(request)
-    bodies = body if isinstance(body, list) else [body]
-    errors: dict[str, list[str]] = {}
-    for i, one in enumerate(bodies):
-        errors.update(writer.validate(one, f"{i}." if isinstance(body, list) else "", creating=True))
-    if errors:
-        raise invalid(errors)
+    bodies = await _bodies(request, lambda i, one, listed: writer.validate(one, f"{i}." if listed else "", creating=True))
     now = time.time()
     return json_response([writer.create(one, now) for one in bodies])
 
@@ -229,16 +235,13 @@ async def create_categories(state: PlentyDep, request: Request) -> Response:
 async def update_categories(state: PlentyDep, request: Request) -> Response:
     require_auth(request, state)
     writer = CategoryWriter(state)
-    body = await json_body(request)
-    bodies = body if isinstance(body, list) else [body]
-    errors: dict[str, list[str]] = {}
-    for i, one in enumerate(bodies):
+
+    def check(i: int, one: Any, listed: bool) -> dict[str, list[str]]:
         if not isinstance(one, dict) or one.get("id") not in state.tables["categories"]:
-            errors[f"{i}.id"] = ["The selected id is invalid."]
-            continue
-        errors.update(writer.validate(one, f"{i}.", creating=False))
-    if errors:
-        raise invalid(errors)
+            return {f"{i}.id": ["The selected id is invalid."]}
+        return writer.validate(one, f"{i}.", creating=False)
+
+    bodies = await _bodies(request, check)
     now = time.time()
     return json_response([writer.update(one["id"], one, now) for one in bodies])
 
@@ -247,8 +250,7 @@ async def update_categories(state: PlentyDep, request: Request) -> Response:
 async def update_category(state: PlentyDep, request: Request, id: int) -> Response:  # noqa: A002
     require_auth(request, state)
     writer = CategoryWriter(state)
-    if id not in state.tables["categories"]:
-        raise not_found("Category", id)
+    found(state, "categories", id, "Category")
     body = await json_body(request)
     errors = writer.validate(body, "", creating=False)
     if errors:
@@ -262,8 +264,7 @@ async def delete_category(state: PlentyDep, request: Request, id: int) -> Respon
     # reading (nothing is deleted that the caller did not name); a client deletes the children first
     require_auth(request, state)
     categories = state.tables["categories"]
-    if id not in categories:
-        raise not_found("Category", id)
+    found(state, "categories", id, "Category")
     children = [c["id"] for c in categories.records() if c.get("parentCategoryId") == id]
     if children:
         raise invalid({"id": [f"The category has subcategories ({', '.join(map(str, sorted(children)))})."]})
@@ -280,32 +281,27 @@ async def delete_category(state: PlentyDep, request: Request, id: int) -> Respon
 async def list_attributes(state: PlentyDep, request: Request) -> Response:
     require_auth(request, state)
     table = state.tables["attributes"]
-    since = _since(request, "updatedAt")
+    since = date_param(request, "updatedAt")
     keys = table.select(since=since) if since is not None else table.keys()
-    page, size = page_params(int_param(request, "page"), int_param(request, "itemsPerPage"))
     with_ = with_param(request)
-    return json_response(envelope(keys, page, size, lambda k: render.attribute(state, table.get(k), with_)))
+    return page_response(request, keys, lambda k: render.attribute(state, table.get(k), with_))
 
 
 @vendor_route(router, "GET", "/rest/items/attributes/{id}")
 async def get_attribute(state: PlentyDep, request: Request, id: int) -> Response:  # noqa: A002
     require_auth(request, state)
-    record = state.tables["attributes"].get(id)
-    if record is None:
-        raise not_found("Attribute", id)
+    record = found(state, "attributes", id, "Attribute")
     return json_response(render.attribute(state, record, with_param(request)))
 
 
 @vendor_route(router, "GET", "/rest/items/attributes/{attributeId}/values")
 async def list_values(state: PlentyDep, request: Request, attributeId: int) -> Response:  # noqa: N803
     require_auth(request, state)
-    if attributeId not in state.tables["attributes"]:
-        raise not_found("Attribute", attributeId)
+    found(state, "attributes", attributeId, "Attribute")
     table = state.tables["attribute_values"]
     keys = list(state.attribute_values.get(attributeId, []))
-    since = _since(request, "updatedAt")
+    since = date_param(request, "updatedAt")
     if since is not None:
         keys = [k for k in keys if table.updated_at(k) >= since]
-    page, size = page_params(int_param(request, "page"), int_param(request, "itemsPerPage"))
     with_ = with_param(request)
-    return json_response(envelope(keys, page, size, lambda k: render.attribute_value(table.get(k), with_)))
+    return page_response(request, keys, lambda k: render.attribute_value(table.get(k), with_))

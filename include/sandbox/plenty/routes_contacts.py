@@ -13,17 +13,21 @@ from sandbox.plenty import render
 from sandbox.plenty.common import (
     PlentyDep,
     bool_param,
+    date_param,
+    filtered,
+    found,
     int_param,
     invalid,
     json_body,
     not_found,
+    object_body,
+    page_response,
     require_auth,
     with_param,
 )
 from sandbox.plenty.countries import ISO_BY_ID, STATE_IDS, countries
-from sandbox.plenty.dates import DateFilterError, iso, parse_point
+from sandbox.plenty.dates import iso, parse_point
 from sandbox.plenty.languages import lang_errors
-from sandbox.plenty.paging import envelope, page_params
 from sandbox.plenty.state import PlentyState
 
 router = APIRouter()
@@ -101,19 +105,9 @@ def _email_from_options(options: Any) -> str | None:
     return None
 
 
-def _date(request: Request, name: str) -> float | None:
-    raw = request.query_params.get(name)
-    if not raw:
-        return None
-    try:
-        return parse_point(raw)
-    except DateFilterError as exc:
-        raise invalid({name: [str(exc)]}) from None
-
-
 def contact_keys(state: PlentyState, request: Request) -> list[Any]:
     table = state.tables["contacts"]
-    after, before = _date(request, "updatedAtAfter"), _date(request, "updatedAtBefore")
+    after, before = date_param(request, "updatedAtAfter"), date_param(request, "updatedAtBefore")
     ranged = after is not None or before is not None
     email = request.query_params.get("email")
     if email is not None:  # from the lookup, without walking the table
@@ -135,15 +129,14 @@ def contact_keys(state: PlentyState, request: Request) -> list[Any]:
         if wanted is not None:
             field = "id" if name == "contactId" else name
             filters.append(lambda c, field=field, wanted=wanted: c.get(field) == wanted)
-    created_after, created_before = _date(request, "createdAtAfter"), _date(request, "createdAtBefore")
+    created_after, created_before = date_param(request, "createdAtAfter"), date_param(request, "createdAtBefore")
     if created_after is not None or created_before is not None:
         lo, hi = created_after or float("-inf"), created_before or float("inf")
         filters.append(lambda c: lo <= parse_point(c["createdAt"]) <= hi)
     name = request.query_params.get("name")
     if name:
         filters.append(lambda c: name.lower() in str(c.get("fullName") or "").lower())
-    if filters:
-        keys = [k for k in keys if all(f(table.get(k)) for f in filters)]
+    keys = filtered(table, keys, filters)
     return keys
 
 
@@ -152,9 +145,8 @@ async def list_contacts(state: PlentyDep, request: Request) -> Response:
     require_auth(request, state)
     table = state.tables["contacts"]
     keys = contact_keys(state, request)
-    page, size = page_params(int_param(request, "page"), int_param(request, "itemsPerPage"))
     with_ = with_param(request)
-    return json_response(envelope(keys, page, size, lambda k: render.contact(state, table.get(k), with_)))
+    return page_response(request, keys, lambda k: render.contact(state, table.get(k), with_))
 
 
 def apply_contact(record: dict[str, Any], body: dict[str, Any]) -> dict[str, Any]:
@@ -168,11 +160,17 @@ def apply_contact(record: dict[str, Any], body: dict[str, Any]) -> dict[str, Any
     return record
 
 
+def _saved(state: PlentyState, contact_id: int, record: dict[str, Any], now: float) -> Response:
+    """Store a contact written at ``now``, keep the state's contact lookups in step, and answer the contact."""
+    state.tables["contacts"].put(contact_id, record, now)
+    state.index_contact(record)
+    return json_response(record)
+
+
 @vendor_route(router, "POST", "/rest/accounts/contacts")
 async def create_contact(state: PlentyDep, request: Request) -> Response:
     require_auth(request, state)
-    body = await json_body(request)
-    body = body if isinstance(body, dict) else {}
+    body = await object_body(request)
     errors = {}  # the contract's required fields: typeId, referrerId
     if not isinstance(body.get("typeId"), int):
         errors["typeId"] = ["The type id field is required."]
@@ -209,26 +207,20 @@ async def create_contact(state: PlentyDep, request: Request) -> Response:
         "options": [],
     }
     apply_contact(record, body)
-    state.tables["contacts"].put(contact_id, record, now)
-    state.index_contact(record)
-    return json_response(record)
+    return _saved(state, contact_id, record, now)
 
 
 @vendor_route(router, "GET", "/rest/accounts/contacts/{contactId}")
 async def get_contact(state: PlentyDep, request: Request, contactId: int) -> Response:  # noqa: N803
     require_auth(request, state)
-    record = state.tables["contacts"].get(contactId)
-    if record is None:
-        raise not_found("Contact", contactId)
+    record = found(state, "contacts", contactId, "Contact")
     return json_response(render.contact(state, record, with_param(request)))
 
 
 @vendor_route(router, "PUT", "/rest/accounts/contacts/{contactId}")
 async def update_contact(state: PlentyDep, request: Request, contactId: int) -> Response:  # noqa: N803
     require_auth(request, state)
-    old = state.tables["contacts"].get(contactId)
-    if old is None:
-        raise not_found("Contact", contactId)
+    old = found(state, "contacts", contactId, "Contact")
     body = await json_body(request)
     if isinstance(body, dict) and "lang" in body and (errors := lang_errors(body["lang"], "lang")):
         raise invalid(errors)
@@ -239,9 +231,7 @@ async def update_contact(state: PlentyDep, request: Request, contactId: int) -> 
         ids = state.contacts_by_email.get(str(old.get("email") or "").lower(), [])
         if contactId in ids:
             ids.remove(contactId)
-    state.tables["contacts"].put(contactId, record, now)
-    state.index_contact(record)
-    return json_response(record)
+    return _saved(state, contactId, record, now)
 
 
 @vendor_route(router, "DELETE", "/rest/accounts/contacts/{contactId}")
@@ -249,8 +239,7 @@ async def delete_contact(state: PlentyDep, request: Request, contactId: int) -> 
     # the contract: with checkExistingOrders a contact linked to orders is refused (CustomerDeleteException)
     # and kept; without it the contact goes, its orders keep their own copies of the addresses
     require_auth(request, state)
-    if contactId not in state.tables["contacts"]:
-        raise not_found("Contact", contactId)
+    found(state, "contacts", contactId, "Contact")
     if bool_param(request, "checkExistingOrders") and _has_orders(state, contactId):
         raise VendorError(
             400,
@@ -290,8 +279,8 @@ def check_address(body: Any, creating: bool) -> dict[str, Any]:
         errors["countryId"] = ["The selected country id is invalid."]
     state = body.get("stateId")
     if state not in (None, 0):
-        found = STATE_IDS.get(state) if isinstance(state, int) else None
-        if found is None or (isinstance(country_id, int) and found["countryId"] != country_id):
+        known = STATE_IDS.get(state) if isinstance(state, int) else None
+        if known is None or (isinstance(country_id, int) and known["countryId"] != country_id):
             errors["stateId"] = ["The selected state id is invalid."]
     if errors:
         raise invalid(errors)
@@ -319,8 +308,7 @@ def apply_address(record: dict[str, Any], body: dict[str, Any]) -> dict[str, Any
 @vendor_route(router, "POST", "/rest/accounts/contacts/{contactId}/addresses")
 async def create_address(state: PlentyDep, request: Request, contactId: int) -> Response:  # noqa: N803
     require_auth(request, state)
-    if contactId not in state.tables["contacts"]:
-        raise not_found("Contact", contactId)
+    found(state, "contacts", contactId, "Contact")
     body = check_address(await json_body(request), creating=True)
     type_id = int_param(request, "typeId") or int(body.get("typeId") or 2)
     now = time.time()
@@ -356,8 +344,7 @@ async def create_address(state: PlentyDep, request: Request, contactId: int) -> 
 
 async def list_addresses(state: PlentyState, request: Request, contact_id: int, type_id: int | None) -> Response:
     require_auth(request, state)
-    if contact_id not in state.tables["contacts"]:
-        raise not_found("Contact", contact_id)
+    found(state, "contacts", contact_id, "Contact")
     return json_response(render.addresses_of(state, contact_id, type_id))
 
 
@@ -384,8 +371,7 @@ async def addresses_of_type(state: PlentyDep, request: Request, contactId: int, 
 @vendor_route(router, "PUT", "/rest/accounts/contacts/{contactId}/addresses/{addressId}")
 async def update_address(state: PlentyDep, request: Request, contactId: int, addressId: int) -> Response:  # noqa: N803
     require_auth(request, state)
-    if contactId not in state.tables["contacts"]:
-        raise not_found("Contact", contactId)
+    found(state, "contacts", contactId, "Contact")
     old = state.tables["addresses"].get(addressId)
     if old is None or addressId not in state.contact_addresses.get(contactId, []):
         raise not_found("Address", addressId)

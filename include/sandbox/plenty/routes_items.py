@@ -14,17 +14,22 @@ from sandbox.plenty import render
 from sandbox.plenty.common import (
     PlentyDep,
     bool_param,
+    filtered,
+    found,
     int_list_param,
+    int_param,
     invalid,
     json_body,
     not_found,
+    object_body,
+    one_of,
+    page_response,
     require_auth,
     with_param,
 )
 from sandbox.plenty.dates import DateFilterError, iso, parse_between
 from sandbox.plenty.items import item_record
 from sandbox.plenty.languages import lang_errors
-from sandbox.plenty.paging import envelope, page_params
 from sandbox.plenty.state import PlentyState
 from sandbox.plenty.variations import attribute_value_link, category_link, client_link, sales_price, variation_record
 
@@ -223,9 +228,9 @@ class ItemWriter:
         """Set the price of a linked sales price (checked beforehand); the variation's `updatedAt` and
         `relatedUpdatedAt` move."""
         variation = dict(self.state.tables["variations"].get(variation_id))
-        found = self.linked_price(variation, sales_price_id)
-        updated = dict(found or {}, price=float(price), updatedAt=iso(now))
-        variation["variationSalesPrices"] = [updated if p is found else p for p in variation["variationSalesPrices"]]
+        linked = self.linked_price(variation, sales_price_id)
+        updated = dict(linked or {}, price=float(price), updatedAt=iso(now))
+        variation["variationSalesPrices"] = [updated if p is linked else p for p in variation["variationSalesPrices"]]
         self._touch(variation, now)
         return updated
 
@@ -253,9 +258,8 @@ async def list_items(state: PlentyDep, request: Request) -> Response:
     if name:
         lowered = name.lower()
         keys = [k for k in keys if any(lowered in t.get("name1", "").lower() for t in table.get(k)["texts"])]
-    page, size = page_params(_int(request, "page"), _int(request, "itemsPerPage"))
     with_ = with_param(request)
-    return json_response(envelope(keys, page, size, lambda k: render.item(state, table.get(k), with_)))
+    return page_response(request, keys, lambda k: render.item(state, table.get(k), with_))
 
 
 @route("POST", "/rest/items")
@@ -301,18 +305,14 @@ async def create_item(state: PlentyDep, request: Request) -> Response:
 @route("GET", "/rest/items/{itemId:int}")
 async def get_item(state: PlentyDep, request: Request, itemId: int) -> Response:  # noqa: N803 - vendor's name
     require_auth(request, state)
-    item = state.tables["items"].get(itemId)
-    if item is None:
-        raise not_found("Item", itemId)
+    item = found(state, "items", itemId, "Item")
     return json_response(render.item(state, item, with_param(request)))
 
 
 @route("PUT", "/rest/items/{itemId:int}")
 async def update_item(state: PlentyDep, request: Request, itemId: int) -> Response:  # noqa: N803
     require_auth(request, state)
-    item = state.tables["items"].get(itemId)
-    if item is None:
-        raise not_found("Item", itemId)
+    item = found(state, "items", itemId, "Item")
     body = await json_body(request)
     updated = dict(item)
     # `texts` is no property of the route (contract): ignored, as PlentyONE ignores what a route lacks
@@ -324,8 +324,7 @@ async def update_item(state: PlentyDep, request: Request, itemId: int) -> Respon
 async def delete_item(state: PlentyDep, request: Request, itemId: int) -> Response:  # noqa: N803
     # an item goes with every variation of it (and their stock rows)
     require_auth(request, state)
-    if itemId not in state.tables["items"]:
-        raise not_found("Item", itemId)
+    found(state, "items", itemId, "Item")
     for variation_id in list(state.item_variations.get(itemId, [])):
         _drop_variation(state, variation_id)
     state.tables["items"].delete(itemId)
@@ -352,14 +351,10 @@ def variation_keys(state: PlentyState, request: Request, item_id: int | None) ->
     filters = []
     if number is not None:  # a filter: every variation with the number (legacy duplicates included)
         filters.append(lambda v: str(v.get("number") or "") == number)
-    ids = int_list_param(request, "id")
-    if ids is not None:
-        wanted = set(ids)
-        filters.append(lambda v: v["id"] in wanted)
-    item_ids = int_list_param(request, "itemId")
-    if item_ids is not None:
-        wanted_items = set(item_ids)
-        filters.append(lambda v: v["itemId"] in wanted_items)
+    if (wanted := one_of(request, "id", "id")) is not None:
+        filters.append(wanted)
+    if (wanted_items := one_of(request, "itemId", "itemId")) is not None:
+        filters.append(wanted_items)
     fuzzy = request.query_params.get("numberFuzzy")
     if fuzzy:
         filters.append(lambda v: fuzzy.lower() in str(v.get("number", "")).lower())
@@ -369,7 +364,7 @@ def variation_keys(state: PlentyState, request: Request, item_id: int | None) ->
     is_active = bool_param(request, "isActive")
     if is_active is not None:
         filters.append(lambda v: v["isActive"] == is_active)
-    category = _int(request, "categoryId")
+    category = int_param(request, "categoryId")
     if category is not None:
         filters.append(lambda v: any(c["categoryId"] == category for c in v.get("variationCategories", [])))
     created_from, created_to = _between(request, "createdBetween")
@@ -382,8 +377,7 @@ def variation_keys(state: PlentyState, request: Request, item_id: int | None) ->
         from sandbox.plenty.dates import parse_point
 
         filters.append(lambda v: related_from <= parse_point(v["relatedUpdatedAt"]) <= (related_to or float("inf")))
-    if filters:
-        keys = [k for k in keys if all(f(table.get(k)) for f in filters)]
+    keys = filtered(table, keys, filters)
     return keys
 
 
@@ -395,9 +389,8 @@ def _number(variation: dict[str, Any]) -> tuple[str]:
 def variation_page(state: PlentyState, request: Request, item_id: int | None) -> Response:
     table = state.tables["variations"]
     keys = variation_keys(state, request, item_id)
-    page, size = page_params(_int(request, "page"), _int(request, "itemsPerPage"))
     with_ = with_param(request)
-    return json_response(envelope(keys, page, size, lambda k: render.variation(state, table.get(k), with_)))
+    return page_response(request, keys, lambda k: render.variation(state, table.get(k), with_))
 
 
 @route("GET", "/rest/items/variations")
@@ -460,8 +453,7 @@ async def update_prices(state: PlentyDep, request: Request) -> Response:
 @route("GET", "/rest/items/{itemId:int}/variations")
 async def item_variations(state: PlentyDep, request: Request, itemId: int) -> Response:  # noqa: N803
     require_auth(request, state)
-    if itemId not in state.tables["items"]:
-        raise not_found("Item", itemId)
+    found(state, "items", itemId, "Item")
     return variation_page(state, request, itemId)
 
 
@@ -469,9 +461,7 @@ async def item_variations(state: PlentyDep, request: Request, itemId: int) -> Re
 async def create_variation(state: PlentyDep, request: Request, itemId: int) -> Response:  # noqa: N803
     require_auth(request, state)
     writer = ItemWriter(state)
-    item = state.tables["items"].get(itemId)
-    if item is None:
-        raise not_found("Item", itemId)
+    item = found(state, "items", itemId, "Item")
     body = await json_body(request)
     if not isinstance(body, dict):
         raise invalid({"unit": ["The unit field is required."]})
@@ -504,8 +494,7 @@ async def update_variation(state: PlentyDep, request: Request, itemId: int, vari
     require_auth(request, state)
     writer = ItemWriter(state)
     variation = find_variation(state, itemId, variationId)
-    body = await json_body(request)
-    body = body if isinstance(body, dict) else {}
+    body = await object_body(request)
     errors: dict[str, list[str]] = {}
     writer.check_number(body.get("number"), variationId, "number", errors)
     if errors:
@@ -550,8 +539,7 @@ async def write_description(state: PlentyState, request: Request, item_id: int, 
     require_auth(request, state)
     find_variation(state, item_id, variation_id)
     item = dict(state.tables["items"].get(item_id))
-    body = await json_body(request)
-    body = body if isinstance(body, dict) else {}
+    body = await object_body(request)
     path_lang = lang is not None  # PUT .../descriptions/{lang}; POST names it in the body
     lang = lang or body.get("lang")
     if not lang or not isinstance(lang, str):
@@ -602,8 +590,7 @@ async def create_price(state: PlentyDep, request: Request, id: int, variationId:
     require_auth(request, state)
     writer = ItemWriter(state)
     variation = find_variation(state, id, variationId)
-    body = await json_body(request)
-    body = body if isinstance(body, dict) else {}
+    body = await object_body(request)
     errors: dict[str, list[str]] = {}
     writer.check_price_fields(body, ("salesPriceId", "price"), "", errors)
     if not errors and writer.linked_price(variation, body["salesPriceId"]) is not None:
@@ -618,8 +605,7 @@ async def update_price(state: PlentyDep, request: Request, id: int, variationId:
     require_auth(request, state)
     writer = ItemWriter(state)
     variation = find_variation(state, id, variationId)
-    body = await json_body(request)
-    body = body if isinstance(body, dict) else {}
+    body = await object_body(request)
     errors: dict[str, list[str]] = {}
     writer.check_price_fields(body, ("price",), "", errors)
     if errors:
@@ -634,8 +620,7 @@ async def link_category(state: PlentyDep, request: Request, id: int, variationId
     require_auth(request, state)
     writer = ItemWriter(state)
     variation = dict(find_variation(state, id, variationId))
-    body = await json_body(request)
-    body = body if isinstance(body, dict) else {}
+    body = await object_body(request)
     errors: dict[str, list[str]] = {}
     writer.check_categories([body], "variationCategories", errors)
     links = list(variation.get("variationCategories", []))
@@ -655,12 +640,6 @@ def new_item(item_id: int, body: dict[str, Any], now: float) -> dict[str, Any]:
     # `texts` is no property of POST /rest/items (contract): ignored; texts come through the descriptions route
     return item_record(item_id, main_variation_id=0, created=now, updated=now, texts=[],
                        fields={k: body[k] for k in ITEM_FIELDS if k in body})
-
-
-def _int(request: Request, name: str) -> int | None:
-    from sandbox.plenty.common import int_param
-
-    return int_param(request, name)
 
 
 def _drop_variation(state: PlentyState, variation_id: int) -> None:

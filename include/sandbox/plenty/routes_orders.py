@@ -14,17 +14,22 @@ from sandbox.plenty import render
 from sandbox.plenty.common import (
     PlentyDep,
     bool_param,
-    int_list_param,
+    date_param,
+    filtered,
+    found,
     int_param,
     invalid,
     json_body,
     not_found,
+    object_body,
+    one_of,
+    page_response,
     require_auth,
+    with_param,
 )
-from sandbox.plenty.dates import DateFilterError, iso, parse_point
+from sandbox.plenty.dates import iso, parse_point
 from sandbox.plenty.languages import lang_errors
 from sandbox.plenty.order_totals import order_amounts, system_currency
-from sandbox.plenty.paging import envelope, page_params
 from sandbox.plenty.seed import STATUS_NAMES
 from sandbox.plenty.state import PlentyState
 
@@ -55,16 +60,6 @@ ORDER_ITEM_FIELDS = (
     "warehouseId",
     "attributeValues",
 )
-
-
-def _date(request: Request, name: str) -> float | None:
-    raw = request.query_params.get(name)
-    if not raw:
-        return None
-    try:
-        return parse_point(raw)
-    except DateFilterError as exc:
-        raise invalid({name: [str(exc)]}) from None
 
 
 class OrderWriter:
@@ -210,17 +205,15 @@ class OrderWriter:
 
 def order_keys(state: PlentyState, request: Request) -> list[Any]:
     table = state.tables["orders"]
-    since, until = _date(request, "updatedAtFrom"), _date(request, "updatedAtTo")
+    since, until = date_param(request, "updatedAtFrom"), date_param(request, "updatedAtTo")
     external = request.query_params.get("externalOrderId")
     if external is not None:  # from the lookup, without walking the table
         keys = table.subset(state.orders_by_external.get(external, ()), since, until)
     else:
         keys = table.select(since=since, until=until) if since is not None or until is not None else table.keys()
     filters = []
-    ids = int_list_param(request, "orderIds")
-    if ids is not None:
-        wanted_ids = set(ids)
-        filters.append(lambda o: o["id"] in wanted_ids)
+    if (wanted_ids := one_of(request, "orderIds", "id")) is not None:
+        filters.append(wanted_ids)
     contact = int_param(request, "contactId")
     if contact is not None:
         filters.append(
@@ -228,14 +221,12 @@ def order_keys(state: PlentyState, request: Request) -> list[Any]:
                 r["referenceType"] == "contact" and r["referenceId"] == contact for r in o.get("relations", [])
             )
         )
-    types = int_list_param(request, "orderType")
-    if types is not None:
-        wanted_types = set(types)
-        filters.append(lambda o: o["typeId"] in wanted_types)
+    if (wanted_types := one_of(request, "orderType", "typeId")) is not None:
+        filters.append(wanted_types)
     client = int_param(request, "clientId")
     if client is not None:
         filters.append(lambda o: o["plentyId"] == client)
-    created_from, created_to = _date(request, "createdAtFrom"), _date(request, "createdAtTo")
+    created_from, created_to = date_param(request, "createdAtFrom"), date_param(request, "createdAtTo")
     if created_from is not None or created_to is not None:
         lo, hi = created_from or float("-inf"), created_to or float("inf")
         filters.append(lambda o: lo <= parse_point(o["createdAt"]) <= hi)
@@ -247,8 +238,7 @@ def order_keys(state: PlentyState, request: Request) -> list[Any]:
     variation = int_param(request, "includedVariation")
     if variation is not None:
         filters.append(lambda o: any(i.get("itemVariationId") == variation for i in o.get("orderItems", [])))
-    if filters:
-        keys = [k for k in keys if all(f(table.get(k)) for f in filters)]
+    keys = filtered(table, keys, filters)
     sort_by = request.query_params.get("sortBy", "id")
     descending = request.query_params.get("sortOrder", "asc").lower() == "desc"
     if sort_by in ("createdAt", "statusId"):
@@ -258,9 +248,11 @@ def order_keys(state: PlentyState, request: Request) -> list[Any]:
     return keys
 
 
-def with_values(request: Request) -> set[str]:
-    values = request.query_params.getlist("with") + request.query_params.getlist("with[]")
-    return {part.strip() for value in values for part in value.split(",") if part.strip()}
+def _saved(state: PlentyState, order_id: int, record: dict[str, Any], now: float) -> Response:
+    """Store an order written at ``now``, keep the state's order lookups in step, and answer the order."""
+    state.tables["orders"].put(order_id, record, now)
+    state.index_order(record)
+    return json_response(render.order(state, record, set()))
 
 
 @vendor_route(router, "GET", "/rest/orders")
@@ -268,12 +260,9 @@ async def list_orders(state: PlentyDep, request: Request) -> Response:
     require_auth(request, state)
     table = state.tables["orders"]
     keys = order_keys(state, request)
-    page, size = page_params(int_param(request, "page"), int_param(request, "itemsPerPage"))
-    with_ = with_values(request)
+    with_ = with_param(request)
     add_items = bool_param(request, "addOrderItems")
-    return json_response(
-        envelope(keys, page, size, lambda k: render.order(state, table.get(k), with_, add_items is not False))
-    )
+    return page_response(request, keys, lambda k: render.order(state, table.get(k), with_, add_items is not False))
 
 
 @vendor_route(router, "POST", "/rest/orders")
@@ -310,43 +299,34 @@ async def create_order(state: PlentyDep, request: Request) -> Response:
     }
     writer.apply(record, {k: v for k, v in body.items() if k != "plentyId"}, stamp)
     record["amounts"] = order_amounts(state, record)
-    state.tables["orders"].put(order_id, record, now)
-    state.index_order(record)
-    return json_response(render.order(state, record, set()))
+    return _saved(state, order_id, record, now)
 
 
 @vendor_route(router, "GET", "/rest/orders/{orderId}")
 async def get_order(state: PlentyDep, request: Request, orderId: int) -> Response:  # noqa: N803
     require_auth(request, state)
-    record = state.tables["orders"].get(orderId)
-    if record is None:
-        raise not_found("Order", orderId)
+    record = found(state, "orders", orderId, "Order")
     add_items = bool_param(request, "addOrderItems")
-    return json_response(render.order(state, record, with_values(request), add_items is not False))
+    return json_response(render.order(state, record, with_param(request), add_items is not False))
 
 
 @vendor_route(router, "PUT", "/rest/orders/{orderId}")
 async def update_order(state: PlentyDep, request: Request, orderId: int) -> Response:  # noqa: N803
     require_auth(request, state)
     writer = OrderWriter(state)
-    old = state.tables["orders"].get(orderId)
-    if old is None:
-        raise not_found("Order", orderId)
+    old = found(state, "orders", orderId, "Order")
     body = writer.validate(await json_body(request), creating=False)
     now = time.time()
     record = writer.apply(_copy(old), body, iso(now))
     if isinstance(body.get("orderItems"), list):
         record["amounts"] = order_amounts(state, record)
-    state.tables["orders"].put(orderId, record, now)
-    state.index_order(record)
-    return json_response(render.order(state, record, set()))
+    return _saved(state, orderId, record, now)
 
 
 @vendor_route(router, "GET", "/rest/orders/{orderId}/packagenumbers")
 async def package_numbers(state: PlentyDep, request: Request, orderId: int) -> Response:  # noqa: N803
     require_auth(request, state)
-    if state.tables["orders"].get(orderId) is None:
-        raise not_found("Order", orderId)
+    found(state, "orders", orderId, "Order")
     entry = state.ensure_table("package_numbers").get(orderId) or {}
     return json_response([str(n) for n in entry.get("numbers") or []])
 
@@ -398,8 +378,7 @@ async def create_payment(state: PlentyDep, request: Request) -> Response:
 @vendor_route(router, "POST", "/rest/payments/properties")
 async def add_payment_property(state: PlentyDep, request: Request) -> Response:
     require_auth(request, state)
-    body = await json_body(request)
-    body = body if isinstance(body, dict) else {}
+    body = await object_body(request)
     errors = {name: [f"The {name} field is required."] for name in ("paymentId", "typeId") if not body.get(name)}
     payments = state.ensure_table("payments")
     if "paymentId" not in errors and payments.get(body["paymentId"]) is None:
@@ -425,9 +404,7 @@ async def link_payment(state: PlentyDep, request: Request, paymentId: int, order
     payment = payments.get(paymentId)
     if payment is None:
         raise not_found("Payment", paymentId)
-    order = state.tables["orders"].get(orderId)
-    if order is None:
-        raise not_found("Order", orderId)
+    order = found(state, "orders", orderId, "Order")
     now = time.time()
     linked = _links_by(links, "paymentId").get((paymentId,))
     existing = links.get(min(key for _, key in linked)) if linked else None
@@ -454,12 +431,12 @@ async def payments_by_property(state: PlentyDep, request: Request, propertyTypeI
     require_auth(request, state)
     payments = state.ensure_table("payments")
     candidates = state.payments_by_property.get((propertyTypeId, propertyValue), ())  # a lookup, not a walk
-    found = [
+    matching = [
         p
         for p in map(payments.get, payments.subset(candidates))
         if any(q.get("typeId") == propertyTypeId and q.get("value") == propertyValue for q in p["properties"])
     ]
-    return json_response(found)
+    return json_response(matching)
 
 
 @vendor_route(router, "GET", "/rest/payments/orders/{orderId}")

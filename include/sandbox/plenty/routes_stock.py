@@ -9,10 +9,18 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from sandbox.core.app import json_response, vendor_route
-from sandbox.plenty.common import PlentyDep, int_param, invalid, json_body, not_found, require_auth
-from sandbox.plenty.dates import DateFilterError, iso, parse_point
+from sandbox.plenty.common import (
+    PlentyDep,
+    date_param,
+    found,
+    int_param,
+    invalid,
+    json_body,
+    page_response,
+    require_auth,
+)
+from sandbox.plenty.dates import iso
 from sandbox.plenty.keys import stock_key
-from sandbox.plenty.paging import envelope, page_params
 from sandbox.plenty.state import PlentyState
 
 router = APIRouter()
@@ -20,16 +28,6 @@ router = APIRouter()
 
 # the reasons the contract lists for PUT .../stock/correction (reasonId: 301, 302, 304-307, 309, 317-328)
 CORRECTION_REASONS = frozenset({301, 302, 304, 305, 306, 307, 309, *range(317, 329)})
-
-
-def _date(request: Request, name: str) -> float | None:
-    raw = request.query_params.get(name)
-    if not raw:
-        return None
-    try:
-        return parse_point(raw)
-    except DateFilterError as exc:
-        raise invalid({name: [str(exc)]}) from None
 
 
 @vendor_route(router, "GET", "/rest/stockmanagement/warehouses")
@@ -40,7 +38,7 @@ async def warehouses(state: PlentyDep, request: Request) -> Response:
 
 def stock_page(state: PlentyState, request: Request, warehouse_id: int | None) -> Response:
     table = state.tables["stock"]
-    since, until = _date(request, "updatedAtFrom"), _date(request, "updatedAtTo")
+    since, until = date_param(request, "updatedAtFrom"), date_param(request, "updatedAtTo")
     variation = int_param(request, "variationId")
     if variation is not None:
         warehouses = [warehouse_id] if warehouse_id is not None else list(state.tables["warehouses"].keys())
@@ -53,8 +51,7 @@ def stock_page(state: PlentyState, request: Request, warehouse_id: int | None) -
         keys = table.select(since=since, until=until) if ranged else table.keys()
         if warehouse_id is not None:
             keys = [k for k in keys if k % 10 == warehouse_id]
-    page, size = page_params(int_param(request, "page"), int_param(request, "itemsPerPage"))
-    return json_response(envelope(keys, page, size, table.get))
+    return page_response(request, keys, table.get)
 
 
 @vendor_route(router, "GET", "/rest/stockmanagement/stock")
@@ -66,16 +63,14 @@ async def stock(state: PlentyDep, request: Request) -> Response:
 @vendor_route(router, "GET", "/rest/stockmanagement/warehouses/{warehouseId}/stock")
 async def warehouse_stock(state: PlentyDep, request: Request, warehouseId: int) -> Response:  # noqa: N803
     require_auth(request, state)
-    if warehouseId not in state.tables["warehouses"]:
-        raise not_found("Warehouse", warehouseId)
+    found(state, "warehouses", warehouseId, "Warehouse")
     return stock_page(state, request, warehouseId)
 
 
 @vendor_route(router, "PUT", "/rest/stockmanagement/warehouses/{warehouseId}/stock/correction")
 async def correction(state: PlentyDep, request: Request, warehouseId: int) -> Response:  # noqa: N803
     require_auth(request, state)
-    if warehouseId not in state.tables["warehouses"]:
-        raise not_found("Warehouse", warehouseId)
+    found(state, "warehouses", warehouseId, "Warehouse")
     body = await json_body(request)
     listed = isinstance(body, dict) and "corrections" in body
     corrections = body.get("corrections") if listed else [body]

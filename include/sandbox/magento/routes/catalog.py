@@ -14,9 +14,10 @@ from sandbox.magento import shapes
 from sandbox.magento.catalog_bodies import ATTRIBUTE, ATTRIBUTE_OPTION, CATEGORY, PRODUCT, check_new_attribute
 from sandbox.magento.common import (
     MagentoDep,
+    found,
     json_body,
     mroute,
-    not_found,
+    no_such_entity,
     public,
     require,
     search_response,
@@ -37,10 +38,6 @@ ATTRIBUTE_SPEC = EntitySpec(id_fields=frozenset({"attribute_id"}), updated_field
 
 def _no_product(sku: str) -> VendorError:
     return VendorError(404, "The product that was requested doesn't exist. Verify the product and try again.")
-
-
-def _no_category(category_id: Any) -> VendorError:
-    return not_found('No such entity with %fieldName = %fieldValue', fieldName="id", fieldValue=category_id)
 
 
 def product_by_sku(state: MagentoState, sku: str) -> Record:
@@ -238,9 +235,7 @@ async def children(state: MagentoDep, sku: str, request: Request) -> Response:
 
 # --- categories ----------------------------------------------------------------------------------------
 def tree(state: MagentoState, category_id: int, depth: int | None, locale: str) -> dict[str, Any]:
-    record = state.tables["categories"].get(category_id)
-    if record is None:
-        raise _no_category(category_id)
+    record = found(state.tables["categories"], category_id)
     names = record.get("_names") or {}
     child_ids = [int(c) for c in str(record.get("children") or "").split(",") if c]
     kids = [] if depth is not None and depth <= 0 else [
@@ -264,9 +259,7 @@ async def category_list(state: MagentoDep, request: Request) -> Response:
 
 @mroute(router, "GET", "/V1/categories/{categoryId}", resource=CATEGORIES)
 async def get_category(state: MagentoDep, categoryId: int, request: Request) -> Response:  # noqa: N803
-    record = state.tables["categories"].get(categoryId)
-    if record is None:
-        raise _no_category(categoryId)
+    record = found(state.tables["categories"], categoryId)
     return json_response(_with_path(state.tables)(public(record, store_locale(request))))
 
 
@@ -275,7 +268,7 @@ def save_category(state: MagentoState, data: dict[str, Any], key: int | None) ->
     now = time.time()
     existing = table.get(key) if key is not None else None
     if key is not None and existing is None:
-        raise _no_category(key)
+        raise no_such_entity("id", key)
     record = dict(existing or {"is_active": True, "include_in_menu": True, "children": "",
                                "available_sort_by": [], "custom_attributes": [], "path": "",
                                "created_at": magento_time(now), "_product_count": 0})
@@ -287,7 +280,7 @@ def save_category(state: MagentoState, data: dict[str, Any], key: int | None) ->
     parent_id = int(record.get("parent_id") or 2)
     parent = table.get(parent_id)
     if parent is None:
-        raise _no_category(parent_id)
+        raise no_such_entity("id", parent_id)
     new_key = key if key is not None else table.next_key()
     record.update(id=new_key, parent_id=parent_id, level=int(parent["level"]) + 1,
                   updated_at=magento_time(now))
@@ -318,9 +311,7 @@ async def update_category(state: MagentoDep, id: int, request: Request) -> Respo
 @mroute(router, "DELETE", "/V1/categories/{categoryId}", resource=CATEGORIES)
 async def delete_category(state: MagentoDep, categoryId: int) -> Response:  # noqa: N803
     table = state.tables["categories"]
-    record = table.get(categoryId)
-    if record is None:
-        raise _no_category(categoryId)
+    record = found(table, categoryId)
     if categoryId in (1, 2):
         raise VendorError(400, "Cannot delete category with id %1".replace("%1", str(categoryId)))
     _detach(state.tables, record)
@@ -336,7 +327,7 @@ async def move_category(state: MagentoDep, categoryId: int, request: Request) ->
     table = state.tables["categories"]
     record, parent = table.get(categoryId), table.get(parent_id)
     if record is None or parent is None:
-        raise _no_category(categoryId if record is None else parent_id)
+        raise no_such_entity("id", categoryId if record is None else parent_id)
     if parent_id in _descendants(state.tables, categoryId):
         raise VendorError(400, "Operation do not allow to move a parent category to any of children category")
     _detach(state.tables, record)
@@ -368,11 +359,11 @@ def _check_configurable(tables: dict[str, Any], record: Record) -> None:
     by_id = {str(a.get("attribute_id")): a for a in tables["attributes"].records()}
     codes = []
     for option in options:
-        found = by_id.get(str(option.get("attribute_id")))
-        if found is None:
+        known = by_id.get(str(option.get("attribute_id")))
+        if known is None:
             raise VendorError(404, f'The attribute with a "{option.get("attribute_id")}" attributeCode doesn\'t '
                               "exist. Verify the attribute and try again.")
-        codes.append(str(found["attribute_code"]))
+        codes.append(str(known["attribute_code"]))
     seen: dict[str, int] = {}
     for child_id in links:
         child = tables["products"].get(child_id) or {}

@@ -9,7 +9,16 @@ from fastapi import APIRouter, Request, Response
 
 from sandbox.core.app import VendorError, json_response
 from sandbox.geo import MAGENTO_REGIONS
-from sandbox.magento.common import MagentoDep, json_body, mroute, not_found, public, require, search_response
+from sandbox.magento.common import (
+    MagentoDep,
+    found,
+    json_body,
+    mroute,
+    no_such_entity,
+    public,
+    require,
+    search_response,
+)
 from sandbox.magento.directory import check_customer_address, region_id_of
 from sandbox.magento.search import EntitySpec, magento_time
 from sandbox.magento.state import MagentoState
@@ -40,11 +49,11 @@ def _with_region(address: dict[str, Any]) -> dict[str, Any]:
     """The address as Magento stores it: a known region id also fills the region object (code and name)."""
     country = str(address.get("country_id") or "").upper()
     region_id = region_id_of(address)
-    found = next((r for r in MAGENTO_REGIONS.get(country, ()) if str(r[0]) == str(region_id)), None)
-    if found is None:
+    known = next((r for r in MAGENTO_REGIONS.get(country, ()) if str(r[0]) == str(region_id)), None)
+    if known is None:
         return address
-    return dict(address, region_id=found[0], region={"region_code": found[1], "region": found[2],
-                                                     "region_id": found[0]})
+    return dict(address, region_id=known[0], region={"region_code": known[1], "region": known[2],
+                                                     "region_id": known[0]})
 
 
 def _clean_customer(state: MagentoState, data: dict[str, Any], key: int, existing: dict[str, Any] | None,
@@ -87,10 +96,7 @@ async def search(state: MagentoDep, request: Request) -> Response:
 
 @mroute(router, "GET", "/V1/customers/{customerId}", resource=RESOURCE)
 async def get_customer(state: MagentoDep, customerId: int) -> Response:  # noqa: N803 (the contract's name)
-    record = state.tables["customers"].get(customerId)
-    if record is None:
-        raise not_found('No such entity with %fieldName = %fieldValue', fieldName="customerId",
-                        fieldValue=customerId)
+    record = found(state.tables["customers"], customerId, "customerId")
     return json_response(public(record))
 
 
@@ -118,10 +124,7 @@ async def update_customer(state: MagentoDep, customerId: int, request: Request) 
     check_body(body, {"customer": CUSTOMER})
     data = CUSTOMER.normalize(require(body, "customer"))
     table = state.tables["customers"]
-    existing = table.get(customerId)
-    if existing is None:
-        raise not_found('No such entity with %fieldName = %fieldValue', fieldName="customerId",
-                        fieldValue=customerId)
+    existing = found(table, customerId, "customerId")
     now = time.time()
     record = _clean_customer(state, data, customerId, existing, now)
     table.put(customerId, record, now)
@@ -131,6 +134,5 @@ async def update_customer(state: MagentoDep, customerId: int, request: Request) 
 @mroute(router, "DELETE", "/V1/customers/{customerId}", resource=RESOURCE)
 async def delete_customer(state: MagentoDep, customerId: int) -> Response:  # noqa: N803
     if state.tables["customers"].delete(customerId) is None:
-        raise not_found('No such entity with %fieldName = %fieldValue', fieldName="customerId",
-                        fieldValue=customerId)
+        raise no_such_entity("customerId", customerId)
     return json_response(True)

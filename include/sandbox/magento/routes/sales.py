@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request, Response
 from sandbox.core.app import VendorError, json_response
 from sandbox.core.store import Record
 from sandbox.domain import CURRENCY
-from sandbox.magento.common import MagentoDep, json_body, mroute, not_found, public, require, search_response
+from sandbox.magento.common import MagentoDep, found, json_body, mroute, public, require, search_response
 from sandbox.magento.directory import check_order_address
 from sandbox.magento.search import EntitySpec, parse_search_criteria, run_search
 from sandbox.magento.search import magento_time as mtime
@@ -251,16 +251,26 @@ async def unhold(state: MagentoDep, id: int) -> Response:  # noqa: A002
     return json_response(True)
 
 
+async def _document_request(state: MagentoState, request: Request, order_id: int, params: dict[str, Dto],
+                            done_field: str, refusal: str) -> tuple[dict[str, Any], Record, dict[int, float]]:
+    """A shipment's or invoice's request, checked: its body (against ``params``, normalized), a copy of the
+    order, and the quantities wanted per order item (``done_field`` counts what is shipped or invoiced already).
+    Magento's 400 ``refusal`` when the order's state does not allow the document or nothing is left to do."""
+    body = await json_body(request)
+    check_body(body, params)
+    body = _normalized(body, params)
+    record = dict(order(state, order_id))
+    wanted = _quantities(body.get("items"), record, done_field)
+    if record.get("state") in ("canceled", "closed", "holded") or not wanted:
+        raise VendorError(400, refusal)
+    return body, record, wanted
+
+
 @mroute(router, "POST", "/V1/order/{orderId}/ship", resource="Magento_Sales::ship")
 async def ship(state: MagentoDep, orderId: int, request: Request) -> Response:  # noqa: N803
-    body = await json_body(request)
-    check_body(body, SHIP_PARAMS)
-    body = _normalized(body, SHIP_PARAMS)
-    record = dict(order(state, orderId))
-    wanted = _quantities(body.get("items"), record, "qty_shipped")
-    if record.get("state") in ("canceled", "closed", "holded") or not wanted:
-        raise VendorError(400, "Shipment Document Validation Error(s):\nThe order does not allow a shipment "
-                          "to be created.")
+    body, record, wanted = await _document_request(
+        state, request, orderId, SHIP_PARAMS, "qty_shipped",
+        "Shipment Document Validation Error(s):\nThe order does not allow a shipment to be created.")
     now = time.time()
     record["items"] = [dict(i, qty_shipped=float(i.get("qty_shipped") or 0) + wanted.get(i["item_id"], 0))
                        for i in record.get("items") or []]
@@ -276,14 +286,9 @@ async def ship(state: MagentoDep, orderId: int, request: Request) -> Response:  
 
 @mroute(router, "POST", "/V1/order/{orderId}/invoice", resource="Magento_Sales::sales_invoice")
 async def invoice(state: MagentoDep, orderId: int, request: Request) -> Response:  # noqa: N803
-    body = await json_body(request)
-    check_body(body, INVOICE_PARAMS)
-    body = _normalized(body, INVOICE_PARAMS)
-    record = dict(order(state, orderId))
-    wanted = _quantities(body.get("items"), record, "qty_invoiced")
-    if record.get("state") in ("canceled", "closed", "holded") or not wanted:
-        raise VendorError(400, "Invoice Document Validation Error(s):\nThe order does not allow an invoice "
-                          "to be created.")
+    body, record, wanted = await _document_request(
+        state, request, orderId, INVOICE_PARAMS, "qty_invoiced",
+        "Invoice Document Validation Error(s):\nThe order does not allow an invoice to be created.")
     now = time.time()
     invoices = state.tables["invoices"]
     key = invoices.next_key()
@@ -344,10 +349,7 @@ async def search_invoices(state: MagentoDep, request: Request) -> Response:
 
 @mroute(router, "GET", "/V1/invoices/{id}", resource=INVOICES)
 async def get_invoice(state: MagentoDep, id: int) -> Response:  # noqa: A002
-    record = state.tables["invoices"].get(id)
-    if record is None:
-        raise not_found('No such entity with %fieldName = %fieldValue', fieldName="id", fieldValue=id)
-    return json_response(public(record))
+    return json_response(public(found(state.tables["invoices"], id)))
 
 
 @mroute(router, "GET", "/V1/creditmemos", resource=CREDITMEMOS)
@@ -357,10 +359,7 @@ async def search_creditmemos(state: MagentoDep, request: Request) -> Response:
 
 @mroute(router, "GET", "/V1/creditmemo/{id}", resource=CREDITMEMOS)
 async def get_creditmemo(state: MagentoDep, id: int) -> Response:  # noqa: A002
-    record = state.tables["creditmemos"].get(id)
-    if record is None:
-        raise not_found('No such entity with %fieldName = %fieldValue', fieldName="id", fieldValue=id)
-    return json_response(public(record))
+    return json_response(public(found(state.tables["creditmemos"], id)))
 
 
 def _ordered_figures(item: Record) -> dict[str, float]:
