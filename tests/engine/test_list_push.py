@@ -69,7 +69,7 @@ def _writer(entity: _Tree, held: set[str] | None = None) -> tuple[ListWriter, di
 
     writer = ListWriter(
         entity,
-        lambda record, target_id, action: seen["synced"].append((record.target.source_id, target_id, action)),
+        lambda done: seen["synced"].extend((record.target.source_id, tid, action) for record, tid, action in done),
         lambda target, reason: seen["failed"].append((target.source_id, reason)),
         lambda targets, exc: seen["transient"].extend(t.source_id for t in targets),
         lambda record: seen["pending"].append(record.target.source_id),

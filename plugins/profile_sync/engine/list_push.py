@@ -42,7 +42,8 @@ class ListWriter:
     def __init__(
         self,
         entity: EntitySync,
-        synced: Callable[[Waiting, str, str], None],  # (record, target id, action)
+        # the records of one list the target answered, committed together: [(record, target id, action)]
+        synced: Callable[[list[tuple[Waiting, str, str]]], None],
         failed: Callable[[TargetRecord, str], None],
         transient: Callable[[list[TargetRecord], TransientError], None],
         pending: Callable[[Waiting], None],  # the create may happen: the ID map must know before it is sent
@@ -105,8 +106,9 @@ class ListWriter:
         except TransientError as exc:
             self.transient([item.record.target for item in items], exc)
             return
-        for item, target_id in zip(items, target_ids, strict=True):
-            self.synced(item.record, str(target_id), "created")
+        self.synced(
+            [(item.record, str(target_id), "created") for item, target_id in zip(items, target_ids, strict=True)]
+        )
 
     def _find_after_lost_answer(self, items: list[Decided], attempt: int, exc: UncertainWriteError) -> None:
         """The list may have been made: each record is looked up; what is there is updated (what a create does
@@ -138,8 +140,7 @@ class ListWriter:
         except TransientError as exc:
             self.transient([item.record.target for item in items], exc)
             return
-        for item in items:
-            self.synced(item.record, str(item.target_id), item.action)
+        self.synced([(item.record, str(item.target_id), item.action) for item in items])
 
     def _refused(self, item: Decided, reason: str) -> None:
         self.failed(item.record.target, reason)

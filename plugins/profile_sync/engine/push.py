@@ -112,11 +112,11 @@ class _Pusher:
         # and updates, each answered)
         self.bulk: BulkWriter | ListWriter | None = None
         if entity.bulk_size > 0:
-            self.bulk = BulkWriter(entity, self._list_synced, self._failed, self._bulk_transient)
+            self.bulk = BulkWriter(entity, self._synced, self._failed, self._bulk_transient)
         elif entity.list_size > 0:
             self.bulk = ListWriter(
                 entity,
-                self._bulk_synced,
+                self._synced,
                 self._failed,
                 self._bulk_transient,
                 self._mark_pending,
@@ -173,21 +173,7 @@ class _Pusher:
                 action = "updated"
             else:
                 target_id, action = self._create(prepared, digest, pending=status == "pending")
-            self.state.record_synced(
-                self.profile_id,
-                target.store,
-                target.source_id,
-                str(target_id),
-                digest,
-                action,
-                self.settings.run_id,
-                history=self.history,
-            )
-            self.transient_in_a_row = 0
-            if was_queued:
-                self.state.dequeue(self.profile_id, target.store, [target.source_id])
-                self.state.dequeue(self.profile_id, "*", [target.source_id])
-            self._outcome(action, f"{noun} {name} -> {target_id} {action}")
+            self._synced([(Waiting(target, digest, target_id, was_queued), str(target_id), action)])
         except AuthenticationError:
             raise  # refused credentials are the connection's fault, not this record's: the task fails at once
         except (RecordError, TerminalError) as exc:
@@ -210,11 +196,9 @@ class _Pusher:
         updating = bool(target_id) and status != "pending"
         return isinstance(self.bulk, BulkWriter) or self.entity.list_creates or updating
 
-    def _bulk_synced(self, record: Waiting, target_id: str, action: str) -> None:
-        self._list_synced([(record, target_id, action)])
-
-    def _list_synced(self, done: list[tuple[Waiting, str, str]]) -> None:
-        """Commit what a list wrote, in one transaction (its records' outcomes), then log and count each."""
+    def _synced(self, done: list[tuple[Waiting, str, str]]) -> None:
+        """Commit what the target took (one record, or what one list wrote) in one transaction, take the records
+        off the export queue, then log and count each."""
         self.state.records_synced(
             self.profile_id,
             [
@@ -225,11 +209,15 @@ class _Pusher:
             history=self.history,
         )
         self.transient_in_a_row = 0
+        queued: dict[str, list[str]] = {}
+        for record, _, _ in done:
+            if record.was_queued:
+                queued.setdefault(record.target.store, []).append(record.target.source_id)
+        for store, source_ids in queued.items():
+            self.state.dequeue(self.profile_id, store, source_ids)
+            self.state.dequeue(self.profile_id, "*", source_ids)
         for record, target_id, action in done:
             target = record.target
-            if record.was_queued:
-                self.state.dequeue(self.profile_id, target.store, [target.source_id])
-                self.state.dequeue(self.profile_id, "*", [target.source_id])
             self._outcome(action, f"{self.entity.noun} {target.label or target.source_id} -> {target_id} {action}")
 
     def _mark_pending(self, record: Waiting) -> None:
