@@ -53,6 +53,12 @@ def create_or_find(create: Callable[[], str], find: Callable[[], str | None]) ->
     raise AssertionError("unreachable")
 
 
+def live_target(entry: Any) -> bool:
+    """Whether the ID-map entry ``prefetch`` is handed with a record names its target record: mapped, and neither
+    a create left pending (it may not have happened) nor a deleted one."""
+    return bool(getattr(entry, "target_id", None)) and getattr(entry, "status", None) not in ("pending", "deleted")
+
+
 class IdMap(Protocol):
     """What an entity may ask of the sync state: where a source record of this profile went in the target.
 

@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from profile_sync.entities.base import EntitySync
+from profile_sync.entities.base import EntitySync, live_target
 from profile_sync.entities.plenty.sources import CATEGORIES
 from profile_sync.entities.pushed_parents import PushedParents
 from profile_sync.entities.records import ALL_STORES, Fetched, NoJoin, Record, RecordError, TargetRecord, unjoined
@@ -123,9 +123,9 @@ class CategoryImport(EntitySync[CategoryImportConfig], source=CATEGORIES):
         return target.resolved(parent_id=parent_id)
 
     def prefetch(self, writes: list[tuple[TargetRecord, Any]]) -> None:
-        unmapped = [t for t, entry in writes if t.natural_key and not _mapped(entry)]
+        unmapped = [t for t, entry in writes if t.natural_key and not live_target(entry)]
         names = sorted({str(t.natural_key) for t in unmapped})
-        ids = sorted({str(entry.target_id) for _, entry in writes if _mapped(entry)})
+        ids = sorted({str(entry.target_id) for _, entry in writes if live_target(entry)})
         self._by_name, self._current = {}, {}
         self._lookup_once = {t.source_id for t in unmapped}
         size = self.profile.api.collection_size
@@ -211,7 +211,3 @@ def _detail_for(details: list[dict[str, Any]], mapping: StoreMapping) -> dict[st
     return (exact or same_lang or [None])[0]
 
 
-
-def _mapped(entry: Any) -> bool:
-    """The ID map has the record's Magento category (not a create left pending, not a deleted one)."""
-    return bool(getattr(entry, "target_id", None)) and getattr(entry, "status", None) not in ("pending", "deleted")

@@ -20,7 +20,7 @@ from datetime import datetime
 from typing import Any
 
 from profile_sync.connectors.errors import NotFoundError
-from profile_sync.entities.base import EntitySync
+from profile_sync.entities.base import EntitySync, live_target
 from profile_sync.entities.plenty.sources import ORDER_TYPE_SALES, ORDERS
 from profile_sync.entities.records import ALL_STORES, Fetched, NoJoin, Record, RecordError, TargetRecord, unjoined
 from profile_sync.entities.shop.source import ORDERS as MAGENTO_ORDERS
@@ -102,8 +102,8 @@ class OrderImport(EntitySync[OrderImportConfig], source=ORDERS):
         """The batch's Magento orders in one ``GET /V1/orders`` a page: by increment id for the orders not mapped
         yet, by id for the mapped ones (the search answers whole orders: no ``GET /V1/orders/{id}`` before the
         writes)."""
-        increments = sorted({t.natural_key for t, entry in writes if t.natural_key and not _mapped(entry)})
-        ids = sorted({str(entry.target_id) for _, entry in writes if _mapped(entry)})
+        increments = sorted({t.natural_key for t, entry in writes if t.natural_key and not live_target(entry)})
+        ids = sorted({str(entry.target_id) for _, entry in writes if live_target(entry)})
         self._found, self._current = {}, {}
         by_increment = MAGENTO_ORDERS.keyed(self.systems.magento, self.profile, "increment_id", increments)
         by_id = MAGENTO_ORDERS.keyed(self.systems.magento, self.profile, "entity_id", ids)
@@ -243,7 +243,3 @@ def _last_plenty_status(order: Record) -> float | None:
                 return None
     return None
 
-
-def _mapped(entry: Any) -> bool:
-    """The ID map has the record's Magento order (not a lookup left pending, not a deleted one)."""
-    return bool(getattr(entry, "target_id", None)) and getattr(entry, "status", None) not in ("pending", "deleted")

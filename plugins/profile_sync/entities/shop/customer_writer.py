@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from profile_sync.entities.base import EntitySync
+from profile_sync.entities.base import EntitySync, live_target
 from profile_sync.entities.records import TargetRecord
 from profile_sync.entities.shop.source import CUSTOMERS
 from profile_sync.entities.systems import Systems
@@ -38,8 +38,8 @@ class MagentoCustomerWriter(EntitySync[OptionsT]):
     def prefetch(self, writes: list[tuple[TargetRecord, Any]]) -> None:
         """The batch's customers in one ``customers/search`` a page: by e-mail for the contacts not mapped yet,
         by id for the mapped ones (the search answers whole customers, addresses included: no read before a PUT)."""
-        emails = sorted({t.natural_key for t, entry in writes if t.natural_key and not _mapped(entry)})
-        ids = sorted({str(entry.target_id) for _, entry in writes if _mapped(entry)})
+        emails = sorted({t.natural_key for t, entry in writes if t.natural_key and not live_target(entry)})
+        ids = sorted({str(entry.target_id) for _, entry in writes if live_target(entry)})
         self._found, self._current = {}, {}
         website = ("website_id", str(self.config.website_id), "eq")
         by_email = CUSTOMERS.keyed(
@@ -71,10 +71,6 @@ class MagentoCustomerWriter(EntitySync[OptionsT]):
     def delete(self, target_id: str, store: str) -> None:
         self.systems.magento.delete(f"/V1/customers/{int(target_id)}")
 
-
-def _mapped(entry: Any) -> bool:
-    """The ID map has the record's Magento customer (not a create left pending, not a deleted one)."""
-    return bool(getattr(entry, "target_id", None)) and getattr(entry, "status", None) not in ("pending", "deleted")
 
 
 def merge_addresses(current: list[dict[str, Any]], wanted: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -6,7 +6,7 @@ and then ``entity_id`` (Magento ignores a sort on ``id`` for EAV entities, so an
 skips records across pages); ``pages`` joins each record to its store view's code (``StoreJoin``), which the
 transform reads to pick the store mapping. ``search``, ``keyed`` and ``first`` are a type's lookups in the same
 route (a batch's records by natural key or id). The declarations the types share: CUSTOMERS, ORDERS, PRODUCTS,
-CATEGORIES, SOURCE_ITEMS.
+CATEGORIES, ATTRIBUTES, SOURCE_ITEMS.
 """
 
 from __future__ import annotations
@@ -135,7 +135,9 @@ ORDERS = MagentoSource("/V1/orders")
 PRODUCTS = MagentoSource("/V1/products", id_field="id", sort=(("type_id", "ASC"),), scoped=False)
 CATEGORIES = MagentoSource("/V1/categories/list", id_field="id", sort=(("level", "ASC"),), scoped=False)
 # product attributes carry no updated_at: a type reads them whole (they are few), by attribute_id
-ATTRIBUTES = MagentoSource("/V1/products/attributes", id_field="attribute_code", sort=(), scoped=False, tiebreak="attribute_id")
+ATTRIBUTES = MagentoSource(
+    "/V1/products/attributes", id_field="attribute_code", sort=(), scoped=False, tiebreak="attribute_id"
+)
 # MSI stock: (sku, source_code) is the row's key, so pages sorted by it never overlap
 SOURCE_ITEMS = MagentoSource(
     "/V1/inventory/source-items", sort=(("sku", "ASC"), ("source_code", "ASC")), scoped=False, tiebreak=None
