@@ -270,7 +270,8 @@ class StateStore(UiQueries):
                 if record.source_id in failing:  # few: only the records that had failed before
                     _clear_failed(conn, profile_id, record.store, record.source_id)
             if history:
-                _add_history_rows(conn, profile_id, records, run_id, now)
+                synced = [(r.store, r.source_id, r.action, r.target_id, r.detail) for r in records]
+                _add_history(conn, profile_id, synced, run_id, now)
 
         self._write(work)
 
@@ -324,7 +325,7 @@ class StateStore(UiQueries):
             conn.execute(update(id_map).where(key, id_map.c.status != "pending").values(status="failed"))
             if history:
                 target_id = conn.execute(select(id_map.c.target_id).where(key)).scalar_one_or_none()
-                _add_history(conn, profile_id, store, source_id, "failed", target_id, run_id, now, reason)
+                _add_history(conn, profile_id, [(store, source_id, "failed", target_id, reason)], run_id, now)
             return attempts
 
         return self._write(work)
@@ -340,7 +341,7 @@ class StateStore(UiQueries):
             _clear_failed(conn, profile_id, store, source_id)
             conn.execute(delete(export_queue).where(_queue_key(profile_id, store, [source_id])))
             if history:
-                _add_history(conn, profile_id, store, source_id, "deleted", target_id, run_id, now, None)
+                _add_history(conn, profile_id, [(store, source_id, "deleted", target_id, None)], run_id, now)
 
         self._write(work)
 
@@ -508,46 +509,25 @@ def _clear_failed(conn: Connection, profile_id: str, store: str, source_id: str)
     )
 
 
-def _add_history_rows(
-    conn: Connection, profile_id: str, records: Sequence[SyncedRecord], run_id: str, at: datetime
-) -> None:
-    """The history rows of synced records, in one statement (executemany)."""
-    rows = [
-        {
-            "profile_id": profile_id,
-            "store": record.store,
-            "source_id": record.source_id,
-            "action": record.action,
-            "target_id": record.target_id,
-            "run_id": run_id,
-            "at": at,
-            "detail": record.detail,
-        }
-        for record in records
-    ]
-    conn.execute(history.insert(), rows)
+# one history row: (store, source id, action, target id, detail)
+HistoryRow = tuple[str, str, str, str | None, str | None]
 
 
 def _add_history(
-    conn: Connection,
-    profile_id: str,
-    store: str,
-    source_id: str,
-    action: str,
-    target_id: str | None,
-    run_id: str | None,
-    at: datetime,
-    detail: str | None,
+    conn: Connection, profile_id: str, entries: Sequence[HistoryRow], run_id: str | None, at: datetime
 ) -> None:
-    conn.execute(
-        history.insert().values(
-            profile_id=profile_id,
-            store=store,
-            source_id=source_id,
-            action=action,
-            target_id=target_id,
-            run_id=run_id,
-            at=at,
-            detail=detail,
-        )
-    )
+    """History rows of one run, in one statement (executemany)."""
+    rows = [
+        {
+            "profile_id": profile_id,
+            "store": store,
+            "source_id": source_id,
+            "action": action,
+            "target_id": target_id,
+            "run_id": run_id,
+            "at": at,
+            "detail": detail,
+        }
+        for store, source_id, action, target_id, detail in entries
+    ]
+    conn.execute(history.insert(), rows)
